@@ -1,0 +1,390 @@
+/*
+ * newsconv.h - the one public header of libnewsconv.
+ *
+ * newsconv reads news articles stored as front-matter HTML (YAML or JSON
+ * front matter followed by an HTML body) into one document model, and
+ * writes that model as Markdown, EPUB 3, WARC 1.1 or JSON.
+ *
+ *   bytes --nc_read()--> struct nc_doc --nc_resolve()--> --nc_fetch()--> writer
+ *
+ * Ownership, said once for the whole API:
+ *   - A struct nc_doc owns everything reachable from it: meta strings,
+ *     the node tree, resources.  nc_doc_free() frees all of it.
+ *   - Setters copy their string arguments; getters lend const pointers
+ *     that stay valid until the owner is changed or freed.
+ *   - struct nc_blob and struct nc_exchange are reference counted because
+ *     one fetched image may be shared by many documents of one run.
+ *   - Functions that can fail return an int (NC_OK == 0 on success) and
+ *     fill the struct nc_err passed in; callers pass it up unchanged.
+ */
+#ifndef NEWSCONV_H
+#define NEWSCONV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NC_VERSION "0.1.0"
+
+/* ---- errors ----------------------------------------------------------- */
+
+enum nc_status {
+	NC_OK = 0,
+	NC_ERR_NOMEM,
+	NC_ERR_IO,          /* reading or writing a file failed */
+	NC_ERR_PARSE,       /* input cannot be understood at all */
+	NC_ERR_LIMIT,       /* input exceeds a documented limit */
+	NC_ERR_USAGE,       /* bad option or argument */
+	NC_ERR_UNSUPPORTED, /* feature not available (format, scheme ...) */
+	NC_ERR_NETWORK,     /* fetching failed */
+	NC_ERR_INTERNAL
+};
+
+/* Set once where the failure happens; `where` names the file, URL or
+ * line.  Callers never overwrite a set error. */
+struct nc_err {
+	int code;
+	char where[512];
+	char msg[512];
+};
+
+int nc_err_set(struct nc_err *err, int code, const char *where,
+	       const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+void nc_err_clear(struct nc_err *err);
+
+/* Documented limits on input (DESIGN rule 4). */
+#define NC_MAX_INPUT_BYTES      (64u * 1024u * 1024u) /* one article file */
+#define NC_MAX_FRONTMATTER      (1u * 1024u * 1024u)  /* front-matter text */
+#define NC_MAX_YAML_NODES       100000u               /* after aliases */
+#define NC_MAX_TREE_DEPTH       256                   /* deeper HTML is flattened */
+
+/* ---- metadata --------------------------------------------------------- */
+
+struct nc_strlist {
+	char **items;
+	size_t len;
+};
+
+/* A front-matter key the model has no field for, kept verbatim. */
+struct nc_kv {
+	char *key;
+	char *value; /* scalar text as written, or YAML flow text for lists/maps */
+};
+
+enum nc_fm_kind {
+	NC_FM_NONE,      /* no front matter: metadata came from HTML <head> */
+	NC_FM_YAML,      /* --- YAML --- */
+	NC_FM_YAML_RECOVERED, /* invalid YAML, key: value lines recovered */
+	NC_FM_JSON       /* ;;; JSON ;;; (Hexo) */
+};
+
+struct nc_meta {
+	char *title;            /* never NULL after nc_read(): falls back to first heading, then file name */
+	char *title_raw;        /* as written, NULL if absent */
+	struct nc_strlist authors;
+	char *date;             /* UTC ISO 8601 "2022-07-29T04:55:15Z", NULL if not parseable */
+	char *date_raw;         /* as written */
+	int64_t date_epoch;     /* seconds, valid when date != NULL */
+	char *updated;          /* same for `updated` */
+	char *updated_raw;
+	int64_t updated_epoch;
+	char *language;         /* BCP 47 as written (lang/language/<html lang>) */
+	/* Hexo categories: each entry is one path (a flat list is one path
+	 * a > b > c; a list of lists is several paths). */
+	struct nc_strlist *categories;
+	size_t ncategories;
+	struct nc_strlist tags;
+	char *cover;            /* headimg / thumbnail / cover / banner / image, as written */
+	char *description;      /* description / excerpt */
+	char *source_url;       /* link / url / permalink / source / canonical */
+	struct nc_kv *extra;    /* every other key, in input order */
+	size_t nextra;
+	enum nc_fm_kind fm_kind;
+	char *fm_raw;           /* raw front-matter text, NULL when none */
+};
+
+/* ---- the node tree ---------------------------------------------------- */
+
+enum nc_node_type {
+	/* blocks */
+	NC_NODE_DOCUMENT,
+	NC_NODE_PARAGRAPH,
+	NC_NODE_HEADING,
+	NC_NODE_BLOCKQUOTE,
+	NC_NODE_LIST,
+	NC_NODE_ITEM,
+	NC_NODE_CODE_BLOCK,
+	NC_NODE_THEMATIC_BREAK,
+	NC_NODE_TABLE,
+	NC_NODE_TABLE_ROW,
+	NC_NODE_TABLE_CELL,
+	NC_NODE_FIGURE,
+	NC_NODE_CAPTION,
+	/* inlines */
+	NC_NODE_TEXT,
+	NC_NODE_EMPH,
+	NC_NODE_STRONG,
+	NC_NODE_STRIKE,
+	NC_NODE_SUB,
+	NC_NODE_SUP,
+	NC_NODE_CODE,
+	NC_NODE_LINK,
+	NC_NODE_IMAGE,
+	NC_NODE_EMBED,      /* iframe / video / audio: shown as a link */
+	NC_NODE_LINE_BREAK
+};
+#define NC_NODE_TYPE_COUNT (NC_NODE_LINE_BREAK + 1)
+
+enum nc_align { NC_ALIGN_NONE, NC_ALIGN_LEFT, NC_ALIGN_CENTER, NC_ALIGN_RIGHT };
+
+enum nc_embed_kind { NC_EMBED_IFRAME, NC_EMBED_VIDEO, NC_EMBED_AUDIO };
+
+struct nc_resource;
+
+struct nc_node {
+	enum nc_node_type type;
+	struct nc_node *parent, *first_child, *last_child, *prev, *next;
+	union {
+		struct { char *literal; size_t len; } text;  /* TEXT, CODE */
+		struct { int level; } heading;               /* 1..6 */
+		struct { bool ordered; int start; } list;
+		struct { char *info; char *literal; size_t len; } code_block;
+		struct { char *url; char *title; } link;
+		struct {
+			char *url;    /* resolved by nc_resolve(); what writers show */
+			char *alt;
+			char *title;
+			struct nc_resource *res; /* set by nc_resolve(), owned by the doc */
+		} image;
+		struct {
+			enum nc_embed_kind kind;
+			char *url;        /* the embedded page or media URL */
+			char *poster;     /* poster image URL, or NULL */
+			char *title;
+			struct nc_resource *poster_res;
+		} embed;
+		struct { bool header; } row;
+		struct {
+			bool header;
+			enum nc_align align;
+			int colspan, rowspan;
+		} cell;
+	} as;
+};
+
+/* ---- resources (images) ----------------------------------------------- */
+
+/* Bytes of one fetched image, shared between documents of one run. */
+struct nc_blob {
+	unsigned refs;
+	unsigned char *data;
+	size_t size;
+	char media_type[32];    /* sniffed from the bytes: image/jpeg ... */
+	char ext[8];            /* ".jpg" */
+	unsigned char sha1[20];
+};
+
+/* One HTTP transfer as it happened on the wire, for WARC. */
+struct nc_exchange {
+	unsigned refs;
+	char *url;              /* the URL requested (after redirects: final) */
+	char *ip;               /* address actually connected to */
+	int64_t date;           /* when the response started, seconds UTC */
+	int status;
+	unsigned char *request; size_t request_len;      /* request head as sent */
+	unsigned char *response_head; size_t response_head_len; /* status line + headers + CRLFCRLF */
+};
+
+enum nc_res_state {
+	NC_RES_REMOTE,   /* not fetched (no --fetch-images) */
+	NC_RES_FETCHED,  /* bytes from the network this run */
+	NC_RES_CACHED,   /* bytes from the cache */
+	NC_RES_FAILED    /* fetch failed or bytes are not a usable image */
+};
+
+struct nc_resource {
+	char *url;              /* as written in the source */
+	char *resolved;         /* absolute URL (http, https or data) */
+	bool is_cover;
+	enum nc_res_state state;
+	char *error;            /* reason when NC_RES_FAILED */
+	struct nc_blob *blob;   /* NULL unless fetched / cached */
+	struct nc_exchange *exchange; /* NULL unless an HTTP transfer is known */
+};
+
+/* ---- the document ----------------------------------------------------- */
+
+struct nc_doc {
+	struct nc_meta meta;
+	struct nc_node *root;          /* NC_NODE_DOCUMENT */
+	struct nc_resource **resources;
+	size_t nresources;
+	char *source_name;             /* input file name as given ("-" for stdin) */
+	unsigned char *input;          /* the exact input bytes */
+	size_t input_len;
+	char **warnings;               /* one line each, for the CLI to print */
+	size_t nwarnings;
+};
+
+struct nc_doc *nc_doc_new(void);
+void nc_doc_free(struct nc_doc *doc);
+int nc_doc_warn(struct nc_doc *doc, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+/* Find the resource whose resolved URL is `resolved`, or add one. */
+struct nc_resource *nc_doc_resource(struct nc_doc *doc, const char *url,
+				    const char *resolved);
+
+struct nc_node *nc_node_new(enum nc_node_type type);
+void nc_node_append(struct nc_node *parent, struct nc_node *child);
+void nc_node_insert_before(struct nc_node *sibling, struct nc_node *node);
+void nc_node_unlink(struct nc_node *node);
+void nc_node_free(struct nc_node *node); /* unlinks, frees subtree, iteratively */
+int nc_node_set_text(struct nc_node *node, const char *s, size_t len);
+int nc_set_str(char **dst, const char *s); /* copy s (or NULL) into *dst */
+int nc_strlist_push(struct nc_strlist *l, const char *s);
+void nc_strlist_free(struct nc_strlist *l);
+const char *nc_node_type_name(enum nc_node_type type);
+bool nc_node_is_block(enum nc_node_type type);
+
+/* Depth-first walk without recursion, as in cmark: each container is
+ * seen twice (ENTER then EXIT), leaves once (ENTER). */
+enum nc_event { NC_EVENT_NONE, NC_EVENT_ENTER, NC_EVENT_EXIT };
+struct nc_iter {
+	struct nc_node *root, *cur;
+	enum nc_event ev;
+};
+void nc_iter_init(struct nc_iter *it, struct nc_node *root);
+enum nc_event nc_iter_next(struct nc_iter *it); /* NC_EVENT_NONE at end */
+bool nc_node_is_leaf(const struct nc_node *node);
+
+struct nc_blob *nc_blob_new(const unsigned char *data, size_t size); /* copies, computes sha1 + type */
+void nc_blob_ref(struct nc_blob *b);
+void nc_blob_unref(struct nc_blob *b);
+void nc_exchange_ref(struct nc_exchange *x);
+void nc_exchange_unref(struct nc_exchange *x);
+
+/* ---- reading ---------------------------------------------------------- */
+
+/* Parse one front-matter HTML article.  `name` is used in messages and as
+ * the last title fallback.  Recoverable problems become doc warnings;
+ * only unusable input (too big, not text) fails. */
+int nc_read(const char *name, const unsigned char *data, size_t len,
+	    struct nc_doc **out, struct nc_err *err);
+
+/* The two halves of nc_read(), exposed for tests. */
+int nc_frontmatter_parse(struct nc_doc *doc, const char *text, size_t len,
+			 size_t *body_offset, struct nc_err *err);
+int nc_html_read(struct nc_doc *doc, const char *html, size_t len,
+		 struct nc_err *err);
+
+/* Step: resolve protocol-relative and relative URLs of links, images,
+ * embeds and the cover against meta.source_url, and collect one
+ * nc_resource per distinct image (cover included). */
+int nc_resolve(struct nc_doc *doc, struct nc_err *err);
+
+/* ---- fetching --------------------------------------------------------- */
+
+struct nc_fetch_opts {
+	int jobs;                 /* concurrent transfers, default 8 */
+	int per_host;             /* default 4 */
+	size_t max_image_size;    /* default 20 MB */
+	long connect_timeout_ms;  /* default 10000 */
+	long total_timeout_ms;    /* default 60000 */
+	int retries;              /* default 3 */
+	const char *user_agent;
+	const char *referer;      /* NULL: none; "source": the article URL */
+	bool allow_private;       /* allow loopback/private addresses */
+	const char *cache_dir;    /* NULL: default under XDG_CACHE_HOME */
+	bool no_cache;
+	bool offline;             /* cache only */
+	bool progress;            /* live line on stderr */
+	bool keep_exchange;       /* record request/response heads for WARC */
+};
+
+struct nc_fetch_stats {
+	size_t total, fetched, cached, failed;
+	uint64_t bytes;
+};
+
+void nc_fetch_opts_default(struct nc_fetch_opts *o);
+/* Fetch every resource of every document; failures mark the resource
+ * NC_RES_FAILED with a reason and never fail the call. */
+int nc_fetch(struct nc_doc *const *docs, size_t ndocs,
+	     const struct nc_fetch_opts *o, struct nc_fetch_stats *stats,
+	     struct nc_err *err);
+
+/* ---- writing ---------------------------------------------------------- */
+
+enum nc_sort { NC_SORT_DATE, NC_SORT_INPUT, NC_SORT_NEWEST };
+
+struct nc_write_opts {
+	const char *output_path;  /* final path of the main output, NULL for stdout */
+	const char *title, *author, *lang, *cover_file; /* book overrides */
+	enum nc_sort sort;
+	bool gzip;                /* WARC: one gzip member per record */
+	const char *cdx_path;     /* WARC: also write a CDXJ index there */
+	const char *options_text; /* options used, for warcinfo (no local paths) */
+	bool have_epoch;          /* SOURCE_DATE_EPOCH was set */
+	int64_t epoch;
+	bool quiet;
+};
+
+/* A written output: the main bytes, plus side files (images of a
+ * Markdown export, a CDX index) that the caller writes atomically. */
+struct nc_sidefile {
+	char *path;
+	unsigned char *data;
+	size_t size;
+};
+struct nc_output {
+	unsigned char *data;
+	size_t size, cap;
+	struct nc_sidefile *side;
+	size_t nside;
+	char **notes;   /* one-line notices for stderr (e.g. images not embedded) */
+	size_t nnotes;
+};
+void nc_output_free(struct nc_output *out);
+int nc_output_append(struct nc_output *out, const void *data, size_t len);
+int nc_output_side(struct nc_output *out, const char *path,
+		   const void *data, size_t len);
+int nc_output_note(struct nc_output *out, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+struct nc_format {
+	const char *name;       /* "md" */
+	const char *extension;  /* ".md" */
+	bool many_in_one;       /* several inputs can share one output */
+	int (*write)(struct nc_doc *const *docs, size_t ndocs,
+		     const struct nc_write_opts *o, struct nc_output *out,
+		     struct nc_err *err);
+};
+
+extern const struct nc_format nc_format_md;
+extern const struct nc_format nc_format_epub;
+extern const struct nc_format nc_format_warc;
+extern const struct nc_format nc_format_json;
+
+/* NULL-terminated table of every format; adding one is one line there. */
+extern const struct nc_format *const nc_formats[];
+const struct nc_format *nc_format_find(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,2 @@
+/* TEMPORARY placeholder so the tree builds while this part is written. */
+#include "newsconv.h"

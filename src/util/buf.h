@@ -1,0 +1,29 @@
+/* buf.h - growable byte buffer used by every writer.
+ * Errors are sticky: after an allocation failure every call returns
+ * NC_ERR_NOMEM and `oom` stays set, so writers may check once at the end. */
+#ifndef NC_UTIL_BUF_H
+#define NC_UTIL_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdbool.h>
+
+struct nc_buf {
+	char *data;   /* always NUL-terminated when non-NULL */
+	size_t len, cap;
+	bool oom;
+};
+
+int nc_buf_put(struct nc_buf *b, const void *p, size_t n);
+int nc_buf_puts(struct nc_buf *b, const char *s);
+int nc_buf_putc(struct nc_buf *b, int c);
+int nc_buf_printf(struct nc_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int nc_buf_vprintf(struct nc_buf *b, const char *fmt, va_list ap);
+int nc_buf_reserve(struct nc_buf *b, size_t extra);
+void nc_buf_truncate(struct nc_buf *b, size_t len);
+/* Hand the bytes to the caller (NUL-terminated, free() them); buffer is reset. */
+char *nc_buf_detach(struct nc_buf *b, size_t *len);
+void nc_buf_free(struct nc_buf *b);
+
+#endif
