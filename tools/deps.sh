@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Install what building and testing newsconv needs on Debian 12, and
+# nothing when it is all there already.  Run as root (or with sudo).
+set -euo pipefail
+
+packages=(
+	gcc libc6-dev meson ninja-build pkg-config
+	libyaml-dev libxml2-dev libzip-dev libcurl4-openssl-dev zlib1g-dev libssl-dev
+	python3 cmark epubcheck default-jre-headless
+	nodejs npm ca-certificates
+)
+# Extra tools for bench/ only: the peers we measure against.
+if [ "${1:-}" = "--bench" ]; then
+	packages+=(pandoc python3-html2text wget time hyperfine)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# node and npm may come from elsewhere than Debian (they do on some images).
+if command -v node >/dev/null && command -v npx >/dev/null; then
+	missing=("${missing[@]/nodejs/}")
+	missing=("${missing[@]/npm/}")
+fi
+missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	SUDO=""
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# warcio (npm) is the independent WARC parser the tests compare against.
+npm_dir="${NC_NPM_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/newsconv-test/npm}"
+if [ ! -x "$npm_dir/node_modules/.bin/warcio" ]; then
+	echo "deps: installing warcio from npm into $npm_dir"
+	mkdir -p "$npm_dir"
+	npm install --silent --no-audit --no-fund --prefix "$npm_dir" warcio@2 >/dev/null
+fi
