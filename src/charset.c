@@ -1,2 +1,175 @@
-/* TEMPORARY placeholder so the tree builds while this part is written. */
-#include "newsconv.h"
+/* charset.c - decide the encoding of an article and convert it to UTF-8
+ * (WHATWG Encoding: a declared charset, else UTF-8, else the legacy
+ * encodings these archives come in: GB18030 for Chinese sites and
+ * Windows-1252 for the rest).  iconv is glibc's. */
+#include "charset.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/buf.h"
+#include "util/text.h"
+
+static const char fffd[] = "\xef\xbf\xbd";
+
+/* Find charset=NAME in the first few KB (a <meta> tag). */
+static bool declared_charset(const unsigned char *in, size_t len, char *name, size_t cap)
+{
+	size_t n = len < 8192 ? len : 8192;
+	for (size_t i = 0; i + 8 < n; i++) {
+		if (strncasecmp((const char *)in + i, "charset", 7) != 0)
+			continue;
+		size_t j = i + 7;
+		while (j < n && (in[j] == ' ' || in[j] == '\t'))
+			j++;
+		if (j >= n || in[j] != '=')
+			continue;
+		j++;
+		while (j < n && (in[j] == ' ' || in[j] == '"' || in[j] == '\''))
+			j++;
+		size_t k = 0;
+		while (j < n && k + 1 < cap && (isalnum(in[j]) || in[j] == '-' || in[j] == '_' || in[j] == ':' || in[j] == '.'))
+			name[k++] = (char)in[j++];
+		name[k] = '\0';
+		if (k)
+			return true;
+	}
+	return false;
+}
+
+static bool is_utf8_name(const char *n)
+{
+	return strcasecmp(n, "utf-8") == 0 || strcasecmp(n, "utf8") == 0;
+}
+
+/* iconv with each undecodable byte replaced by U+FFFD.  strict: fail on
+ * the first one instead. */
+static int convert(const char *from, const unsigned char *in, size_t len,
+		   bool strict, struct nc_buf *out)
+{
+	iconv_t cd = iconv_open("UTF-8", from);
+	if (cd == (iconv_t)-1)
+		return -1;
+	char *ip = (char *)in;
+	size_t il = len;
+	char chunk[8192];
+	int rc = 0;
+	while (il > 0) {
+		char *op = chunk;
+		size_t ol = sizeof chunk;
+		size_t r = iconv(cd, &ip, &il, &op, &ol);
+		nc_buf_put(out, chunk, sizeof chunk - ol);
+		if (r == (size_t)-1) {
+			if (errno == E2BIG)
+				continue;
+			if (strict) {
+				rc = -1;
+				break;
+			}
+			/* EILSEQ or EINVAL (truncated at end): skip one byte. */
+			nc_buf_puts(out, fffd);
+			ip++;
+			il--;
+			iconv(cd, NULL, NULL, NULL, NULL);
+		}
+	}
+	iconv_close(cd);
+	return out->oom ? -1 : rc;
+}
+
+/* Windows-1252 by table: iconv refuses its five undefined bytes. */
+static void from_cp1252(const unsigned char *in, size_t len, struct nc_buf *out)
+{
+	static const unsigned short hi[32] = {
+		0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0xfffd, 0x017d, 0xfffd,
+		0xfffd, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178,
+	};
+	for (size_t i = 0; i < len; i++) {
+		unsigned cp = in[i];
+		if (cp >= 0x80 && cp < 0xa0)
+			cp = hi[cp - 0x80];
+		char u[4];
+		nc_buf_put(out, u, (size_t)nc_utf8_encode(cp, u));
+	}
+}
+
+/* Valid UTF-8 kept; any invalid byte replaced by U+FFFD. */
+static void sanitize_utf8(const unsigned char *in, size_t len, struct nc_buf *out)
+{
+	size_t i = 0, run = 0;
+	while (i < len) {
+		if (in[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k = nc_utf8_valid_seq(in + i, len - i);
+		if (k) {
+			i += k;
+			continue;
+		}
+		nc_buf_put(out, in + run, i - run);
+		nc_buf_puts(out, fffd);
+		i++;
+		run = i;
+	}
+	nc_buf_put(out, in + run, i - run);
+}
+
+int nc_charset_to_utf8(const char *name, const unsigned char *in, size_t len,
+		       char **out, size_t *outlen, struct nc_doc *doc,
+		       struct nc_err *err)
+{
+	struct nc_buf b = {0};
+	char cs[64];
+	bool valid = nc_utf8_valid((const char *)in, len);
+
+	if (declared_charset(in, len, cs, sizeof cs) && !is_utf8_name(cs)) {
+		/* Pages often declare gb2312 while using GB18030 characters. */
+		const char *from = strcasecmp(cs, "gb2312") == 0 || strcasecmp(cs, "gbk") == 0 ? "GB18030" : cs;
+		if (strcasecmp(cs, "iso-8859-1") == 0 || strcasecmp(cs, "latin1") == 0 || strcasecmp(cs, "us-ascii") == 0) {
+			/* WHATWG: these labels mean windows-1252. */
+			if (!valid) {
+				from_cp1252(in, len, &b);
+				goto done;
+			}
+		} else if (!valid && convert(from, in, len, false, &b) == 0) {
+			goto done;
+		} else if (!valid) {
+			nc_doc_warn(doc, "declared charset '%s' is unknown; guessing", cs);
+			nc_buf_free(&b);
+		}
+		/* A valid UTF-8 file under a legacy declaration was re-saved as
+		 * UTF-8 by the mirror; converting again would garble it. */
+	}
+	if (valid) {
+		nc_buf_put(&b, in, len);
+		goto done;
+	}
+	if (convert("GB18030", in, len, true, &b) == 0) {
+		nc_doc_warn(doc, "not UTF-8 and no charset declared; read as GB18030");
+		goto done;
+	}
+	nc_buf_free(&b);
+	from_cp1252(in, len, &b);
+	nc_doc_warn(doc, "not UTF-8 and no charset declared; read as Windows-1252");
+done:
+	if (b.oom || (!b.data && nc_buf_reserve(&b, 0))) {
+		nc_buf_free(&b);
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	}
+	/* Belt and braces: iconv output is UTF-8, but the result must be. */
+	if (!nc_utf8_valid(b.data, b.len)) {
+		struct nc_buf c = {0};
+		sanitize_utf8((const unsigned char *)b.data, b.len, &c);
+		nc_buf_free(&b);
+		b = c;
+	}
+	*out = nc_buf_detach(&b, outlen);
+	return *out ? NC_OK : nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+}

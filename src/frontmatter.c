@@ -1,4 +1,596 @@
-/* TEMPORARY placeholder so the tree builds while this part is written. */
+/*
+ * frontmatter.c - YAML ("---") and Hexo JSON (";;;") front matter into
+ * struct nc_meta, through libyaml's document API (YAML 1.1; JSON is read
+ * as YAML flow).
+ *
+ * Real archives hold front matter that is not valid YAML (stacked
+ * quotes, unescaped quotes, titles over several lines).  Such text is
+ * not refused: plain `key: value` and `- item` lines are recovered into
+ * a libyaml document built by hand, so both paths share one
+ * interpretation (apply_key), and the raw text is always kept.
+ *
+ * Not supported: YAML tags (kept as plain scalars), multi-document
+ * streams (the first document is used), TOML ("+++") front matter.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yaml.h>
+
 #include "newsconv.h"
-int nc_frontmatter_parse(struct nc_doc *doc, const char *text, size_t len, size_t *body_offset, struct nc_err *err)
-{ (void)doc; (void)text; (void)len; *body_offset = 0; return nc_err_set(err, NC_ERR_UNSUPPORTED, "", "not written yet"); }
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/text.h"
+
+#define FLOW_MAX_DEPTH 32
+
+struct walk {
+	size_t budget;   /* nodes still allowed to be visited (alias bombs) */
+	bool exhausted;
+};
+
+static bool visit(struct walk *w)
+{
+	if (w->budget == 0) {
+		w->exhausted = true;
+		return false;
+	}
+	w->budget--;
+	return true;
+}
+
+static const char *scalar_of(yaml_node_t *n)
+{
+	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static bool scalar_needs_quotes(const char *s)
+{
+	if (!*s)
+		return true;
+	if (strpbrk(s, ",[]{}:#\"'\n") || isspace((unsigned char)s[0]))
+		return true;
+	return false;
+}
+
+/* YAML flow text of a node, for keys the model has no field for. */
+static void flow_text(struct nc_buf *b, yaml_document_t *doc, yaml_node_t *n,
+		      int depth, struct walk *w)
+{
+	if (!n || !visit(w))
+		return;
+	if (depth > FLOW_MAX_DEPTH) {
+		nc_buf_puts(b, "...");
+		return;
+	}
+	switch (n->type) {
+	case YAML_SCALAR_NODE: {
+		const char *s = (const char *)n->data.scalar.value;
+		if (depth > 0 && scalar_needs_quotes(s)) {
+			nc_buf_putc(b, '"');
+			for (; *s; s++) {
+				if (*s == '"' || *s == '\\')
+					nc_buf_putc(b, '\\');
+				if (*s == '\n')
+					nc_buf_puts(b, "\\n");
+				else
+					nc_buf_putc(b, *s);
+			}
+			nc_buf_putc(b, '"');
+		} else {
+			nc_buf_puts(b, s);
+		}
+		break;
+	}
+	case YAML_SEQUENCE_NODE: {
+		nc_buf_putc(b, '[');
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top && !w->exhausted; it++) {
+			if (it != n->data.sequence.items.start)
+				nc_buf_puts(b, ", ");
+			flow_text(b, doc, yaml_document_get_node(doc, *it), depth + 1, w);
+		}
+		nc_buf_putc(b, ']');
+		break;
+	}
+	case YAML_MAPPING_NODE: {
+		nc_buf_putc(b, '{');
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+		     p < n->data.mapping.pairs.top && !w->exhausted; p++) {
+			if (p != n->data.mapping.pairs.start)
+				nc_buf_puts(b, ", ");
+			flow_text(b, doc, yaml_document_get_node(doc, p->key), depth + 1, w);
+			nc_buf_puts(b, ": ");
+			flow_text(b, doc, yaml_document_get_node(doc, p->value), depth + 1, w);
+		}
+		nc_buf_putc(b, '}');
+		break;
+	}
+	case YAML_NO_NODE:
+		break;
+	}
+}
+
+/* Scalars of a node: a scalar gives one, a sequence gives each scalar
+ * item (nested sequences flattened). */
+static void collect_scalars(struct nc_strlist *out, yaml_document_t *doc,
+			    yaml_node_t *n, int depth, struct walk *w)
+{
+	if (!n || depth > FLOW_MAX_DEPTH || !visit(w))
+		return;
+	if (n->type == YAML_SCALAR_NODE) {
+		char *s = nc_str_squash((const char *)n->data.scalar.value);
+		if (s && *s)
+			nc_strlist_push(out, s);
+		free(s);
+	} else if (n->type == YAML_SEQUENCE_NODE) {
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top && !w->exhausted; it++)
+			collect_scalars(out, doc, yaml_document_get_node(doc, *it), depth + 1, w);
+	}
+}
+
+static int add_extra(struct nc_meta *m, const char *key, const char *value)
+{
+	struct nc_kv *v = realloc(m->extra, (m->nextra + 1) * sizeof *v);
+	if (!v)
+		return NC_ERR_NOMEM;
+	m->extra = v;
+	v[m->nextra].key = strdup(key);
+	v[m->nextra].value = strdup(value ? value : "");
+	if (!v[m->nextra].key || !v[m->nextra].value) {
+		free(v[m->nextra].key);
+		free(v[m->nextra].value);
+		return NC_ERR_NOMEM;
+	}
+	m->nextra++;
+	return NC_OK;
+}
+
+static int add_category_path(struct nc_meta *m, struct nc_strlist *path)
+{
+	if (!path->len) {
+		nc_strlist_free(path);
+		return NC_OK;
+	}
+	struct nc_strlist *v = realloc(m->categories, (m->ncategories + 1) * sizeof *v);
+	if (!v) {
+		nc_strlist_free(path);
+		return NC_ERR_NOMEM;
+	}
+	m->categories = v;
+	v[m->ncategories++] = *path;
+	memset(path, 0, sizeof *path);
+	return NC_OK;
+}
+
+/* Hexo: a flat list is one path (a > b > c); an item that is itself a
+ * list starts a path of its own. */
+static void apply_categories(struct nc_meta *m, yaml_document_t *doc,
+			     yaml_node_t *n, struct walk *w)
+{
+	struct nc_strlist path = {0};
+	if (n->type == YAML_SCALAR_NODE) {
+		collect_scalars(&path, doc, n, 0, w);
+		add_category_path(m, &path);
+		return;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return;
+	for (yaml_node_item_t *it = n->data.sequence.items.start;
+	     it < n->data.sequence.items.top && !w->exhausted; it++) {
+		yaml_node_t *c = yaml_document_get_node(doc, *it);
+		if (c && c->type == YAML_SEQUENCE_NODE) {
+			struct nc_strlist sub = {0};
+			collect_scalars(&sub, doc, c, 1, w);
+			add_category_path(m, &sub);
+		} else {
+			collect_scalars(&path, doc, c, 1, w);
+		}
+	}
+	add_category_path(m, &path);
+}
+
+static bool key_is(const char *key, const char *const *names)
+{
+	for (; *names; names++)
+		if (strcasecmp(key, *names) == 0)
+			return true;
+	return false;
+}
+
+/* An image URL as far as text can tell: a URL or path, not a page. */
+static bool looks_like_image_url(const char *s)
+{
+	if (nc_str_blank(s) || strchr(s, ' ') || strchr(s, '\n'))
+		return false;
+	bool urlish = strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
+		      strncmp(s, "//", 2) == 0 || s[0] == '/' || strncasecmp(s, "data:image/", 11) == 0 ||
+		      strchr(s, '.') != NULL;
+	if (!urlish)
+		return false;
+	size_t n = strcspn(s, "?#");
+	static const char *const pages[] = {".html", ".htm", ".php", ".asp", ".aspx", ".pdf", ".mp4", ".mp3", NULL};
+	for (const char *const *p = pages; *p; p++) {
+		size_t k = strlen(*p);
+		if (n >= k && strncasecmp(s + n - k, *p, k) == 0)
+			return false;
+	}
+	return true;
+}
+
+static void set_date(struct nc_doc *d, const char *key, const char *raw,
+		     char **norm, char **rawp, int64_t *epoch)
+{
+	if (nc_str_blank(raw))
+		return;
+	nc_set_str(rawp, raw);
+	int64_t t;
+	if (nc_date_parse(raw, &t) == 0) {
+		char iso[21];
+		nc_date_iso(t, iso);
+		nc_set_str(norm, iso);
+		*epoch = t;
+	} else {
+		nc_doc_warn(d, "%s '%s' is not a date I can read; kept as written", key, raw);
+	}
+}
+
+static const char *const K_TITLE[] = {"title", NULL};
+static const char *const K_AUTHOR[] = {"author", "authors", NULL};
+static const char *const K_DATE[] = {"date", "published", "pubDate", NULL};
+static const char *const K_UPDATED[] = {"updated", "modified", "lastmod", NULL};
+static const char *const K_CATEGORIES[] = {"categories", "category", NULL};
+static const char *const K_TAGS[] = {"tags", "tag", "keywords", NULL};
+static const char *const K_COVER[] = {"headimg", "thumbnail", "cover", "banner", "image", NULL};
+static const char *const K_DESC[] = {"description", "excerpt", "summary", NULL};
+static const char *const K_SOURCE[] = {"link", "url", "permalink", "source", "canonical", NULL};
+static const char *const K_LANG[] = {"lang", "language", NULL};
+
+static void apply_key(struct nc_doc *d, const char *key, yaml_document_t *doc,
+		      yaml_node_t *v, struct walk *w)
+{
+	struct nc_meta *m = &d->meta;
+	const char *s = scalar_of(v);
+	struct nc_buf flow = {0};
+	flow_text(&flow, doc, v, 0, w);
+	const char *text = flow.data ? flow.data : "";
+
+	if (key_is(key, K_TITLE) && !m->title_raw) {
+		struct nc_strlist parts = {0};
+		collect_scalars(&parts, doc, v, 0, w);
+		struct nc_buf t = {0};
+		for (size_t i = 0; i < parts.len; i++) {
+			if (i)
+				nc_buf_putc(&t, ' ');
+			nc_buf_puts(&t, parts.items[i]);
+		}
+		nc_strlist_free(&parts);
+		nc_set_str(&m->title_raw, s ? s : text);
+		if (t.data && !nc_str_blank(t.data))
+			nc_set_str(&m->title, t.data);
+		nc_buf_free(&t);
+	} else if (key_is(key, K_AUTHOR) && !m->authors.len) {
+		collect_scalars(&m->authors, doc, v, 0, w);
+	} else if (key_is(key, K_DATE) && !m->date_raw) {
+		set_date(d, key, s, &m->date, &m->date_raw, &m->date_epoch);
+	} else if (key_is(key, K_UPDATED) && !m->updated_raw) {
+		set_date(d, key, s, &m->updated, &m->updated_raw, &m->updated_epoch);
+	} else if (key_is(key, K_CATEGORIES) && !m->ncategories) {
+		apply_categories(m, doc, v, w);
+	} else if (key_is(key, K_TAGS) && !m->tags.len) {
+		collect_scalars(&m->tags, doc, v, 0, w);
+	} else if (key_is(key, K_COVER) && !m->cover && s && looks_like_image_url(s)) {
+		char *c = nc_str_squash(s);
+		nc_set_str(&m->cover, c);
+		free(c);
+		/* The other cover keys usually repeat it; keep this one too
+		 * so the input's keys all survive a round trip. */
+		add_extra(m, key, text);
+	} else if (key_is(key, K_DESC) && !m->description && s && !nc_str_blank(s)) {
+		nc_set_str(&m->description, s);
+	} else if (key_is(key, K_SOURCE) && !m->source_url && s && !nc_str_blank(s)) {
+		char *c = nc_str_squash(s);
+		nc_set_str(&m->source_url, c);
+		free(c);
+	} else if (key_is(key, K_LANG) && !m->language && s && !nc_str_blank(s)) {
+		char *c = nc_str_squash(s);
+		nc_set_str(&m->language, c);
+		free(c);
+	} else {
+		if (key_is(key, K_COVER) && s && !nc_str_blank(s) && !m->cover)
+			nc_doc_warn(d, "%s '%s' does not look like an image URL; not used as cover", key, s);
+		add_extra(m, key, text);
+	}
+	nc_buf_free(&flow);
+}
+
+/* Apply every pair of a mapping document.  Returns NC_ERR_LIMIT when the
+ * node budget (alias expansion) runs out. */
+static int apply_document(struct nc_doc *d, yaml_document_t *doc, const char *name,
+			  struct nc_err *err)
+{
+	struct walk w = { NC_MAX_YAML_NODES, false };
+	yaml_node_t *root = yaml_document_get_root_node(doc);
+	if (!root)
+		return NC_OK;
+	if (root->type != YAML_MAPPING_NODE) {
+		nc_doc_warn(d, "front matter is not a key: value map; kept as raw text");
+		return NC_OK;
+	}
+	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+	     p < root->data.mapping.pairs.top; p++) {
+		const char *key = scalar_of(yaml_document_get_node(doc, p->key));
+		yaml_node_t *v = yaml_document_get_node(doc, p->value);
+		if (!key || !v)
+			continue;
+		apply_key(d, key, doc, v, &w);
+		if (w.exhausted)
+			return nc_err_set(err, NC_ERR_LIMIT, name,
+					  "front matter expands to more than %u YAML nodes (alias bomb?)",
+					  NC_MAX_YAML_NODES);
+	}
+	return NC_OK;
+}
+
+/* ---- recovery of invalid YAML ---------------------------------------- */
+
+static char *strip_quotes(const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s))
+		s++, n--;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	/* Stacked quotes ("""'x'""") come from generators quoting twice;
+	 * strip as many from each end as both ends have. */
+	size_t lead = 0, trail = 0;
+	while (lead < n && (s[lead] == '"' || s[lead] == '\''))
+		lead++;
+	while (trail < n - lead && (s[n - 1 - trail] == '"' || s[n - 1 - trail] == '\''))
+		trail++;
+	size_t k = lead < trail ? lead : trail;
+	if (lead == n)
+		k = 0;
+	char *out = malloc(n - 2 * k + 1);
+	if (!out)
+		return NULL;
+	memcpy(out, s + k, n - 2 * k);
+	out[n - 2 * k] = '\0';
+	return out;
+}
+
+static bool is_key_line(const char *line, size_t n, size_t *keylen)
+{
+	size_t i = 0;
+	while (i < n && (isalnum((unsigned char)line[i]) || line[i] == '_' || line[i] == '-'))
+		i++;
+	if (i == 0 || i >= n || line[i] != ':')
+		return false;
+	if (i + 1 < n && line[i + 1] != ' ' && line[i + 1] != '\t')
+		return false;
+	*keylen = i;
+	return true;
+}
+
+/* Build a libyaml document from `key: value` / `- item` lines. */
+static int recover(struct nc_doc *d, const char *text, size_t len,
+		   const char *name, struct nc_err *err)
+{
+	yaml_document_t doc;
+	if (!yaml_document_initialize(&doc, NULL, NULL, NULL, 1, 1))
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	int map = yaml_document_add_mapping(&doc, NULL, YAML_BLOCK_MAPPING_STYLE);
+	int cur_seq = 0;       /* sequence node of the current key, if any */
+	int cur_key_scalar = 0; /* value scalar node of the current key */
+	struct nc_buf value = {0};
+	char *pending_key = NULL;
+	const char *p = text, *end = text + len;
+
+#define FLUSH_SCALAR() do { \
+		if (pending_key) { \
+			char *v_ = strip_quotes(value.data ? value.data : "", value.len); \
+			int k_ = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)pending_key, -1, YAML_PLAIN_SCALAR_STYLE); \
+			int s_ = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)(v_ ? v_ : ""), -1, YAML_PLAIN_SCALAR_STYLE); \
+			yaml_document_append_mapping_pair(&doc, map, k_, s_); \
+			free(v_); free(pending_key); pending_key = NULL; \
+		} \
+		nc_buf_truncate(&value, 0); \
+	} while (0)
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *line = p;
+		p = nl ? nl + 1 : end;
+		if (n && line[n - 1] == '\r')
+			n--;
+		size_t keylen;
+		size_t ind = 0;
+		while (ind < n && (line[ind] == ' ' || line[ind] == '\t'))
+			ind++;
+		if (ind == n)
+			continue;
+		if (ind == 0 && is_key_line(line, n, &keylen)) {
+			FLUSH_SCALAR();
+			cur_seq = 0;
+			cur_key_scalar = 0;
+			pending_key = strndup(line, keylen);
+			const char *v = line + keylen + 1;
+			size_t vn = n - keylen - 1;
+			while (vn && (*v == ' ' || *v == '\t'))
+				v++, vn--;
+			nc_buf_put(&value, v, vn);
+			continue;
+		}
+		if (line[ind] == '-' && (ind + 1 == n || line[ind + 1] == ' ') && (pending_key || cur_seq)) {
+			if (pending_key && nc_str_blank(value.data)) {
+				int k = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)pending_key, -1, YAML_PLAIN_SCALAR_STYLE);
+				cur_seq = yaml_document_add_sequence(&doc, NULL, YAML_BLOCK_SEQUENCE_STYLE);
+				yaml_document_append_mapping_pair(&doc, map, k, cur_seq);
+				free(pending_key);
+				pending_key = NULL;
+				nc_buf_truncate(&value, 0);
+			}
+			if (cur_seq) {
+				char *item = strip_quotes(line + ind + 1, n - ind - 1);
+				int s = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)(item ? item : ""), -1, YAML_PLAIN_SCALAR_STYLE);
+				yaml_document_append_sequence_item(&doc, cur_seq, s);
+				free(item);
+				continue;
+			}
+		}
+		/* A continuation line: titles that span lines. */
+		if (pending_key) {
+			if (value.len)
+				nc_buf_putc(&value, ' ');
+			nc_buf_put(&value, line + ind, n - ind);
+		}
+		(void)cur_key_scalar;
+	}
+	FLUSH_SCALAR();
+#undef FLUSH_SCALAR
+	nc_buf_free(&value);
+	int rc = apply_document(d, &doc, name, err);
+	yaml_document_delete(&doc);
+	return rc;
+}
+
+/* ---- splitting -------------------------------------------------------- */
+
+/* Returns the offset just past a line equal to `fence` (allowing trailing
+ * blanks), searching from `from`; 0 when there is none.  *fence_start
+ * gets where that line starts. */
+static size_t find_fence(const char *t, size_t len, size_t from, const char *fence,
+			 const char *alt, size_t *fence_start)
+{
+	size_t i = from;
+	while (i < len) {
+		const char *nl = memchr(t + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - t) : len;
+		size_t n = e - i;
+		while (n && (t[i + n - 1] == ' ' || t[i + n - 1] == '\t' || t[i + n - 1] == '\r'))
+			n--;
+		if ((n == strlen(fence) && memcmp(t + i, fence, n) == 0) ||
+		    (alt && n == strlen(alt) && memcmp(t + i, alt, n) == 0)) {
+			*fence_start = i;
+			return nl ? e + 1 : len;
+		}
+		i = nl ? e + 1 : len;
+	}
+	return 0;
+}
+
+static int parse_yaml_text(struct nc_doc *d, const char *text, size_t n,
+			   const char *name, bool json, struct nc_err *err)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	if (!yaml_parser_initialize(&parser))
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
+	int ok = yaml_parser_load(&parser, &doc);
+	int rc = NC_OK;
+	if (ok) {
+		d->meta.fm_kind = json ? NC_FM_JSON : NC_FM_YAML;
+		rc = apply_document(d, &doc, name, err);
+		yaml_document_delete(&doc);
+	} else {
+		nc_doc_warn(d, "front matter is not valid %s (%s at line %zu); recovered its key: value lines",
+			    json ? "JSON" : "YAML",
+			    parser.problem ? parser.problem : "error",
+			    parser.problem_mark.line + 1);
+		d->meta.fm_kind = NC_FM_YAML_RECOVERED;
+		rc = recover(d, text, n, name, err);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+int nc_frontmatter_parse(struct nc_doc *d, const char *t, size_t len,
+			 size_t *body_offset, struct nc_err *err)
+{
+	const char *name = d->source_name ? d->source_name : "-";
+	size_t i = 0;
+	*body_offset = 0;
+	if (len >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	/* Leading blank lines (the seed starts with one). */
+	size_t line_start = i;
+	while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n')) {
+		if (t[i] == '\n')
+			line_start = i + 1;
+		i++;
+	}
+	i = line_start;
+	*body_offset = i;
+
+	const char *fence = NULL, *alt = NULL;
+	bool json = false;
+	size_t open_end = 0;
+	if (len - i >= 3 && memcmp(t + i, "---", 3) == 0) {
+		fence = "---";
+		alt = "...";
+	} else if (len - i >= 3 && memcmp(t + i, ";;;", 3) == 0) {
+		fence = ";;;";
+		json = true;
+	}
+	if (fence) {
+		size_t dummy;
+		open_end = find_fence(t, len, i, fence, NULL, &dummy);
+		if (open_end == 0 || open_end - i > 5 + 3) /* the opening line must be just the fence */
+			fence = NULL;
+	}
+	if (!fence && i < len && (t[i] == '"' || t[i] == '{')) {
+		/* Hexo's JSON front matter has only the closing ";;;". */
+		size_t cs;
+		if (find_fence(t, len, i, ";;;", NULL, &cs)) {
+			fence = ";;;";
+			json = true;
+			open_end = i;
+		}
+	}
+	if (!fence) {
+		d->meta.fm_kind = NC_FM_NONE;
+		return NC_OK;
+	}
+	size_t close_start;
+	size_t close_end = find_fence(t, len, open_end, fence, alt, &close_start);
+	if (!close_end) {
+		nc_doc_warn(d, "front matter opened with '%s' is never closed; read the whole file as body", fence);
+		d->meta.fm_kind = NC_FM_NONE;
+		return NC_OK;
+	}
+	size_t n = close_start - open_end;
+	if (n > NC_MAX_FRONTMATTER)
+		return nc_err_set(err, NC_ERR_LIMIT, name, "front matter is larger than %u bytes",
+				  NC_MAX_FRONTMATTER);
+	char *raw = strndup(t + open_end, n);
+	if (!raw)
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	free(d->meta.fm_raw);
+	d->meta.fm_raw = raw;
+	*body_offset = close_end;
+	if (nc_str_blank(raw)) {
+		d->meta.fm_kind = json ? NC_FM_JSON : NC_FM_YAML;
+		return NC_OK;
+	}
+	if (json) {
+		/* The braces are optional in Hexo; YAML flow needs them. */
+		const char *q = raw;
+		while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+			q++;
+		if (*q != '{') {
+			struct nc_buf b = {0};
+			nc_buf_putc(&b, '{');
+			nc_buf_put(&b, raw, n);
+			nc_buf_puts(&b, "\n}");
+			int rc = b.oom ? nc_err_set(err, NC_ERR_NOMEM, name, "out of memory")
+				       : parse_yaml_text(d, b.data, b.len, name, true, err);
+			nc_buf_free(&b);
+			return rc;
+		}
+	}
+	return parse_yaml_text(d, raw, n, name, json, err);
+}

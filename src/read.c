@@ -1,4 +1,121 @@
-/* TEMPORARY placeholder so the tree builds while this part is written. */
+/* read.c - nc_read(): one article file into a document.
+ *
+ * bytes -> UTF-8 (charset.c) -> front matter (frontmatter.c) -> body
+ * (read_html.c) -> title fallback.  Only unusable input fails; anything
+ * recoverable becomes a warning on the document. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "newsconv.h"
-int nc_read(const char *name, const unsigned char *data, size_t len, struct nc_doc **out, struct nc_err *err)
-{ (void)data; (void)len; *out = NULL; return nc_err_set(err, NC_ERR_UNSUPPORTED, name, "not written yet"); }
+#include "charset.h"
+#include "util/buf.h"
+#include "util/text.h"
+
+/* Text of the first heading, squashed, or NULL. */
+static char *first_heading_text(struct nc_node *root)
+{
+	struct nc_iter it;
+	enum nc_event ev;
+	struct nc_node *h = NULL;
+	nc_iter_init(&it, root);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
+		if (ev == NC_EVENT_ENTER && it.cur->type == NC_NODE_HEADING) {
+			h = it.cur;
+			break;
+		}
+	}
+	if (!h)
+		return NULL;
+	struct nc_buf b = {0};
+	nc_iter_init(&it, h);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE)
+		if (ev == NC_EVENT_ENTER && (it.cur->type == NC_NODE_TEXT || it.cur->type == NC_NODE_CODE))
+			nc_buf_puts(&b, it.cur->as.text.literal);
+	char *s = b.data ? nc_str_squash(b.data) : NULL;
+	nc_buf_free(&b);
+	if (s && !*s) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+/* "dir/My Post.txt" -> "My Post" */
+static char *name_title(const char *name)
+{
+	const char *base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	size_t n = strlen(base);
+	const char *dot = strrchr(base, '.');
+	if (dot && dot != base)
+		n = (size_t)(dot - base);
+	if (n == 0 || strcmp(name, "-") == 0)
+		return strdup("Untitled");
+	return strndup(base, n);
+}
+
+static bool title_is_blank(const char *t)
+{
+	if (nc_str_blank(t))
+		return true;
+	/* "title: #" leaves a lone mark, which says nothing. */
+	for (const char *p = t; *p; p++)
+		if (*p != '#' && *p != ' ' && *p != '\t')
+			return false;
+	return true;
+}
+
+int nc_read(const char *name, const unsigned char *data, size_t len,
+	    struct nc_doc **out, struct nc_err *err)
+{
+	*out = NULL;
+	if (len > NC_MAX_INPUT_BYTES)
+		return nc_err_set(err, NC_ERR_LIMIT, name, "larger than the %u MB limit",
+				  NC_MAX_INPUT_BYTES / (1024u * 1024u));
+	if (memchr(data, '\0', len < 8192 ? len : 8192))
+		return nc_err_set(err, NC_ERR_PARSE, name, "binary data, not a text article");
+
+	struct nc_doc *d = nc_doc_new();
+	char *text = NULL;
+	size_t tlen = 0, body = 0;
+	int rc;
+	if (!d || nc_set_str(&d->source_name, name) ||
+	    !(d->input = malloc(len ? len : 1))) {
+		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+		goto fail;
+	}
+	if (len)
+		memcpy(d->input, data, len);
+	d->input_len = len;
+
+	if ((rc = nc_charset_to_utf8(name, data, len, &text, &tlen, d, err)))
+		goto fail;
+	if ((rc = nc_frontmatter_parse(d, text, tlen, &body, err)))
+		goto fail;
+	if ((rc = nc_html_read(d, text + body, tlen - body, err)))
+		goto fail;
+
+	if (title_is_blank(d->meta.title)) {
+		char *t = first_heading_text(d->root);
+		const char *why = "first heading";
+		if (!t) {
+			t = name_title(name);
+			why = "file name";
+		}
+		if (!t) {
+			rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+			goto fail;
+		}
+		if (d->meta.fm_kind != NC_FM_NONE || d->meta.title_raw)
+			nc_doc_warn(d, "no usable title; using the %s: %s", why, t);
+		free(d->meta.title);
+		d->meta.title = t;
+	}
+	free(text);
+	*out = d;
+	return NC_OK;
+fail:
+	free(text);
+	nc_doc_free(d);
+	return rc;
+}

@@ -1,4 +1,1142 @@
-/* TEMPORARY placeholder so the tree builds while this part is written. */
+/*
+ * read_html.c - an article's HTML body (libxml2's HTML parser) into the
+ * node tree of include/newsconv.h.
+ *
+ * The DOM is walked without recursion.  Elements map to the nearest
+ * semantic node; anything unknown is unwrapped so its text is never
+ * dropped.  Block elements met inside inline content (a <div> inside a
+ * link) are flattened into that inline content with a line break, since
+ * a paragraph cannot hold blocks.  Whitespace collapses as in a browser;
+ * U+3000 and U+00A0 are text, not whitespace.
+ *
+ * Not supported: CSS (display:none content is kept), <ruby> annotations
+ * (base text and reading are both kept as text), MathML and SVG
+ * (dropped), forms (controls that show text unwrap to it).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
 #include "newsconv.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/text.h"
+
+enum kind {
+	K_UNWRAP,     /* inline wrapper (span, font ...): children only */
+	K_DIVLIKE,    /* block wrapper (div, section ...): a paragraph break */
+	K_SKIP,       /* element and content dropped */
+	K_PARA, K_HEADING, K_BLOCKQUOTE, K_LIST, K_ITEM, K_PRE, K_HR,
+	K_TABLE, K_TSECTION, K_ROW, K_CELL, K_TCAPTION,
+	K_FIGURE, K_FIGCAPTION,
+	K_INLINE,     /* emph, strong ... */
+	K_CODE, K_LINK, K_IMG, K_BR, K_EMBED, K_PICTURE
+};
+
+struct tagmap {
+	const char *name;
+	enum kind kind;
+	enum nc_node_type type; /* for K_INLINE */
+};
+
+static const struct tagmap tags[] = {
+	{"p", K_PARA, NC_NODE_PARAGRAPH}, {"dt", K_PARA, NC_NODE_PARAGRAPH},
+	{"dd", K_PARA, NC_NODE_PARAGRAPH}, {"address", K_PARA, NC_NODE_PARAGRAPH},
+	{"h1", K_HEADING, 0}, {"h2", K_HEADING, 0}, {"h3", K_HEADING, 0},
+	{"h4", K_HEADING, 0}, {"h5", K_HEADING, 0}, {"h6", K_HEADING, 0},
+	{"blockquote", K_BLOCKQUOTE, 0}, {"ul", K_LIST, 0}, {"ol", K_LIST, 0},
+	{"menu", K_LIST, 0}, {"li", K_ITEM, 0}, {"pre", K_PRE, 0},
+	{"listing", K_PRE, 0}, {"xmp", K_PRE, 0}, {"plaintext", K_PRE, 0},
+	{"hr", K_HR, 0},
+	{"table", K_TABLE, 0}, {"thead", K_TSECTION, 0}, {"tbody", K_TSECTION, 0},
+	{"tfoot", K_TSECTION, 0}, {"tr", K_ROW, 0}, {"td", K_CELL, 0},
+	{"th", K_CELL, 0}, {"caption", K_TCAPTION, 0},
+	{"colgroup", K_SKIP, 0}, {"col", K_SKIP, 0},
+	{"figure", K_FIGURE, 0}, {"figcaption", K_FIGCAPTION, 0},
+	{"em", K_INLINE, NC_NODE_EMPH}, {"i", K_INLINE, NC_NODE_EMPH},
+	{"u", K_INLINE, NC_NODE_EMPH}, {"cite", K_INLINE, NC_NODE_EMPH},
+	{"dfn", K_INLINE, NC_NODE_EMPH}, {"var", K_INLINE, NC_NODE_EMPH},
+	{"ins", K_INLINE, NC_NODE_EMPH},
+	{"strong", K_INLINE, NC_NODE_STRONG}, {"b", K_INLINE, NC_NODE_STRONG},
+	{"s", K_INLINE, NC_NODE_STRIKE}, {"del", K_INLINE, NC_NODE_STRIKE},
+	{"strike", K_INLINE, NC_NODE_STRIKE},
+	{"sub", K_INLINE, NC_NODE_SUB}, {"sup", K_INLINE, NC_NODE_SUP},
+	{"code", K_CODE, 0}, {"kbd", K_CODE, 0}, {"samp", K_CODE, 0}, {"tt", K_CODE, 0},
+	{"a", K_LINK, 0}, {"img", K_IMG, 0}, {"br", K_BR, 0}, {"wbr", K_SKIP, 0},
+	{"iframe", K_EMBED, 0}, {"video", K_EMBED, 0}, {"audio", K_EMBED, 0},
+	{"picture", K_PICTURE, 0},
+	{"script", K_SKIP, 0}, {"style", K_SKIP, 0}, {"noscript", K_SKIP, 0},
+	{"template", K_SKIP, 0}, {"object", K_SKIP, 0}, {"embed", K_SKIP, 0},
+	{"head", K_SKIP, 0}, {"title", K_SKIP, 0}, {"meta", K_SKIP, 0},
+	{"link", K_SKIP, 0}, {"input", K_SKIP, 0}, {"svg", K_SKIP, 0},
+	{"math", K_SKIP, 0}, {"canvas", K_SKIP, 0}, {"map", K_SKIP, 0},
+	{"param", K_SKIP, 0}, {"source", K_SKIP, 0}, {"track", K_SKIP, 0},
+	{"area", K_SKIP, 0}, {"base", K_SKIP, 0},
+	{"div", K_DIVLIKE, 0}, {"section", K_DIVLIKE, 0}, {"article", K_DIVLIKE, 0},
+	{"main", K_DIVLIKE, 0}, {"header", K_DIVLIKE, 0}, {"footer", K_DIVLIKE, 0},
+	{"nav", K_DIVLIKE, 0}, {"aside", K_DIVLIKE, 0}, {"center", K_DIVLIKE, 0},
+	{"body", K_DIVLIKE, 0}, {"html", K_DIVLIKE, 0}, {"dl", K_DIVLIKE, 0},
+	{"form", K_DIVLIKE, 0}, {"fieldset", K_DIVLIKE, 0}, {"details", K_DIVLIKE, 0},
+	{"summary", K_PARA, NC_NODE_PARAGRAPH}, {"hgroup", K_DIVLIKE, 0},
+	{"legend", K_PARA, NC_NODE_PARAGRAPH}, {"textarea", K_PARA, NC_NODE_PARAGRAPH},
+	{"select", K_DIVLIKE, 0}, {"option", K_PARA, NC_NODE_PARAGRAPH},
+	{"optgroup", K_DIVLIKE, 0},
+};
+
+static enum kind kind_of(const xmlNode *n, enum nc_node_type *type)
+{
+	const char *name = (const char *)n->name;
+	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
+		if (strcasecmp(name, tags[i].name) == 0) {
+			*type = tags[i].type;
+			return tags[i].kind;
+		}
+	}
+	return K_UNWRAP;
+}
+
+struct frame {
+	xmlNode *dom;
+	enum kind kind;
+	struct nc_node *block;   /* saved block container */
+	struct nc_node *inl;     /* saved inline container */
+	struct nc_node *table;   /* saved current table */
+	struct nc_node *row;
+	bool in_thead;
+	bool opened;             /* this element opened the containers it set */
+	const char *srcset;      /* saved <picture> srcset */
+};
+
+struct reader {
+	struct nc_doc *doc;
+	struct nc_node *block;    /* where blocks go */
+	struct nc_node *inl;      /* where inlines go, NULL: no open paragraph */
+	bool inl_implicit;        /* inl is a paragraph we opened for loose inlines */
+	int inline_depth;         /* open inline model nodes inside inl's paragraph */
+	struct nc_node *table, *row;
+	bool in_thead;
+	const char *picture_srcset; /* <source srcset> of the open <picture> */
+	struct frame *stack;
+	size_t depth, cap;
+	int rc;
+};
+
+static const char *attr(const xmlNode *n, const char *name)
+{
+	for (xmlAttr *a = n->properties; a; a = a->next) {
+		if (strcasecmp((const char *)a->name, name) == 0 && a->children &&
+		    a->children->type == XML_TEXT_NODE)
+			return (const char *)a->children->content;
+		if (strcasecmp((const char *)a->name, name) == 0)
+			return "";
+	}
+	return NULL;
+}
+
+static struct nc_node *add(struct reader *r, struct nc_node *parent, enum nc_node_type t)
+{
+	struct nc_node *n = nc_node_new(t);
+	if (!n) {
+		r->rc = NC_ERR_NOMEM;
+		return NULL;
+	}
+	nc_node_append(parent, n);
+	return n;
+}
+
+/* The inline container, opening an implicit paragraph when needed. */
+static struct nc_node *inline_parent(struct reader *r)
+{
+	if (!r->inl) {
+		r->inl = add(r, r->block, NC_NODE_PARAGRAPH);
+		r->inl_implicit = true;
+		r->inline_depth = 0;
+	}
+	return r->inl;
+}
+
+static void close_implicit(struct reader *r)
+{
+	if (r->inl && r->inl_implicit && r->inline_depth == 0)
+		r->inl = NULL;
+}
+
+/* Inside a paragraph, heading or inline element: blocks must flatten. */
+static bool deep(const struct reader *r)
+{
+	return r->inl && !(r->inl_implicit && r->inline_depth == 0);
+}
+
+static void add_text(struct reader *r, struct nc_node *parent, const char *s, size_t n)
+{
+	struct nc_node *last = parent->last_child;
+	if (last && last->type == NC_NODE_TEXT) {
+		size_t old = last->as.text.len;
+		char *p = realloc(last->as.text.literal, old + n + 1);
+		if (!p) {
+			r->rc = NC_ERR_NOMEM;
+			return;
+		}
+		memcpy(p + old, s, n);
+		p[old + n] = '\0';
+		last->as.text.literal = p;
+		last->as.text.len = old + n;
+		return;
+	}
+	struct nc_node *t = add(r, parent, NC_NODE_TEXT);
+	if (t && nc_node_set_text(t, s, n))
+		r->rc = NC_ERR_NOMEM;
+}
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Collapse ASCII whitespace runs to one space; the trimming at block
+ * edges happens in tidy(). */
+static void text_node(struct reader *r, const char *s)
+{
+	size_t n = strlen(s);
+	bool blank = true;
+	for (size_t i = 0; i < n; i++)
+		if (!is_ws(s[i])) {
+			blank = false;
+			break;
+		}
+	if (blank && !r->inl)
+		return;
+	char *buf = malloc(n + 1);
+	if (!buf) {
+		r->rc = NC_ERR_NOMEM;
+		return;
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (is_ws(s[i])) {
+			if (o == 0 || buf[o - 1] != ' ')
+				buf[o++] = ' ';
+		} else {
+			buf[o++] = s[i];
+		}
+	}
+	struct nc_node *p = inline_parent(r);
+	if (p)
+		add_text(r, p, buf, o);
+	free(buf);
+}
+
+/* All text under a DOM node (for <pre> and <code>), iteratively. */
+static char *dom_text(xmlNode *root, bool collapse)
+{
+	struct nc_buf b = {0};
+	xmlNode *n = root->children;
+	while (n && n != root) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			nc_buf_puts(&b, (const char *)n->content);
+		} else if (n->type == XML_ELEMENT_NODE && strcasecmp((const char *)n->name, "br") == 0) {
+			nc_buf_putc(&b, '\n');
+		}
+		if (n->type == XML_ELEMENT_NODE && n->children) {
+			n = n->children;
+			continue;
+		}
+		while (n && n != root && !n->next)
+			n = n->parent;
+		if (n && n != root)
+			n = n->next;
+	}
+	if (!b.data)
+		nc_buf_reserve(&b, 0);
+	char *s = nc_buf_detach(&b, NULL);
+	if (s && collapse) {
+		size_t o = 0;
+		for (size_t i = 0; s[i]; i++) {
+			if (is_ws(s[i])) {
+				if (o == 0 || s[o - 1] != ' ')
+					s[o++] = ' ';
+			} else {
+				s[o++] = s[i];
+			}
+		}
+		s[o] = '\0';
+	}
+	return s;
+}
+
+static char *code_language(xmlNode *pre)
+{
+	xmlNode *cands[2] = {pre, NULL};
+	for (xmlNode *c = pre->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "code") == 0) {
+			cands[1] = c;
+			break;
+		}
+	for (int i = 1; i >= 0; i--) {
+		const char *cls = cands[i] ? attr(cands[i], "class") : NULL;
+		if (!cls)
+			continue;
+		const char *p = cls;
+		while (*p) {
+			while (*p == ' ')
+				p++;
+			size_t n = strcspn(p, " ");
+			size_t skip = 0;
+			if (n > 9 && strncmp(p, "language-", 9) == 0)
+				skip = 9;
+			else if (n > 5 && strncmp(p, "lang-", 5) == 0)
+				skip = 5;
+			if (skip)
+				return strndup(p + skip, n - skip);
+			p += n;
+		}
+	}
+	return NULL;
+}
+
+/* A src that stands in for the real image until a script swaps it. */
+static bool placeholder_src(const char *s)
+{
+	if (!s || !*s)
+		return true;
+	if (strncasecmp(s, "data:image/gif", 14) == 0 || strncasecmp(s, "data:image/svg", 14) == 0)
+		return true;
+	return strstr(s, "placeholder") || strstr(s, "blank.gif") || strstr(s, "lazyload") ||
+	       strstr(s, "loading.gif") || strstr(s, "grey.gif");
+}
+
+/* The largest candidate of a srcset ("a.jpg 480w, b.jpg 800w" or 1x/2x). */
+static char *srcset_best(const char *set)
+{
+	char *best = NULL;
+	double best_v = -1;
+	const char *p = set;
+	while (p && *p) {
+		while (*p && (is_ws(*p) || *p == ','))
+			p++;
+		if (!*p)
+			break;
+		const char *u = p;
+		while (*p && !is_ws(*p))
+			p++;
+		size_t un = (size_t)(p - u);
+		/* A URL may itself end with a comma separating candidates. */
+		bool ended = un && u[un - 1] == ',';
+		if (ended)
+			un--;
+		double v = 1;
+		if (!ended) {
+			while (*p && is_ws(*p))
+				p++;
+			const char *d = p;
+			while (*p && *p != ',')
+				p++;
+			if (p > d) {
+				double x = strtod(d, NULL);
+				char unit = p[-1];
+				while (p > d && is_ws(unit))
+					unit = *(--p - 1);
+				if (x > 0)
+					v = unit == 'w' ? x : x * 1000;
+			}
+			while (*p && *p != ',')
+				p++;
+		}
+		if (un && v > best_v) {
+			free(best);
+			best = strndup(u, un);
+			best_v = v;
+		}
+	}
+	return best;
+}
+
+static void do_image(struct reader *r, xmlNode *n)
+{
+	const char *src = attr(n, "src");
+	static const char *const lazy[] = {"data-src", "data-original", "data-lazy-src",
+					   "data-actualsrc", "data-url", NULL};
+	if (placeholder_src(src)) {
+		for (const char *const *k = lazy; *k; k++) {
+			const char *v = attr(n, *k);
+			if (v && *v) {
+				src = v;
+				break;
+			}
+		}
+	}
+	char *chosen = NULL;
+	const char *set = attr(n, "data-srcset");
+	if (!set || !*set)
+		set = attr(n, "srcset");
+	if ((!set || !*set) && r->picture_srcset)
+		set = r->picture_srcset;
+	if (set && *set)
+		chosen = srcset_best(set);
+	const char *url = chosen ? chosen : (placeholder_src(src) ? NULL : src);
+	if (!url && src && *src)
+		url = src;
+	if (!url) {
+		free(chosen);
+		/* Nothing to show but the alt text. */
+		const char *alt = attr(n, "alt");
+		if (alt && *alt)
+			text_node(r, alt);
+		return;
+	}
+	struct nc_node *p = inline_parent(r);
+	struct nc_node *img = p ? add(r, p, NC_NODE_IMAGE) : NULL;
+	if (img) {
+		const char *alt = attr(n, "alt");
+		const char *title = attr(n, "title");
+		char *a = alt ? nc_str_squash(alt) : NULL;
+		if (nc_set_str(&img->as.image.url, url) ||
+		    nc_set_str(&img->as.image.alt, a ? a : "") ||
+		    (title && *title && nc_set_str(&img->as.image.title, title)))
+			r->rc = NC_ERR_NOMEM;
+		free(a);
+	}
+	free(chosen);
+}
+
+static void do_embed(struct reader *r, xmlNode *n)
+{
+	const char *name = (const char *)n->name;
+	const char *url = attr(n, "src");
+	if (!url || !*url)
+		url = attr(n, "data-src");
+	if (!url || !*url) {
+		for (xmlNode *c = n->children; c; c = c->next)
+			if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "source") == 0 &&
+			    (url = attr(c, "src")) && *url)
+				break;
+	}
+	if (!url || !*url)
+		return;
+	struct nc_node *p = inline_parent(r);
+	struct nc_node *e = p ? add(r, p, NC_NODE_EMBED) : NULL;
+	if (!e)
+		return;
+	e->as.embed.kind = strcasecmp(name, "video") == 0 ? NC_EMBED_VIDEO
+			 : strcasecmp(name, "audio") == 0 ? NC_EMBED_AUDIO : NC_EMBED_IFRAME;
+	const char *poster = attr(n, "poster");
+	const char *title = attr(n, "title");
+	if (!title || !*title)
+		title = attr(n, "aria-label");
+	if (nc_set_str(&e->as.embed.url, url) ||
+	    (poster && *poster && nc_set_str(&e->as.embed.poster, poster)) ||
+	    (title && *title && nc_set_str(&e->as.embed.title, title)))
+		r->rc = NC_ERR_NOMEM;
+}
+
+static enum nc_align align_of(xmlNode *n)
+{
+	const char *a = attr(n, "align");
+	const char *style = attr(n, "style");
+	char buf[16] = "";
+	if (style) {
+		const char *t = strstr(style, "text-align");
+		if (t) {
+			t += 10;
+			while (*t == ' ' || *t == ':')
+				t++;
+			size_t k = 0;
+			while (k + 1 < sizeof buf && isalpha((unsigned char)t[k])) {
+				buf[k] = t[k];
+				k++;
+			}
+			buf[k] = '\0';
+			a = buf;
+		}
+	}
+	if (!a)
+		return NC_ALIGN_NONE;
+	if (strcasecmp(a, "left") == 0)
+		return NC_ALIGN_LEFT;
+	if (strcasecmp(a, "center") == 0)
+		return NC_ALIGN_CENTER;
+	if (strcasecmp(a, "right") == 0)
+		return NC_ALIGN_RIGHT;
+	return NC_ALIGN_NONE;
+}
+
+static int span_of(xmlNode *n, const char *name)
+{
+	const char *v = attr(n, name);
+	if (!v)
+		return 1;
+	long x = strtol(v, NULL, 10);
+	return x < 1 ? 1 : x > 1000 ? 1000 : (int)x;
+}
+
+/* A line break between flattened blocks, unless at the start. */
+static void soft_break(struct reader *r)
+{
+	if (r->inl && r->inl->last_child && r->inl->last_child->type != NC_NODE_LINE_BREAK)
+		add(r, r->inl, NC_NODE_LINE_BREAK);
+}
+
+static bool push(struct reader *r, xmlNode *dom, enum kind k)
+{
+	if (r->depth == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct frame *s = realloc(r->stack, cap * sizeof *s);
+		if (!s) {
+			r->rc = NC_ERR_NOMEM;
+			return false;
+		}
+		r->stack = s;
+		r->cap = cap;
+	}
+	struct frame *f = &r->stack[r->depth++];
+	f->dom = dom;
+	f->kind = k;
+	f->block = r->block;
+	f->inl = r->inl;
+	f->table = r->table;
+	f->row = r->row;
+	f->in_thead = r->in_thead;
+	f->opened = false;
+	f->srcset = NULL;
+	return true;
+}
+
+/* Start an element.  Returns true when its children should be walked. */
+static bool enter(struct reader *r, xmlNode *n)
+{
+	enum nc_node_type type = NC_NODE_PARAGRAPH;
+	enum kind k = kind_of(n, &type);
+	/* Past the depth limit, elements only pass their text on. */
+	if (r->depth >= NC_MAX_TREE_DEPTH && k != K_SKIP)
+		k = k == K_DIVLIKE || k == K_PARA || k == K_HEADING ? K_DIVLIKE : K_UNWRAP;
+	bool is_deep = deep(r);
+
+	switch (k) {
+	case K_SKIP:
+		return false;
+	case K_HR:
+		if (!is_deep) {
+			close_implicit(r);
+			add(r, r->block, NC_NODE_THEMATIC_BREAK);
+		}
+		return false;
+	case K_BR:
+		if (r->inl)
+			add(r, r->inl, NC_NODE_LINE_BREAK);
+		return false;
+	case K_IMG:
+		do_image(r, n);
+		return false;
+	case K_EMBED:
+		do_embed(r, n);
+		return false;
+	case K_PRE: {
+		char *text = dom_text(n, is_deep);
+		if (!text) {
+			r->rc = NC_ERR_NOMEM;
+			return false;
+		}
+		if (is_deep) {
+			struct nc_node *c = add(r, r->inl, NC_NODE_CODE);
+			if (c && nc_node_set_text(c, text, strlen(text)))
+				r->rc = NC_ERR_NOMEM;
+		} else {
+			close_implicit(r);
+			struct nc_node *c = add(r, r->block, NC_NODE_CODE_BLOCK);
+			/* HTML drops one newline right after <pre>. */
+			const char *t = text[0] == '\n' ? text + 1 : text;
+			size_t len = strlen(t);
+			while (len && (t[len - 1] == '\n' || t[len - 1] == ' '))
+				len--;
+			if (c && nc_node_set_text(c, t, len))
+				r->rc = NC_ERR_NOMEM;
+			if (c)
+				c->as.code_block.info = code_language(n);
+		}
+		free(text);
+		return false;
+	}
+	case K_CODE: {
+		char *text = dom_text(n, true);
+		if (!text) {
+			r->rc = NC_ERR_NOMEM;
+			return false;
+		}
+		if (*text) {
+			struct nc_node *p = inline_parent(r);
+			struct nc_node *c = p ? add(r, p, NC_NODE_CODE) : NULL;
+			if (c && nc_node_set_text(c, text, strlen(text)))
+				r->rc = NC_ERR_NOMEM;
+		}
+		free(text);
+		return false;
+	}
+	case K_PICTURE: {
+		const char *saved = r->picture_srcset;
+		r->picture_srcset = NULL;
+		for (xmlNode *c = n->children; c; c = c->next)
+			if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "source") == 0) {
+				const char *s = attr(c, "srcset");
+				if (!s || !*s)
+					s = attr(c, "data-srcset");
+				if (s && *s && !r->picture_srcset)
+					r->picture_srcset = s;
+			}
+		if (!push(r, n, k))
+			return false;
+		r->stack[r->depth - 1].srcset = saved;
+		return true;
+	}
+	case K_UNWRAP:
+		return push(r, n, k);
+	case K_DIVLIKE:
+		if (!push(r, n, k))
+			return false;
+		if (is_deep)
+			soft_break(r);
+		else
+			close_implicit(r);
+		return true;
+	case K_PARA:
+	case K_HEADING:
+	case K_FIGCAPTION:
+	case K_TCAPTION:
+		if (!push(r, n, k))
+			return false;
+		if (is_deep) {
+			soft_break(r);
+			return true;
+		}
+		close_implicit(r);
+		{
+			enum nc_node_type t = k == K_HEADING ? NC_NODE_HEADING
+					    : k == K_FIGCAPTION && r->block->type == NC_NODE_FIGURE ? NC_NODE_CAPTION
+					    : NC_NODE_PARAGRAPH;
+			struct nc_node *p = add(r, r->block, t);
+			if (!p)
+				return false;
+			if (t == NC_NODE_HEADING)
+				p->as.heading.level = n->name[1] - '0';
+			r->inl = p;
+			r->inl_implicit = false;
+			r->inline_depth = 0;
+			r->stack[r->depth - 1].opened = true;
+		}
+		return true;
+	case K_BLOCKQUOTE:
+	case K_FIGURE:
+	case K_LIST:
+		if (!push(r, n, k))
+			return false;
+		if (is_deep) {
+			soft_break(r);
+			return true;
+		}
+		close_implicit(r);
+		{
+			struct nc_node *b = add(r, r->block, k == K_BLOCKQUOTE ? NC_NODE_BLOCKQUOTE
+						: k == K_FIGURE ? NC_NODE_FIGURE : NC_NODE_LIST);
+			if (!b)
+				return false;
+			if (k == K_LIST) {
+				b->as.list.ordered = strcasecmp((const char *)n->name, "ol") == 0;
+				const char *st = attr(n, "start");
+				if (st) {
+					long v = strtol(st, NULL, 10);
+					b->as.list.start = v < 0 ? 0 : v > 999999999 ? 999999999 : (int)v;
+				}
+			}
+			r->block = b;
+			r->inl = NULL;
+			r->stack[r->depth - 1].opened = true;
+		}
+		return true;
+	case K_ITEM:
+		if (!push(r, n, k))
+			return false;
+		if (is_deep) {
+			soft_break(r);
+			return true;
+		}
+		close_implicit(r);
+		{
+			struct nc_node *list = r->block;
+			if (list->type != NC_NODE_LIST) {
+				/* An <li> outside a list: give it one. */
+				list = list->last_child && list->last_child->type == NC_NODE_LIST
+				     ? list->last_child : add(r, r->block, NC_NODE_LIST);
+				if (!list)
+					return false;
+			}
+			struct nc_node *it = add(r, list, NC_NODE_ITEM);
+			if (!it)
+				return false;
+			r->block = it;
+			r->inl = NULL;
+			r->stack[r->depth - 1].opened = true;
+		}
+		return true;
+	case K_TABLE:
+		if (!push(r, n, k))
+			return false;
+		if (is_deep) {
+			soft_break(r);
+			return true;
+		}
+		close_implicit(r);
+		{
+			struct nc_node *t = add(r, r->block, NC_NODE_TABLE);
+			if (!t)
+				return false;
+			r->table = t;
+			r->row = NULL;
+			r->in_thead = false;
+			r->stack[r->depth - 1].opened = true;
+		}
+		return true;
+	case K_TSECTION:
+		if (!push(r, n, k))
+			return false;
+		r->in_thead = strcasecmp((const char *)n->name, "thead") == 0;
+		return true;
+	case K_ROW:
+		if (!push(r, n, k))
+			return false;
+		if (!r->table || is_deep) {
+			soft_break(r);
+			return true;
+		}
+		{
+			struct nc_node *row = add(r, r->table, NC_NODE_TABLE_ROW);
+			if (!row)
+				return false;
+			row->as.row.header = r->in_thead;
+			r->row = row;
+			r->stack[r->depth - 1].opened = true;
+		}
+		return true;
+	case K_CELL:
+		if (!push(r, n, k))
+			return false;
+		if (!r->row || is_deep) {
+			if (is_deep && r->inl && r->inl->last_child)
+				add_text(r, r->inl, " ", 1);
+			return true;
+		}
+		{
+			struct nc_node *c = add(r, r->row, NC_NODE_TABLE_CELL);
+			if (!c)
+				return false;
+			c->as.cell.header = strcasecmp((const char *)n->name, "th") == 0 || r->in_thead;
+			c->as.cell.align = align_of(n);
+			c->as.cell.colspan = span_of(n, "colspan");
+			c->as.cell.rowspan = span_of(n, "rowspan");
+			r->block = c;
+			r->inl = NULL;
+			r->table = NULL; /* a nested table starts its own */
+			r->row = NULL;
+			r->stack[r->depth - 1].opened = true;
+		}
+		return true;
+	case K_INLINE:
+	case K_LINK: {
+		if (!push(r, n, k))
+			return false;
+		if (k == K_LINK) {
+			const char *href = attr(n, "href");
+			while (href && is_ws(*href))
+				href++;
+			/* In-page anchors and script URLs have nowhere to go
+			 * outside the page: their text stays. */
+			if (!href || !*href || href[0] == '#' ||
+			    strncasecmp(href, "javascript:", 11) == 0 ||
+			    strncasecmp(href, "vbscript:", 9) == 0 ||
+			    strncasecmp(href, "data:", 5) == 0)
+				return true;
+		}
+		struct nc_node *p = inline_parent(r);
+		if (!p)
+			return false;
+		struct nc_node *e = add(r, p, k == K_LINK ? NC_NODE_LINK : type);
+		if (!e)
+			return false;
+		if (k == K_LINK) {
+			const char *href = attr(n, "href");
+			while (is_ws(*href))
+				href++;
+			const char *title = attr(n, "title");
+			if (nc_set_str(&e->as.link.url, href) ||
+			    (title && *title && nc_set_str(&e->as.link.title, title)))
+				r->rc = NC_ERR_NOMEM;
+		}
+		r->inl = e;
+		r->inline_depth++;
+		r->stack[r->depth - 1].opened = true;
+		return true;
+	}
+	}
+	return push(r, n, K_UNWRAP);
+}
+
+static void leave(struct reader *r)
+{
+	struct frame *f = &r->stack[--r->depth];
+	switch (f->kind) {
+	case K_PICTURE:
+		r->picture_srcset = f->srcset;
+		return;
+	case K_INLINE:
+	case K_LINK:
+		if (f->opened) {
+			r->inl = f->inl;
+			r->inline_depth--;
+		}
+		return;
+	case K_PARA:
+	case K_HEADING:
+	case K_FIGCAPTION:
+	case K_TCAPTION:
+		if (f->opened)
+			r->inl = NULL;
+		return;
+	case K_DIVLIKE:
+		close_implicit(r);
+		return;
+	case K_BLOCKQUOTE:
+	case K_FIGURE:
+	case K_LIST:
+	case K_ITEM:
+	case K_CELL:
+		if (f->opened) {
+			r->block = f->block;
+			r->inl = NULL;
+			r->table = f->table;
+			r->row = f->row;
+		}
+		return;
+	case K_TABLE:
+		if (f->opened) {
+			r->table = f->table;
+			r->row = f->row;
+			r->in_thead = f->in_thead;
+			r->inl = NULL;
+		}
+		return;
+	case K_TSECTION:
+		r->in_thead = f->in_thead;
+		return;
+	case K_ROW:
+		if (f->opened)
+			r->row = f->row;
+		return;
+	case K_UNWRAP:
+	case K_SKIP:
+	case K_PRE:
+	case K_HR:
+	case K_CODE:
+	case K_IMG:
+	case K_BR:
+	case K_EMBED:
+		return;
+	}
+}
+
+static void walk(struct reader *r, xmlNode *root)
+{
+	xmlNode *n = root;
+	while (n && r->rc == NC_OK) {
+		bool descend = false;
+		if (n->type == XML_ELEMENT_NODE)
+			descend = enter(r, n) && n->children;
+		else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+			text_node(r, (const char *)n->content);
+		if (descend) {
+			n = n->children;
+			continue;
+		}
+		/* An element whose children are not walked left its frame
+		 * pushed only if enter() pushed one and it has no children. */
+		if (n->type == XML_ELEMENT_NODE && r->depth && r->stack[r->depth - 1].dom == n)
+			leave(r);
+		while (n && n != root && !n->next) {
+			n = n->parent;
+			if (n && r->depth && r->stack[r->depth - 1].dom == n)
+				leave(r);
+		}
+		if (!n || n == root)
+			break;
+		n = n->next;
+	}
+	while (r->depth)
+		leave(r);
+}
+
+/* ---- tidy: trim whitespace at block edges, drop empty nodes --------- */
+
+static bool inline_container(enum nc_node_type t)
+{
+	return t == NC_NODE_PARAGRAPH || t == NC_NODE_HEADING || t == NC_NODE_CAPTION;
+}
+
+/* Text leaves of one inline container in order: trim leading space at the
+ * start and after line breaks, trailing space at the end and before line
+ * breaks, and double spaces across element boundaries. */
+static void trim_container(struct nc_node *c)
+{
+	struct nc_iter it;
+	enum nc_event ev;
+	bool at_start = true;        /* nothing visible yet on this line */
+	struct nc_node *last_text = NULL; /* last text leaf on this line */
+	nc_iter_init(&it, c);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
+		struct nc_node *n = it.cur;
+		if (ev != NC_EVENT_ENTER || n == c)
+			continue;
+		if (n->type == NC_NODE_LINE_BREAK) {
+			if (last_text) {
+				size_t l = last_text->as.text.len;
+				while (l && last_text->as.text.literal[l - 1] == ' ')
+					l--;
+				last_text->as.text.literal[l] = '\0';
+				last_text->as.text.len = l;
+			}
+			at_start = true;
+			last_text = NULL;
+			continue;
+		}
+		if (n->type != NC_NODE_TEXT) {
+			if (n->type == NC_NODE_IMAGE || n->type == NC_NODE_EMBED || n->type == NC_NODE_CODE) {
+				at_start = false;
+				last_text = NULL;
+			}
+			continue;
+		}
+		char *s = n->as.text.literal;
+		size_t len = n->as.text.len, skip = 0;
+		bool prev_space = at_start || (last_text && last_text->as.text.len &&
+					       last_text->as.text.literal[last_text->as.text.len - 1] == ' ');
+		if (prev_space)
+			while (skip < len && s[skip] == ' ')
+				skip++;
+		if (skip) {
+			memmove(s, s + skip, len - skip + 1);
+			n->as.text.len = len - skip;
+		}
+		if (n->as.text.len) {
+			at_start = false;
+			last_text = n;
+		}
+	}
+	if (last_text) {
+		size_t l = last_text->as.text.len;
+		while (l && last_text->as.text.literal[l - 1] == ' ')
+			l--;
+		last_text->as.text.literal[l] = '\0';
+		last_text->as.text.len = l;
+	}
+}
+
+static bool removable(struct nc_node *n)
+{
+	switch (n->type) {
+	case NC_NODE_TEXT:
+		return n->as.text.len == 0;
+	case NC_NODE_PARAGRAPH:
+	case NC_NODE_HEADING:
+	case NC_NODE_CAPTION:
+	case NC_NODE_EMPH:
+	case NC_NODE_STRONG:
+	case NC_NODE_STRIKE:
+	case NC_NODE_SUB:
+	case NC_NODE_SUP:
+		return n->first_child == NULL;
+	case NC_NODE_LINK:
+		return n->first_child == NULL && !n->as.link.url;
+	case NC_NODE_LIST:
+	case NC_NODE_TABLE_ROW:
+	case NC_NODE_TABLE:
+	case NC_NODE_BLOCKQUOTE:
+	case NC_NODE_FIGURE:
+		return n->first_child == NULL;
+	case NC_NODE_DOCUMENT:
+	case NC_NODE_ITEM:
+	case NC_NODE_CODE_BLOCK:
+	case NC_NODE_THEMATIC_BREAK:
+	case NC_NODE_TABLE_CELL:
+	case NC_NODE_CODE:
+	case NC_NODE_IMAGE:
+	case NC_NODE_EMBED:
+	case NC_NODE_LINE_BREAK:
+		return false;
+	}
+	return false;
+}
+
+static void tidy(struct nc_node *root)
+{
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, root);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE)
+		if (ev == NC_EVENT_ENTER && inline_container(it.cur->type))
+			trim_container(it.cur);
+
+	/* Line breaks at the start or end of a container say nothing. */
+	nc_iter_init(&it, root);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
+		if (ev != NC_EVENT_EXIT || !inline_container(it.cur->type))
+			continue;
+		struct nc_node *c = it.cur;
+		for (;;) {
+			struct nc_node *l = c->last_child;
+			while (l && l->type == NC_NODE_TEXT && l->as.text.len == 0)
+				l = l->prev;
+			if (!l || l->type != NC_NODE_LINE_BREAK)
+				break;
+			nc_node_free(l);
+		}
+		while (c->first_child && (c->first_child->type == NC_NODE_LINE_BREAK ||
+		       (c->first_child->type == NC_NODE_TEXT && c->first_child->as.text.len == 0)))
+			nc_node_free(c->first_child);
+	}
+
+	/* Remove empty nodes bottom-up: a post-order pass, repeated while
+	 * removals empty their parents (bounded by the tree's height). */
+	bool changed = true;
+	while (changed) {
+		changed = false;
+		nc_iter_init(&it, root);
+		ev = nc_iter_next(&it);
+		while (ev != NC_EVENT_NONE) {
+			struct nc_node *n = it.cur;
+			bool is_exit_or_leaf = ev == NC_EVENT_EXIT || nc_node_is_leaf(n);
+			if (is_exit_or_leaf && n != root && removable(n)) {
+				/* Step the iterator past n before freeing it. */
+				struct nc_node *next = n->next, *parent = n->parent;
+				nc_node_free(n);
+				changed = true;
+				if (next) {
+					it.cur = next;
+					it.ev = NC_EVENT_ENTER;
+					ev = NC_EVENT_ENTER;
+				} else {
+					it.cur = parent;
+					it.ev = NC_EVENT_EXIT;
+					ev = NC_EVENT_EXIT;
+				}
+				continue;
+			}
+			ev = nc_iter_next(&it);
+		}
+	}
+}
+
+/* ---- <head> metadata for pages without front matter ------------------- */
+
+static void head_meta(struct nc_doc *d, xmlNode *html)
+{
+	struct nc_meta *m = &d->meta;
+	const char *lang = attr(html, "lang");
+	if (!lang)
+		lang = attr(html, "xml:lang");
+	if (lang && *lang && !m->language)
+		nc_set_str(&m->language, lang);
+	xmlNode *head = NULL;
+	for (xmlNode *c = html->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "head") == 0)
+			head = c;
+	if (!head)
+		return;
+	char *og_title = NULL, *title = NULL;
+	for (xmlNode *c = head->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)c->name;
+		if (strcasecmp(name, "title") == 0 && !title) {
+			title = dom_text(c, true);
+		} else if (strcasecmp(name, "link") == 0) {
+			const char *rel = attr(c, "rel"), *href = attr(c, "href");
+			if (rel && href && *href && strcasecmp(rel, "canonical") == 0 && !m->source_url)
+				nc_set_str(&m->source_url, href);
+		} else if (strcasecmp(name, "meta") == 0) {
+			const char *key = attr(c, "property");
+			if (!key)
+				key = attr(c, "name");
+			const char *val = attr(c, "content");
+			if (!key || !val || !*val)
+				continue;
+			if (strcasecmp(key, "og:title") == 0 && !og_title)
+				og_title = strdup(val);
+			else if ((strcasecmp(key, "author") == 0 || strcasecmp(key, "article:author") == 0) && !m->authors.len)
+				nc_strlist_push(&m->authors, val);
+			else if ((strcasecmp(key, "description") == 0 || strcasecmp(key, "og:description") == 0) && !m->description)
+				nc_set_str(&m->description, val);
+			else if (strcasecmp(key, "og:image") == 0 && !m->cover)
+				nc_set_str(&m->cover, val);
+			else if (strcasecmp(key, "og:url") == 0 && !m->source_url)
+				nc_set_str(&m->source_url, val);
+			else if ((strcasecmp(key, "article:published_time") == 0 || strcasecmp(key, "date") == 0) && !m->date_raw) {
+				int64_t t;
+				nc_set_str(&m->date_raw, val);
+				if (nc_date_parse(val, &t) == 0) {
+					char iso[21];
+					nc_date_iso(t, iso);
+					nc_set_str(&m->date, iso);
+					m->date_epoch = t;
+				}
+			} else if (strcasecmp(key, "article:tag") == 0 || strcasecmp(key, "keywords") == 0) {
+				nc_strlist_push(&m->tags, val);
+			}
+		}
+	}
+	const char *t = og_title && *og_title ? og_title : title;
+	if (t && !nc_str_blank(t) && !m->title) {
+		char *s = nc_str_squash(t);
+		nc_set_str(&m->title, s);
+		nc_set_str(&m->title_raw, t);
+		free(s);
+	}
+	free(og_title);
+	free(title);
+}
+
 int nc_html_read(struct nc_doc *doc, const char *html, size_t len, struct nc_err *err)
-{ (void)doc; (void)html; (void)len; return nc_err_set(err, NC_ERR_UNSUPPORTED, "", "not written yet"); }
+{
+	const char *name = doc->source_name ? doc->source_name : "-";
+	/* A body that is only "null" is what some generators write for an
+	 * empty item; it is kept as the text it is. */
+	if (len > INT32_MAX)
+		return nc_err_set(err, NC_ERR_LIMIT, name, "body too large");
+	size_t skip = 0;
+	while (skip < len && is_ws(html[skip]))
+		skip++;
+	if (skip == len)
+		return NC_OK;
+	htmlDocPtr dom = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+					HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+					HTML_PARSE_COMPACT);
+	if (!dom)
+		return nc_err_set(err, NC_ERR_PARSE, name, "the HTML body cannot be parsed");
+	xmlNode *root = xmlDocGetRootElement(dom);
+	struct reader r = { .doc = doc, .block = doc->root };
+	if (root) {
+		if (doc->meta.fm_kind == NC_FM_NONE)
+			head_meta(doc, root);
+		xmlNode *body = NULL;
+		for (xmlNode *c = root->children; c; c = c->next)
+			if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "body") == 0)
+				body = c;
+		walk(&r, body ? body : root);
+	}
+	free(r.stack);
+	xmlFreeDoc(dom);
+	if (r.rc)
+		return nc_err_set(err, r.rc, name, "out of memory while reading the body");
+	tidy(doc->root);
+	return NC_OK;
+}

@@ -1,4 +1,117 @@
-/* TEMPORARY placeholder so the tree builds while this part is written. */
+/* resolve.c - the step between reading and writing that makes URLs
+ * absolute and lists the images a document needs.
+ *
+ * Links, images, embeds and the cover are resolved against the article's
+ * source URL (RFC 3986 section 5); protocol-relative URLs become https.
+ * Every distinct http(s) or data: image gets one nc_resource, shared by
+ * all nodes that show it.  Relative URLs with no base stay as written
+ * and get no resource: there is nothing to fetch them from. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "newsconv.h"
-int nc_resolve(struct nc_doc *doc, struct nc_err *err)
-{ (void)doc; return nc_err_set(err, NC_ERR_UNSUPPORTED, "", "not written yet"); }
+#include "util/url.h"
+
+static bool fetchable(const char *url)
+{
+	return nc_url_is_http(url) || strncasecmp(url, "data:", 5) == 0;
+}
+
+/* Resolve *url in place; returns false on OOM. */
+static bool resolve_in_place(char **url, const char *base)
+{
+	if (!*url)
+		return true;
+	char *r = nc_url_resolve(base, *url);
+	if (!r)
+		return **url == '\0' || false;
+	free(*url);
+	*url = r;
+	return true;
+}
+
+static struct nc_resource *resource_for(struct nc_doc *d, const char *written,
+					const char *resolved, bool *oom)
+{
+	if (!resolved || !fetchable(resolved))
+		return NULL;
+	struct nc_resource *r = nc_doc_resource(d, written, resolved);
+	if (!r)
+		*oom = true;
+	return r;
+}
+
+int nc_resolve(struct nc_doc *d, struct nc_err *err)
+{
+	const char *base = d->meta.source_url;
+	if (base && !nc_url_is_http(base))
+		base = NULL;
+	bool oom = false;
+
+	/* The cover first, so it is resource 0 when there is one. */
+	if (d->meta.cover) {
+		char *c = nc_url_resolve(base, d->meta.cover);
+		struct nc_resource *r = c ? resource_for(d, d->meta.cover, c, &oom) : NULL;
+		if (r)
+			r->is_cover = true;
+		free(c);
+	}
+
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, d->root);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && !oom) {
+		struct nc_node *n = it.cur;
+		if (ev != NC_EVENT_ENTER)
+			continue;
+		switch (n->type) {
+		case NC_NODE_LINK:
+			oom |= !resolve_in_place(&n->as.link.url, base);
+			break;
+		case NC_NODE_IMAGE: {
+			char *written = n->as.image.url ? strdup(n->as.image.url) : NULL;
+			oom |= !resolve_in_place(&n->as.image.url, base);
+			if (written && n->as.image.url)
+				n->as.image.res = resource_for(d, written, n->as.image.url, &oom);
+			free(written);
+			break;
+		}
+		case NC_NODE_EMBED:
+			oom |= !resolve_in_place(&n->as.embed.url, base);
+			if (n->as.embed.poster) {
+				char *written = strdup(n->as.embed.poster);
+				oom |= !resolve_in_place(&n->as.embed.poster, base);
+				if (written)
+					n->as.embed.poster_res = resource_for(d, written, n->as.embed.poster, &oom);
+				free(written);
+			}
+			break;
+		case NC_NODE_DOCUMENT:
+		case NC_NODE_PARAGRAPH:
+		case NC_NODE_HEADING:
+		case NC_NODE_BLOCKQUOTE:
+		case NC_NODE_LIST:
+		case NC_NODE_ITEM:
+		case NC_NODE_CODE_BLOCK:
+		case NC_NODE_THEMATIC_BREAK:
+		case NC_NODE_TABLE:
+		case NC_NODE_TABLE_ROW:
+		case NC_NODE_TABLE_CELL:
+		case NC_NODE_FIGURE:
+		case NC_NODE_CAPTION:
+		case NC_NODE_TEXT:
+		case NC_NODE_EMPH:
+		case NC_NODE_STRONG:
+		case NC_NODE_STRIKE:
+		case NC_NODE_SUB:
+		case NC_NODE_SUP:
+		case NC_NODE_CODE:
+		case NC_NODE_LINE_BREAK:
+			break;
+		}
+	}
+	if (oom)
+		return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
+	return NC_OK;
+}

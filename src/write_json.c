@@ -35,8 +35,14 @@ static void put_str(struct nc_buf *b, const char *s)
 		default:
 			if (c < 0x20) {
 				nc_buf_printf(b, "\\u%04x", c);
-			} else if (c >= 0x80 && !nc_utf8_valid_seq(p + i, n - i)) {
-				nc_buf_puts(b, "\\ufffd");
+			} else if (c >= 0x80) {
+				size_t k = nc_utf8_valid_seq(p + i, n - i);
+				if (k) {
+					nc_buf_put(b, p + i, k);
+					i += k - 1;
+				} else {
+					nc_buf_puts(b, "\\ufffd");
+				}
 			} else {
 				nc_buf_putc(b, c);
 			}

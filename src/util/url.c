@@ -1,8 +1,109 @@
-/* TEMPORARY placeholder so the tree builds while this part is written. */
-#include "newsconv.h"
-#include "util/url.h"
-#include <stddef.h>
-char *nc_url_resolve(const char *base, const char *ref) { (void)base; (void)ref; return NULL; }
-bool nc_url_is_http(const char *url) { (void)url; return false; }
-bool nc_url_is_absolute(const char *url) { (void)url; return false; }
-char *nc_url_host(const char *url) { (void)url; return NULL; }
+/* url.c - URL resolution (RFC 3986 section 5) through libxml2's
+ * xmlBuildURI, with the rules articles need on top: protocol-relative
+ * references become https, and references libxml2 cannot parse (spaces,
+ * raw non-ASCII) are kept as written rather than lost. */
+#include "url.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/uri.h>
+
+static char *dup_trimmed(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	char *p = malloc(n + 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+bool nc_url_is_absolute(const char *url)
+{
+	if (!url || !isalpha((unsigned char)url[0]))
+		return false;
+	const char *p = url + 1;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return *p == ':';
+}
+
+bool nc_url_is_http(const char *url)
+{
+	return url && (strncasecmp(url, "http://", 7) == 0 ||
+		       strncasecmp(url, "https://", 8) == 0);
+}
+
+char *nc_url_resolve(const char *base, const char *ref)
+{
+	if (!ref)
+		return NULL;
+	char *r = dup_trimmed(ref);
+	if (!r || !*r) {
+		free(r);
+		return NULL;
+	}
+	if (r[0] == '/' && r[1] == '/') {
+		/* Protocol-relative: the page's scheme is unknown offline,
+		 * and https is what every site serves today. */
+		char *abs = malloc(strlen(r) + 7);
+		if (abs) {
+			memcpy(abs, "https:", 6);
+			strcpy(abs + 6, r);
+		}
+		free(r);
+		return abs;
+	}
+	if (nc_url_is_absolute(r) || !base || !nc_url_is_absolute(base))
+		return r;
+	xmlChar *built = xmlBuildURI((const xmlChar *)r, (const xmlChar *)base);
+	if (!built)
+		return r;
+	char *out = strdup((const char *)built);
+	xmlFree(built);
+	if (!out)
+		return r;
+	free(r);
+	return out;
+}
+
+char *nc_url_host(const char *url)
+{
+	if (!nc_url_is_absolute(url))
+		return NULL;
+	const char *p = strstr(url, "://");
+	if (!p)
+		return NULL;
+	p += 3;
+	const char *at = NULL;
+	const char *end = p + strcspn(p, "/?#");
+	for (const char *q = p; q < end; q++)
+		if (*q == '@')
+			at = q;
+	if (at)
+		p = at + 1;
+	const char *host_end = p;
+	if (*p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(end - p));
+		host_end = rb ? rb + 1 : end;
+	} else {
+		while (host_end < end && *host_end != ':')
+			host_end++;
+	}
+	size_t n = (size_t)(host_end - p);
+	char *h = malloc(n + 1);
+	if (!h)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		h[i] = (char)tolower((unsigned char)p[i]);
+	h[n] = '\0';
+	return h;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Every benchmark, each side by side with its peers, in one run.
+# Not a test: figures go to the README by hand.  Needs ../shared/corpus.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/deps.sh --bench
+[ -d build-bench ] || meson setup build-bench --buildtype=release >/dev/null
+ninja -C build-bench >/dev/null
+export NEWSCONV="$PWD/build-bench/newsconv"
+for b in md epub warc fetch; do
+	if [ -f "bench/$b.sh" ]; then
+		echo "== bench/$b.sh"
+		bash "bench/$b.sh"
+	fi
+done

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""The command line as a user meets it: exit codes, output naming, atomic
+writes, never overwriting an input, stdin/stdout, odd file names."""
+import json, os, shutil, subprocess, sys, tempfile
+
+NC = os.environ["NEWSCONV"]
+SRC = os.environ["SOURCE_ROOT"]
+EXAMPLE = os.path.join(SRC, "fixtures", "example.txt")
+failures = 0
+
+
+def run(*args, stdin=None, cwd=None):
+    return subprocess.run([NC, *args], input=stdin, capture_output=True, cwd=cwd, timeout=60)
+
+
+def check(cond, what, r=None):
+    global failures
+    if not cond:
+        failures += 1
+        print("FAIL:", what)
+        if r is not None:
+            print("  rc=%d stderr=%s" % (r.returncode, r.stderr.decode(errors="replace")[:800]))
+
+
+tmp = tempfile.mkdtemp()
+try:
+    # usage errors exit 2 with one line naming the problem
+    for args in ([], ["--to", "md"], ["--to", "pdf", EXAMPLE], ["--bogus", EXAMPLE],
+                 ["--to", "md", "-o", "a", "-O", "b", EXAMPLE], ["--to", "md", "--jobs", "0", EXAMPLE]):
+        r = run(*args)
+        check(r.returncode == 2, f"usage error exit 2 for {args}", r)
+        check(r.stderr.startswith(b"newsconv: "), f"usage message prefix for {args}", r)
+    r = run("--help")
+    check(r.returncode == 0 and b"--to" in r.stdout and b"--fetch-images" in r.stdout, "--help", r)
+    r = run("--version")
+    check(r.returncode == 0 and r.stdout.startswith(b"newsconv "), "--version", r)
+
+    # a missing file fails with exit 1 and names the file; others still convert
+    out = os.path.join(tmp, "o1")
+    r = run("--to", "md", "-O", out, "/nonexistent/x.txt", EXAMPLE)
+    check(r.returncode == 1, "missing input gives exit 1", r)
+    check(b"newsconv: /nonexistent/x.txt: " in r.stderr, "error names the file", r)
+    check(os.path.exists(os.path.join(out, "example.md")), "other input still converted", r)
+
+    # default output is next to the input; the input is never overwritten
+    d = os.path.join(tmp, "目录 with space")
+    os.makedirs(d)
+    src = os.path.join(d, "新闻 稿.txt")
+    shutil.copy(EXAMPLE, src)
+    r = run("--to", "md", src)
+    check(r.returncode == 0 and os.path.exists(os.path.join(d, "新闻 稿.md")), "default output name beside input (CJK + space)", r)
+    before = open(src, "rb").read()
+    r = run("--to", "md", src, "-o", src)
+    check(r.returncode == 1 and open(src, "rb").read() == before, "refuses to overwrite the input", r)
+    check(not [f for f in os.listdir(d) if ".tmp-" in f], "no temporary files left behind")
+
+    # stdin to stdout, and -o -
+    r = run("--to", "md", "-", stdin=open(EXAMPLE, "rb").read())
+    check(r.returncode == 0 and r.stdout.startswith(b"---\n"), "stdin to stdout", r)
+    r = run("--to", "json", EXAMPLE, "-o", "-")
+    ok = r.returncode == 0
+    try:
+        doc = json.loads(r.stdout)
+        check(doc["meta"]["title"] == "城市图书馆夜间开放试点满一年", "json title")
+        check(doc["meta"]["date"] == "2024-04-12T09:30:00Z", "json date normalised")
+        check(doc["meta"]["categories"] == [["新闻", "本地", "本地－文化"]], "json categories path")
+        check(any(x["resolved"].startswith("https://img.example.org/") for x in doc["resources"]), "protocol-relative image resolved")
+    except ValueError:
+        check(False, "--to json prints valid JSON", r)
+    check(ok, "--to json -o -", r)
+
+    # several inputs with one -o: one book / archive
+    a = os.path.join(tmp, "a.txt"); b = os.path.join(tmp, "b.txt")
+    shutil.copy(EXAMPLE, a); shutil.copy(EXAMPLE, b)
+    r = run("--to", "json", a, b, "-o", os.path.join(tmp, "both.json"))
+    check(r.returncode == 0 and len(json.load(open(os.path.join(tmp, "both.json")))) == 2, "two inputs, one json", r)
+
+    # an unwritable destination fails cleanly and leaves nothing behind
+    ro = os.path.join(tmp, "ro")
+    os.makedirs(ro)
+    os.chmod(ro, 0o500)
+    r = run("--to", "md", EXAMPLE, "-o", os.path.join(ro, "x.md"))
+    if os.geteuid() != 0:  # root ignores directory permissions
+        check(r.returncode == 1 and b"x.md" in r.stderr, "unwritable output: exit 1 naming the file", r)
+    os.chmod(ro, 0o700)
+
+    # a directory given as input
+    r = run("--to", "md", tmp, "-o", os.path.join(tmp, "dir.md"))
+    check(r.returncode == 1 and b"is a directory" in r.stderr, "directory input refused", r)
+finally:
+    shutil.rmtree(tmp, ignore_errors=True)
+
+print("cli: %d failed" % failures)
+sys.exit(1 if failures else 0)
