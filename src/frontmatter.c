@@ -351,8 +351,8 @@ static char *strip_quotes(const char *s, size_t n)
 	while (trail < n - lead && (s[n - 1 - trail] == '"' || s[n - 1 - trail] == '\''))
 		trail++;
 	size_t k = lead < trail ? lead : trail;
-	if (lead == n)
-		k = 0;
+	if (lead == n) /* '' or "" or a run of quotes: an empty value */
+		k = n / 2, n = 2 * k;
 	char *out = malloc(n - 2 * k + 1);
 	if (!out)
 		return NULL;
@@ -383,7 +383,6 @@ static int recover(struct nc_doc *d, const char *text, size_t len,
 		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
 	int map = yaml_document_add_mapping(&doc, NULL, YAML_BLOCK_MAPPING_STYLE);
 	int cur_seq = 0;       /* sequence node of the current key, if any */
-	int cur_key_scalar = 0; /* value scalar node of the current key */
 	struct nc_buf value = {0};
 	char *pending_key = NULL;
 	const char *p = text, *end = text + len;
@@ -415,7 +414,6 @@ static int recover(struct nc_doc *d, const char *text, size_t len,
 		if (ind == 0 && is_key_line(line, n, &keylen)) {
 			FLUSH_SCALAR();
 			cur_seq = 0;
-			cur_key_scalar = 0;
 			pending_key = strndup(line, keylen);
 			const char *v = line + keylen + 1;
 			size_t vn = n - keylen - 1;
@@ -447,7 +445,6 @@ static int recover(struct nc_doc *d, const char *text, size_t len,
 				nc_buf_putc(&value, ' ');
 			nc_buf_put(&value, line + ind, n - ind);
 		}
-		(void)cur_key_scalar;
 	}
 	FLUSH_SCALAR();
 #undef FLUSH_SCALAR

@@ -69,12 +69,17 @@ static const struct tagmap tags[] = {
 	{"a", K_LINK, 0}, {"img", K_IMG, 0}, {"br", K_BR, 0}, {"wbr", K_SKIP, 0},
 	{"iframe", K_EMBED, 0}, {"video", K_EMBED, 0}, {"audio", K_EMBED, 0},
 	{"picture", K_PICTURE, 0},
-	{"script", K_SKIP, 0}, {"style", K_SKIP, 0}, {"noscript", K_SKIP, 0},
+	{"script", K_SKIP, 0}, {"style", K_SKIP, 0},
+	/* <noscript> is what a reader without scripts sees: often the
+	 * real <img> behind a lazy-loading one. */
+	{"noscript", K_UNWRAP, 0},
 	{"template", K_SKIP, 0}, {"object", K_SKIP, 0}, {"embed", K_SKIP, 0},
 	{"head", K_SKIP, 0}, {"title", K_SKIP, 0}, {"meta", K_SKIP, 0},
 	{"link", K_SKIP, 0}, {"input", K_SKIP, 0}, {"svg", K_SKIP, 0},
-	{"math", K_SKIP, 0}, {"canvas", K_SKIP, 0}, {"map", K_SKIP, 0},
-	{"param", K_SKIP, 0}, {"source", K_SKIP, 0}, {"track", K_SKIP, 0},
+	{"math", K_SKIP, 0}, {"canvas", K_SKIP, 0},
+	{"param", K_SKIP, 0}, {"track", K_SKIP, 0},
+	/* libxml2's HTML 4 parser nests what follows <source> inside it. */
+	{"source", K_UNWRAP, 0},
 	{"area", K_SKIP, 0}, {"base", K_SKIP, 0},
 	{"div", K_DIVLIKE, 0}, {"section", K_DIVLIKE, 0}, {"article", K_DIVLIKE, 0},
 	{"main", K_DIVLIKE, 0}, {"header", K_DIVLIKE, 0}, {"footer", K_DIVLIKE, 0},
@@ -369,17 +374,28 @@ static void do_image(struct reader *r, xmlNode *n)
 			}
 		}
 	}
-	char *chosen = NULL;
+	/* Order: the image's own largest srcset candidate when it is a
+	 * full URL, its real src, its lazy-load attributes, a relative
+	 * srcset candidate, and last a <picture> <source>. */
+	char *own = NULL, *pic = NULL;
 	const char *set = attr(n, "data-srcset");
 	if (!set || !*set)
 		set = attr(n, "srcset");
-	if ((!set || !*set) && r->picture_srcset)
-		set = r->picture_srcset;
 	if (set && *set)
-		chosen = srcset_best(set);
-	const char *url = chosen ? chosen : (placeholder_src(src) ? NULL : src);
+		own = srcset_best(set);
+	if (r->picture_srcset)
+		pic = srcset_best(r->picture_srcset);
+	bool own_abs = own && (strncasecmp(own, "http://", 7) == 0 ||
+			       strncasecmp(own, "https://", 8) == 0 || strncmp(own, "//", 2) == 0);
+	const char *url = own_abs ? own : !placeholder_src(src) ? src : own ? own : pic;
 	if (!url && src && *src)
 		url = src;
+	char *chosen = own;
+	if (url == pic) {
+		chosen = pic;
+		pic = own;
+	}
+	free(pic);
 	if (!url) {
 		free(chosen);
 		/* Nothing to show but the alt text. */

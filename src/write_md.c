@@ -1,5 +1,1285 @@
-/* TEMPORARY placeholder so the tree builds while this part is written. */
+/*
+ * write_md.c - Markdown: CommonMark 0.30 with the GFM table and
+ * strikethrough extensions, YAML front matter first.
+ *
+ * Escaping is minimal but complete: a character is escaped only where
+ * CommonMark could read it as markup (see put_text).  Emphasis is
+ * written so it parses under the flanking rules even next to CJK
+ * punctuation: leading/trailing spaces and punctuation move outside the
+ * delimiters, and emphasis that still could not parse is dropped (its
+ * text stays).
+ *
+ * Not supported, and what happens instead:
+ *   - sub/sup and underline: no Markdown form; the text is kept plain.
+ *   - table cells holding blocks (lists, paragraphs, code): the cell's
+ *     text is joined with spaces; rowspan/colspan: the text stays in the
+ *     first cell, the spanned positions are left empty.
+ *   - a table with no header row: GFM needs one, so the first row is used.
+ *   - embeds (iframe/video/audio): a link to the embedded URL, with the
+ *     poster image as the link text when there is one.
+ * Never emitted: raw HTML.
+ */
+#include <stdlib.h>
+#include <string.h>
+
 #include "newsconv.h"
-static int write_md(struct nc_doc *const *docs, size_t n, const struct nc_write_opts *o, struct nc_output *out, struct nc_err *err)
-{ (void)docs; (void)n; (void)o; (void)out; return nc_err_set(err, NC_ERR_UNSUPPORTED, "", "--to md is not available yet"); }
-const struct nc_format nc_format_md = { "md", ".md", true, write_md };
+#include "util/buf.h"
+#include "util/digest.h"
+#include "util/text.h"
+
+/* ---- character classes for the flanking rules ----------------------- */
+
+static bool uni_space(unsigned c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+	       c == 0x202f || c == 0x205f || c == 0x3000;
+}
+
+/* Unicode P* categories, the blocks that occur in news text. */
+static bool uni_punct(unsigned c)
+{
+	if (c < 0x80)
+		return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) ||
+		       (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
+	return c == 0xa1 || c == 0xa7 || c == 0xab || c == 0xb6 || c == 0xb7 ||
+	       c == 0xbb || c == 0xbf || c == 0x37e || c == 0x387 ||
+	       (c >= 0x55a && c <= 0x55f) || c == 0x589 || c == 0x5be ||
+	       (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205e) ||
+	       (c >= 0x3001 && c <= 0x3003) || (c >= 0x3008 && c <= 0x3011) ||
+	       (c >= 0x3014 && c <= 0x301f) || c == 0x3030 || c == 0x303d ||
+	       c == 0x30a0 || c == 0x30fb || (c >= 0xfe10 && c <= 0xfe19) ||
+	       (c >= 0xfe30 && c <= 0xfe52) || (c >= 0xfe54 && c <= 0xfe61) ||
+	       c == 0xfe63 || c == 0xfe68 || c == 0xfe6a || c == 0xfe6b ||
+	       (c >= 0xff01 && c <= 0xff03) || (c >= 0xff05 && c <= 0xff0a) ||
+	       (c >= 0xff0c && c <= 0xff0f) || c == 0xff1a || c == 0xff1b ||
+	       c == 0xff1f || c == 0xff20 || (c >= 0xff3b && c <= 0xff3d) ||
+	       c == 0xff3f || c == 0xff5b || c == 0xff5d || (c >= 0xff5f && c <= 0xff65);
+}
+
+enum cls { C_SPACE, C_PUNCT, C_OTHER };
+
+static enum cls classify(unsigned c)
+{
+	return uni_space(c) ? C_SPACE : uni_punct(c) ? C_PUNCT : C_OTHER;
+}
+
+/* Class of the last character of s[0..n). */
+static enum cls class_before(const char *s, size_t n)
+{
+	if (n == 0)
+		return C_SPACE;
+	size_t i = n - 1;
+	while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
+		i--;
+	unsigned cp = 0;
+	if (!nc_utf8_decode((const unsigned char *)s + i, n - i, &cp))
+		return C_OTHER;
+	return classify(cp);
+}
+
+/* ---- the writer state -------------------------------------------------- */
+
+/* Bytes of a text node to leave out because they were moved outside an
+ * emphasis's delimiters. */
+struct trim {
+	const struct nc_node *node;
+	size_t head, tail;
+};
+
+struct md {
+	struct nc_buf out;
+	const struct nc_write_opts *o;
+	struct nc_output *output;
+	char *files_dir;     /* "out_files" (as linked), NULL: images stay remote */
+	char *files_path;    /* its path on disk */
+	struct trim *trims;
+	size_t ntrims, captrims;
+	int rc;
+};
+
+static const struct trim *find_trim(const struct md *m, const struct nc_node *n)
+{
+	for (size_t i = 0; i < m->ntrims; i++)
+		if (m->trims[i].node == n)
+			return &m->trims[i];
+	return NULL;
+}
+
+static struct trim *add_trim(struct md *m, const struct nc_node *n)
+{
+	struct trim *t = (struct trim *)find_trim(m, n);
+	if (t)
+		return t;
+	if (m->ntrims == m->captrims) {
+		size_t cap = m->captrims ? m->captrims * 2 : 16;
+		struct trim *v = realloc(m->trims, cap * sizeof *v);
+		if (!v) {
+			m->rc = NC_ERR_NOMEM;
+			return NULL;
+		}
+		m->trims = v;
+		m->captrims = cap;
+	}
+	t = &m->trims[m->ntrims++];
+	t->node = n;
+	t->head = t->tail = 0;
+	return t;
+}
+
+/* ---- inline rendering -------------------------------------------------- */
+
+enum ctx { CTX_PARA, CTX_HEADING, CTX_CELL };
+
+struct inl {
+	struct md *m;
+	struct nc_buf *b;
+	enum ctx ctx;
+	bool line_start;  /* next text starts a line (block-start markup matters) */
+};
+
+static bool entity_follows(const char *s, size_t n)
+{
+	size_t i = 0;
+	if (i < n && s[i] == '#')
+		i++;
+	size_t start = i;
+	while (i < n && i - start < 32 &&
+	       ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+		i++;
+	return i > start && i < n && s[i] == ';';
+}
+
+static bool alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (unsigned char)c >= 0x80;
+}
+
+/* Text with every character that could be markup escaped. */
+static void put_text(struct inl *x, const char *s, size_t n)
+{
+	struct nc_buf *b = x->b;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (x->line_start) {
+			/* Block markers at the start of a line. */
+			size_t d = 0;
+			while (d < n - i && d < 10 && s[i + d] >= '0' && s[i + d] <= '9')
+				d++;
+			if (d && d < 10 && i + d < n && (s[i + d] == '.' || s[i + d] == ')')) {
+				nc_buf_put(b, s + i, d);
+				nc_buf_putc(b, '\\');
+				nc_buf_putc(b, s[i + d]);
+				i += d;
+				x->line_start = false;
+				continue;
+			}
+			if (c == '-' || c == '+' || c == '=' || c == '#' || c == '>') {
+				nc_buf_putc(b, '\\');
+				nc_buf_putc(b, c);
+				x->line_start = false;
+				continue;
+			}
+		}
+		x->line_start = false;
+		switch (c) {
+		case '\\': case '`': case '*': case '[': case ']': case '~':
+			nc_buf_putc(b, '\\');
+			nc_buf_putc(b, c);
+			break;
+		case '_':
+			/* Inside a word an underscore cannot start emphasis. */
+			if (i > 0 && i + 1 < n && alnum(s[i - 1]) && alnum(s[i + 1]))
+				nc_buf_putc(b, c);
+			else
+				nc_buf_puts(b, "\\_");
+			break;
+		case '<':
+			/* An entity rather than "\<": the text "<div>" must not
+			 * even look like a tag. */
+			nc_buf_puts(b, "&lt;");
+			break;
+		case '&':
+			if (entity_follows(s + i + 1, n - i - 1))
+				nc_buf_puts(b, "\\&");
+			else
+				nc_buf_putc(b, c);
+			break;
+		case '|':
+			if (x->ctx == CTX_CELL)
+				nc_buf_puts(b, "\\|");
+			else
+				nc_buf_putc(b, c);
+			break;
+		case '!':
+			nc_buf_putc(b, c);
+			break;
+		case '\n':
+		case '\r':
+			nc_buf_putc(b, ' ');
+			break;
+		default:
+			nc_buf_putc(b, c);
+		}
+	}
+}
+
+static size_t longest_run(const char *s, size_t n, char c)
+{
+	size_t best = 0, cur = 0;
+	for (size_t i = 0; i < n; i++) {
+		cur = s[i] == c ? cur + 1 : 0;
+		if (cur > best)
+			best = cur;
+	}
+	return best;
+}
+
+static void put_code_span(struct inl *x, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	size_t ticks = longest_run(s, n, '`') + 1;
+	bool all_space = true;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ')
+			all_space = false;
+	bool pad = s[0] == '`' || s[n - 1] == '`' || (!all_space && s[0] == ' ' && s[n - 1] == ' ');
+	for (size_t i = 0; i < ticks; i++)
+		nc_buf_putc(x->b, '`');
+	if (pad)
+		nc_buf_putc(x->b, ' ');
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i] == '\n' ? ' ' : s[i];
+		if (c == '|' && x->ctx == CTX_CELL)
+			nc_buf_putc(x->b, '\\');
+		nc_buf_putc(x->b, c);
+	}
+	if (pad)
+		nc_buf_putc(x->b, ' ');
+	for (size_t i = 0; i < ticks; i++)
+		nc_buf_putc(x->b, '`');
+	x->line_start = false;
+}
+
+/* A link destination: <...> when it has spaces or unbalanced parens. */
+static void put_dest(struct nc_buf *b, const char *url)
+{
+	int depth = 0;
+	bool angle = false;
+	for (const char *p = url; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '<' || *p == '>')
+			angle = true;
+		else if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth < 0)
+			angle = true;
+	}
+	if (depth != 0)
+		angle = true;
+	if (angle)
+		nc_buf_putc(b, '<');
+	for (const char *p = url; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '<')
+			nc_buf_puts(b, "%3C");
+		else if (c == '>')
+			nc_buf_puts(b, "%3E");
+		else if (c == '\\')
+			nc_buf_puts(b, "%5C");
+		else if (c < 0x20 || c == 0x7f)
+			nc_buf_printf(b, "%%%02X", c);
+		else if (c == ' ' && !angle)
+			nc_buf_puts(b, "%20");
+		else
+			nc_buf_putc(b, (char)c);
+	}
+	if (angle)
+		nc_buf_putc(b, '>');
+}
+
+static void put_title(struct nc_buf *b, const char *title)
+{
+	if (!title || !*title)
+		return;
+	nc_buf_puts(b, " \"");
+	for (const char *p = title; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			nc_buf_putc(b, '\\');
+		nc_buf_putc(b, *p == '\n' ? ' ' : *p);
+	}
+	nc_buf_putc(b, '"');
+}
+
+/* Where an image points: its file beside the Markdown when fetched. */
+static const char *image_target(struct md *m, const struct nc_resource *r,
+				const char *url, struct nc_buf *tmp)
+{
+	if (!r || !r->blob || !r->blob->ext[0] || !m->files_dir)
+		return url;
+	if (r->state != NC_RES_FETCHED && r->state != NC_RES_CACHED)
+		return url;
+	char hex[41];
+	nc_hex(r->blob->sha1, 20, hex);
+	struct nc_buf path = {0};
+	nc_buf_printf(&path, "%s/%s%s", m->files_path, hex, r->blob->ext);
+	bool have = false;
+	for (size_t i = 0; i < m->output->nside && path.data; i++)
+		if (strcmp(m->output->side[i].path, path.data) == 0)
+			have = true;
+	if (!have && path.data &&
+	    nc_output_side(m->output, path.data, r->blob->data, r->blob->size))
+		m->rc = NC_ERR_NOMEM;
+	nc_buf_free(&path);
+	nc_buf_truncate(tmp, 0);
+	nc_buf_printf(tmp, "%s/%s%s", m->files_dir, hex, r->blob->ext);
+	return tmp->data ? tmp->data : url;
+}
+
+static void put_image(struct inl *x, const char *alt, const char *url,
+		      const char *title, const struct nc_resource *r)
+{
+	struct nc_buf tmp = {0};
+	const char *target = image_target(x->m, r, url ? url : "", &tmp);
+	nc_buf_puts(x->b, "![");
+	struct inl alt_x = *x;
+	alt_x.line_start = false;
+	if (alt)
+		put_text(&alt_x, alt, strlen(alt));
+	nc_buf_puts(x->b, "](");
+	put_dest(x->b, target);
+	put_title(x->b, title);
+	nc_buf_putc(x->b, ')');
+	nc_buf_free(&tmp);
+	x->line_start = false;
+}
+
+/* First visible character class inside n (for the opener), given the
+ * trims already decided. */
+static enum cls first_class(struct md *m, const struct nc_node *n)
+{
+	for (const struct nc_node *c = n->first_child; c; c = c->first_child) {
+		if (c->type == NC_NODE_TEXT) {
+			const struct trim *t = find_trim(m, c);
+			size_t skip = t ? t->head : 0;
+			if (skip >= c->as.text.len)
+				return C_SPACE;
+			unsigned cp;
+			const char *s = c->as.text.literal + skip;
+			if (!nc_utf8_decode((const unsigned char *)s, c->as.text.len - skip, &cp))
+				return C_OTHER;
+			/* Characters put_text escapes begin with a backslash. */
+			return classify(cp);
+		}
+		if (nc_node_is_leaf(c))
+			return C_PUNCT; /* `, ! or [ or \ */
+		if (c->type != NC_NODE_EMPH && c->type != NC_NODE_STRONG && c->type != NC_NODE_STRIKE &&
+		    c->type != NC_NODE_SUB && c->type != NC_NODE_SUP)
+			return C_PUNCT; /* a link: [ */
+		if (c->type == NC_NODE_EMPH || c->type == NC_NODE_STRONG || c->type == NC_NODE_STRIKE)
+			return C_PUNCT;
+	}
+	return C_SPACE;
+}
+
+static enum cls last_class(struct md *m, const struct nc_node *n)
+{
+	for (const struct nc_node *c = n->last_child; c; c = c->last_child) {
+		if (c->type == NC_NODE_TEXT) {
+			const struct trim *t = find_trim(m, c);
+			size_t cut = t ? t->tail : 0;
+			if (cut >= c->as.text.len)
+				return C_SPACE;
+			return class_before(c->as.text.literal, c->as.text.len - cut);
+		}
+		if (nc_node_is_leaf(c) || (c->type != NC_NODE_SUB && c->type != NC_NODE_SUP))
+			return C_PUNCT; /* ` ) ] * ~ */
+	}
+	return C_SPACE;
+}
+
+/* Class of what follows n in its container (the closer's right side). */
+static enum cls next_class(struct md *m, const struct nc_node *n, const struct nc_node *container)
+{
+	for (const struct nc_node *p = n; p && p != container; p = p->parent) {
+		if (!p->next)
+			continue;
+		const struct nc_node *c = p->next;
+		while (c->type == NC_NODE_SUB || c->type == NC_NODE_SUP) {
+			if (!c->first_child)
+				break;
+			c = c->first_child;
+		}
+		if (c->type == NC_NODE_TEXT) {
+			const struct trim *t = find_trim(m, c);
+			size_t skip = t ? t->head : 0;
+			unsigned cp;
+			if (skip >= c->as.text.len)
+				return C_SPACE;
+			if (!nc_utf8_decode((const unsigned char *)c->as.text.literal + skip,
+					    c->as.text.len - skip, &cp))
+				return C_OTHER;
+			return classify(cp);
+		}
+		return C_PUNCT;
+	}
+	return C_SPACE; /* end of line */
+}
+
+/* Move leading/trailing whitespace and punctuation of n's outermost text
+ * leaves outside the delimiters.  Returns the byte counts moved. */
+static void plan_trims(struct md *m, const struct nc_node *n, enum cls before)
+{
+	const struct nc_node *f = n->first_child;
+	while (f && (f->type == NC_NODE_EMPH || f->type == NC_NODE_STRONG || f->type == NC_NODE_STRIKE))
+		f = f->first_child;
+	if (f && f->type == NC_NODE_TEXT) {
+		const char *s = f->as.text.literal;
+		size_t len = f->as.text.len, i = 0;
+		const struct trim *old = find_trim(m, f);
+		if (old)
+			i = old->head;
+		while (i < len) {
+			unsigned cp;
+			size_t k = nc_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+			if (!k)
+				break;
+			enum cls c = classify(cp);
+			/* Space always moves out; punctuation only when what is
+			 * before the opener would stop it from opening. */
+			if (c == C_SPACE || (c == C_PUNCT && before == C_OTHER))
+				i += k;
+			else
+				break;
+		}
+		struct trim *t = add_trim(m, f);
+		if (t)
+			t->head = i;
+	}
+	const struct nc_node *l = n->last_child;
+	while (l && (l->type == NC_NODE_EMPH || l->type == NC_NODE_STRONG || l->type == NC_NODE_STRIKE))
+		l = l->last_child;
+	if (l && l->type == NC_NODE_TEXT) {
+		const struct trim *old = find_trim(m, l);
+		size_t head = old ? old->head : 0;
+		size_t end = l->as.text.len - (old ? old->tail : 0);
+		const char *s = l->as.text.literal;
+		while (end > head) {
+			size_t i = end - 1;
+			while (i > head && ((unsigned char)s[i] & 0xc0) == 0x80)
+				i--;
+			unsigned cp;
+			if (!nc_utf8_decode((const unsigned char *)s + i, end - i, &cp))
+				break;
+			/* Trailing punctuation moves out only when a letter
+			 * follows; decided later by the caller, so move spaces
+			 * here and punctuation in fix_closer(). */
+			if (classify(cp) == C_SPACE)
+				end = i;
+			else
+				break;
+		}
+		struct trim *t = add_trim(m, l);
+		if (t)
+			t->tail = l->as.text.len - end;
+	}
+}
+
+static void fix_closer(struct md *m, const struct nc_node *n, enum cls after)
+{
+	if (after != C_OTHER)
+		return;
+	const struct nc_node *l = n->last_child;
+	while (l && (l->type == NC_NODE_EMPH || l->type == NC_NODE_STRONG || l->type == NC_NODE_STRIKE))
+		l = l->last_child;
+	if (!l || l->type != NC_NODE_TEXT)
+		return;
+	struct trim *t = add_trim(m, l);
+	if (!t)
+		return;
+	size_t end = l->as.text.len - t->tail;
+	const char *s = l->as.text.literal;
+	while (end > t->head) {
+		size_t i = end - 1;
+		while (i > t->head && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i--;
+		unsigned cp;
+		if (!nc_utf8_decode((const unsigned char *)s + i, end - i, &cp))
+			break;
+		enum cls c = classify(cp);
+		if (c == C_PUNCT || c == C_SPACE)
+			end = i;
+		else
+			break;
+	}
+	t->tail = l->as.text.len - end;
+}
+
+static const char *delim_of(enum nc_node_type t)
+{
+	return t == NC_NODE_STRONG ? "**" : t == NC_NODE_EMPH ? "*" : "~~";
+}
+
+/* Text leaves of n, with trims applied, as one string (for checks). */
+static bool has_visible(struct md *m, const struct nc_node *n)
+{
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, (struct nc_node *)n);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
+		const struct nc_node *c = it.cur;
+		if (ev != NC_EVENT_ENTER || c == n)
+			continue;
+		if (c->type == NC_NODE_TEXT) {
+			const struct trim *t = find_trim(m, c);
+			size_t h = t ? t->head : 0, tl = t ? t->tail : 0;
+			if (h + tl < c->as.text.len)
+				return true;
+		} else if (nc_node_is_leaf(c) && c->type != NC_NODE_LINE_BREAK) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Per-emphasis decision made on ENTER and used on EXIT. */
+struct open_emph {
+	const struct nc_node *node;
+	bool emit;
+};
+
+static void put_link_open(struct inl *x)
+{
+	nc_buf_putc(x->b, '[');
+	x->line_start = false;
+}
+
+static void put_link_close(struct inl *x, const struct nc_node *n)
+{
+	if (!n->first_child) {
+		/* An empty link still shows where it goes. */
+		struct inl t = *x;
+		put_text(&t, n->as.link.url, strlen(n->as.link.url));
+	}
+	nc_buf_puts(x->b, "](");
+	put_dest(x->b, n->as.link.url);
+	put_title(x->b, n->as.link.title);
+	nc_buf_putc(x->b, ')');
+}
+
+static const char *embed_word(enum nc_embed_kind k)
+{
+	switch (k) {
+	case NC_EMBED_IFRAME: return "Embedded";
+	case NC_EMBED_VIDEO: return "Video";
+	case NC_EMBED_AUDIO: return "Audio";
+	}
+	return "Embedded";
+}
+
+static void put_embed(struct inl *x, const struct nc_node *n)
+{
+	const char *label = n->as.embed.title ? n->as.embed.title : n->as.embed.url;
+	nc_buf_putc(x->b, '[');
+	x->line_start = false;
+	if (n->as.embed.poster) {
+		put_image(x, label, n->as.embed.poster, NULL, n->as.embed.poster_res);
+	} else {
+		struct nc_buf w = {0};
+		nc_buf_printf(&w, "\xe2\x96\xb6 %s: %s", embed_word(n->as.embed.kind), label);
+		if (w.data)
+			put_text(x, w.data, w.len);
+		nc_buf_free(&w);
+	}
+	nc_buf_puts(x->b, "](");
+	put_dest(x->b, n->as.embed.url);
+	nc_buf_putc(x->b, ')');
+}
+
+/* Render the inline content under `container` (blocks inside it, as in
+ * table cells, are joined with spaces). */
+static void render_inlines(struct md *m, struct nc_node *container, enum ctx ctx,
+			   struct nc_buf *b)
+{
+	struct inl x = { m, b, ctx, ctx != CTX_CELL };
+	struct nc_iter it;
+	enum nc_event ev;
+	struct open_emph *opens = NULL;
+	size_t nopen = 0, capopen = 0;
+	bool need_sep = false;
+
+	nc_iter_init(&it, container);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && !m->rc) {
+		struct nc_node *n = it.cur;
+		if (n == container)
+			continue;
+		if (nc_node_is_block(n->type)) {
+			/* Only in flattened cells. */
+			if (ev == NC_EVENT_ENTER && b->len)
+				need_sep = true;
+			if (n->type == NC_NODE_CODE_BLOCK && ev == NC_EVENT_ENTER) {
+				if (need_sep)
+					nc_buf_putc(b, ' ');
+				need_sep = false;
+				put_code_span(&x, n->as.code_block.literal, n->as.code_block.len);
+			}
+			continue;
+		}
+		if (ev == NC_EVENT_ENTER && need_sep) {
+			nc_buf_putc(b, ' ');
+			need_sep = false;
+		}
+		switch (n->type) {
+		case NC_NODE_TEXT: {
+			const struct trim *t = find_trim(m, n);
+			size_t h = t ? t->head : 0, tl = t ? t->tail : 0;
+			if (h + tl < n->as.text.len)
+				put_text(&x, n->as.text.literal + h, n->as.text.len - h - tl);
+			break;
+		}
+		case NC_NODE_EMPH:
+		case NC_NODE_STRONG:
+		case NC_NODE_STRIKE:
+			if (ev == NC_EVENT_ENTER) {
+				/* Text moved out in front of the opener. */
+				plan_trims(m, n, class_before(b->data ? b->data : "", b->len));
+				fix_closer(m, n, next_class(m, n, container));
+				const struct nc_node *f = n->first_child;
+				while (f && (f->type == NC_NODE_EMPH || f->type == NC_NODE_STRONG || f->type == NC_NODE_STRIKE))
+					f = f->first_child;
+				const struct trim *ft = f && f->type == NC_NODE_TEXT ? find_trim(m, f) : NULL;
+				if (ft && ft->head)
+					put_text(&x, f->as.text.literal, ft->head);
+				enum cls before = class_before(b->data ? b->data : "", b->len);
+				enum cls first = first_class(m, n), last = last_class(m, n);
+				enum cls after = next_class(m, n, container);
+				bool opens_ok = first != C_SPACE && (first != C_PUNCT || before != C_OTHER);
+				bool closes_ok = last != C_SPACE && (last != C_PUNCT || after != C_OTHER);
+				bool emit = has_visible(m, n) && opens_ok && closes_ok;
+				if (nopen == capopen) {
+					size_t cap = capopen ? capopen * 2 : 8;
+					struct open_emph *v = realloc(opens, cap * sizeof *v);
+					if (!v) {
+						m->rc = NC_ERR_NOMEM;
+						break;
+					}
+					opens = v;
+					capopen = cap;
+				}
+				opens[nopen].node = n;
+				opens[nopen++].emit = emit;
+				if (emit) {
+					nc_buf_puts(b, delim_of(n->type));
+					x.line_start = false;
+				}
+			} else {
+				bool emit = nopen && opens[nopen - 1].emit;
+				if (nopen)
+					nopen--;
+				if (emit)
+					nc_buf_puts(b, delim_of(n->type));
+				const struct nc_node *l = n->last_child;
+				while (l && (l->type == NC_NODE_EMPH || l->type == NC_NODE_STRONG || l->type == NC_NODE_STRIKE))
+					l = l->last_child;
+				const struct trim *lt = l && l->type == NC_NODE_TEXT ? find_trim(m, l) : NULL;
+				if (lt && lt->tail && lt->tail <= l->as.text.len)
+					put_text(&x, l->as.text.literal + l->as.text.len - lt->tail, lt->tail);
+			}
+			break;
+		case NC_NODE_SUB:
+		case NC_NODE_SUP:
+			break;
+		case NC_NODE_CODE:
+			put_code_span(&x, n->as.text.literal, n->as.text.len);
+			break;
+		case NC_NODE_LINK:
+			if (ev == NC_EVENT_ENTER)
+				put_link_open(&x);
+			else
+				put_link_close(&x, n);
+			break;
+		case NC_NODE_IMAGE:
+			put_image(&x, n->as.image.alt, n->as.image.url, n->as.image.title, n->as.image.res);
+			break;
+		case NC_NODE_EMBED:
+			put_embed(&x, n);
+			break;
+		case NC_NODE_LINE_BREAK:
+			if (ctx == CTX_PARA) {
+				nc_buf_puts(b, "\\\n");
+				x.line_start = true;
+			} else {
+				nc_buf_putc(b, ' ');
+			}
+			break;
+		case NC_NODE_DOCUMENT:
+		case NC_NODE_PARAGRAPH:
+		case NC_NODE_HEADING:
+		case NC_NODE_BLOCKQUOTE:
+		case NC_NODE_LIST:
+		case NC_NODE_ITEM:
+		case NC_NODE_CODE_BLOCK:
+		case NC_NODE_THEMATIC_BREAK:
+		case NC_NODE_TABLE:
+		case NC_NODE_TABLE_ROW:
+		case NC_NODE_TABLE_CELL:
+		case NC_NODE_FIGURE:
+		case NC_NODE_CAPTION:
+			break;
+		}
+	}
+	free(opens);
+	/* A hard break needs something after it; trailing spaces would
+	 * become one. */
+	while (b->len && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\n')) {
+		if (b->data[b->len - 1] == '\n' && b->len >= 2 && b->data[b->len - 2] == '\\')
+			nc_buf_truncate(b, b->len - 2);
+		else
+			nc_buf_truncate(b, b->len - 1);
+	}
+	if (ctx == CTX_HEADING && b->len && b->data[b->len - 1] == '#') {
+		/* A closing run of # would be stripped as the heading's end. */
+		nc_buf_truncate(b, b->len - 1);
+		nc_buf_puts(b, "\\#");
+	}
+}
+
+/* ---- blocks ------------------------------------------------------------ */
+
+struct prefix {
+	const struct nc_node *node;
+	char first[16];   /* for the first line: "- ", "12. ", "> " */
+	char rest[16];    /* for the other lines: "  ", "    ", "> " */
+	bool first_used;
+};
+
+struct blocks {
+	struct md *m;
+	struct prefix *pre;
+	size_t npre, cappre;
+	bool started;     /* something was written already */
+};
+
+static void line_prefix(struct blocks *s, bool blank)
+{
+	struct nc_buf line = {0};
+	for (size_t i = 0; i < s->npre; i++) {
+		struct prefix *p = &s->pre[i];
+		nc_buf_puts(&line, p->first_used ? p->rest : p->first);
+		if (!blank)
+			p->first_used = true;
+	}
+	if (blank)
+		while (line.len && line.data[line.len - 1] == ' ')
+			nc_buf_truncate(&line, line.len - 1);
+	if (line.data)
+		nc_buf_put(&s->m->out, line.data, line.len);
+	nc_buf_free(&line);
+}
+
+static void push_prefix(struct blocks *s, const struct nc_node *n, const char *first, const char *rest)
+{
+	if (s->npre == s->cappre) {
+		size_t cap = s->cappre ? s->cappre * 2 : 16;
+		struct prefix *v = realloc(s->pre, cap * sizeof *v);
+		if (!v) {
+			s->m->rc = NC_ERR_NOMEM;
+			return;
+		}
+		s->pre = v;
+		s->cappre = cap;
+	}
+	struct prefix *p = &s->pre[s->npre++];
+	p->node = n;
+	snprintf(p->first, sizeof p->first, "%s", first);
+	snprintf(p->rest, sizeof p->rest, "%s", rest);
+	p->first_used = false;
+}
+
+static void pop_prefix(struct blocks *s, const struct nc_node *n)
+{
+	if (s->npre && s->pre[s->npre - 1].node == n)
+		s->npre--;
+}
+
+static bool tight_list(const struct nc_node *list)
+{
+	for (const struct nc_node *it = list->first_child; it; it = it->next)
+		if (it->first_child && it->first_child->next)
+			return false;
+	return true;
+}
+
+/* Blank line (or, between items of a tight list, just the new line)
+ * before every block that is not the first of the output. */
+static void separate(struct blocks *s, const struct nc_node *n)
+{
+	if (!s->started) {
+		s->started = true;
+		return;
+	}
+	bool pending_marker = s->npre && !s->pre[s->npre - 1].first_used;
+	if (pending_marker && !n->prev)
+		return; /* first block of an item goes on the marker's line */
+	if (n->type == NC_NODE_ITEM && (!n->prev || (n->parent && tight_list(n->parent))))
+		return; /* the list itself was separated */
+	line_prefix(s, true);
+	nc_buf_putc(&s->m->out, '\n');
+}
+
+/* Write text that may hold newlines, each line with the prefix. */
+static void put_lines(struct blocks *s, const char *lead, const char *text, size_t n)
+{
+	line_prefix(s, false);
+	if (lead)
+		nc_buf_puts(&s->m->out, lead);
+	for (size_t i = 0; i < n; i++) {
+		nc_buf_putc(&s->m->out, text[i]);
+		if (text[i] == '\n' && i + 1 < n)
+			line_prefix(s, false);
+	}
+	nc_buf_putc(&s->m->out, '\n');
+}
+
+static void render_table(struct blocks *s, struct nc_node *table)
+{
+	struct md *m = s->m;
+	size_t cols = 0, rows = 0;
+	for (struct nc_node *r = table->first_child; r; r = r->next) {
+		size_t c = 0;
+		for (struct nc_node *cell = r->first_child; cell; cell = cell->next)
+			c += (size_t)(cell->as.cell.colspan > 0 ? cell->as.cell.colspan : 1);
+		if (c > cols)
+			cols = c;
+		rows++;
+	}
+	if (!rows || !cols)
+		return;
+	if (cols > 1000)
+		cols = 1000;
+	enum nc_align *align = calloc(cols, sizeof *align);
+	if (!align) {
+		m->rc = NC_ERR_NOMEM;
+		return;
+	}
+	struct nc_node *first = table->first_child;
+	size_t k = 0;
+	for (struct nc_node *cell = first->first_child; cell && k < cols; cell = cell->next, k++)
+		align[k] = cell->as.cell.align;
+	size_t ri = 0;
+	for (struct nc_node *r = table->first_child; r; r = r->next, ri++) {
+		struct nc_buf line = {0};
+		nc_buf_putc(&line, '|');
+		size_t c = 0;
+		for (struct nc_node *cell = r->first_child; cell && c < cols; cell = cell->next) {
+			struct nc_buf cb = {0};
+			render_inlines(m, cell, CTX_CELL, &cb);
+			nc_buf_putc(&line, ' ');
+			if (cb.data)
+				nc_buf_put(&line, cb.data, cb.len);
+			nc_buf_puts(&line, " |");
+			nc_buf_free(&cb);
+			c++;
+			for (int span = 1; span < cell->as.cell.colspan && c < cols; span++, c++)
+				nc_buf_puts(&line, "  |");
+		}
+		for (; c < cols; c++)
+			nc_buf_puts(&line, "  |");
+		put_lines(s, NULL, line.data ? line.data : "", line.len);
+		nc_buf_free(&line);
+		if (ri == 0) {
+			struct nc_buf d = {0};
+			nc_buf_putc(&d, '|');
+			for (size_t i = 0; i < cols; i++) {
+				switch (align[i]) {
+				case NC_ALIGN_LEFT: nc_buf_puts(&d, " :-- |"); break;
+				case NC_ALIGN_CENTER: nc_buf_puts(&d, " :-: |"); break;
+				case NC_ALIGN_RIGHT: nc_buf_puts(&d, " --: |"); break;
+				case NC_ALIGN_NONE: nc_buf_puts(&d, " --- |"); break;
+				}
+			}
+			put_lines(s, NULL, d.data ? d.data : "", d.len);
+			nc_buf_free(&d);
+		}
+	}
+	free(align);
+}
+
+static void render_code_block(struct blocks *s, const struct nc_node *n)
+{
+	const char *lit = n->as.code_block.literal ? n->as.code_block.literal : "";
+	size_t len = n->as.code_block.len;
+	size_t ticks = longest_run(lit, len, '`') + 1;
+	if (ticks < 3)
+		ticks = 3;
+	struct nc_buf fence = {0};
+	for (size_t i = 0; i < ticks; i++)
+		nc_buf_putc(&fence, '`');
+	struct nc_buf open = {0};
+	nc_buf_puts(&open, fence.data);
+	if (n->as.code_block.info) {
+		/* The info string may not hold backticks or spaces. */
+		for (const char *p = n->as.code_block.info; *p; p++)
+			if (*p != '`' && *p != ' ' && *p != '\n')
+				nc_buf_putc(&open, *p);
+	}
+	put_lines(s, NULL, open.data, open.len);
+	if (len)
+		put_lines(s, NULL, lit, len);
+	put_lines(s, NULL, fence.data, fence.len);
+	nc_buf_free(&fence);
+	nc_buf_free(&open);
+}
+
+static void render_blocks(struct md *m, struct nc_node *root)
+{
+	struct blocks s = { .m = m };
+	struct nc_iter it;
+	enum nc_event ev;
+	int *counters = NULL; /* unused: items number from their list */
+	(void)counters;
+	nc_iter_init(&it, root);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && !m->rc) {
+		struct nc_node *n = it.cur;
+		switch (n->type) {
+		case NC_NODE_DOCUMENT:
+			break;
+		case NC_NODE_PARAGRAPH:
+		case NC_NODE_CAPTION:
+		case NC_NODE_HEADING: {
+			struct nc_buf b = {0};
+			render_inlines(m, n, n->type == NC_NODE_HEADING ? CTX_HEADING : CTX_PARA, &b);
+			if (b.len) {
+				separate(&s, n);
+				char lead[8] = "";
+				if (n->type == NC_NODE_HEADING) {
+					int lv = n->as.heading.level < 1 ? 1 : n->as.heading.level > 6 ? 6 : n->as.heading.level;
+					memset(lead, '#', (size_t)lv);
+					lead[lv] = ' ';
+					lead[lv + 1] = '\0';
+				}
+				put_lines(&s, lead, b.data, b.len);
+			}
+			nc_buf_free(&b);
+			it.ev = NC_EVENT_EXIT; /* children rendered above */
+			break;
+		}
+		case NC_NODE_BLOCKQUOTE:
+			if (ev == NC_EVENT_ENTER) {
+				separate(&s, n);
+				push_prefix(&s, n, "> ", "> ");
+				/* An empty quote still needs its line. */
+				if (!n->first_child)
+					put_lines(&s, NULL, "", 0);
+			} else {
+				pop_prefix(&s, n);
+			}
+			break;
+		case NC_NODE_LIST:
+			if (ev == NC_EVENT_ENTER) {
+				separate(&s, n);
+				s.started = true;
+			}
+			break;
+		case NC_NODE_ITEM:
+			if (ev == NC_EVENT_ENTER) {
+				separate(&s, n);
+				char first[16], rest[16];
+				const struct nc_node *list = n->parent;
+				if (list && list->type == NC_NODE_LIST && list->as.list.ordered) {
+					long num = list->as.list.start;
+					for (const struct nc_node *p = n->prev; p; p = p->prev)
+						num++;
+					if (num > 999999999)
+						num = 999999999;
+					snprintf(first, sizeof first, "%ld. ", num);
+				} else {
+					snprintf(first, sizeof first, "- ");
+				}
+				memset(rest, ' ', strlen(first));
+				rest[strlen(first)] = '\0';
+				push_prefix(&s, n, first, rest);
+				s.started = true;
+				if (!n->first_child) {
+					line_prefix(&s, false);
+					nc_buf_putc(&m->out, '\n');
+				}
+			} else {
+				pop_prefix(&s, n);
+			}
+			break;
+		case NC_NODE_CODE_BLOCK:
+			separate(&s, n);
+			render_code_block(&s, n);
+			break;
+		case NC_NODE_THEMATIC_BREAK:
+			separate(&s, n);
+			put_lines(&s, NULL, "* * *", 5);
+			break;
+		case NC_NODE_TABLE:
+			if (ev == NC_EVENT_ENTER && n->first_child) {
+				separate(&s, n);
+				render_table(&s, n);
+			}
+			it.ev = NC_EVENT_EXIT;
+			break;
+		case NC_NODE_FIGURE:
+			break;
+		case NC_NODE_TABLE_ROW:
+		case NC_NODE_TABLE_CELL:
+			/* Only reachable for rows outside a table; render flat. */
+			if (ev == NC_EVENT_ENTER) {
+				struct nc_buf b = {0};
+				render_inlines(m, n, CTX_CELL, &b);
+				if (b.len) {
+					separate(&s, n);
+					put_lines(&s, NULL, b.data, b.len);
+				}
+				nc_buf_free(&b);
+				it.ev = NC_EVENT_EXIT;
+			}
+			break;
+		case NC_NODE_TEXT:
+		case NC_NODE_EMPH:
+		case NC_NODE_STRONG:
+		case NC_NODE_STRIKE:
+		case NC_NODE_SUB:
+		case NC_NODE_SUP:
+		case NC_NODE_CODE:
+		case NC_NODE_LINK:
+		case NC_NODE_IMAGE:
+		case NC_NODE_EMBED:
+		case NC_NODE_LINE_BREAK:
+			/* Inline content directly under a block container: the
+			 * reader wraps it in paragraphs, so this is a hand-built
+			 * document; show it as its own paragraph. */
+			if (ev == NC_EVENT_ENTER) {
+				struct nc_node *tmp = nc_node_new(NC_NODE_PARAGRAPH);
+				if (!tmp) {
+					m->rc = NC_ERR_NOMEM;
+					break;
+				}
+				struct nc_buf b = {0};
+				/* Render just this node by borrowing it. */
+				struct nc_node *parent = n->parent, *next = n->next;
+				nc_node_append(tmp, n);
+				render_inlines(m, tmp, CTX_PARA, &b);
+				if (next)
+					nc_node_insert_before(next, n);
+				else
+					nc_node_append(parent, n);
+				nc_node_free(tmp);
+				if (b.len) {
+					separate(&s, n);
+					put_lines(&s, NULL, b.data, b.len);
+				}
+				nc_buf_free(&b);
+				it.ev = nc_node_is_leaf(n) ? NC_EVENT_ENTER : NC_EVENT_EXIT;
+			}
+			break;
+		}
+	}
+	free(s.pre);
+}
+
+/* ---- front matter ------------------------------------------------------ */
+
+static void yaml_str(struct nc_buf *b, const char *s)
+{
+	nc_buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': nc_buf_puts(b, "\\\""); break;
+		case '\\': nc_buf_puts(b, "\\\\"); break;
+		case '\n': nc_buf_puts(b, "\\n"); break;
+		case '\t': nc_buf_puts(b, "\\t"); break;
+		case '\r': nc_buf_puts(b, "\\r"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				nc_buf_printf(b, "\\x%02x", *p);
+			else
+				nc_buf_putc(b, (char)*p);
+		}
+	}
+	nc_buf_putc(b, '"');
+}
+
+static void yaml_list(struct nc_buf *b, const struct nc_strlist *l)
+{
+	nc_buf_putc(b, '[');
+	for (size_t i = 0; i < l->len; i++) {
+		if (i)
+			nc_buf_puts(b, ", ");
+		yaml_str(b, l->items[i]);
+	}
+	nc_buf_putc(b, ']');
+}
+
+static bool yaml_plain_ok(const char *v)
+{
+	if (!strcmp(v, "true") || !strcmp(v, "false"))
+		return true;
+	if (!*v)
+		return false;
+	for (const char *p = v; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return strlen(v) < 16;
+}
+
+static bool key_plain(const char *k)
+{
+	if (!*k)
+		return false;
+	for (const char *p = k; *p; p++)
+		if (!alnum(*p) && *p != '_' && *p != '-')
+			return false;
+	return true;
+}
+
+static void front_matter(struct nc_buf *b, const struct nc_meta *m)
+{
+	nc_buf_puts(b, "---\n");
+	nc_buf_puts(b, "title: ");
+	yaml_str(b, m->title ? m->title : "");
+	nc_buf_putc(b, '\n');
+	if (m->authors.len == 1) {
+		nc_buf_puts(b, "author: ");
+		yaml_str(b, m->authors.items[0]);
+		nc_buf_putc(b, '\n');
+	} else if (m->authors.len > 1) {
+		nc_buf_puts(b, "author: ");
+		yaml_list(b, &m->authors);
+		nc_buf_putc(b, '\n');
+	}
+	if (m->date || m->date_raw) {
+		nc_buf_puts(b, "date: ");
+		yaml_str(b, m->date ? m->date : m->date_raw);
+		nc_buf_putc(b, '\n');
+		if (m->date && m->date_raw && strcmp(m->date, m->date_raw)) {
+			nc_buf_puts(b, "date_original: ");
+			yaml_str(b, m->date_raw);
+			nc_buf_putc(b, '\n');
+		}
+	}
+	if (m->updated || m->updated_raw) {
+		nc_buf_puts(b, "updated: ");
+		yaml_str(b, m->updated ? m->updated : m->updated_raw);
+		nc_buf_putc(b, '\n');
+	}
+	if (m->language) {
+		nc_buf_puts(b, "lang: ");
+		yaml_str(b, m->language);
+		nc_buf_putc(b, '\n');
+	}
+	if (m->ncategories == 1) {
+		nc_buf_puts(b, "categories: ");
+		yaml_list(b, &m->categories[0]);
+		nc_buf_putc(b, '\n');
+	} else if (m->ncategories > 1) {
+		nc_buf_puts(b, "categories:\n");
+		for (size_t i = 0; i < m->ncategories; i++) {
+			nc_buf_puts(b, "  - ");
+			yaml_list(b, &m->categories[i]);
+			nc_buf_putc(b, '\n');
+		}
+	}
+	if (m->tags.len) {
+		nc_buf_puts(b, "tags: ");
+		yaml_list(b, &m->tags);
+		nc_buf_putc(b, '\n');
+	}
+	if (m->cover) {
+		nc_buf_puts(b, "cover: ");
+		yaml_str(b, m->cover);
+		nc_buf_putc(b, '\n');
+	}
+	if (m->description) {
+		nc_buf_puts(b, "description: ");
+		yaml_str(b, m->description);
+		nc_buf_putc(b, '\n');
+	}
+	if (m->source_url) {
+		nc_buf_puts(b, "source: ");
+		yaml_str(b, m->source_url);
+		nc_buf_putc(b, '\n');
+	}
+	static const char *const taken[] = {"title", "author", "date", "date_original", "updated",
+					    "lang", "categories", "tags", "cover", "description",
+					    "source", NULL};
+	for (size_t i = 0; i < m->nextra; i++) {
+		const char *k = m->extra[i].key;
+		bool clash = false;
+		for (const char *const *t = taken; *t; t++)
+			if (!strcmp(*t, k))
+				clash = true;
+		if (clash)
+			continue; /* the normalised field already says it */
+		if (key_plain(k))
+			nc_buf_puts(b, k);
+		else
+			yaml_str(b, k);
+		nc_buf_puts(b, ": ");
+		if (yaml_plain_ok(m->extra[i].value))
+			nc_buf_puts(b, m->extra[i].value);
+		else
+			yaml_str(b, m->extra[i].value);
+		nc_buf_putc(b, '\n');
+	}
+	nc_buf_puts(b, "---\n\n");
+}
+
+/* ---- entry ------------------------------------------------------------- */
+
+/* "dir/name.md" -> link "name_files", path "dir/name_files". */
+static void files_dir(struct md *m, const char *out)
+{
+	const char *base = strrchr(out, '/');
+	base = base ? base + 1 : out;
+	size_t stem = strlen(base);
+	const char *dot = strrchr(base, '.');
+	if (dot && dot != base)
+		stem = (size_t)(dot - base);
+	struct nc_buf link = {0}, path = {0};
+	nc_buf_put(&link, base, stem);
+	nc_buf_puts(&link, "_files");
+	nc_buf_put(&path, out, (size_t)(base - out));
+	nc_buf_puts(&path, link.data ? link.data : "");
+	m->files_dir = nc_buf_detach(&link, NULL);
+	m->files_path = nc_buf_detach(&path, NULL);
+}
+
+static int write_md(struct nc_doc *const *docs, size_t n, const struct nc_write_opts *o,
+		    struct nc_output *out, struct nc_err *err)
+{
+	struct md m = { .o = o, .output = out };
+	if (o->output_path)
+		files_dir(&m, o->output_path);
+	for (size_t i = 0; i < n && !m.rc; i++) {
+		if (i)
+			nc_buf_puts(&m.out, "\n");
+		front_matter(&m.out, &docs[i]->meta);
+		render_blocks(&m, docs[i]->root);
+		m.ntrims = 0;
+	}
+	if (!m.rc && m.out.oom)
+		m.rc = NC_ERR_NOMEM;
+	if (!m.rc)
+		m.rc = nc_output_append(out, m.out.data, m.out.len);
+	int rc = m.rc;
+	if (rc)
+		nc_err_set(err, rc, o->output_path ? o->output_path : "-", "out of memory");
+	nc_buf_free(&m.out);
+	free(m.files_dir);
+	free(m.files_path);
+	free(m.trims);
+	return rc;
+}
+
+const struct nc_format nc_format_md = {
+	.name = "md",
+	.extension = ".md",
+	.many_in_one = false,
+	.write = write_md,
+};
