@@ -181,6 +181,11 @@ static void add_text(struct reader *r, struct nc_node *parent, const char *s, si
 	struct nc_node *last = parent->last_child;
 	if (last && last->type == NC_NODE_TEXT) {
 		size_t old = last->as.text.len;
+		/* Two collapsed runs meeting across an unwrapped element. */
+		if (old && last->as.text.literal[old - 1] == ' ' && n && s[0] == ' ') {
+			s++;
+			n--;
+		}
 		char *p = realloc(last->as.text.literal, old + n + 1);
 		if (!p) {
 			r->rc = NC_ERR_NOMEM;
@@ -760,8 +765,6 @@ static bool enter(struct reader *r, xmlNode *n)
 		return true;
 	case K_INLINE:
 	case K_LINK: {
-		if (!push(r, n, k))
-			return false;
 		if (k == K_LINK) {
 			const char *href = attr(n, "href");
 			while (href && is_ws(*href))
@@ -772,10 +775,12 @@ static bool enter(struct reader *r, xmlNode *n)
 			    strncasecmp(href, "javascript:", 11) == 0 ||
 			    strncasecmp(href, "vbscript:", 9) == 0 ||
 			    strncasecmp(href, "data:", 5) == 0)
-				return true;
+				return push(r, n, K_UNWRAP);
 		}
+		/* Open the paragraph first, so leaving this element returns
+		 * to it rather than to no paragraph at all. */
 		struct nc_node *p = inline_parent(r);
-		if (!p)
+		if (!p || !push(r, n, k))
 			return false;
 		struct nc_node *e = add(r, p, k == K_LINK ? NC_NODE_LINK : type);
 		if (!e)
@@ -1120,6 +1125,99 @@ static void head_meta(struct nc_doc *d, xmlNode *html)
 	free(title);
 }
 
+/* ---- depth guard ------------------------------------------------------ */
+
+/* libxml2 stops building the tree past 256 open elements and the text
+ * beyond is lost.  When a rough scan finds nesting deeper than
+ * NC_MAX_TREE_DEPTH, the tags past that depth are removed before
+ * parsing (their text stays), so deep input is flattened, not cut. */
+static bool void_element(const char *name, size_t n)
+{
+	static const char *const v[] = {"area", "base", "br", "col", "embed", "hr", "img",
+					"input", "link", "meta", "param", "source", "track",
+					"wbr", NULL};
+	for (const char *const *p = v; *p; p++)
+		if (strlen(*p) == n && strncasecmp(*p, name, n) == 0)
+			return true;
+	return false;
+}
+
+/* Returns a malloc'd copy with deep tags removed, or NULL when no change
+ * is needed (or on OOM, when the original is used as is). */
+static char *flatten_deep(const char *s, size_t len, size_t *outlen)
+{
+	struct nc_buf b = {0};
+	int depth = 0;
+	bool changed = false;
+	size_t i = 0, run = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		int max = 0;
+		depth = 0;
+		i = 0;
+		run = 0;
+		while (i < len) {
+			if (s[i] != '<') {
+				i++;
+				continue;
+			}
+			size_t start = i;
+			if (i + 3 < len && s[i + 1] == '!' && s[i + 2] == '-' && s[i + 3] == '-') {
+				const char *e = strstr(s + i + 4, "-->");
+				i = e ? (size_t)(e - s) + 3 : len;
+				continue;
+			}
+			bool closing = i + 1 < len && s[i + 1] == '/';
+			size_t name = i + 1 + closing;
+			size_t ne = name;
+			while (ne < len && (isalnum((unsigned char)s[ne]) || s[ne] == '-'))
+				ne++;
+			if (ne == name || !isalpha((unsigned char)s[name])) {
+				i++;
+				continue;
+			}
+			/* Find the end of the tag, skipping quoted values. */
+			size_t j = ne;
+			char q = 0;
+			while (j < len && (q || s[j] != '>')) {
+				if (q && s[j] == q)
+					q = 0;
+				else if (!q && (s[j] == '"' || s[j] == '\''))
+					q = s[j];
+				j++;
+			}
+			size_t end = j < len ? j + 1 : len;
+			bool self = end >= 2 && s[end - 2] == '/';
+			bool drop = false;
+			if (!void_element(s + name, ne - name) && !self) {
+				if (closing) {
+					drop = depth > NC_MAX_TREE_DEPTH - 16;
+					if (depth > 0)
+						depth--;
+				} else {
+					depth++;
+					if (depth > max)
+						max = depth;
+					drop = depth > NC_MAX_TREE_DEPTH - 16;
+				}
+			}
+			if (pass == 1 && drop) {
+				nc_buf_put(&b, s + run, start - run);
+				run = end;
+				changed = true;
+			}
+			i = end;
+		}
+		if (pass == 0 && max <= NC_MAX_TREE_DEPTH - 16)
+			return NULL;
+	}
+	nc_buf_put(&b, s + run, len - run);
+	if (!changed || b.oom) {
+		nc_buf_free(&b);
+		return NULL;
+	}
+	return nc_buf_detach(&b, outlen);
+}
+
 int nc_html_read(struct nc_doc *doc, const char *html, size_t len, struct nc_err *err)
 {
 	const char *name = doc->source_name ? doc->source_name : "-";
@@ -1132,10 +1230,19 @@ int nc_html_read(struct nc_doc *doc, const char *html, size_t len, struct nc_err
 		skip++;
 	if (skip == len)
 		return NC_OK;
+	size_t flen = 0;
+	char *flat = flatten_deep(html, len, &flen);
+	if (flat) {
+		nc_doc_warn(doc, "HTML nested deeper than %d elements; the deepest tags were removed, their text kept",
+			    NC_MAX_TREE_DEPTH - 16);
+		html = flat;
+		len = flen;
+	}
 	htmlDocPtr dom = htmlReadMemory(html, (int)len, NULL, "UTF-8",
 					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
 					HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
 					HTML_PARSE_COMPACT);
+	free(flat);
 	if (!dom)
 		return nc_err_set(err, NC_ERR_PARSE, name, "the HTML body cannot be parsed");
 	xmlNode *root = xmlDocGetRootElement(dom);

@@ -803,11 +803,14 @@ static void pop_prefix(struct blocks *s, const struct nc_node *n)
 		s->npre--;
 }
 
+/* Tight when no item holds more than one paragraph-like block: a
+ * paragraph followed by nested lists still reads as one line each. */
 static bool tight_list(const struct nc_node *list)
 {
 	for (const struct nc_node *it = list->first_child; it; it = it->next)
-		if (it->first_child && it->first_child->next)
-			return false;
+		for (const struct nc_node *c = it->first_child; c; c = c->next)
+			if (c != it->first_child && c->type != NC_NODE_LIST)
+				return false;
 	return true;
 }
 
@@ -824,6 +827,9 @@ static void separate(struct blocks *s, const struct nc_node *n)
 		return; /* first block of an item goes on the marker's line */
 	if (n->type == NC_NODE_ITEM && (!n->prev || (n->parent && tight_list(n->parent))))
 		return; /* the list itself was separated */
+	if (n->parent && n->parent->type == NC_NODE_ITEM && n->parent->parent &&
+	    tight_list(n->parent->parent))
+		return; /* a nested list right under its item's line */
 	line_prefix(s, true);
 	nc_buf_putc(&s->m->out, '\n');
 }
