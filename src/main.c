@@ -484,14 +484,27 @@ static bool read_epoch(int64_t *epoch)
 	return true;
 }
 
+static int run(struct cli *c, int argc, char **argv);
+
 int main(int argc, char **argv)
 {
 	struct cli c = {0};
 	c.gzip = -1;
 	nc_fetch_opts_default(&c.fo);
 	int rc = parse_args(&c, argc, argv);
-	if (rc >= 0)
+	if (rc >= 0) {
+		nc_buf_free(&c.options_text);
 		return rc;
+	}
+	rc = run(&c, argc, argv);
+	nc_buf_free(&c.options_text);
+	return rc;
+}
+
+/* Everything after the options: read, fetch, write. */
+static int run(struct cli *c_, int argc, char **argv)
+{
+	struct cli c = *c_;
 	c.wo.have_epoch = read_epoch(&c.wo.epoch);
 	c.wo.options_text = c.options_text.data ? c.options_text.data : "";
 	c.fo.progress = !c.verbosity && isatty(STDERR_FILENO);
@@ -519,6 +532,8 @@ int main(int argc, char **argv)
 	struct nc_doc **docs = calloc(ninputs, sizeof *docs);
 	char **names = calloc(ninputs, sizeof *names);
 	if (!docs || !names) {
+		free(docs);
+		free(names);
 		fprintf(stderr, "%s: out of memory\n", progname);
 		return EXIT_INPUT;
 	}
@@ -586,6 +601,5 @@ int main(int argc, char **argv)
 	free(docs);
 	free(names);
 	free(printed);
-	nc_buf_free(&c.options_text);
 	return exit_code;
 }

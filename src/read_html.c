@@ -153,11 +153,29 @@ static struct nc_node *add(struct reader *r, struct nc_node *parent, enum nc_nod
 	return n;
 }
 
+/* Where a block goes: content straight inside <ul>/<ol> (not in an
+ * <li>) joins the list's last item, since a list holds only items. */
+static struct nc_node *block_for(struct reader *r)
+{
+	struct nc_node *b = r->block;
+	if (b->type != NC_NODE_LIST)
+		return b;
+	if (b->last_child && b->last_child->type == NC_NODE_ITEM)
+		return b->last_child;
+	struct nc_node *it = nc_node_new(NC_NODE_ITEM);
+	if (!it) {
+		r->rc = NC_ERR_NOMEM;
+		return b;
+	}
+	nc_node_append(b, it);
+	return it;
+}
+
 /* The inline container, opening an implicit paragraph when needed. */
 static struct nc_node *inline_parent(struct reader *r)
 {
 	if (!r->inl) {
-		r->inl = add(r, r->block, NC_NODE_PARAGRAPH);
+		r->inl = add(r, block_for(r), NC_NODE_PARAGRAPH);
 		r->inl_implicit = true;
 		r->inline_depth = 0;
 	}
@@ -542,7 +560,7 @@ static bool enter(struct reader *r, xmlNode *n)
 	case K_HR:
 		if (!is_deep) {
 			close_implicit(r);
-			add(r, r->block, NC_NODE_THEMATIC_BREAK);
+			add(r, block_for(r), NC_NODE_THEMATIC_BREAK);
 		}
 		return false;
 	case K_BR:
@@ -567,7 +585,7 @@ static bool enter(struct reader *r, xmlNode *n)
 				r->rc = NC_ERR_NOMEM;
 		} else {
 			close_implicit(r);
-			struct nc_node *c = add(r, r->block, NC_NODE_CODE_BLOCK);
+			struct nc_node *c = add(r, block_for(r), NC_NODE_CODE_BLOCK);
 			/* HTML drops one newline right after <pre>. */
 			const char *t = text[0] == '\n' ? text + 1 : text;
 			size_t len = strlen(t);
@@ -637,7 +655,7 @@ static bool enter(struct reader *r, xmlNode *n)
 			enum nc_node_type t = k == K_HEADING ? NC_NODE_HEADING
 					    : k == K_FIGCAPTION && r->block->type == NC_NODE_FIGURE ? NC_NODE_CAPTION
 					    : NC_NODE_PARAGRAPH;
-			struct nc_node *p = add(r, r->block, t);
+			struct nc_node *p = add(r, block_for(r), t);
 			if (!p)
 				return false;
 			if (t == NC_NODE_HEADING)
@@ -659,7 +677,7 @@ static bool enter(struct reader *r, xmlNode *n)
 		}
 		close_implicit(r);
 		{
-			struct nc_node *b = add(r, r->block, k == K_BLOCKQUOTE ? NC_NODE_BLOCKQUOTE
+			struct nc_node *b = add(r, block_for(r), k == K_BLOCKQUOTE ? NC_NODE_BLOCKQUOTE
 						: k == K_FIGURE ? NC_NODE_FIGURE : NC_NODE_LIST);
 			if (!b)
 				return false;
@@ -689,7 +707,7 @@ static bool enter(struct reader *r, xmlNode *n)
 			if (list->type != NC_NODE_LIST) {
 				/* An <li> outside a list: give it one. */
 				list = list->last_child && list->last_child->type == NC_NODE_LIST
-				     ? list->last_child : add(r, r->block, NC_NODE_LIST);
+				     ? list->last_child : add(r, block_for(r), NC_NODE_LIST);
 				if (!list)
 					return false;
 			}
@@ -710,7 +728,7 @@ static bool enter(struct reader *r, xmlNode *n)
 		}
 		close_implicit(r);
 		{
-			struct nc_node *t = add(r, r->block, NC_NODE_TABLE);
+			struct nc_node *t = add(r, block_for(r), NC_NODE_TABLE);
 			if (!t)
 				return false;
 			r->table = t;

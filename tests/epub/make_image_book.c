@@ -1,0 +1,61 @@
+/* Writes an EPUB whose images carry bytes (as if fetched), so the test
+ * can check that embedded images, the cover and placeholders validate:
+ * make_image_book ARTICLE OUT.epub */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsconv.h"
+
+/* A 1x1 PNG and a tiny GIF. */
+static const unsigned char png[] = {
+	0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+	0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+	0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+	0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+};
+static const unsigned char gif[] = "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!"
+	"\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
+
+int main(int argc, char **argv)
+{
+	if (argc != 3)
+		return 2;
+	FILE *f = fopen(argv[1], "rb");
+	if (!f)
+		return 2;
+	static unsigned char buf[1 << 20];
+	size_t n = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	struct nc_doc *d = NULL;
+	struct nc_err err = {0};
+	if (nc_read(argv[1], buf, n, &d, &err) || nc_resolve(d, &err)) {
+		fprintf(stderr, "%s: %s\n", err.where, err.msg);
+		return 1;
+	}
+	/* Resources "fetched": PNG, GIF alternately; 3.jpg stays remote and
+	 * must become a placeholder. */
+	for (size_t i = 0; i < d->nresources; i++) {
+		struct nc_resource *r = d->resources[i];
+		if (strstr(r->resolved, "/3.jpg"))
+			continue;
+		r->blob = i % 2 ? nc_blob_new(gif, sizeof gif - 1) : nc_blob_new(png, sizeof png);
+		r->state = NC_RES_FETCHED;
+	}
+	struct nc_output out = {0};
+	struct nc_write_opts o = { .output_path = argv[2], .have_epoch = true, .epoch = 1700000000 };
+	if (nc_format_epub.write(&d, 1, &o, &out, &err)) {
+		fprintf(stderr, "%s: %s\n", err.where, err.msg);
+		return 1;
+	}
+	f = fopen(argv[2], "wb");
+	if (!f || fwrite(out.data, 1, out.size, f) != out.size)
+		return 1;
+	fclose(f);
+	for (size_t i = 0; i < out.nnotes; i++)
+		printf("%s\n", out.notes[i]);
+	nc_output_free(&out);
+	nc_doc_free(d);
+	return 0;
+}
