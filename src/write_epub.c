@@ -27,6 +27,7 @@
 #include "util/lang.h"
 #include "util/text.h"
 #include "util/date.h"
+#include "render_html.h"
 
 #define FALLBACK_MODIFIED 946684800 /* 2000-01-01T00:00:00Z */
 
@@ -187,286 +188,27 @@ static const struct image *embed_resource(struct book *b, const struct nc_resour
 	return embed_blob(b, r->blob);
 }
 
-/* ---- XHTML ------------------------------------------------------------- */
+/* ---- images in chapters ---------------------------------------------- */
 
-static void put_attr(struct nc_buf *x, const char *name, const char *value)
+static const char *chapter_image(void *ctx, const struct nc_resource *res, const char *url)
 {
-	nc_buf_printf(x, " %s=\"", name);
-	nc_buf_puts_xml(x, value, true);
-	nc_buf_putc(x, '"');
-}
-
-/* An href a reading system can follow: absolute, with the characters
- * URLs may not hold percent-encoded. */
-static bool put_href(struct nc_buf *x, const char *url)
-{
-	if (!url || !(strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0 ||
-		      strncasecmp(url, "mailto:", 7) == 0 || strncasecmp(url, "ftp://", 6) == 0))
-		return false;
-	nc_buf_puts(x, " href=\"");
-	struct nc_buf enc = {0};
-	for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
-		if (*p <= 0x20 || *p == 0x7f || strchr("\"<>\\^`{|}", *p))
-			nc_buf_printf(&enc, "%%%02X", *p);
-		else
-			nc_buf_putc(&enc, (char)*p);
-	}
-	if (enc.data)
-		nc_buf_put_xml(x, enc.data, enc.len, true);
-	nc_buf_free(&enc);
-	nc_buf_putc(x, '"');
-	return true;
-}
-
-static const char *embed_label(enum nc_embed_kind k)
-{
-	switch (k) {
-	case NC_EMBED_IFRAME: return "Embedded content";
-	case NC_EMBED_VIDEO: return "Video";
-	case NC_EMBED_AUDIO: return "Audio";
-	}
-	return "Embedded content";
-}
-
-static void put_image(struct book *b, struct nc_buf *x, const struct nc_node *n, bool in_link)
-{
-	const struct image *im = embed_resource(b, n->as.image.res);
-	const char *alt = n->as.image.alt ? n->as.image.alt : "";
-	if (im) {
-		nc_buf_puts(x, "<img");
-		put_attr(x, "src", im->name);
-		put_attr(x, "alt", alt);
-		if (n->as.image.title)
-			put_attr(x, "title", n->as.image.title);
-		nc_buf_puts(x, "/>");
-		return;
-	}
+	struct book *b = ctx;
+	(void)url;
+	const struct image *im = embed_resource(b, res);
+	if (im)
+		return im->name;
 	b->not_embedded++;
-	if (n->as.image.res && n->as.image.res->state != NC_RES_REMOTE)
+	if (res && res->state != NC_RES_REMOTE)
 		b->any_fetched = true;
-	/* EPUB forbids remote images: show where the image was. */
-	nc_buf_puts(x, in_link ? "<span class=\"image-placeholder\">" : "<a class=\"image-placeholder\"");
-	if (!in_link) {
-		if (!put_href(x, n->as.image.url)) {
-			nc_buf_truncate(x, x->len - strlen("<a class=\"image-placeholder\""));
-			nc_buf_puts(x, "<span class=\"image-placeholder\">");
-			in_link = true;
-		} else {
-			nc_buf_putc(x, '>');
-		}
-	}
-	nc_buf_puts(x, "[Image");
-	if (*alt) {
-		nc_buf_puts(x, ": ");
-		nc_buf_puts_xml(x, alt, false);
-	}
-	nc_buf_puts(x, "]");
-	nc_buf_puts(x, in_link ? "</span>" : "</a>");
-}
-
-static void put_embed(struct book *b, struct nc_buf *x, const struct nc_node *n, bool in_link)
-{
-	const struct image *poster = embed_resource(b, n->as.embed.poster_res);
-	bool linked = !in_link && (nc_buf_puts(x, "<a class=\"embed\""), put_href(x, n->as.embed.url));
-	if (!in_link && !linked)
-		nc_buf_truncate(x, x->len - strlen("<a class=\"embed\""));
-	if (linked)
-		nc_buf_putc(x, '>');
-	else
-		nc_buf_puts(x, "<span class=\"embed\">");
-	if (poster) {
-		nc_buf_puts(x, "<img");
-		put_attr(x, "src", poster->name);
-		put_attr(x, "alt", n->as.embed.title ? n->as.embed.title : embed_label(n->as.embed.kind));
-		nc_buf_puts(x, "/><br/>");
-	} else if (n->as.embed.poster) {
-		b->not_embedded++;
-	}
-	nc_buf_puts(x, "\xe2\x96\xb6 ");
-	nc_buf_puts(x, embed_label(n->as.embed.kind));
-	nc_buf_puts(x, ": ");
-	nc_buf_puts_xml(x, n->as.embed.title ? n->as.embed.title : n->as.embed.url, false);
-	nc_buf_puts(x, linked ? "</a>" : "</span>");
-}
-
-static const char *align_style(enum nc_align a)
-{
-	switch (a) {
-	case NC_ALIGN_NONE: return NULL;
-	case NC_ALIGN_LEFT: return "text-align: left";
-	case NC_ALIGN_CENTER: return "text-align: center";
-	case NC_ALIGN_RIGHT: return "text-align: right";
-	}
 	return NULL;
-}
-
-static int shifted(int level)
-{
-	return level + 1 > 6 ? 6 : level + 1 < 2 ? 2 : level + 1;
-}
-
-/* The body of one article as XHTML. */
-static void render_body(struct book *b, struct nc_buf *x, struct nc_node *root)
-{
-	struct nc_iter it;
-	enum nc_event ev;
-	int link_depth = 0;       /* links inside links are not allowed */
-	struct nc_buf opened = {0};
-	nc_iter_init(&it, root);
-	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
-		struct nc_node *n = it.cur;
-		bool enter = ev == NC_EVENT_ENTER;
-		switch (n->type) {
-		case NC_NODE_DOCUMENT:
-			break;
-		case NC_NODE_PARAGRAPH:
-			nc_buf_puts(x, enter ? "<p>" : "</p>\n");
-			break;
-		case NC_NODE_HEADING:
-			nc_buf_printf(x, enter ? "<h%d>" : "</h%d>\n", shifted(n->as.heading.level));
-			break;
-		case NC_NODE_BLOCKQUOTE:
-			nc_buf_puts(x, enter ? "<blockquote>\n" : "</blockquote>\n");
-			break;
-		case NC_NODE_LIST:
-			if (!enter)
-				nc_buf_puts(x, n->as.list.ordered ? "</ol>\n" : "</ul>\n");
-			else if (!n->as.list.ordered)
-				nc_buf_puts(x, "<ul>\n");
-			else if (n->as.list.start != 1)
-				nc_buf_printf(x, "<ol start=\"%d\">\n", n->as.list.start);
-			else
-				nc_buf_puts(x, "<ol>\n");
-			break;
-		case NC_NODE_ITEM:
-			nc_buf_puts(x, enter ? "<li>" : "</li>\n");
-			break;
-		case NC_NODE_CODE_BLOCK:
-			nc_buf_puts(x, "<pre><code");
-			if (n->as.code_block.info && *n->as.code_block.info) {
-				struct nc_buf cls = {0};
-				nc_buf_puts(&cls, "language-");
-				for (const char *p = n->as.code_block.info; *p; p++)
-					if (*p != ' ')
-						nc_buf_putc(&cls, *p);
-				put_attr(x, "class", cls.data);
-				nc_buf_free(&cls);
-			}
-			nc_buf_putc(x, '>');
-			nc_buf_put_xml(x, n->as.code_block.literal ? n->as.code_block.literal : "",
-				       n->as.code_block.len, false);
-			nc_buf_puts(x, "</code></pre>\n");
-			break;
-		case NC_NODE_THEMATIC_BREAK:
-			nc_buf_puts(x, "<hr/>\n");
-			break;
-		case NC_NODE_TABLE:
-			nc_buf_puts(x, enter ? "<table>\n" : "</table>\n");
-			break;
-		case NC_NODE_TABLE_ROW:
-			nc_buf_puts(x, enter ? "<tr>" : "</tr>\n");
-			break;
-		case NC_NODE_TABLE_CELL: {
-			const char *tag = n->as.cell.header ? "th" : "td";
-			if (!enter) {
-				nc_buf_printf(x, "</%s>", tag);
-				break;
-			}
-			nc_buf_printf(x, "<%s", tag);
-			if (n->as.cell.colspan > 1)
-				nc_buf_printf(x, " colspan=\"%d\"", n->as.cell.colspan);
-			if (n->as.cell.rowspan > 1)
-				nc_buf_printf(x, " rowspan=\"%d\"", n->as.cell.rowspan);
-			if (align_style(n->as.cell.align))
-				put_attr(x, "style", align_style(n->as.cell.align));
-			nc_buf_putc(x, '>');
-			break;
-		}
-		case NC_NODE_FIGURE:
-			nc_buf_puts(x, enter ? "<figure>\n" : "</figure>\n");
-			break;
-		case NC_NODE_CAPTION: {
-			/* figcaption must be a figure's first or last child. */
-			bool edge = n->parent && n->parent->type == NC_NODE_FIGURE && (!n->prev || !n->next);
-			if (enter)
-				nc_buf_puts(x, edge ? "<figcaption>" : "<p class=\"caption\">");
-			else
-				nc_buf_puts(x, edge ? "</figcaption>\n" : "</p>\n");
-			break;
-		}
-		case NC_NODE_TEXT:
-			nc_buf_put_xml(x, n->as.text.literal, n->as.text.len, false);
-			break;
-		case NC_NODE_EMPH:
-			nc_buf_puts(x, enter ? "<em>" : "</em>");
-			break;
-		case NC_NODE_STRONG:
-			nc_buf_puts(x, enter ? "<strong>" : "</strong>");
-			break;
-		case NC_NODE_STRIKE:
-			nc_buf_puts(x, enter ? "<s>" : "</s>");
-			break;
-		case NC_NODE_SUB:
-			nc_buf_puts(x, enter ? "<sub>" : "</sub>");
-			break;
-		case NC_NODE_SUP:
-			nc_buf_puts(x, enter ? "<sup>" : "</sup>");
-			break;
-		case NC_NODE_CODE:
-			nc_buf_puts(x, "<code>");
-			nc_buf_put_xml(x, n->as.text.literal, n->as.text.len, false);
-			nc_buf_puts(x, "</code>");
-			break;
-		case NC_NODE_LINK:
-			/* A link is written only when it can be followed and is
-			 * not inside another; its text is written either way.
-			 * `opened` remembers, per open link, which tag it got. */
-			if (enter) {
-				size_t mark = x->len;
-				bool a = false;
-				nc_buf_puts(x, "<a");
-				if (link_depth == 0 && put_href(x, n->as.link.url)) {
-					if (n->as.link.title)
-						put_attr(x, "title", n->as.link.title);
-					nc_buf_putc(x, '>');
-					if (!n->first_child)
-						nc_buf_puts_xml(x, n->as.link.url, false);
-					a = true;
-					link_depth++;
-				} else {
-					nc_buf_truncate(x, mark);
-					nc_buf_puts(x, "<span>");
-				}
-				nc_buf_putc(&opened, a ? 'a' : 's');
-			} else {
-				bool a = opened.len && opened.data[opened.len - 1] == 'a';
-				if (opened.len)
-					nc_buf_truncate(&opened, opened.len - 1);
-				if (a)
-					link_depth--;
-				nc_buf_puts(x, a ? "</a>" : "</span>");
-			}
-			break;
-		case NC_NODE_IMAGE:
-			put_image(b, x, n, link_depth > 0);
-			break;
-		case NC_NODE_EMBED:
-			put_embed(b, x, n, link_depth > 0);
-			break;
-		case NC_NODE_LINE_BREAK:
-			nc_buf_puts(x, "<br/>");
-			break;
-		}
-	}
-	nc_buf_free(&opened);
 }
 
 static void xhtml_open(struct nc_buf *x, const char *lang, const char *title)
 {
 	nc_buf_puts(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
 		       "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\"");
-	put_attr(x, "lang", lang);
-	put_attr(x, "xml:lang", lang);
+	nc_html_attr(x, "lang", lang);
+	nc_html_attr(x, "xml:lang", lang);
 	nc_buf_puts(x, ">\n<head>\n<meta charset=\"utf-8\"/>\n<title>");
 	nc_buf_puts_xml(x, title, false);
 	nc_buf_puts(x, "</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\"/>\n</head>\n");
@@ -502,7 +244,7 @@ static void chapter(struct book *b, struct nc_buf *x, const struct nc_doc *d)
 			if (sep)
 				nc_buf_puts(x, " \xc2\xb7 ");
 			nc_buf_puts(x, "<time");
-			put_attr(x, "datetime", m->date);
+			nc_html_attr(x, "datetime", m->date);
 			nc_buf_putc(x, '>');
 			nc_buf_put_xml(x, m->date, 10, false);
 			nc_buf_puts(x, "</time>");
@@ -518,7 +260,7 @@ static void chapter(struct book *b, struct nc_buf *x, const struct nc_doc *d)
 			if (sep)
 				nc_buf_puts(x, " \xc2\xb7 ");
 			nc_buf_puts(x, "<a");
-			if (put_href(x, m->source_url)) {
+			if (nc_html_href(x, m->source_url)) {
 				nc_buf_puts(x, ">Source</a>");
 			} else {
 				nc_buf_truncate(x, mark);
@@ -527,7 +269,8 @@ static void chapter(struct book *b, struct nc_buf *x, const struct nc_doc *d)
 		nc_buf_puts(x, "</p>\n");
 	}
 	nc_buf_puts(x, "</header>\n");
-	render_body(b, x, d->root);
+	struct nc_html_images im = { chapter_image, b };
+	nc_html_body(x, d->root, &im);
 	nc_buf_puts(x, "</section>\n</body>\n</html>\n");
 }
 
@@ -749,7 +492,7 @@ static void opf_doc(struct book *b, struct nc_buf *x)
 	nc_date_iso(b->modified, modified);
 	nc_buf_puts(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		       "<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"bookid\"");
-	put_attr(x, "xml:lang", b->lang);
+	nc_html_attr(x, "xml:lang", b->lang);
 	nc_buf_puts(x, ">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
 	nc_buf_printf(x, "<dc:identifier id=\"bookid\">urn:uuid:%s</dc:identifier>\n", b->uuid);
 	dc(x, "title", b->title);
