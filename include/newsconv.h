@@ -306,6 +306,7 @@ struct nc_fetch_opts {
 	const char *user_agent;
 	const char *referer;      /* NULL: none; "source": the article URL */
 	bool allow_private;       /* allow loopback/private addresses */
+	bool allow_loopback;      /* allow 127.0.0.0/8 and ::1 only (local servers, tests) */
 	const char *cache_dir;    /* NULL: default under XDG_CACHE_HOME */
 	bool no_cache;
 	bool offline;             /* cache only */

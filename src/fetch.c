@@ -1,5 +1,897 @@
-/* TEMPORARY placeholder so the tree builds while this part is written. */
+/*
+ * fetch.c - the image fetcher: every distinct image of a run through one
+ * libcurl multi handle.  The only file that includes curl.h.
+ *
+ * Safe by default: http and https only, and no connection to loopback,
+ * private, link-local, multicast or cloud-metadata addresses unless
+ * allow_private is set.  The check runs in CURLOPT_OPENSOCKETFUNCTION,
+ * on the address about to be connected to, so neither a redirect nor a
+ * DNS answer can get past it.
+ *
+ * Types come from the bytes (sniff.c), never from Content-Type.  Bodies
+ * are capped, transfers time out, 5xx / 429 / timeouts / resets are
+ * retried with backoff (Retry-After honoured, capped at 10 s).  Failures
+ * never abort: the resource is marked failed with a one-line reason.
+ *
+ * The cache (one directory, files named by the SHA-1 of the URL) keeps
+ * body, request and response heads; an entry younger than its max-age
+ * (24 h when the server gives none) is used without any transfer, an
+ * older one is revalidated with If-None-Match / If-Modified-Since.
+ *
+ * Not supported: cookies, authentication, redirect chains in the WARC
+ * (the final response is kept), HTTP/2 when recording for a WARC (the
+ * record must be HTTP/1.1, so those transfers use HTTP/1.1).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
 #include "newsconv.h"
-void nc_fetch_opts_default(struct nc_fetch_opts *o) { (void)o; }
-int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opts *o, struct nc_fetch_stats *stats, struct nc_err *err)
-{ (void)docs; (void)ndocs; (void)o; (void)stats; return nc_err_set(err, NC_ERR_UNSUPPORTED, "", "not written yet"); }
+#include "util/buf.h"
+#include "util/digest.h"
+#include "util/text.h"
+
+#define DEFAULT_MAX_AGE (24 * 3600)
+#define MAX_RETRY_AFTER 10.0
+
+struct fetcher;
+
+struct user {
+	struct nc_doc *doc;
+	struct nc_resource *res;
+};
+
+struct job {
+	struct fetcher *f;
+	char *url;
+	struct user *users;
+	size_t nusers;
+	const char *referer;
+	/* transfer */
+	CURL *h;
+	struct curl_slist *hdrs;
+	struct nc_buf body, head, request;
+	bool too_big, blocked, active;
+	char blocked_ip[64];
+	int attempts;
+	double not_before;       /* monotonic seconds, for backoff */
+	double retry_after;      /* from the last response, seconds */
+	bool done;
+	/* cache */
+	char key[41];
+	bool cached;
+	struct nc_buf c_body, c_head, c_request;
+	char *c_etag, *c_lastmod, *c_ip;
+	int64_t c_date;
+	long c_max_age;
+	int c_status;
+	/* result */
+	enum nc_res_state state;
+	char *error;
+	struct nc_blob *blob;
+	struct nc_exchange *exchange;
+};
+
+struct fetcher {
+	const struct nc_fetch_opts *o;
+	struct job *jobs;
+	size_t njobs;
+	char *cache_dir;
+	struct nc_fetch_stats *st;
+	size_t finished;
+};
+
+static double now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void nc_fetch_opts_default(struct nc_fetch_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->jobs = 8;
+	o->per_host = 4;
+	o->max_image_size = 20u * 1000 * 1000;
+	o->connect_timeout_ms = 10000;
+	o->total_timeout_ms = 60000;
+	o->retries = 3;
+	o->user_agent = "newsconv/" NC_VERSION;
+}
+
+/* ---- address policy --------------------------------------------------- */
+
+static bool v4_blocked(const unsigned char a[4])
+{
+	return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 169 && a[1] == 254) ||
+	       (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) ||
+	       (a[0] == 100 && (a[1] & 0xc0) == 64) || (a[0] == 192 && a[1] == 0 && a[2] == 0) ||
+	       (a[0] == 198 && (a[1] & 0xfe) == 18) || a[0] >= 224;
+}
+
+static bool v6_blocked(const unsigned char a[16])
+{
+	static const unsigned char zero[16] = {0};
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (!memcmp(a, zero, 15) && (a[15] == 0 || a[15] == 1))
+		return true;                      /* :: and ::1 */
+	if (!memcmp(a, mapped, 12) || !memcmp(a, zero, 12))
+		return v4_blocked(a + 12);        /* ::ffff:a.b.c.d, ::a.b.c.d */
+	if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b)
+		return v4_blocked(a + 12);        /* 64:ff9b::/96 (NAT64) */
+	return (a[0] & 0xfe) == 0xfc ||           /* fc00::/7, incl. fd00:ec2::254 */
+	       (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || /* fe80::/10 */
+	       a[0] == 0xff;                      /* multicast */
+}
+
+static curl_socket_t open_socket(void *ctx, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	struct job *j = ctx;
+	(void)purpose;
+	bool blocked = true;
+	char ip[64] = "?";
+	if (addr->family == AF_INET) {
+		const struct sockaddr_in *s = (const struct sockaddr_in *)&addr->addr;
+		blocked = v4_blocked((const unsigned char *)&s->sin_addr);
+		inet_ntop(AF_INET, &s->sin_addr, ip, sizeof ip);
+	} else if (addr->family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const struct sockaddr_in6 *)&addr->addr;
+		blocked = v6_blocked((const unsigned char *)&s->sin6_addr);
+		inet_ntop(AF_INET6, &s->sin6_addr, ip, sizeof ip);
+	}
+	bool loopback = (addr->family == AF_INET &&
+			 ((const unsigned char *)&((const struct sockaddr_in *)&addr->addr)->sin_addr)[0] == 127) ||
+			(addr->family == AF_INET6 && !strcmp(ip, "::1"));
+	if (blocked && !j->f->o->allow_private && !(loopback && j->f->o->allow_loopback)) {
+		j->blocked = true;
+		snprintf(j->blocked_ip, sizeof j->blocked_ip, "%s", ip);
+		return CURL_SOCKET_BAD;
+	}
+	return socket(addr->family, addr->socktype, addr->protocol);
+}
+
+/* ---- transfer callbacks ---------------------------------------------- */
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	struct job *j = ctx;
+	size_t len = size * n;
+	/* MAXFILESIZE cannot see chunked bodies: count here too. */
+	if (j->body.len + len > j->f->o->max_image_size) {
+		j->too_big = true;
+		return 0;
+	}
+	return nc_buf_put(&j->body, p, len) ? 0 : len;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	struct job *j = ctx;
+	size_t len = size * n;
+	/* A new status line (after a redirect or 100 Continue) starts the
+	 * head of the response that counts. */
+	if (len >= 5 && !strncmp(p, "HTTP/", 5))
+		nc_buf_truncate(&j->head, 0);
+	nc_buf_put(&j->head, p, len);
+	return len;
+}
+
+static int on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *ctx)
+{
+	struct job *j = ctx;
+	(void)h;
+	if (type == CURLINFO_HEADER_OUT) {
+		/* Each request head arrives whole; keep the last one sent. */
+		nc_buf_truncate(&j->request, 0);
+		nc_buf_put(&j->request, data, size);
+	}
+	return 0;
+}
+
+/* ---- the cache -------------------------------------------------------- */
+
+static char *cache_path(const struct fetcher *f, const struct job *j, const char *ext)
+{
+	struct nc_buf b = {0};
+	nc_buf_printf(&b, "%s/%s%s", f->cache_dir, j->key, ext);
+	return nc_buf_detach(&b, NULL);
+}
+
+static bool read_file(const char *path, struct nc_buf *out, size_t limit)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return false;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && out->len <= limit)
+		nc_buf_put(out, chunk, n);
+	bool ok = !ferror(fp) && !out->oom && out->len <= limit;
+	fclose(fp);
+	return ok;
+}
+
+static bool write_file_atomic(const char *path, const void *data, size_t len)
+{
+	struct nc_buf tmp = {0};
+	nc_buf_printf(&tmp, "%s.tmp-XXXXXX", path);
+	if (!tmp.data)
+		return false;
+	int fd = mkstemp(tmp.data);
+	bool ok = fd >= 0;
+	const char *p = data;
+	while (ok && len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			ok = false;
+		else
+			p += w, len -= (size_t)w;
+	}
+	if (fd >= 0 && close(fd) != 0)
+		ok = false;
+	if (ok && rename(tmp.data, path) != 0)
+		ok = false;
+	if (!ok && fd >= 0)
+		unlink(tmp.data);
+	nc_buf_free(&tmp);
+	return ok;
+}
+
+static void mkdirs(const char *dir)
+{
+	char *d = strdup(dir);
+	if (!d)
+		return;
+	for (char *p = d + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(d, 0700);
+			*p = '/';
+		}
+	mkdir(d, 0700);
+	free(d);
+}
+
+/* "key: value" lines of the .meta file. */
+static char *meta_value(const char *meta, const char *key)
+{
+	size_t kl = strlen(key);
+	for (const char *p = meta; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (!strncmp(p, key, kl) && p[kl] == ':' && p[kl + 1] == ' ') {
+			const char *v = p + kl + 2;
+			return strndup(v, strcspn(v, "\n"));
+		}
+	}
+	return NULL;
+}
+
+static void cache_load(struct fetcher *f, struct job *j)
+{
+	if (!f->cache_dir)
+		return;
+	char *pm = cache_path(f, j, ".meta"), *pb = cache_path(f, j, ".body"),
+	     *ph = cache_path(f, j, ".head"), *pr = cache_path(f, j, ".req");
+	struct nc_buf meta = {0};
+	if (pm && pb && ph && pr && read_file(pm, &meta, 65536) && meta.data &&
+	    read_file(pb, &j->c_body, f->o->max_image_size) &&
+	    read_file(ph, &j->c_head, 1 << 20) && read_file(pr, &j->c_request, 1 << 20)) {
+		char *url = meta_value(meta.data, "url");
+		char *date = meta_value(meta.data, "date");
+		char *age = meta_value(meta.data, "max-age");
+		char *status = meta_value(meta.data, "status");
+		/* A hash collision or a stale layout is a miss, not an error. */
+		if (url && !strcmp(url, j->url) && date && status) {
+			j->cached = true;
+			j->c_date = strtoll(date, NULL, 10);
+			j->c_max_age = age ? strtol(age, NULL, 10) : DEFAULT_MAX_AGE;
+			j->c_status = atoi(status);
+			j->c_etag = meta_value(meta.data, "etag");
+			j->c_lastmod = meta_value(meta.data, "last-modified");
+			j->c_ip = meta_value(meta.data, "ip");
+		}
+		free(url);
+		free(date);
+		free(age);
+		free(status);
+	}
+	if (!j->cached) {
+		nc_buf_free(&j->c_body);
+		nc_buf_free(&j->c_head);
+		nc_buf_free(&j->c_request);
+	}
+	nc_buf_free(&meta);
+	free(pm);
+	free(pb);
+	free(ph);
+	free(pr);
+}
+
+/* Header value from a response head, or NULL. */
+static char *head_value(const char *head, size_t len, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *p = head, *end = head + len;
+	while (p < end) {
+		const char *e = memchr(p, '\n', (size_t)(end - p));
+		if (!e)
+			e = end;
+		if ((size_t)(e - p) > nl && !strncasecmp(p, name, nl) && p[nl] == ':') {
+			const char *v = p + nl + 1;
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			const char *ve = e;
+			while (ve > v && (ve[-1] == '\r' || ve[-1] == ' '))
+				ve--;
+			return strndup(v, (size_t)(ve - v));
+		}
+		p = e + 1;
+	}
+	return NULL;
+}
+
+static long max_age_of(const char *head, size_t len)
+{
+	char *cc = head_value(head, len, "Cache-Control");
+	long age = DEFAULT_MAX_AGE;
+	if (cc) {
+		const char *m = strstr(cc, "max-age=");
+		if (m)
+			age = strtol(m + 8, NULL, 10);
+		if (strstr(cc, "no-cache") || strstr(cc, "no-store"))
+			age = 0;
+	}
+	free(cc);
+	return age < 0 ? 0 : age;
+}
+
+static void cache_store(struct fetcher *f, struct job *j, const char *ip, int status, int64_t date)
+{
+	if (!f->cache_dir)
+		return;
+	mkdirs(f->cache_dir);
+	char *etag = head_value(j->head.data ? j->head.data : "", j->head.len, "ETag");
+	char *lm = head_value(j->head.data ? j->head.data : "", j->head.len, "Last-Modified");
+	struct nc_buf meta = {0};
+	nc_buf_printf(&meta, "url: %s\ndate: %lld\nmax-age: %ld\nstatus: %d\n", j->url, (long long)date,
+		      max_age_of(j->head.data ? j->head.data : "", j->head.len), status);
+	if (etag)
+		nc_buf_printf(&meta, "etag: %s\n", etag);
+	if (lm)
+		nc_buf_printf(&meta, "last-modified: %s\n", lm);
+	if (ip)
+		nc_buf_printf(&meta, "ip: %s\n", ip);
+	char *pm = cache_path(f, j, ".meta"), *pb = cache_path(f, j, ".body"),
+	     *ph = cache_path(f, j, ".head"), *pr = cache_path(f, j, ".req");
+	/* The meta file goes last: without it an entry does not exist. */
+	if (pm && pb && ph && pr && !meta.oom &&
+	    write_file_atomic(pb, j->body.data ? j->body.data : "", j->body.len) &&
+	    write_file_atomic(ph, j->head.data ? j->head.data : "", j->head.len) &&
+	    write_file_atomic(pr, j->request.data ? j->request.data : "", j->request.len))
+		write_file_atomic(pm, meta.data, meta.len);
+	free(pm);
+	free(pb);
+	free(ph);
+	free(pr);
+	free(etag);
+	free(lm);
+	nc_buf_free(&meta);
+}
+
+/* Rewrite only the date of a revalidated entry. */
+static void cache_touch(struct fetcher *f, struct job *j, int64_t date)
+{
+	if (!f->cache_dir)
+		return;
+	char *pm = cache_path(f, j, ".meta");
+	struct nc_buf meta = {0};
+	nc_buf_printf(&meta, "url: %s\ndate: %lld\nmax-age: %ld\nstatus: %d\n", j->url, (long long)date,
+		      max_age_of(j->head.data ? j->head.data : "", j->head.len), j->c_status);
+	if (j->c_etag)
+		nc_buf_printf(&meta, "etag: %s\n", j->c_etag);
+	if (j->c_lastmod)
+		nc_buf_printf(&meta, "last-modified: %s\n", j->c_lastmod);
+	if (j->c_ip)
+		nc_buf_printf(&meta, "ip: %s\n", j->c_ip);
+	if (pm && !meta.oom)
+		write_file_atomic(pm, meta.data, meta.len);
+	free(pm);
+	nc_buf_free(&meta);
+}
+
+/* ---- results ---------------------------------------------------------- */
+
+static void fail(struct job *j, const char *fmt, const char *arg)
+{
+	struct nc_buf b = {0};
+	nc_buf_printf(&b, fmt, arg);
+	free(j->error);
+	j->error = nc_buf_detach(&b, NULL);
+	j->state = NC_RES_FAILED;
+	j->done = true;
+}
+
+static struct nc_exchange *make_exchange(const char *url, const char *ip, int64_t date, int status,
+					 const struct nc_buf *req, const struct nc_buf *head)
+{
+	struct nc_exchange *x = calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	x->refs = 1;
+	x->url = strdup(url);
+	x->ip = ip && *ip ? strdup(ip) : NULL;
+	x->date = date;
+	x->status = status;
+	x->request = malloc(req->len + 1);
+	x->response_head = malloc(head->len + 1);
+	if (!x->url || !x->request || !x->response_head) {
+		nc_exchange_unref(x);
+		return NULL;
+	}
+	memcpy(x->request, req->data ? req->data : "", req->len);
+	x->request_len = req->len;
+	memcpy(x->response_head, head->data ? head->data : "", head->len);
+	x->response_head_len = head->len;
+	return x;
+}
+
+/* Take bytes as the image: only if they are one. */
+static void accept_bytes(struct fetcher *f, struct job *j, const unsigned char *p, size_t n,
+			 enum nc_res_state state, const char *ip, int64_t date, int status,
+			 const struct nc_buf *req, const struct nc_buf *head)
+{
+	struct nc_blob *b = nc_blob_new(p, n);
+	if (!b) {
+		fail(j, "%s", "out of memory");
+		return;
+	}
+	if (!b->media_type[0]) {
+		nc_blob_unref(b);
+		fail(j, "%s", n == 0 ? "empty response" : "not an image (the server sent something else, e.g. an HTML page)");
+		return;
+	}
+	j->blob = b;
+	j->state = state;
+	j->done = true;
+	if (f->o->keep_exchange && req && head && head->len)
+		j->exchange = make_exchange(j->url, ip, date, status, req, head);
+}
+
+static int b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z') return c - 'A';
+	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+	if (c >= '0' && c <= '9') return c - '0' + 52;
+	if (c == '+' || c == '-') return 62;
+	if (c == '/' || c == '_') return 63;
+	return -1;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+/* data: URIs (RFC 2397) are decoded here; no network. */
+static void decode_data_uri(struct fetcher *f, struct job *j)
+{
+	const char *comma = strchr(j->url, ',');
+	if (!comma) {
+		fail(j, "%s", "malformed data: URI");
+		return;
+	}
+	bool b64 = false;
+	for (const char *p = j->url + 5; p < comma; p++)
+		if (!strncasecmp(p, ";base64", 7))
+			b64 = true;
+	struct nc_buf out = {0};
+	const char *s = comma + 1;
+	if (b64) {
+		unsigned acc = 0;
+		int bits = 0;
+		for (; *s; s++) {
+			int v = b64val((unsigned char)*s);
+			if (v < 0)
+				continue; /* padding, whitespace */
+			acc = (acc << 6) | (unsigned)v;
+			bits += 6;
+			if (bits >= 8) {
+				bits -= 8;
+				nc_buf_putc(&out, (int)((acc >> bits) & 0xff));
+			}
+		}
+	} else {
+		for (; *s; s++) {
+			if (*s == '%' && hexval((unsigned char)s[1]) >= 0 && hexval((unsigned char)s[2]) >= 0) {
+				nc_buf_putc(&out, hexval((unsigned char)s[1]) * 16 + hexval((unsigned char)s[2]));
+				s += 2;
+			} else {
+				nc_buf_putc(&out, *s);
+			}
+		}
+	}
+	if (out.len > f->o->max_image_size)
+		fail(j, "%s", "data: URI larger than --max-image-size");
+	else
+		accept_bytes(f, j, (unsigned char *)(out.data ? out.data : ""), out.len, NC_RES_FETCHED,
+			     NULL, 0, 0, NULL, NULL);
+	nc_buf_free(&out);
+}
+
+static void use_cache(struct fetcher *f, struct job *j, const char *why)
+{
+	(void)why;
+	accept_bytes(f, j, (unsigned char *)(j->c_body.data ? j->c_body.data : ""), j->c_body.len,
+		     NC_RES_CACHED, j->c_ip, j->c_date, j->c_status, &j->c_request, &j->c_head);
+}
+
+/* ---- transfers -------------------------------------------------------- */
+
+static bool start(struct fetcher *f, CURLM *multi, struct job *j)
+{
+	const struct nc_fetch_opts *o = f->o;
+	CURL *h = curl_easy_init();
+	if (!h)
+		return false;
+	nc_buf_truncate(&j->body, 0);
+	nc_buf_truncate(&j->head, 0);
+	nc_buf_truncate(&j->request, 0);
+	j->too_big = j->blocked = false;
+	j->blocked_ip[0] = '\0';
+	curl_easy_setopt(h, CURLOPT_URL, j->url);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, j);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 100L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 20L);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_image_size);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "newsconv/" NC_VERSION);
+	if (j->referer)
+		curl_easy_setopt(h, CURLOPT_REFERER, j->referer);
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, o->keep_exchange ? (long)CURL_HTTP_VERSION_1_1
+								    : (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, j);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, j);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
+	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(h, CURLOPT_DEBUGDATA, j);
+	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L); /* the debug callback needs it */
+	curl_slist_free_all(j->hdrs);
+	j->hdrs = NULL;
+	if (j->cached) {
+		struct nc_buf hv = {0};
+		if (j->c_etag) {
+			nc_buf_printf(&hv, "If-None-Match: %s", j->c_etag);
+			j->hdrs = curl_slist_append(j->hdrs, hv.data);
+			nc_buf_truncate(&hv, 0);
+		}
+		if (j->c_lastmod) {
+			nc_buf_printf(&hv, "If-Modified-Since: %s", j->c_lastmod);
+			j->hdrs = curl_slist_append(j->hdrs, hv.data);
+		}
+		nc_buf_free(&hv);
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, j->hdrs);
+	}
+	if (curl_multi_add_handle(multi, h) != CURLM_OK) {
+		curl_easy_cleanup(h);
+		return false;
+	}
+	j->h = h;
+	j->active = true;
+	j->attempts++;
+	return true;
+}
+
+static bool retryable(CURLcode rc, long status)
+{
+	if (rc == CURLE_OK)
+		return status >= 500 || status == 429;
+	return rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+	       rc == CURLE_PARTIAL_FILE || rc == CURLE_GOT_NOTHING || rc == CURLE_COULDNT_CONNECT;
+}
+
+static void finish(struct fetcher *f, CURLM *multi, struct job *j, CURLcode rc)
+{
+	long status = 0;
+	char *ipp = NULL;
+	curl_easy_getinfo(j->h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(j->h, CURLINFO_PRIMARY_IP, &ipp);
+	char ip[64];
+	snprintf(ip, sizeof ip, "%s", ipp ? ipp : "");
+	curl_multi_remove_handle(multi, j->h);
+	curl_easy_cleanup(j->h);
+	j->h = NULL;
+	j->active = false;
+	int64_t date = (int64_t)time(NULL);
+
+	if (j->blocked) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "refused to connect to private address %s (use --allow-private-network)",
+			 j->blocked_ip);
+		fail(j, "%s", msg);
+		return;
+	}
+	if (j->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "larger than %zu bytes (--max-image-size)", f->o->max_image_size);
+		fail(j, "%s", msg);
+		return;
+	}
+	char *ra = head_value(j->head.data ? j->head.data : "", j->head.len, "Retry-After");
+	j->retry_after = ra ? strtod(ra, NULL) : 0;
+	free(ra);
+	if (retryable(rc, status) && j->attempts <= f->o->retries) {
+		double wait = 0.25 * (double)(1 << (j->attempts - 1));
+		if (j->retry_after > wait)
+			wait = j->retry_after > MAX_RETRY_AFTER ? MAX_RETRY_AFTER : j->retry_after;
+		j->not_before = now_mono() + wait;
+		return;
+	}
+	if (rc != CURLE_OK) {
+		if (j->cached) {
+			use_cache(f, j, "network failed");
+			return;
+		}
+		const char *why = rc == CURLE_OPERATION_TIMEDOUT ? "timed out"
+				: rc == CURLE_TOO_MANY_REDIRECTS ? "too many redirects"
+				: rc == CURLE_PARTIAL_FILE ? "truncated response"
+				: rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ? "connection reset"
+				: rc == CURLE_UNSUPPORTED_PROTOCOL ? "not an http or https URL"
+				: curl_easy_strerror(rc);
+		fail(j, "%s", why);
+		return;
+	}
+	if (status == 304 && j->cached) {
+		cache_touch(f, j, date);
+		use_cache(f, j, "not modified");
+		return;
+	}
+	if (status != 200) {
+		char msg[32];
+		snprintf(msg, sizeof msg, "HTTP %ld", status);
+		fail(j, "%s", msg);
+		return;
+	}
+	accept_bytes(f, j, (unsigned char *)(j->body.data ? j->body.data : ""), j->body.len,
+		     NC_RES_FETCHED, ip, date, (int)status, &j->request, &j->head);
+	if (j->state == NC_RES_FETCHED) {
+		f->st->bytes += j->body.len;
+		cache_store(f, j, ip, (int)status, date);
+	}
+}
+
+static void progress(struct fetcher *f, bool end)
+{
+	if (!f->o->progress)
+		return;
+	if (end) {
+		fprintf(stderr, "\r\033[K");
+		return;
+	}
+	size_t failed = 0;
+	for (size_t i = 0; i < f->njobs; i++)
+		failed += f->jobs[i].done && f->jobs[i].state == NC_RES_FAILED;
+	fprintf(stderr, "\rimages: %zu/%zu, %.1f MB, %zu failed\033[K", f->finished, f->njobs,
+		(double)f->st->bytes / 1e6, failed);
+}
+
+static int run_transfers(struct fetcher *f, struct nc_err *err)
+{
+	CURLM *multi = curl_multi_init();
+	if (!multi)
+		return nc_err_set(err, NC_ERR_NETWORK, "fetch", "cannot start libcurl");
+	curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->o->jobs);
+	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)(f->o->per_host > 0 ? f->o->per_host : 4));
+	curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+	size_t active = 0;
+	for (;;) {
+		double now = now_mono(), next_wake = 1.0;
+		bool pending = false;
+		/* Queue more transfers; curl itself keeps the per-host and
+		 * total connection limits. */
+		for (size_t i = 0; i < f->njobs; i++) {
+			struct job *j = &f->jobs[i];
+			if (j->done || j->active)
+				continue;
+			pending = true;
+			if (j->not_before > now) {
+				if (j->not_before - now < next_wake)
+					next_wake = j->not_before - now;
+				continue;
+			}
+			if (active >= (size_t)f->o->jobs * 2)
+				continue;
+			if (!start(f, multi, j)) {
+				fail(j, "%s", "cannot start the transfer");
+				continue;
+			}
+			active++;
+		}
+		if (!pending && active == 0)
+			break;
+		int running = 0;
+		curl_multi_perform(multi, &running);
+		CURLMsg *m;
+		int left;
+		while ((m = curl_multi_info_read(multi, &left))) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			struct job *j = NULL;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+			CURLcode rc = m->data.result;
+			finish(f, multi, j, rc);
+			active--;
+			if (j->done) {
+				f->finished++;
+				progress(f, false);
+			}
+		}
+		if (active > 0 || pending)
+			curl_multi_poll(multi, NULL, 0, (int)(next_wake * 1000) + 1, NULL);
+	}
+	curl_multi_cleanup(multi);
+	progress(f, true);
+	return NC_OK;
+}
+
+/* ---- entry ------------------------------------------------------------ */
+
+static char *default_cache_dir(void)
+{
+	struct nc_buf b = {0};
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && *xdg)
+		nc_buf_printf(&b, "%s/newsconv", xdg);
+	else if (home && *home)
+		nc_buf_printf(&b, "%s/.cache/newsconv", home);
+	else
+		return NULL;
+	return nc_buf_detach(&b, NULL);
+}
+
+int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opts *o,
+	     struct nc_fetch_stats *st, struct nc_err *err)
+{
+	struct fetcher f = { .o = o, .st = st };
+	int rc = NC_OK;
+	memset(st, 0, sizeof *st);
+	static bool curl_ready;
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return nc_err_set(err, NC_ERR_NETWORK, "fetch", "cannot initialise libcurl");
+		curl_ready = true;
+	}
+	if (!o->no_cache)
+		f.cache_dir = o->cache_dir ? strdup(o->cache_dir) : default_cache_dir();
+
+	/* One job per distinct URL across every document of the run. */
+	size_t total = 0;
+	for (size_t d = 0; d < ndocs; d++)
+		total += docs[d]->nresources;
+	f.jobs = calloc(total ? total : 1, sizeof *f.jobs);
+	if (!f.jobs)
+		return nc_err_set(err, NC_ERR_NOMEM, "fetch", "out of memory");
+	for (size_t d = 0; d < ndocs; d++) {
+		for (size_t r = 0; r < docs[d]->nresources; r++) {
+			struct nc_resource *res = docs[d]->resources[r];
+			struct job *j = NULL;
+			for (size_t k = 0; k < f.njobs && !j; k++)
+				if (!strcmp(f.jobs[k].url, res->resolved))
+					j = &f.jobs[k];
+			if (!j) {
+				j = &f.jobs[f.njobs++];
+				j->f = &f;
+				j->url = strdup(res->resolved);
+				if (o->referer && !strcmp(o->referer, "source"))
+					j->referer = docs[d]->meta.source_url;
+				else
+					j->referer = o->referer;
+				unsigned char h[20];
+				nc_sha1(res->resolved, strlen(res->resolved), h);
+				nc_hex(h, 20, j->key);
+			}
+			struct user *u = realloc(j->users, (j->nusers + 1) * sizeof *u);
+			if (!u || !j->url) {
+				free(u == j->users ? NULL : u);
+				rc = nc_err_set(err, NC_ERR_NOMEM, "fetch", "out of memory");
+				goto done;
+			}
+			j->users = u;
+			u[j->nusers].doc = docs[d];
+			u[j->nusers++].res = res;
+		}
+	}
+	st->total = f.njobs;
+
+	/* Local answers first: data: URIs and fresh cache entries. */
+	int64_t now = (int64_t)time(NULL);
+	for (size_t i = 0; i < f.njobs; i++) {
+		struct job *j = &f.jobs[i];
+		if (!strncasecmp(j->url, "data:", 5)) {
+			decode_data_uri(&f, j);
+			f.finished++;
+			continue;
+		}
+		cache_load(&f, j);
+		if (j->cached && (o->offline || now - j->c_date < j->c_max_age)) {
+			use_cache(&f, j, "fresh");
+			f.finished++;
+		} else if (o->offline) {
+			fail(j, "%s", "not in the cache (--offline)");
+			f.finished++;
+		}
+	}
+	rc = run_transfers(&f, err);
+
+done:
+	for (size_t i = 0; i < f.njobs; i++) {
+		struct job *j = &f.jobs[i];
+		if (j->state == NC_RES_FETCHED)
+			st->fetched++;
+		else if (j->state == NC_RES_CACHED)
+			st->cached++;
+		else if (j->state == NC_RES_FAILED)
+			st->failed++;
+		for (size_t u = 0; u < j->nusers; u++) {
+			struct nc_resource *res = j->users[u].res;
+			res->state = j->state;
+			if (j->error) {
+				nc_set_str(&res->error, j->error);
+				nc_doc_warn(j->users[u].doc, "image %s: %s", j->url, j->error);
+			}
+			if (j->blob) {
+				nc_blob_ref(j->blob);
+				nc_blob_unref(res->blob);
+				res->blob = j->blob;
+			}
+			if (j->exchange) {
+				nc_exchange_ref(j->exchange);
+				nc_exchange_unref(res->exchange);
+				res->exchange = j->exchange;
+			}
+		}
+		nc_blob_unref(j->blob);
+		nc_exchange_unref(j->exchange);
+		free(j->url);
+		free(j->users);
+		free(j->error);
+		curl_slist_free_all(j->hdrs);
+		nc_buf_free(&j->body);
+		nc_buf_free(&j->head);
+		nc_buf_free(&j->request);
+		nc_buf_free(&j->c_body);
+		nc_buf_free(&j->c_head);
+		nc_buf_free(&j->c_request);
+		free(j->c_etag);
+		free(j->c_lastmod);
+		free(j->c_ip);
+	}
+	free(f.jobs);
+	free(f.cache_dir);
+	return rc;
+}

@@ -64,9 +64,11 @@ static void usage(FILE *f)
 "  --fetch-images              download the images so outputs are complete\n"
 "  --jobs N                    transfers at once (default 8, 4 per host)\n"
 "  --max-image-size BYTES      per image (default 20000000)\n"
+"  --timeout SECONDS           per transfer (default 60; retried 3 times)\n"
 "  --user-agent TEXT           (default newsconv/" NC_VERSION ")\n"
 "  --referer URL|source        send a Referer (default: none)\n"
 "  --allow-private-network     allow loopback and private addresses\n"
+"  --allow-loopback            allow 127.0.0.1 / ::1 only (a local server)\n"
 "  --cache-dir DIR             (default $XDG_CACHE_HOME/newsconv)\n"
 "  --no-cache                  neither read nor write the cache\n"
 "  --offline                   use the cache only\n"
@@ -333,7 +335,7 @@ enum {
 	OPT_TO = 256, OPT_VERSION, OPT_SORT, OPT_TITLE, OPT_AUTHOR, OPT_LANG,
 	OPT_COVER, OPT_FETCH, OPT_JOBS, OPT_MAXSIZE, OPT_UA, OPT_REFERER,
 	OPT_PRIVATE, OPT_CACHE, OPT_NOCACHE, OPT_OFFLINE, OPT_STRICT, OPT_CDX,
-	OPT_GZIP, OPT_NOGZIP
+	OPT_GZIP, OPT_NOGZIP, OPT_LOOPBACK, OPT_TIMEOUT
 };
 
 static const struct option long_opts[] = {
@@ -355,6 +357,8 @@ static const struct option long_opts[] = {
 	{"user-agent", required_argument, NULL, OPT_UA},
 	{"referer", required_argument, NULL, OPT_REFERER},
 	{"allow-private-network", no_argument, NULL, OPT_PRIVATE},
+	{"allow-loopback", no_argument, NULL, OPT_LOOPBACK},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"cache-dir", required_argument, NULL, OPT_CACHE},
 	{"no-cache", no_argument, NULL, OPT_NOCACHE},
 	{"offline", no_argument, NULL, OPT_OFFLINE},
@@ -440,6 +444,14 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case OPT_UA: c->fo.user_agent = optarg; note_option(c, "--user-agent", optarg); break;
 		case OPT_REFERER: c->fo.referer = optarg; note_option(c, "--referer", optarg); break;
 		case OPT_PRIVATE: c->fo.allow_private = true; break;
+		case OPT_LOOPBACK: c->fo.allow_loopback = true; break;
+		case OPT_TIMEOUT:
+			if (!parse_size(optarg, &v) || v < 1 || v > 3600)
+				return usage_error("--timeout: '%s' is not a number of seconds from 1 to 3600", optarg);
+			c->fo.total_timeout_ms = (long)v * 1000;
+			if (c->fo.connect_timeout_ms > c->fo.total_timeout_ms)
+				c->fo.connect_timeout_ms = c->fo.total_timeout_ms;
+			break;
 		case OPT_CACHE: c->fo.cache_dir = optarg; break;
 		case OPT_NOCACHE: c->fo.no_cache = true; break;
 		case OPT_OFFLINE: c->fo.offline = true; note_option(c, "--offline", NULL); break;

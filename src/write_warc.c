@@ -337,7 +337,10 @@ static const char *page_image(void *ctx, const struct nc_resource *res, const ch
 {
 	(void)ctx;
 	/* Images stay at their original URLs: a replay tool serves them
-	 * from the response records. */
+	 * from the response records.  One that could not be fetched is a
+	 * link instead, since no record can answer for it. */
+	if (res && res->state == NC_RES_FAILED)
+		return NULL;
 	if (res && nc_url_is_http(res->resolved))
 		return res->resolved;
 	return nc_url_is_http(url) ? url : NULL;

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""A local HTTP server for fetch tests, bound to 127.0.0.1 on a free port
+(printed as the first line of stdout), serving images and faults by path.
+It counts hits per path (GET /__hits -> JSON) and exits by itself after
+--lifetime seconds.  Paths:
+  /img/NAME.png|.jpg|.gif   a real image (ETag + Last-Modified; 304 on match)
+  /slowimg/NAME.png         a real image after --delay seconds (benchmarks)
+  /404                      not found
+  /flaky/NAME.png           500 the first time, then the image
+  /ratelimit/NAME.png       429 with Retry-After: 1 the first time
+  /slow                     first byte after 5 s (time-out test)
+  /loop                     redirect loop
+  /big                      a body over the cap (3 MB)
+  /wrongtype.png            a PNG served as text/plain (bytes decide)
+  /html                     an HTML page with 200
+  /truncated                Content-Length 1000, 100 bytes sent, closed
+  /reset                    connection closed without a response
+  /to-private               redirect to http://10.255.255.1/x.png
+  /to-loopback              redirect to http://127.0.0.1:PORT/img/r.png
+  /same/NAME.png            the bytes of /img/a.png under another URL
+"""
+import argparse, base64, json, os, socket, struct, sys, threading, time, zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+hits = {}
+lock = threading.Lock()
+
+
+def png(seed):
+    """A small valid PNG whose pixels depend on seed (distinct bytes)."""
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    w = h = 4
+    raw = b"".join(b"\x00" + bytes((seed * 37 + x * 11 + y * 5) & 255 for x in range(w * 3)) for y in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+# A real 1x1 JPEG (validators decode it); a COM segment makes each distinct.
+JPEG = base64.b64decode("/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////"
+                        "////////////////////////////////////wgALCAABAAEBAREA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/aAAgBAQABPxA=") + b"\xff\xd9"
+
+
+def jpeg(name):
+    com = name.encode()
+    return JPEG[:20] + b"\xff\xfe" + struct.pack(">H", len(com) + 2) + com + JPEG[20:]
+GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+
+
+def image_for(name):
+    if name.endswith(".jpg"):
+        return jpeg(name), "image/jpeg"
+    if name.endswith(".gif"):
+        return GIF, "image/gif"
+    return png(sum(name.encode())), "image/png"
+
+
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *a):
+        pass
+
+    def count(self):
+        with lock:
+            hits[self.path] = hits.get(self.path, 0) + 1
+            return hits[self.path]
+
+    def send(self, code, body=b"", ctype="image/png", extra=()):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        p = self.path
+        if p == "/__hits":
+            with lock:
+                return self.send(200, json.dumps(hits).encode(), "application/json")
+        n = self.count()
+        port = self.server.server_address[1]
+        if p.startswith("/img/") or p.startswith("/slowimg/"):
+            if p.startswith("/slowimg/"):
+                time.sleep(ARGS.delay)
+            body, ctype = image_for(p.rsplit("/", 1)[1])
+            etag = '"%08x"' % zlib.crc32(body)
+            if self.headers.get("If-None-Match") == etag:
+                return self.send(304, b"", ctype, [("ETag", etag)])
+            return self.send(200, body, ctype, [("ETag", etag), ("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT"),
+                                                ("Cache-Control", "max-age=" + str(ARGS.max_age))])
+        if p.startswith("/same/"):
+            body, ctype = image_for("a.png")
+            return self.send(200, body, ctype)
+        if p == "/404":
+            return self.send(404, b"not found", "text/plain")
+        if p.startswith("/flaky/"):
+            if n == 1:
+                return self.send(500, b"oops", "text/plain")
+            return self.send(200, *image_for("flaky.png"))
+        if p.startswith("/ratelimit/"):
+            if n == 1:
+                return self.send(429, b"slow down", "text/plain", [("Retry-After", "1")])
+            return self.send(200, *image_for("rl.png"))
+        if p == "/slow":
+            time.sleep(5)
+            return self.send(200, *image_for("slow.png"))
+        if p == "/loop":
+            return self.send(302, b"", "text/plain", [("Location", "/loop")])
+        if p == "/big":
+            return self.send(200, png(1) + bytes(3 * 1000 * 1000), "image/png")
+        if p == "/wrongtype.png":
+            return self.send(200, image_for("w.png")[0], "text/plain")
+        if p == "/html":
+            return self.send(200, b"<html><body>Sorry, hotlinking not allowed</body></html>", "image/jpeg")
+        if p == "/truncated":
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(png(2)[:100])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if p == "/reset":
+            self.close_connection = True
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            return
+        if p == "/to-private":
+            return self.send(302, b"", "text/plain", [("Location", "http://10.255.255.1/x.png")])
+        if p == "/to-loopback":
+            return self.send(302, b"", "text/plain", [("Location", "http://127.0.0.1:%d/img/r.png" % port)])
+        return self.send(404, b"unknown", "text/plain")
+
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--lifetime", type=float, default=120)
+ap.add_argument("--delay", type=float, default=0.1)
+ap.add_argument("--max-age", type=int, default=3600)
+ARGS = ap.parse_args()
+class Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # clients that hang up on purpose (size cap, resets) are expected
+
+
+srv = Server(("127.0.0.1", 0), H)
+srv.daemon_threads = True
+print(srv.server_address[1], flush=True)
+threading.Timer(ARGS.lifetime, lambda: os._exit(0)).start()
+srv.serve_forever()
