@@ -11,7 +11,7 @@ packages=(
 )
 # Extra tools for bench/ only: the peers we measure against.
 if [ "${1:-}" = "--bench" ]; then
-	packages+=(pandoc python3-html2text wget time hyperfine)
+	packages+=(pandoc python3-html2text wget time hyperfine bc)
 fi
 
 missing=()
