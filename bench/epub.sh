@@ -19,7 +19,7 @@ done
 echo "## newsconv: one book of 1000 articles"
 /usr/bin/time -f "time %e s, peak RSS %M KB" "$NC" -q --to epub "$out"/in/*.txt -o "$out/book.epub"
 ls -l "$out/book.epub" | awk '{print "size", $5, "bytes"}'
-hyperfine -N -w 1 -r 5 "$NC -q --to epub $out/in/*.txt -o $out/book2.epub" 2>/dev/null | grep -E "Time|Range"
+hyperfine -w 1 -r 5 "$NC -q --to epub $out/in/*.txt -o $out/book2.epub" 2>/dev/null | grep -E "Time|Range"
 
 echo "## newsconv: every corpus article as its own EPUB"
 "$NC" -q --to epub -O "$out/each" "$SHARED"/corpus/*.txt

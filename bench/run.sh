@@ -7,7 +7,7 @@ bash tools/deps.sh --bench
 [ -d build-bench ] || meson setup build-bench --buildtype=release >/dev/null
 ninja -C build-bench >/dev/null
 export NEWSCONV="$PWD/build-bench/newsconv"
-for b in md epub warc fetch; do
+for b in ${NC_BENCH:-md epub warc fetch}; do
 	if [ -f "bench/$b.sh" ]; then
 		echo "== bench/$b.sh"
 		bash "bench/$b.sh"

@@ -8,7 +8,7 @@ SHARED=${NC_SHARED:-../shared}
 out=$(mktemp -d)
 cat "$SHARED"/corpus/*.txt > "$out/all.txt"
 echo "## newsconv --to warc (corpus, one .warc.gz) vs gzip -6 over the same bytes"
-hyperfine -N -w 2 -r 10 \
+hyperfine -w 2 -r 10 \
 	"$NC -q --to warc $SHARED/corpus/*.txt -o $out/c.warc.gz" \
 	"gzip -6 -k -f $out/all.txt" 2>/dev/null | grep -E "Time|±|faster|Benchmark"
 ls -l "$out/c.warc.gz" "$out/all.txt.gz" | awk '{print $5, $9}'
