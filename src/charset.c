@@ -21,7 +21,7 @@ static bool declared_charset(const unsigned char *in, size_t len, char *name, si
 {
 	size_t n = len < 8192 ? len : 8192;
 	for (size_t i = 0; i + 8 < n; i++) {
-		if (strncasecmp((const char *)in + i, "charset", 7) != 0)
+		if ((in[i] | 0x20) != 'c' || strncasecmp((const char *)in + i, "charset", 7) != 0)
 			continue;
 		size_t j = i + 7;
 		while (j < n && (in[j] == ' ' || in[j] == '\t'))

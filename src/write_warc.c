@@ -61,6 +61,8 @@ struct warc {
 	struct nc_strlist urls_done; /* image URLs already recorded */
 	struct cdx_line *cdx;
 	size_t ncdx, capcdx;
+	z_stream z;                /* reused for every gzip member */
+	bool z_ready;
 	int rc;
 };
 
@@ -249,28 +251,48 @@ struct rec {
 
 static void gzip_member(struct warc *w, const unsigned char *p, size_t n)
 {
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	/* 15 + 16: a gzip wrapper; zlib writes mtime 0, so members are
+	/* One stream, reset per member: initialising zlib for each of
+	 * thousands of records costs more than compressing them.  15 + 16
+	 * selects a gzip wrapper; zlib writes mtime 0, so members are
 	 * reproducible. */
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		w->rc = NC_ERR_NOMEM;
+	if (!w->z_ready) {
+		memset(&w->z, 0, sizeof w->z);
+		/* memLevel 7: a smaller hash table to clear per member, at
+		 * little cost in size for records of a few kilobytes. */
+		if (deflateInit2(&w->z, 6, Z_DEFLATED, 15 + 16, 7, Z_DEFAULT_STRATEGY) != Z_OK) {
+			w->rc = NC_ERR_NOMEM;
+			return;
+		}
+		w->z_ready = true;
+	} else if (deflateReset(&w->z) != Z_OK) {
+		w->rc = NC_ERR_INTERNAL;
 		return;
 	}
-	unsigned char chunk[65536];
-	z.next_in = (unsigned char *)p;
-	z.avail_in = (uInt)n;
-	int zr;
-	do {
-		z.next_out = chunk;
-		z.avail_out = sizeof chunk;
-		zr = deflate(&z, Z_FINISH);
-		if (nc_output_append(w->out, chunk, sizeof chunk - z.avail_out))
+	z_stream *z = &w->z;
+	/* Deflate straight into the output: reserve its bound first. */
+	uLong bound = deflateBound(z, (uLong)n) + 32;
+	if (w->out->size + bound + 1 > w->out->cap) {
+		size_t cap = w->out->cap ? w->out->cap : 65536;
+		while (cap < w->out->size + bound + 1)
+			cap *= 2;
+		unsigned char *d = realloc(w->out->data, cap);
+		if (!d) {
 			w->rc = NC_ERR_NOMEM;
-	} while (zr == Z_OK);
-	if (zr != Z_STREAM_END)
+			return;
+		}
+		w->out->data = d;
+		w->out->cap = cap;
+	}
+	z->next_in = (unsigned char *)p;
+	z->avail_in = (uInt)n;
+	z->next_out = w->out->data + w->out->size;
+	z->avail_out = (uInt)bound;
+	int zr = deflate(z, Z_FINISH);
+	if (zr != Z_STREAM_END) {
 		w->rc = NC_ERR_INTERNAL;
-	deflateEnd(&z);
+		return;
+	}
+	w->out->size += bound - z->avail_out;
 }
 
 /* Write one record; returns its offset and (compressed) length. */
@@ -688,6 +710,8 @@ static int write_warc(struct nc_doc *const *docs, size_t n, const struct nc_writ
 	}
 	free(w.cdx);
 	free(w.stored);
+	if (w.z_ready)
+		deflateEnd(&w.z);
 	nc_strlist_free(&w.urls_done);
 	if (w.rc)
 		return nc_err_set(err, w.rc, where, "cannot write the WARC: %s",
