@@ -7,12 +7,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <libxml/parser.h>
 
 #include "newsconv.h"
 #include "util/buf.h"
@@ -498,6 +501,57 @@ static bool read_epoch(int64_t *epoch)
 
 static int run(struct cli *c, int argc, char **argv);
 
+/* ---- reading inputs, on both cores ------------------------------------ */
+
+struct slot {
+	const char *name;
+	struct nc_doc *doc;
+	struct nc_err err;
+	int rc;
+};
+
+struct share {
+	struct slot *slots;
+	size_t n, first, step;
+};
+
+static void read_one(struct slot *s)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	s->rc = slurp(s->name, &data, &len, &s->err);
+	if (!s->rc)
+		s->rc = nc_read(s->name, data, len, &s->doc, &s->err);
+	if (!s->rc)
+		s->rc = nc_resolve(s->doc, &s->err);
+	free(data);
+}
+
+static void *read_share(void *arg)
+{
+	struct share *sh = arg;
+	for (size_t i = sh->first; i < sh->n; i += sh->step)
+		read_one(&sh->slots[i]);
+	return NULL;
+}
+
+/* Inputs are independent, so a second thread reads every other one.
+ * Each document is built by one thread only; libxml2 is initialised
+ * here first, as its thread-safety requires. */
+static void read_all(struct slot *slots, size_t n)
+{
+	struct share odd = { slots, n, 1, 2 }, even = { slots, n, 0, 2 };
+	pthread_t t;
+	xmlInitParser();
+	if (n >= 4 && pthread_create(&t, NULL, read_share, &odd) == 0) {
+		read_share(&even);
+		pthread_join(t, NULL);
+		return;
+	}
+	struct share all = { slots, n, 0, 1 };
+	read_share(&all);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = {0};
@@ -553,28 +607,35 @@ static int run(struct cli *c_, int argc, char **argv)
 	size_t ndocs = 0;
 	int exit_code = EXIT_OK;
 
+	struct slot *slots = calloc(ninputs, sizeof *slots);
+	if (!slots) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		free(docs);
+		free(names);
+		free(printed);
+		return EXIT_INPUT;
+	}
+	for (size_t i = 0; i < ninputs; i++)
+		slots[i].name = inputs[i];
+	read_all(slots, ninputs);
+	/* Messages in input order, whatever order the reading took. */
 	for (size_t i = 0; i < ninputs; i++) {
-		struct nc_err err = {0};
-		unsigned char *data = NULL;
-		size_t len = 0;
-		struct nc_doc *d = NULL;
-		if (slurp(inputs[i], &data, &len, &err) == NC_OK &&
-		    nc_read(inputs[i], data, len, &d, &err) == NC_OK &&
-		    nc_resolve(d, &err) == NC_OK) {
-			print_warnings(&c, d, inputs[i], &printed[ndocs]);
+		struct slot *sl = &slots[i];
+		if (sl->rc == NC_OK) {
+			print_warnings(&c, sl->doc, inputs[i], &printed[ndocs]);
 			names[ndocs] = inputs[i];
-			docs[ndocs++] = d;
+			docs[ndocs++] = sl->doc;
 		} else {
-			report(&err, inputs[i]);
-			if (d) {
+			report(&sl->err, inputs[i]);
+			if (sl->doc) {
 				size_t p = 0;
-				print_warnings(&c, d, inputs[i], &p);
+				print_warnings(&c, sl->doc, inputs[i], &p);
 			}
-			nc_doc_free(d);
+			nc_doc_free(sl->doc);
 			exit_code = EXIT_INPUT;
 		}
-		free(data);
 	}
+	free(slots);
 
 	if (c.fetch && ndocs) {
 		struct nc_err err = {0};

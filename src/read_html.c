@@ -95,8 +95,9 @@ static const struct tagmap tags[] = {
 static enum kind kind_of(const xmlNode *n, enum nc_node_type *type)
 {
 	const char *name = (const char *)n->name;
+	int first = tolower((unsigned char)name[0]);
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
-		if (strcasecmp(name, tags[i].name) == 0) {
+		if (tags[i].name[0] == first && strcasecmp(name, tags[i].name) == 0) {
 			*type = tags[i].type;
 			return tags[i].kind;
 		}

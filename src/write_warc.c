@@ -17,6 +17,7 @@
  * HTTP/2 framing (requests and responses are written as HTTP/1.1).
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,8 @@ struct stored {            /* an image payload already in the archive */
 
 struct cdx_line {
 	char *key;      /* SURT + " " + timestamp: what the index sorts by */
-	char *line;
+	char *line;     /* JSON up to the digest; length and offset come last */
+	size_t rec;     /* the record it indexes */
 };
 
 struct warc {
@@ -61,8 +63,9 @@ struct warc {
 	struct nc_strlist urls_done; /* image URLs already recorded */
 	struct cdx_line *cdx;
 	size_t ncdx, capcdx;
-	z_stream z;                /* reused for every gzip member */
-	bool z_ready;
+	struct nc_buf *recs;       /* records, uncompressed, until finish() */
+	size_t nrecs, caprecs;
+	size_t *rec_off, *rec_len; /* where each record landed in the output */
 	int rc;
 };
 
@@ -185,6 +188,8 @@ static void json_str(struct nc_buf *b, const char *s)
 	nc_buf_putc(b, '"');
 }
 
+/* `offset` is the record's index here; its byte offset is known only
+ * once every record is compressed. */
 static void add_cdx(struct warc *w, const char *url, int64_t date, const char *mime,
 		    const char *status, const char *digest, size_t offset, size_t length)
 {
@@ -204,10 +209,8 @@ static void add_cdx(struct warc *w, const char *url, int64_t date, const char *m
 	if (status)
 		nc_buf_printf(&line, ", \"status\": \"%s\"", status);
 	/* pywb's digest is the base32 payload digest without "sha1:". */
-	nc_buf_printf(&line, ", \"digest\": \"%s\", \"length\": \"%zu\", \"offset\": \"%zu\", \"filename\": ",
-		      digest + 5, length, offset);
-	json_str(&line, w->filename);
-	nc_buf_puts(&line, "}\n");
+	nc_buf_printf(&line, ", \"digest\": \"%s\"", digest + 5);
+	(void)length;
 	if (w->ncdx == w->capcdx) {
 		size_t cap = w->capcdx ? w->capcdx * 2 : 64;
 		struct cdx_line *v = realloc(w->cdx, cap * sizeof *v);
@@ -222,6 +225,7 @@ static void add_cdx(struct warc *w, const char *url, int64_t date, const char *m
 	}
 	w->cdx[w->ncdx].key = nc_buf_detach(&key, NULL);
 	w->cdx[w->ncdx].line = nc_buf_detach(&line, NULL);
+	w->cdx[w->ncdx].rec = offset;
 	w->ncdx++;
 }
 
@@ -245,66 +249,109 @@ struct rec {
 	size_t len2;
 	bool payload_digest;      /* add WARC-Payload-Digest */
 	const unsigned char *payload_sha1; /* given, else computed over block2 or block */
+	const unsigned char *block_sha1;   /* given when the caller has it already */
 	const char *extra;        /* more header lines, each ending in CRLF */
 	char id[48];              /* out */
+	unsigned char digest[20]; /* out: the block digest */
 };
 
-static void gzip_member(struct warc *w, const unsigned char *p, size_t n)
+/* ---- compression, on both cores ---------------------------------------- */
+
+struct zwork {
+	const struct nc_buf *in;
+	struct nc_buf *out;
+	size_t n, first, step;
+	int rc;
+};
+
+/* Each record is its own gzip member; one stream per thread, reset per
+ * member (initialising zlib per record costs more than compressing it).
+ * 15 + 16 selects a gzip wrapper; zlib writes mtime 0, so members are
+ * reproducible.  memLevel 7: a smaller hash table to clear per member. */
+static void *compress_some(void *arg)
 {
-	/* One stream, reset per member: initialising zlib for each of
-	 * thousands of records costs more than compressing them.  15 + 16
-	 * selects a gzip wrapper; zlib writes mtime 0, so members are
-	 * reproducible. */
-	if (!w->z_ready) {
-		memset(&w->z, 0, sizeof w->z);
-		/* memLevel 7: a smaller hash table to clear per member, at
-		 * little cost in size for records of a few kilobytes. */
-		if (deflateInit2(&w->z, 6, Z_DEFLATED, 15 + 16, 7, Z_DEFAULT_STRATEGY) != Z_OK) {
-			w->rc = NC_ERR_NOMEM;
-			return;
+	struct zwork *zw = arg;
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 7, Z_DEFAULT_STRATEGY) != Z_OK) {
+		zw->rc = NC_ERR_NOMEM;
+		return NULL;
+	}
+	for (size_t i = zw->first; i < zw->n && !zw->rc; i += zw->step) {
+		const struct nc_buf *in = &zw->in[i];
+		struct nc_buf *o = &zw->out[i];
+		uLong bound = deflateBound(&z, (uLong)in->len) + 32;
+		if (deflateReset(&z) != Z_OK || nc_buf_reserve(o, bound)) {
+			zw->rc = NC_ERR_NOMEM;
+			break;
 		}
-		w->z_ready = true;
-	} else if (deflateReset(&w->z) != Z_OK) {
-		w->rc = NC_ERR_INTERNAL;
-		return;
-	}
-	z_stream *z = &w->z;
-	/* Deflate straight into the output: reserve its bound first. */
-	uLong bound = deflateBound(z, (uLong)n) + 32;
-	if (w->out->size + bound + 1 > w->out->cap) {
-		size_t cap = w->out->cap ? w->out->cap : 65536;
-		while (cap < w->out->size + bound + 1)
-			cap *= 2;
-		unsigned char *d = realloc(w->out->data, cap);
-		if (!d) {
-			w->rc = NC_ERR_NOMEM;
-			return;
+		z.next_in = (unsigned char *)in->data;
+		z.avail_in = (uInt)in->len;
+		z.next_out = (unsigned char *)o->data;
+		z.avail_out = (uInt)bound;
+		if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+			zw->rc = NC_ERR_INTERNAL;
+			break;
 		}
-		w->out->data = d;
-		w->out->cap = cap;
+		o->len = bound - z.avail_out;
 	}
-	z->next_in = (unsigned char *)p;
-	z->avail_in = (uInt)n;
-	z->next_out = w->out->data + w->out->size;
-	z->avail_out = (uInt)bound;
-	int zr = deflate(z, Z_FINISH);
-	if (zr != Z_STREAM_END) {
-		w->rc = NC_ERR_INTERNAL;
-		return;
-	}
-	w->out->size += bound - z->avail_out;
+	deflateEnd(&z);
+	return NULL;
 }
 
-/* Write one record; returns its offset and (compressed) length. */
+/* Put every record into the output, compressed when asked, and note
+ * where each one landed (for the CDX index). */
+static void finish(struct warc *w)
+{
+	w->rec_off = calloc(w->nrecs ? w->nrecs : 1, sizeof *w->rec_off);
+	w->rec_len = calloc(w->nrecs ? w->nrecs : 1, sizeof *w->rec_len);
+	struct nc_buf *zs = w->o->gzip ? calloc(w->nrecs ? w->nrecs : 1, sizeof *zs) : NULL;
+	if (!w->rec_off || !w->rec_len || (w->o->gzip && !zs)) {
+		w->rc = NC_ERR_NOMEM;
+		free(zs);
+		return;
+	}
+	const struct nc_buf *src = w->recs;
+	if (zs) {
+		struct zwork a = { w->recs, zs, w->nrecs, 0, 2, 0 }, b = { w->recs, zs, w->nrecs, 1, 2, 0 };
+		pthread_t t;
+		if (w->nrecs >= 8 && pthread_create(&t, NULL, compress_some, &b) == 0) {
+			compress_some(&a);
+			pthread_join(t, NULL);
+		} else {
+			a.step = 1;
+			compress_some(&a);
+		}
+		if (a.rc || b.rc)
+			w->rc = a.rc ? a.rc : b.rc;
+		src = zs;
+	}
+	for (size_t i = 0; i < w->nrecs && !w->rc; i++) {
+		w->rec_off[i] = w->out->size;
+		if (nc_output_append(w->out, src[i].data ? src[i].data : "", src[i].len))
+			w->rc = NC_ERR_NOMEM;
+		w->rec_len[i] = src[i].len;
+	}
+	for (size_t i = 0; zs && i < w->nrecs; i++)
+		nc_buf_free(&zs[i]);
+	free(zs);
+}
+
+/* Queue one record; *offset gets its index (see finish()). */
 static void write_record(struct warc *w, struct rec *r, size_t *offset, size_t *length)
 {
 	unsigned char bd[20], pd[20];
-	struct nc_sha1_ctx c;
-	nc_sha1_begin(&c);
-	nc_sha1_update(&c, r->block, r->len);
-	if (r->block2)
-		nc_sha1_update(&c, r->block2, r->len2);
-	nc_sha1_end(&c, bd);
+	if (r->block_sha1) {
+		memcpy(bd, r->block_sha1, 20);
+	} else {
+		struct nc_sha1_ctx c;
+		nc_sha1_begin(&c);
+		nc_sha1_update(&c, r->block, r->len);
+		if (r->block2)
+			nc_sha1_update(&c, r->block2, r->len2);
+		nc_sha1_end(&c, bd);
+	}
+	memcpy(r->digest, bd, 20);
 	if (r->payload_sha1)
 		memcpy(pd, r->payload_sha1, 20);
 	else if (r->block2)
@@ -344,13 +391,20 @@ static void write_record(struct warc *w, struct rec *r, size_t *offset, size_t *
 		nc_buf_free(&h);
 		return;
 	}
-	*offset = w->out->size;
-	if (w->o->gzip)
-		gzip_member(w, (unsigned char *)h.data, h.len);
-	else if (nc_output_append(w->out, h.data, h.len))
-		w->rc = NC_ERR_NOMEM;
-	*length = w->out->size - *offset;
-	nc_buf_free(&h);
+	if (w->nrecs == w->caprecs) {
+		size_t cap = w->caprecs ? w->caprecs * 2 : 64;
+		struct nc_buf *v = realloc(w->recs, cap * sizeof *v);
+		if (!v) {
+			w->rc = NC_ERR_NOMEM;
+			nc_buf_free(&h);
+			return;
+		}
+		w->recs = v;
+		w->caprecs = cap;
+	}
+	*offset = w->nrecs;
+	*length = 0;
+	w->recs[w->nrecs++] = h;
 }
 
 /* ---- the archived page ------------------------------------------------- */
@@ -631,10 +685,8 @@ static void article_records(struct warc *w, const struct nc_doc *d)
 			  .date = when, .block = (unsigned char *)html.data, .len = html.len,
 			  .payload_digest = true };
 	write_record(w, &pg, &off, &len);
-	unsigned char hsha[20];
-	nc_sha1(html.data, html.len, hsha);
 	char hb32[38];
-	nc_sha1_base32(hsha, hb32);
+	nc_sha1_base32(pg.digest, hb32);
 	add_cdx(w, uri.data, when, pg.content_type, NULL, hb32, off, len);
 
 	struct nc_buf meta = {0}, extra = {0};
@@ -650,7 +702,7 @@ static void article_records(struct warc *w, const struct nc_doc *d)
 	struct rec in = { .type = "resource", .target = in_uri.data,
 			  .content_type = text ? "text/plain; charset=utf-8" : "application/octet-stream",
 			  .date = when, .block = d->input, .len = d->input_len, .payload_digest = true,
-			  .extra = extra.data };
+			  .block_sha1 = in_sha, .extra = extra.data };
 	write_record(w, &in, &off, &len);
 	add_cdx(w, in_uri.data, when, in.content_type, NULL, b32, off, len);
 
@@ -694,12 +746,19 @@ static int write_warc(struct nc_doc *const *docs, size_t n, const struct nc_writ
 
 	for (size_t i = 0; i < n && !w.rc; i++)
 		article_records(&w, docs[i]);
+	if (!w.rc)
+		finish(&w);
 
 	if (!w.rc && o->cdx_path) {
 		qsort(w.cdx, w.ncdx, sizeof *w.cdx, cmp_cdx);
 		struct nc_buf idx = {0};
-		for (size_t i = 0; i < w.ncdx; i++)
-			nc_buf_puts(&idx, w.cdx[i].line);
+		for (size_t i = 0; i < w.ncdx; i++) {
+			size_t r = w.cdx[i].rec;
+			nc_buf_printf(&idx, "%s, \"length\": \"%zu\", \"offset\": \"%zu\", \"filename\": ",
+				      w.cdx[i].line, w.rec_len[r], w.rec_off[r]);
+			json_str(&idx, w.filename);
+			nc_buf_puts(&idx, "}\n");
+		}
 		if (idx.oom || nc_output_side(out, o->cdx_path, idx.data ? idx.data : "", idx.len))
 			w.rc = NC_ERR_NOMEM;
 		nc_buf_free(&idx);
@@ -710,8 +769,11 @@ static int write_warc(struct nc_doc *const *docs, size_t n, const struct nc_writ
 	}
 	free(w.cdx);
 	free(w.stored);
-	if (w.z_ready)
-		deflateEnd(&w.z);
+	for (size_t i = 0; i < w.nrecs; i++)
+		nc_buf_free(&w.recs[i]);
+	free(w.recs);
+	free(w.rec_off);
+	free(w.rec_len);
 	nc_strlist_free(&w.urls_done);
 	if (w.rc)
 		return nc_err_set(err, w.rc, where, "cannot write the WARC: %s",

@@ -62,7 +62,8 @@ const char *nc_lang_guess(const struct nc_doc *d)
 	enum nc_event ev;
 	size_t seen = 0;
 	nc_iter_init(&it, d->root);
-	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && seen < 20000) {
+	/* A few thousand characters tell the script as well as the whole. */
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && seen < 4000) {
 		if (ev == NC_EVENT_ENTER && it.cur->type == NC_NODE_TEXT) {
 			count(it.cur->as.text.literal, it.cur->as.text.len, counts);
 			seen += it.cur->as.text.len;
