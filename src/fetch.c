@@ -816,12 +816,12 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opt
 				nc_hex(h, 20, j->key);
 			}
 			struct user *u = realloc(j->users, (j->nusers + 1) * sizeof *u);
+			if (u)
+				j->users = u;
 			if (!u || !j->url) {
-				free(u == j->users ? NULL : u);
 				rc = nc_err_set(err, NC_ERR_NOMEM, "fetch", "out of memory");
 				goto done;
 			}
-			j->users = u;
 			u[j->nusers].doc = docs[d];
 			u[j->nusers++].res = res;
 		}
