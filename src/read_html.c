@@ -545,6 +545,22 @@ static bool push(struct reader *r, xmlNode *dom, enum kind k)
 	return true;
 }
 
+/* The common start of a block element: past inline content it is
+ * flattened into that content; otherwise any loose paragraph ends. */
+enum block_start { BLOCK_FAILED, BLOCK_FLATTENED, BLOCK_OPEN };
+
+static enum block_start begin_block(struct reader *r, xmlNode *n, enum kind k, bool is_deep)
+{
+	if (!push(r, n, k))
+		return BLOCK_FAILED;
+	if (is_deep) {
+		soft_break(r);
+		return BLOCK_FLATTENED;
+	}
+	close_implicit(r);
+	return BLOCK_OPEN;
+}
+
 /* Start an element.  Returns true when its children should be walked. */
 static bool enter(struct reader *r, xmlNode *n)
 {
@@ -645,13 +661,11 @@ static bool enter(struct reader *r, xmlNode *n)
 	case K_HEADING:
 	case K_FIGCAPTION:
 	case K_TCAPTION:
-		if (!push(r, n, k))
-			return false;
-		if (is_deep) {
-			soft_break(r);
-			return true;
+		switch (begin_block(r, n, k, is_deep)) {
+		case BLOCK_FAILED: return false;
+		case BLOCK_FLATTENED: return true;
+		case BLOCK_OPEN: break;
 		}
-		close_implicit(r);
 		{
 			enum nc_node_type t = k == K_HEADING ? NC_NODE_HEADING
 					    : k == K_FIGCAPTION && r->block->type == NC_NODE_FIGURE ? NC_NODE_CAPTION
@@ -670,13 +684,11 @@ static bool enter(struct reader *r, xmlNode *n)
 	case K_BLOCKQUOTE:
 	case K_FIGURE:
 	case K_LIST:
-		if (!push(r, n, k))
-			return false;
-		if (is_deep) {
-			soft_break(r);
-			return true;
+		switch (begin_block(r, n, k, is_deep)) {
+		case BLOCK_FAILED: return false;
+		case BLOCK_FLATTENED: return true;
+		case BLOCK_OPEN: break;
 		}
-		close_implicit(r);
 		{
 			struct nc_node *b = add(r, block_for(r), k == K_BLOCKQUOTE ? NC_NODE_BLOCKQUOTE
 						: k == K_FIGURE ? NC_NODE_FIGURE : NC_NODE_LIST);
@@ -696,13 +708,11 @@ static bool enter(struct reader *r, xmlNode *n)
 		}
 		return true;
 	case K_ITEM:
-		if (!push(r, n, k))
-			return false;
-		if (is_deep) {
-			soft_break(r);
-			return true;
+		switch (begin_block(r, n, k, is_deep)) {
+		case BLOCK_FAILED: return false;
+		case BLOCK_FLATTENED: return true;
+		case BLOCK_OPEN: break;
 		}
-		close_implicit(r);
 		{
 			struct nc_node *list = r->block;
 			if (list->type != NC_NODE_LIST) {
@@ -721,13 +731,11 @@ static bool enter(struct reader *r, xmlNode *n)
 		}
 		return true;
 	case K_TABLE:
-		if (!push(r, n, k))
-			return false;
-		if (is_deep) {
-			soft_break(r);
-			return true;
+		switch (begin_block(r, n, k, is_deep)) {
+		case BLOCK_FAILED: return false;
+		case BLOCK_FLATTENED: return true;
+		case BLOCK_OPEN: break;
 		}
-		close_implicit(r);
 		{
 			struct nc_node *t = add(r, block_for(r), NC_NODE_TABLE);
 			if (!t)

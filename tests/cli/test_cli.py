@@ -3,23 +3,15 @@
 writes, never overwriting an input, stdin/stdout, odd file names."""
 import json, os, shutil, subprocess, sys, tempfile
 
-NC = os.environ["NEWSCONV"]
-SRC = os.environ["SOURCE_ROOT"]
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from nctest import NC, SRC, BUILD, SHARED, check, done  # noqa: E402
+
 EXAMPLE = os.path.join(SRC, "fixtures", "example.txt")
-failures = 0
 
 
 def run(*args, stdin=None, cwd=None):
     return subprocess.run([NC, *args], input=stdin, capture_output=True, cwd=cwd, timeout=60)
 
-
-def check(cond, what, r=None):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what)
-        if r is not None:
-            print("  rc=%d stderr=%s" % (r.returncode, r.stderr.decode(errors="replace")[:800]))
 
 
 tmp = tempfile.mkdtemp()
@@ -90,5 +82,4 @@ try:
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 
-print("cli: %d failed" % failures)
-sys.exit(1 if failures else 0)
+done("cli")

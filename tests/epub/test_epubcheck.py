@@ -5,21 +5,13 @@ of the whole corpus, and a book with embedded images.  Also: two runs give
 byte-identical files; SOURCE_DATE_EPOCH sets dcterms:modified."""
 import glob, os, re, shutil, subprocess, sys, tempfile, zipfile
 
-NC = os.environ["NEWSCONV"]
-SRC = os.environ["SOURCE_ROOT"]
-BUILD = os.environ["BUILD_ROOT"]
-SHARED = os.environ.get("NC_SHARED", "")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from nctest import NC, SRC, BUILD, SHARED, check, done  # noqa: E402
+
 JAR = "/usr/share/java/epubcheck.jar"
 BATCH = os.path.join(SRC, "tests", "epub", "EpubBatch.java")
-failures = 0
 tmp = tempfile.mkdtemp()
 
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what)
 
 
 def conv(inputs, out, *extra, env=None):
@@ -125,5 +117,4 @@ res = epubcheck(to_check)
 clean = sum(1 for v in res.values() if v == (0, 0))
 print(f"epubcheck: {clean}/{len(to_check)} files with 0 errors and 0 warnings")
 shutil.rmtree(tmp, ignore_errors=True)
-print("epub: %d failed" % failures)
-sys.exit(1 if failures else 0)
+done("epub")

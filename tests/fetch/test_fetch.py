@@ -5,19 +5,12 @@ the private-address guard, and images in EPUB (epubcheck), Markdown
 (side files) and WARC (check_warc.py --images)."""
 import glob, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request, zipfile
 
-NC = os.environ["NEWSCONV"]
-SRC = os.environ["SOURCE_ROOT"]
-SHARED = os.environ.get("NC_SHARED", "")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from nctest import NC, SRC, BUILD, SHARED, check, done  # noqa: E402
+
 HERE = os.path.join(SRC, "tests", "fetch")
-failures = 0
 tmp = tempfile.mkdtemp()
 
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what)
 
 
 def server(*args):
@@ -137,5 +130,4 @@ if os.path.exists(checker):
 
 srv.kill()
 shutil.rmtree(tmp, ignore_errors=True)
-print("fetch: %d failed" % failures)
-sys.exit(1 if failures else 0)
+done("fetch")

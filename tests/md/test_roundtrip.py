@@ -6,8 +6,9 @@ text and markup.  GFM-only parts (tables, strikethrough) are checked on
 the Markdown text itself."""
 import os, re, subprocess, sys, tempfile, html
 
-NC = os.environ["NEWSCONV"]
-failures = 0
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from nctest import NC, SRC, BUILD, SHARED, check, done  # noqa: E402
+
 
 
 def to_md(body, extra_fm=""):
@@ -23,14 +24,6 @@ def to_md(body, extra_fm=""):
 def cmark(md):
     return subprocess.run(["cmark"], input=md.encode(), capture_output=True, timeout=30).stdout.decode()
 
-
-def check(cond, what, md=""):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what)
-        if md:
-            print("  markdown:", repr(md[:400]))
 
 
 def renders(body, want_html, what=None):
@@ -115,5 +108,4 @@ except ImportError:
 except Exception as e:
     check(False, "front matter parses as YAML: %s" % e, full)
 
-print("md roundtrip: %d failed" % failures)
-sys.exit(1 if failures else 0)
+done("md roundtrip")

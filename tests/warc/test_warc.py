@@ -6,21 +6,14 @@ index agrees with warcio's; the original input comes back byte for byte;
 SOURCE_DATE_EPOCH makes two runs identical."""
 import glob, gzip, json, os, re, shutil, subprocess, sys, tempfile, zlib
 
-NC = os.environ["NEWSCONV"]
-SRC = os.environ["SOURCE_ROOT"]
-SHARED = os.environ.get("NC_SHARED", "")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from nctest import NC, SRC, BUILD, SHARED, check, done  # noqa: E402
+
 CHECK = os.path.join(SHARED, "tools", "check_warc.py")
 NPM = os.environ.get("NC_NPM_DIR", os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "newsconv-test", "npm"))
 WARCIO = os.path.join(NPM, "node_modules", ".bin", "warcio")
-failures = 0
 tmp = tempfile.mkdtemp()
 
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what)
 
 
 def conv(inputs, out, *extra, env=None):
@@ -132,5 +125,4 @@ else:
     print("../shared/tools/check_warc.py absent: strict checks skipped")
 
 shutil.rmtree(tmp, ignore_errors=True)
-print("warc: %d failed" % failures)
-sys.exit(1 if failures else 0)
+done("warc")
