@@ -64,8 +64,17 @@ struct warc {
 	struct cdx_line *cdx;
 	size_t ncdx, capcdx;
 	struct nc_buf *recs;       /* records, uncompressed, until finish() */
-	size_t nrecs, caprecs;
+	size_t nrecs, caprecs;     /* caprecs is fixed up front: no realloc */
 	size_t *rec_off, *rec_len; /* where each record landed in the output */
+	/* gzip: a second thread compresses records while later ones are
+	 * still being rendered; `next` is the first record nobody took. */
+	struct nc_buf *zs;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t next;
+	bool closed, worker;
+	pthread_t tid;
+	int zrc;
 	int rc;
 };
 
@@ -257,41 +266,45 @@ struct rec {
 
 /* ---- compression, on both cores ---------------------------------------- */
 
-struct zwork {
-	const struct nc_buf *in;
-	struct nc_buf *out;
-	size_t n, first, step;
-	int rc;
-};
-
 /* Each record is its own gzip member; one stream per thread, reset per
  * member (initialising zlib per record costs more than compressing it).
  * 15 + 16 selects a gzip wrapper; zlib writes mtime 0, so members are
  * reproducible.  memLevel 7: a smaller hash table to clear per member. */
-static void *compress_some(void *arg)
+static void *compress_loop(void *arg)
 {
-	struct zwork *zw = arg;
+	struct warc *w = arg;
 	z_stream z;
+	int rc = NC_OK;
 	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 7, Z_DEFAULT_STRATEGY) != Z_OK) {
-		zw->rc = NC_ERR_NOMEM;
-		return NULL;
-	}
-	for (size_t i = zw->first; i < zw->n && !zw->rc; i += zw->step) {
-		const struct nc_buf *in = &zw->in[i];
-		struct nc_buf *o = &zw->out[i];
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 7, Z_DEFAULT_STRATEGY) != Z_OK)
+		rc = NC_ERR_NOMEM;
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		while (w->next >= w->nrecs && !w->closed)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->next >= w->nrecs || rc) {
+			if (rc && !w->zrc)
+				w->zrc = rc;
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+		size_t i = w->next++;
+		pthread_mutex_unlock(&w->mu);
+
+		const struct nc_buf *in = &w->recs[i];
+		struct nc_buf *o = &w->zs[i];
 		uLong bound = deflateBound(&z, (uLong)in->len) + 32;
 		if (deflateReset(&z) != Z_OK || nc_buf_reserve(o, bound)) {
-			zw->rc = NC_ERR_NOMEM;
-			break;
+			rc = NC_ERR_NOMEM;
+			continue;
 		}
 		z.next_in = (unsigned char *)in->data;
 		z.avail_in = (uInt)in->len;
 		z.next_out = (unsigned char *)o->data;
 		z.avail_out = (uInt)bound;
 		if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-			zw->rc = NC_ERR_INTERNAL;
-			break;
+			rc = NC_ERR_INTERNAL;
+			continue;
 		}
 		o->len = bound - z.avail_out;
 	}
@@ -299,42 +312,56 @@ static void *compress_some(void *arg)
 	return NULL;
 }
 
+/* Room for every record a set of documents can make: warcinfo, three
+ * per article, and at most two per image. */
+static int prepare(struct warc *w, struct nc_doc *const *docs, size_t n)
+{
+	size_t cap = 1 + 3 * n;
+	for (size_t i = 0; i < n; i++)
+		cap += 2 * docs[i]->nresources;
+	w->recs = calloc(cap, sizeof *w->recs);
+	if (!w->recs)
+		return NC_ERR_NOMEM;
+	w->caprecs = cap;
+	if (!w->o->gzip)
+		return NC_OK;
+	w->zs = calloc(cap, sizeof *w->zs);
+	if (!w->zs)
+		return NC_ERR_NOMEM;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	w->worker = cap >= 8 && pthread_create(&w->tid, NULL, compress_loop, w) == 0;
+	return NC_OK;
+}
+
 /* Put every record into the output, compressed when asked, and note
  * where each one landed (for the CDX index). */
 static void finish(struct warc *w)
 {
+	const struct nc_buf *src = w->recs;
+	if (w->zs) {
+		pthread_mutex_lock(&w->mu);
+		w->closed = true;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		compress_loop(w); /* this thread helps with what is left */
+		if (w->worker)
+			pthread_join(w->tid, NULL);
+		w->worker = false;
+		if (w->zrc && !w->rc)
+			w->rc = w->zrc;
+		src = w->zs;
+	}
 	w->rec_off = calloc(w->nrecs ? w->nrecs : 1, sizeof *w->rec_off);
 	w->rec_len = calloc(w->nrecs ? w->nrecs : 1, sizeof *w->rec_len);
-	struct nc_buf *zs = w->o->gzip ? calloc(w->nrecs ? w->nrecs : 1, sizeof *zs) : NULL;
-	if (!w->rec_off || !w->rec_len || (w->o->gzip && !zs)) {
+	if (!w->rec_off || !w->rec_len)
 		w->rc = NC_ERR_NOMEM;
-		free(zs);
-		return;
-	}
-	const struct nc_buf *src = w->recs;
-	if (zs) {
-		struct zwork a = { w->recs, zs, w->nrecs, 0, 2, 0 }, b = { w->recs, zs, w->nrecs, 1, 2, 0 };
-		pthread_t t;
-		if (w->nrecs >= 8 && pthread_create(&t, NULL, compress_some, &b) == 0) {
-			compress_some(&a);
-			pthread_join(t, NULL);
-		} else {
-			a.step = 1;
-			compress_some(&a);
-		}
-		if (a.rc || b.rc)
-			w->rc = a.rc ? a.rc : b.rc;
-		src = zs;
-	}
 	for (size_t i = 0; i < w->nrecs && !w->rc; i++) {
 		w->rec_off[i] = w->out->size;
 		if (nc_output_append(w->out, src[i].data ? src[i].data : "", src[i].len))
 			w->rc = NC_ERR_NOMEM;
 		w->rec_len[i] = src[i].len;
 	}
-	for (size_t i = 0; zs && i < w->nrecs; i++)
-		nc_buf_free(&zs[i]);
-	free(zs);
 }
 
 /* Queue one record; *offset gets its index (see finish()). */
@@ -392,19 +419,20 @@ static void write_record(struct warc *w, struct rec *r, size_t *offset, size_t *
 		return;
 	}
 	if (w->nrecs == w->caprecs) {
-		size_t cap = w->caprecs ? w->caprecs * 2 : 64;
-		struct nc_buf *v = realloc(w->recs, cap * sizeof *v);
-		if (!v) {
-			w->rc = NC_ERR_NOMEM;
-			nc_buf_free(&h);
-			return;
-		}
-		w->recs = v;
-		w->caprecs = cap;
+		/* prepare() counted every record; this is a bug if reached. */
+		w->rc = NC_ERR_INTERNAL;
+		nc_buf_free(&h);
+		return;
 	}
 	*offset = w->nrecs;
 	*length = 0;
+	if (w->zs)
+		pthread_mutex_lock(&w->mu);
 	w->recs[w->nrecs++] = h;
+	if (w->zs) {
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+	}
 }
 
 /* ---- the archived page ------------------------------------------------- */
@@ -724,6 +752,8 @@ static int write_warc(struct nc_doc *const *docs, size_t n, const struct nc_writ
 	w.now = o->have_epoch ? o->epoch : (int64_t)time(NULL);
 	const char *base = o->output_path ? strrchr(o->output_path, '/') : NULL;
 	w.filename = o->output_path ? (base ? base + 1 : o->output_path) : (o->gzip ? "stdout.warc.gz" : "stdout.warc");
+	if (prepare(&w, docs, n) != NC_OK)
+		w.rc = NC_ERR_NOMEM;
 
 	struct nc_buf info = {0};
 	field(&info, "software", "newsconv/" NC_VERSION);
@@ -746,8 +776,8 @@ static int write_warc(struct nc_doc *const *docs, size_t n, const struct nc_writ
 
 	for (size_t i = 0; i < n && !w.rc; i++)
 		article_records(&w, docs[i]);
-	if (!w.rc)
-		finish(&w);
+	/* Always: the compressing thread must be told to stop and joined. */
+	finish(&w);
 
 	if (!w.rc && o->cdx_path) {
 		qsort(w.cdx, w.ncdx, sizeof *w.cdx, cmp_cdx);
@@ -769,9 +799,17 @@ static int write_warc(struct nc_doc *const *docs, size_t n, const struct nc_writ
 	}
 	free(w.cdx);
 	free(w.stored);
-	for (size_t i = 0; i < w.nrecs; i++)
+	for (size_t i = 0; i < w.nrecs; i++) {
 		nc_buf_free(&w.recs[i]);
+		if (w.zs)
+			nc_buf_free(&w.zs[i]);
+	}
 	free(w.recs);
+	if (w.zs) {
+		free(w.zs);
+		pthread_mutex_destroy(&w.mu);
+		pthread_cond_destroy(&w.cv);
+	}
 	free(w.rec_off);
 	free(w.rec_len);
 	nc_strlist_free(&w.urls_done);
