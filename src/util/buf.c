@@ -27,6 +27,8 @@ int nc_buf_reserve(struct nc_buf *b, size_t extra)
 	}
 	b->data = p;
 	b->cap = cap;
+	/* The promise of buf.h: data is a C string whenever it exists. */
+	b->data[b->len] = '\0';
 	return NC_OK;
 }
 

@@ -183,6 +183,9 @@ int main(void)
 	/* A block inside a link flattens with a line break. */
 	CHECK_STR(tree("<a href=\"https://e.org/\"><div>one</div><div>two</div></a>"),
 		  "(p (a https://e.org/ 'one' (br) 'two'))");
+	/* Empty <pre> and <code>: dom_text() once read an unterminated
+	 * buffer here (found by fuzzing, caught under ASan). */
+	CHECK_STR(tree("<pre></pre><p><code></code>x</p><pre></p>y</pre>"), "(pre - '') (p 'x') (pre - 'y')");
 	/* Line breaks at edges vanish; inner ones stay. */
 	CHECK_STR(tree("<p><br>a<br>b<br></p>"), "(p 'a' (br) 'b')");
 	/* Depth: 100000 nested elements neither crash nor lose the text. */
