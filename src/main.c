@@ -74,7 +74,8 @@ static void usage(FILE *f)
 "  --allow-loopback            allow 127.0.0.1 / ::1 only (a local server)\n"
 "  --cache-dir DIR             (default $XDG_CACHE_HOME/newsconv)\n"
 "  --no-cache                  neither read nor write the cache\n"
-"  --offline                   use the cache only\n"
+"  --offline                   images from the cache only (implies\n"
+"                              --fetch-images; no network)\n"
 "  --strict                    a missing image makes the exit code 1\n"
 "\n"
 "Archives (warc):\n"
@@ -457,7 +458,11 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_CACHE: c->fo.cache_dir = optarg; break;
 		case OPT_NOCACHE: c->fo.no_cache = true; break;
-		case OPT_OFFLINE: c->fo.offline = true; note_option(c, "--offline", NULL); break;
+		case OPT_OFFLINE: /* images from the cache: implies fetching them */
+			c->fo.offline = true;
+			c->fetch = true;
+			note_option(c, "--offline", NULL);
+			break;
 		case OPT_STRICT: c->strict = true; break;
 		case OPT_CDX: c->wo.cdx_path = optarg; break;
 		case OPT_GZIP: c->gzip = 1; break;
