@@ -149,6 +149,7 @@ enum nc_align { NC_ALIGN_NONE, NC_ALIGN_LEFT, NC_ALIGN_CENTER, NC_ALIGN_RIGHT };
 enum nc_embed_kind { NC_EMBED_IFRAME, NC_EMBED_VIDEO, NC_EMBED_AUDIO };
 
 struct nc_resource;
+struct nc_map;
 
 struct nc_node {
 	enum nc_node_type type;
@@ -233,6 +234,7 @@ struct nc_doc {
 	size_t input_len;
 	char **warnings;               /* one line each, for the CLI to print */
 	size_t nwarnings;
+	struct nc_map *res_index;      /* private: resolved URL -> resource */
 };
 
 struct nc_doc *nc_doc_new(void);

@@ -8,6 +8,7 @@
 #include "newsconv.h"
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/map.h"
 #include "sniff.h"
 
 /* ---- errors ----------------------------------------------------------- */
@@ -433,6 +434,10 @@ void nc_doc_free(struct nc_doc *d)
 	for (size_t i = 0; i < d->nresources; i++)
 		resource_free(d->resources[i]);
 	free(d->resources);
+	if (d->res_index) {
+		nc_map_free(d->res_index);
+		free(d->res_index);
+	}
 	free(d->source_name);
 	free(d->input);
 	for (size_t i = 0; i < d->nwarnings; i++)
@@ -464,11 +469,19 @@ int nc_doc_warn(struct nc_doc *d, const char *fmt, ...)
 struct nc_resource *nc_doc_resource(struct nc_doc *d, const char *url,
 				    const char *resolved)
 {
-	for (size_t i = 0; i < d->nresources; i++)
-		if (strcmp(d->resources[i]->resolved, resolved) == 0)
-			return d->resources[i];
+	if (!d->res_index && !(d->res_index = calloc(1, sizeof *d->res_index)))
+		return NULL;
+	struct nc_resource *known = nc_map_get_str(d->res_index, resolved);
+	if (known)
+		return known;
 	struct nc_resource *r = calloc(1, sizeof *r);
-	struct nc_resource **v = realloc(d->resources, (d->nresources + 1) * sizeof *v);
+	/* Capacity doubles: it is the next power of two of nresources. */
+	size_t n = d->nresources, cap = 1;
+	while (cap < n + 1)
+		cap *= 2;
+	struct nc_resource **v = d->resources;
+	if (n == 0 || (n & (n - 1)) == 0)
+		v = realloc(d->resources, cap * sizeof *v);
 	if (!r || !v) {
 		free(r);
 		if (v)
@@ -476,7 +489,8 @@ struct nc_resource *nc_doc_resource(struct nc_doc *d, const char *url,
 		return NULL;
 	}
 	d->resources = v;
-	if (nc_set_str(&r->url, url) || nc_set_str(&r->resolved, resolved)) {
+	if (nc_set_str(&r->url, url) || nc_set_str(&r->resolved, resolved) ||
+	    nc_map_put_str(d->res_index, r->resolved, r)) {
 		resource_free(r);
 		return NULL;
 	}
