@@ -307,6 +307,7 @@ struct nc_fetch_opts {
 	int retries;              /* default 3 */
 	const char *user_agent;
 	const char *referer;      /* NULL: none; "source": the article URL */
+	const char *proxy;        /* NULL: no proxy at all (environment ignored) */
 	bool allow_private;       /* allow loopback/private addresses */
 	bool allow_loopback;      /* allow 127.0.0.0/8 and ::1 only (local servers, tests) */
 	const char *cache_dir;    /* NULL: default under XDG_CACHE_HOME */

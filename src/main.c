@@ -70,6 +70,8 @@ static void usage(FILE *f)
 "  --timeout SECONDS           per transfer (default 60; retried 3 times)\n"
 "  --user-agent TEXT           (default newsconv/" NC_VERSION ")\n"
 "  --referer URL|source        send a Referer (default: none)\n"
+"  --proxy URL                 fetch through this proxy (default: none;\n"
+"                              http_proxy and friends are ignored)\n"
 "  --allow-private-network     allow loopback and private addresses\n"
 "  --allow-loopback            allow 127.0.0.1 / ::1 only (a local server)\n"
 "  --cache-dir DIR             (default $XDG_CACHE_HOME/newsconv)\n"
@@ -339,7 +341,7 @@ enum {
 	OPT_TO = 256, OPT_VERSION, OPT_SORT, OPT_TITLE, OPT_AUTHOR, OPT_LANG,
 	OPT_COVER, OPT_FETCH, OPT_JOBS, OPT_MAXSIZE, OPT_UA, OPT_REFERER,
 	OPT_PRIVATE, OPT_CACHE, OPT_NOCACHE, OPT_OFFLINE, OPT_STRICT, OPT_CDX,
-	OPT_GZIP, OPT_NOGZIP, OPT_LOOPBACK, OPT_TIMEOUT
+	OPT_GZIP, OPT_NOGZIP, OPT_LOOPBACK, OPT_TIMEOUT, OPT_PROXY
 };
 
 static const struct option long_opts[] = {
@@ -360,6 +362,7 @@ static const struct option long_opts[] = {
 	{"max-image-size", required_argument, NULL, OPT_MAXSIZE},
 	{"user-agent", required_argument, NULL, OPT_UA},
 	{"referer", required_argument, NULL, OPT_REFERER},
+	{"proxy", required_argument, NULL, OPT_PROXY},
 	{"allow-private-network", no_argument, NULL, OPT_PRIVATE},
 	{"allow-loopback", no_argument, NULL, OPT_LOOPBACK},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -447,6 +450,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_UA: c->fo.user_agent = optarg; note_option(c, "--user-agent", optarg); break;
 		case OPT_REFERER: c->fo.referer = optarg; note_option(c, "--referer", optarg); break;
+		case OPT_PROXY: c->fo.proxy = optarg; break;
 		case OPT_PRIVATE: c->fo.allow_private = true; break;
 		case OPT_LOOPBACK: c->fo.allow_loopback = true; break;
 		case OPT_TIMEOUT:
