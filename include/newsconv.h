@@ -234,7 +234,10 @@ struct nc_doc {
 	size_t input_len;
 	char **warnings;               /* one line each, for the CLI to print */
 	size_t nwarnings;
+	size_t index;                  /* position in the batch (stable ids) */
 	struct nc_map *res_index;      /* private: resolved URL -> resource */
+	void *prepared;                /* private: a writer's nc_writer_prepare() result */
+	void (*prepared_free)(void *);
 };
 
 struct nc_doc *nc_doc_new(void);
@@ -345,38 +348,90 @@ struct nc_write_opts {
 	bool quiet;
 };
 
-/* A written output: the main bytes, plus side files (images of a
- * Markdown export, a CDX index) that the caller writes atomically. */
+/* Where a writer's bytes go, as libarchive's client callbacks: the CLI
+ * passes a temporary file that is renamed into place at the end; a
+ * library user may pass anything.  write() returns 0, or -1 with errno
+ * set. */
+struct nc_sink {
+	int (*write)(void *ctx, const void *data, size_t len);
+	void *ctx;
+};
+
+/* A file that belongs with the main output (the images of a Markdown
+ * export, a CDX index).  Either `data` holds its bytes, or `tmp` names a
+ * finished temporary file.  The caller moves it into place after the
+ * main output, so that a failed run leaves neither. */
 struct nc_sidefile {
 	char *path;
 	unsigned char *data;
 	size_t size;
+	char *tmp;
 };
-struct nc_output {
-	unsigned char *data;
-	size_t size, cap;
+
+/* One output being written, one document at a time:
+ *
+ *   nc_writer_new(&w, &nc_format_warc, &opts, &sink, &err);
+ *   for each document: nc_writer_prepare(w, doc) (any thread, optional),
+ *                       nc_writer_add(w, doc), then free doc
+ *   nc_writer_finish(w); then move w->side[] into place; nc_writer_free(w)
+ *
+ * Documents are added in output order; add() keeps nothing of a document
+ * but what a table of contents or an index needs, so memory stays flat
+ * however many are added. */
+struct nc_writer {
+	const struct nc_format *format;
+	struct nc_write_opts opts;  /* output_path etc. are borrowed */
+	struct nc_sink sink;
+	uint64_t offset;            /* bytes given to the sink so far */
+	size_t ndocs;               /* documents added */
+	void *state;                /* the format's own */
 	struct nc_sidefile *side;
 	size_t nside;
-	char **notes;   /* one-line notices for stderr (e.g. images not embedded) */
+	char **notes;               /* one-line notices for stderr */
 	size_t nnotes;
 };
-void nc_output_free(struct nc_output *out);
-int nc_output_append(struct nc_output *out, const void *data, size_t len);
-int nc_output_side(struct nc_output *out, const char *path,
-		   const void *data, size_t len);
-int nc_output_note(struct nc_output *out, const char *fmt, ...)
+
+int nc_writer_new(struct nc_writer **out, const struct nc_format *f,
+		  const struct nc_write_opts *o, const struct nc_sink *sink,
+		  struct nc_err *err);
+/* Thread-safe: the work on one document that needs no other document.
+ * Optional: add() does it when it was not done. */
+int nc_writer_prepare(const struct nc_writer *w, struct nc_doc *doc,
+		      struct nc_err *err);
+int nc_writer_add(struct nc_writer *w, struct nc_doc *doc, struct nc_err *err);
+int nc_writer_finish(struct nc_writer *w, struct nc_err *err);
+/* Also removes any temporary side file left by a failed run. */
+void nc_writer_free(struct nc_writer *w);
+
+/* For formats: put bytes into the sink; add a side file or a note. */
+int nc_writer_put(struct nc_writer *w, const void *data, size_t len,
+		  struct nc_err *err);
+int nc_writer_side(struct nc_writer *w, const char *path, const void *data,
+		   size_t len);
+int nc_writer_side_tmp(struct nc_writer *w, const char *path, const char *tmp);
+int nc_writer_note(struct nc_writer *w, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
 
+/* Convenience for tests and small jobs: every document into one memory
+ * buffer (*data, *size; free() it), side files ignored. */
+int nc_write_all(const struct nc_format *f, struct nc_doc *const *docs,
+		 size_t ndocs, const struct nc_write_opts *o,
+		 unsigned char **data, size_t *size, struct nc_err *err);
+
+/* A format: one file, one const struct (curl's Curl_cwtype). */
 struct nc_format {
 	const char *name;       /* "md" */
 	const char *extension;  /* ".md" */
 	bool many_in_one;       /* several inputs can share one output */
-	int (*write)(struct nc_doc *const *docs, size_t ndocs,
-		     const struct nc_write_opts *o, struct nc_output *out,
-		     struct nc_err *err);
+	int (*prepare)(const struct nc_writer *w, struct nc_doc *doc,
+		       struct nc_err *err);         /* may be NULL */
+	int (*begin)(struct nc_writer *w, struct nc_err *err);
+	int (*add)(struct nc_writer *w, struct nc_doc *doc, struct nc_err *err);
+	int (*finish)(struct nc_writer *w, struct nc_err *err);
+	void (*free)(struct nc_writer *w);      /* state, after finish or failure */
 };
 
 extern const struct nc_format nc_format_md;

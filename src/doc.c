@@ -443,6 +443,8 @@ void nc_doc_free(struct nc_doc *d)
 	for (size_t i = 0; i < d->nwarnings; i++)
 		free(d->warnings[i]);
 	free(d->warnings);
+	if (d->prepared && d->prepared_free)
+		d->prepared_free(d->prepared);
 	free(d);
 }
 
@@ -496,96 +498,4 @@ struct nc_resource *nc_doc_resource(struct nc_doc *d, const char *url,
 	}
 	v[d->nresources++] = r;
 	return r;
-}
-
-/* ---- outputs ---------------------------------------------------------- */
-
-int nc_output_append(struct nc_output *o, const void *data, size_t len)
-{
-	if (o->size + len + 1 > o->cap) {
-		size_t cap = o->cap ? o->cap : 4096;
-		while (cap < o->size + len + 1)
-			cap *= 2;
-		unsigned char *p = realloc(o->data, cap);
-		if (!p)
-			return NC_ERR_NOMEM;
-		o->data = p;
-		o->cap = cap;
-	}
-	if (len)
-		memcpy(o->data + o->size, data, len);
-	o->size += len;
-	return NC_OK;
-}
-
-int nc_output_side(struct nc_output *o, const char *path, const void *data,
-		   size_t len)
-{
-	struct nc_sidefile *s = realloc(o->side, (o->nside + 1) * sizeof *s);
-	if (!s)
-		return NC_ERR_NOMEM;
-	o->side = s;
-	struct nc_sidefile *f = &s[o->nside];
-	f->path = strdup(path);
-	f->data = malloc(len ? len : 1);
-	if (!f->path || !f->data) {
-		free(f->path);
-		free(f->data);
-		return NC_ERR_NOMEM;
-	}
-	if (len)
-		memcpy(f->data, data, len);
-	f->size = len;
-	o->nside++;
-	return NC_OK;
-}
-
-int nc_output_note(struct nc_output *o, const char *fmt, ...)
-{
-	struct nc_buf b = {0};
-	va_list ap;
-	va_start(ap, fmt);
-	nc_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	char *line = nc_buf_detach(&b, NULL);
-	char **v = line ? realloc(o->notes, (o->nnotes + 1) * sizeof *v) : NULL;
-	if (!v) {
-		free(line);
-		return NC_ERR_NOMEM;
-	}
-	o->notes = v;
-	v[o->nnotes++] = line;
-	return NC_OK;
-}
-
-void nc_output_free(struct nc_output *o)
-{
-	free(o->data);
-	for (size_t i = 0; i < o->nside; i++) {
-		free(o->side[i].path);
-		free(o->side[i].data);
-	}
-	free(o->side);
-	for (size_t i = 0; i < o->nnotes; i++)
-		free(o->notes[i]);
-	free(o->notes);
-	memset(o, 0, sizeof *o);
-}
-
-/* ---- formats ---------------------------------------------------------- */
-
-const struct nc_format *const nc_formats[] = {
-	&nc_format_md,
-	&nc_format_epub,
-	&nc_format_warc,
-	&nc_format_json,
-	NULL
-};
-
-const struct nc_format *nc_format_find(const char *name)
-{
-	for (size_t i = 0; nc_formats[i]; i++)
-		if (strcmp(nc_formats[i]->name, name) == 0)
-			return nc_formats[i];
-	return NULL;
 }

@@ -1,8 +1,8 @@
 /*
- * main.c - the newsconv command line: options, the batch loop, output
- * files, exit codes.  Everything about formats lives in the library;
- * this file only decides which inputs go to which output file and
- * makes sure an output is either complete or absent (temp + rename).
+ * main.c - the newsconv command line: options, and which inputs go to
+ * which output.  Inputs are collected in cli/inputs.c, converted on
+ * every core in cli/batch.c and written through cli/files.c, so that an
+ * output is either complete or absent.  Formats live in the library.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,33 +17,20 @@
 
 #include <libxml/parser.h>
 
-#include "newsconv.h"
-#include "util/buf.h"
+#include "cli/cli.h"
 
-enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
-
-struct cli {
-	const struct nc_format *format;
-	const char *output;      /* -o */
-	const char *outdir;      /* -O */
-	int verbosity;           /* -1 quiet, 0 normal, 1 verbose */
-	bool fetch;
-	bool strict;
-	int gzip;                /* -1 auto, 0 no, 1 yes */
-	struct nc_fetch_opts fo;
-	struct nc_write_opts wo;
-	struct nc_buf options_text;
-};
-
-static const char *progname = "newsconv";
+const char *nc_progname = "newsconv";
+#define progname nc_progname
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: newsconv --to FORMAT [options] FILE...\n"
+"Usage: newsconv --to FORMAT [options] FILE|DIR...\n"
 "Convert news articles stored as front-matter HTML (YAML or JSON front\n"
 "matter followed by an HTML body) to EPUB, Markdown, WARC or JSON.\n"
-"FILE may be - for standard input.\n"
+"FILE may be - for standard input.  A DIR is walked recursively in sorted\n"
+"order; hidden files are skipped, and so are files that do not start\n"
+"with front matter or HTML markup.\n"
 "\n"
 "Formats (--to):\n"
 "  md      CommonMark + GFM tables, YAML front matter first\n"
@@ -56,8 +43,18 @@ static void usage(FILE *f)
 "                     go into one book or archive\n"
 "  -O DIR             one output per input in DIR, named after the input\n"
 "                     (default: next to each input, e.g. a.txt -> a.epub)\n"
-"  -q, --quiet        print errors only\n"
+"  -q, --quiet        print errors only (no progress line)\n"
 "  -v, --verbose      also say what was written\n"
+"\n"
+"Batches:\n"
+"  -j, --threads N    articles converted at once (default: the number of\n"
+"                     cores); the output is the same whatever N is\n"
+"  --files-from FILE  also read input paths from FILE (- = stdin), one\n"
+"                     per line; with -0, separated by NUL bytes\n"
+"  --shard I/N        convert only part I (0..N-1) of N, split by a stable\n"
+"                     hash of each input path: N runs cover every input\n"
+"                     once (WARC shards concatenate; CDXJ shards merge\n"
+"                     with sort -m)\n"
 "\n"
 "Books (epub):\n"
 "  --sort date|input|newest   chapter order (default: date, oldest first)\n"
@@ -65,7 +62,8 @@ static void usage(FILE *f)
 "\n"
 "Images:\n"
 "  --fetch-images              download the images so outputs are complete\n"
-"  --jobs N                    transfers at once (default 8, 4 per host)\n"
+"  --transfers N               transfers at once (default 8, 4 per host;\n"
+"                              --jobs N is the old name)\n"
 "  --max-image-size BYTES      per image (default 20000000)\n"
 "  --timeout SECONDS           per transfer (default 60; retried 3 times)\n"
 "  --user-agent TEXT           (default newsconv/" NC_VERSION ")\n"
@@ -91,7 +89,7 @@ static void usage(FILE *f)
 "converted), 2 usage error.  SOURCE_DATE_EPOCH makes outputs reproducible.\n");
 }
 
-static void say(const char *file, const char *level, const char *msg)
+void cli_say(const char *file, const char *level, const char *msg)
 {
 	if (level)
 		fprintf(stderr, "%s: %s: %s: %s\n", progname, file, level, msg);
@@ -99,240 +97,11 @@ static void say(const char *file, const char *level, const char *msg)
 		fprintf(stderr, "%s: %s: %s\n", progname, file, msg);
 }
 
-static void report(const struct nc_err *err, const char *fallback)
+void cli_report(const struct nc_err *err, const char *fallback)
 {
 	fprintf(stderr, "%s: %s: %s\n", progname,
 		err->where[0] ? err->where : fallback,
 		err->msg[0] ? err->msg : "failed");
-}
-
-/* ---- reading inputs --------------------------------------------------- */
-
-static int slurp(const char *path, unsigned char **data, size_t *len,
-		 struct nc_err *err)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!f)
-		return nc_err_set(err, NC_ERR_IO, path, "cannot open: %s", strerror(errno));
-	struct stat st;
-	if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return nc_err_set(err, NC_ERR_IO, path, "is a directory");
-	}
-	struct nc_buf b = {0};
-	char chunk[65536];
-	size_t n;
-	int rc = NC_OK;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + n > NC_MAX_INPUT_BYTES) {
-			rc = nc_err_set(err, NC_ERR_LIMIT, path,
-					"larger than the %u MB limit",
-					NC_MAX_INPUT_BYTES / (1024u * 1024u));
-			goto out;
-		}
-		if (nc_buf_put(&b, chunk, n)) {
-			rc = nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
-			goto out;
-		}
-	}
-	if (ferror(f))
-		rc = nc_err_set(err, NC_ERR_IO, path, "read error: %s", strerror(errno));
-out:
-	if (f != stdin)
-		fclose(f);
-	if (rc) {
-		nc_buf_free(&b);
-		return rc;
-	}
-	if (!b.data)
-		nc_buf_reserve(&b, 0);
-	*data = (unsigned char *)nc_buf_detach(&b, len);
-	if (!*data)
-		return nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
-	return NC_OK;
-}
-
-static void print_warnings(const struct cli *c, const struct nc_doc *d,
-			   const char *file, size_t *printed)
-{
-	for (size_t i = *printed; i < d->nwarnings; i++)
-		if (c->verbosity >= 0)
-			say(file, "warning", d->warnings[i]);
-	*printed = d->nwarnings;
-}
-
-/* ---- writing outputs -------------------------------------------------- */
-
-static int mkdirs_for(const char *path, struct nc_err *err)
-{
-	char *dir = strdup(path);
-	if (!dir)
-		return nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
-	char *slash = strrchr(dir, '/');
-	if (!slash || slash == dir) {
-		free(dir);
-		return NC_OK;
-	}
-	*slash = '\0';
-	for (char *p = dir + 1; ; p++) {
-		if (*p == '/' || *p == '\0') {
-			char saved = *p;
-			*p = '\0';
-			if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-				int rc = nc_err_set(err, NC_ERR_IO, dir,
-						    "cannot create directory: %s", strerror(errno));
-				free(dir);
-				return rc;
-			}
-			*p = saved;
-			if (saved == '\0')
-				break;
-		}
-	}
-	free(dir);
-	return NC_OK;
-}
-
-/* Write to PATH.tmp-XXXXXX in the same directory, then rename, so a
- * reader of PATH sees the old file or the complete new one. */
-static int write_atomic(const char *path, const void *data, size_t len,
-			struct nc_err *err)
-{
-	if (mkdirs_for(path, err))
-		return err->code;
-	size_t n = strlen(path) + 16;
-	char *tmp = malloc(n);
-	if (!tmp)
-		return nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
-	snprintf(tmp, n, "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		int rc = nc_err_set(err, NC_ERR_IO, path, "cannot create: %s", strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	const unsigned char *p = data;
-	size_t left = len;
-	while (left > 0) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		p += w;
-		left -= (size_t)w;
-	}
-	/* mkstemp makes 0600; an output is an ordinary file. */
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 || close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	free(tmp);
-	return NC_OK;
-fail:;
-	int e = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return nc_err_set(err, NC_ERR_IO, path, "cannot write: %s", strerror(e));
-}
-
-static int write_stdout(const void *data, size_t len, struct nc_err *err)
-{
-	if (len && fwrite(data, 1, len, stdout) != len)
-		return nc_err_set(err, NC_ERR_IO, "-", "cannot write to standard output");
-	if (fflush(stdout) != 0)
-		return nc_err_set(err, NC_ERR_IO, "-", "cannot write to standard output");
-	return NC_OK;
-}
-
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
-		return false;
-	if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
-		return false;
-	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-/* "dir/name.txt" -> "OUTDIR/name" + ext (or "dir/name" + ext). */
-static char *output_name(const char *input, const char *outdir, const char *ext)
-{
-	const char *base = strrchr(input, '/');
-	base = base ? base + 1 : input;
-	size_t stem = strlen(base);
-	const char *dot = strrchr(base, '.');
-	if (dot && dot != base)
-		stem = (size_t)(dot - base);
-	struct nc_buf b = {0};
-	if (outdir) {
-		nc_buf_puts(&b, outdir);
-		if (b.len && b.data[b.len - 1] != '/')
-			nc_buf_putc(&b, '/');
-	} else {
-		nc_buf_put(&b, input, (size_t)(base - input));
-	}
-	if (strcmp(input, "-") == 0)
-		nc_buf_puts(&b, "stdin");
-	else
-		nc_buf_put(&b, base, stem);
-	nc_buf_puts(&b, ext);
-	return nc_buf_detach(&b, NULL);
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* Convert `docs` with the chosen format into `path` (NULL = stdout). */
-static int emit(struct cli *c, struct nc_doc *const *docs, size_t n,
-		const char *path, char *const *inputs, size_t ninputs)
-{
-	struct nc_err err = {0};
-	struct nc_output out = {0};
-	int rc = NC_OK;
-
-	for (size_t i = 0; path && i < ninputs; i++) {
-		if (same_file(path, inputs[i])) {
-			rc = nc_err_set(&err, NC_ERR_USAGE, path,
-					"refusing to overwrite an input file");
-			goto done;
-		}
-	}
-
-	struct nc_write_opts wo = c->wo;
-	wo.output_path = path;
-	wo.gzip = c->gzip == 1 || (c->gzip == -1 && path && ends_with(path, ".gz"));
-	rc = c->format->write(docs, n, &wo, &out, &err);
-	if (rc)
-		goto done;
-	for (size_t i = 0; i < out.nnotes; i++)
-		if (c->verbosity >= 0)
-			say(path ? path : "-", NULL, out.notes[i]);
-	for (size_t i = 0; i < out.nside; i++) {
-		rc = write_atomic(out.side[i].path, out.side[i].data, out.side[i].size, &err);
-		if (rc)
-			goto done;
-	}
-	rc = path ? write_atomic(path, out.data, out.size, &err)
-		  : write_stdout(out.data, out.size, &err);
-	if (!rc && path && c->verbosity > 0)
-		fprintf(stderr, "%s: wrote %s (%zu bytes)\n", progname, path, out.size);
-done:
-	if (rc)
-		report(&err, path ? path : "-");
-	nc_output_free(&out);
-	return rc;
 }
 
 /* ---- options ---------------------------------------------------------- */
@@ -341,7 +110,8 @@ enum {
 	OPT_TO = 256, OPT_VERSION, OPT_SORT, OPT_TITLE, OPT_AUTHOR, OPT_LANG,
 	OPT_COVER, OPT_FETCH, OPT_JOBS, OPT_MAXSIZE, OPT_UA, OPT_REFERER,
 	OPT_PRIVATE, OPT_CACHE, OPT_NOCACHE, OPT_OFFLINE, OPT_STRICT, OPT_CDX,
-	OPT_GZIP, OPT_NOGZIP, OPT_LOOPBACK, OPT_TIMEOUT, OPT_PROXY
+	OPT_GZIP, OPT_NOGZIP, OPT_LOOPBACK, OPT_TIMEOUT, OPT_PROXY, OPT_FILES_FROM,
+	OPT_SHARD
 };
 
 static const struct option long_opts[] = {
@@ -359,6 +129,10 @@ static const struct option long_opts[] = {
 	{"cover", required_argument, NULL, OPT_COVER},
 	{"fetch-images", no_argument, NULL, OPT_FETCH},
 	{"jobs", required_argument, NULL, OPT_JOBS},
+	{"transfers", required_argument, NULL, OPT_JOBS},
+	{"threads", required_argument, NULL, 'j'},
+	{"files-from", required_argument, NULL, OPT_FILES_FROM},
+	{"shard", required_argument, NULL, OPT_SHARD},
 	{"max-image-size", required_argument, NULL, OPT_MAXSIZE},
 	{"user-agent", required_argument, NULL, OPT_UA},
 	{"referer", required_argument, NULL, OPT_REFERER},
@@ -410,7 +184,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	int opt;
 	unsigned long long v;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:O:qvh", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:O:j:qvh0", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_TO:
 			if (!(c->format = nc_format_find(optarg)))
@@ -439,7 +213,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case OPT_FETCH: c->fetch = true; note_option(c, "--fetch-images", NULL); break;
 		case OPT_JOBS:
 			if (!parse_size(optarg, &v) || v < 1 || v > 256)
-				return usage_error("--jobs: '%s' is not a number from 1 to 256", optarg);
+				return usage_error("--transfers: '%s' is not a number from 1 to 256", optarg);
 			c->fo.jobs = (int)v;
 			break;
 		case OPT_MAXSIZE:
@@ -468,6 +242,22 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			note_option(c, "--offline", NULL);
 			break;
 		case OPT_STRICT: c->strict = true; break;
+		case 'j':
+			if (!parse_size(optarg, &v) || v < 1 || v > 256)
+				return usage_error("-j: '%s' is not a number from 1 to 256", optarg);
+			c->threads = (int)v;
+			break;
+		case '0': c->nul = true; break;
+		case OPT_FILES_FROM: c->files_from = optarg; break;
+		case OPT_SHARD: {
+			unsigned i, n;
+			char end;
+			if (sscanf(optarg, "%u/%u%c", &i, &n, &end) != 2 || n < 1 || i >= n)
+				return usage_error("--shard: '%s' is not I/N with 0 <= I < N", optarg);
+			c->shard_i = i;
+			c->shard_n = n;
+			break;
+		}
 		case OPT_CDX: c->wo.cdx_path = optarg; break;
 		case OPT_GZIP: c->gzip = 1; break;
 		case OPT_NOGZIP: c->gzip = 0; break;
@@ -480,8 +270,10 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	}
 	if (!c->format)
 		return usage_error("%s", "no output format: say --to md, epub, warc or json");
-	if (optind >= argc)
+	if (optind >= argc && !c->files_from)
 		return usage_error("%s", "no input files");
+	if (c->nul && !c->files_from)
+		return usage_error("%s", "-0 applies to --files-from");
 	if (c->output && c->outdir)
 		return usage_error("%s", "-o and -O cannot be used together");
 	if (c->fo.offline && c->fo.no_cache)
@@ -510,55 +302,10 @@ static bool read_epoch(int64_t *epoch)
 
 static int run(struct cli *c, int argc, char **argv);
 
-/* ---- reading inputs, on both cores ------------------------------------ */
-
-struct slot {
-	const char *name;
-	struct nc_doc *doc;
-	struct nc_err err;
-	int rc;
-};
-
-struct share {
-	struct slot *slots;
-	size_t n, first, step;
-};
-
-static void read_one(struct slot *s)
+static int cores(void)
 {
-	unsigned char *data = NULL;
-	size_t len = 0;
-	s->rc = slurp(s->name, &data, &len, &s->err);
-	if (!s->rc)
-		s->rc = nc_read(s->name, data, len, &s->doc, &s->err);
-	if (!s->rc)
-		s->rc = nc_resolve(s->doc, &s->err);
-	free(data);
-}
-
-static void *read_share(void *arg)
-{
-	struct share *sh = arg;
-	for (size_t i = sh->first; i < sh->n; i += sh->step)
-		read_one(&sh->slots[i]);
-	return NULL;
-}
-
-/* Inputs are independent, so a second thread reads every other one.
- * Each document is built by one thread only; libxml2 is initialised
- * here first, as its thread-safety requires. */
-static void read_all(struct slot *slots, size_t n)
-{
-	struct share odd = { slots, n, 1, 2 }, even = { slots, n, 0, 2 };
-	pthread_t t;
-	xmlInitParser();
-	if (n >= 4 && pthread_create(&t, NULL, read_share, &odd) == 0) {
-		read_share(&even);
-		pthread_join(t, NULL);
-		return;
-	}
-	struct share all = { slots, n, 0, 1 };
-	read_share(&all);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
 int main(int argc, char **argv)
@@ -567,121 +314,65 @@ int main(int argc, char **argv)
 	c.gzip = -1;
 	nc_fetch_opts_default(&c.fo);
 	int rc = parse_args(&c, argc, argv);
-	if (rc >= 0) {
-		nc_buf_free(&c.options_text);
-		return rc;
-	}
-	rc = run(&c, argc, argv);
+	if (rc < 0)
+		rc = run(&c, argc, argv);
 	nc_buf_free(&c.options_text);
 	return rc;
 }
 
-/* Everything after the options: read, fetch, write. */
-static int run(struct cli *c_, int argc, char **argv)
+/* Everything after the options: which inputs, which outputs, then the
+ * batch. */
+static int run(struct cli *c, int argc, char **argv)
 {
-	struct cli c = *c_;
-	c.wo.have_epoch = read_epoch(&c.wo.epoch);
-	c.wo.options_text = c.options_text.data ? c.options_text.data : "";
-	c.fo.progress = !c.verbosity && isatty(STDERR_FILENO);
-	c.fo.keep_exchange = c.format == &nc_format_warc;
+	c->wo.have_epoch = read_epoch(&c->wo.epoch);
+	c->wo.options_text = c->options_text.data ? c->options_text.data : "";
+	c->fo.keep_exchange = c->format == &nc_format_warc;
+	if (!c->threads)
+		c->threads = cores();
 
-	char **inputs = argv + optind;
-	size_t ninputs = (size_t)(argc - optind);
+	struct inputs in = {0};
+	int collected = inputs_collect(&in, c, argv + optind, (size_t)(argc - optind));
+	if (collected == EXIT_USAGE) {
+		inputs_free(&in);
+		return EXIT_USAGE;
+	}
 	size_t nstdin = 0;
-	for (size_t i = 0; i < ninputs; i++)
-		nstdin += strcmp(inputs[i], "-") == 0;
-	if (nstdin > 1)
-		return usage_error("%s", "standard input (-) can be read only once");
-
-	bool one_output = c.output != NULL;
-	if (one_output && ninputs > 1 && !c.format->many_in_one)
-		return usage_error("--to %s makes one file per input: use -O DIR for several inputs",
-				   c.format->name);
-	const char *single = c.output && strcmp(c.output, "-") == 0 ? NULL : c.output;
-	if (!c.output && !c.outdir && nstdin)
+	for (size_t i = 0; i < in.n; i++)
+		nstdin += strcmp(in.v[i].path, "-") == 0;
+	int rc = EXIT_OK;
+	if (nstdin > 1) {
+		rc = usage_error("%s", "standard input (-) can be read only once");
+		goto out;
+	}
+	bool several = in.n > 1 || (size_t)(argc - optind) > 1 || c->files_from;
+	bool one_output = c->output != NULL;
+	if (one_output && several && !c->format->many_in_one) {
+		rc = usage_error("--to %s makes one file per input: use -O DIR for several inputs",
+				 c->format->name);
+		goto out;
+	}
+	const char *single = c->output && strcmp(c->output, "-") == 0 ? NULL : c->output;
+	if (!c->output && !c->outdir && nstdin)
 		one_output = true, single = NULL; /* stdin alone goes to stdout */
 	if (one_output && !single && isatty(STDOUT_FILENO) &&
-	    (c.format == &nc_format_epub || (c.format == &nc_format_warc && c.gzip == 1)))
-		return usage_error("%s", "refusing to write a binary format to a terminal; use -o FILE");
-
-	struct nc_doc **docs = calloc(ninputs, sizeof *docs);
-	char **names = calloc(ninputs, sizeof *names);
-	if (!docs || !names) {
-		free(docs);
-		free(names);
-		fprintf(stderr, "%s: out of memory\n", progname);
-		return EXIT_INPUT;
+	    (c->format == &nc_format_epub || (c->format == &nc_format_warc && c->gzip == 1))) {
+		rc = usage_error("%s", "refusing to write a binary format to a terminal; use -o FILE");
+		goto out;
 	}
-	size_t *printed = calloc(ninputs, sizeof *printed);
-	size_t ndocs = 0;
-	int exit_code = EXIT_OK;
-
-	struct slot *slots = calloc(ninputs, sizeof *slots);
-	if (!slots) {
-		fprintf(stderr, "%s: out of memory\n", progname);
-		free(docs);
-		free(names);
-		free(printed);
-		return EXIT_INPUT;
+	if (in.n == 0) {
+		if (c->verbosity >= 0)
+			fprintf(stderr, "%s: no input files%s\n", progname,
+				c->shard_n ? " in this shard" : "");
+		rc = collected ? collected : (c->shard_n ? EXIT_OK : EXIT_INPUT);
+		goto out;
 	}
-	for (size_t i = 0; i < ninputs; i++)
-		slots[i].name = inputs[i];
-	read_all(slots, ninputs);
-	/* Messages in input order, whatever order the reading took. */
-	for (size_t i = 0; i < ninputs; i++) {
-		struct slot *sl = &slots[i];
-		if (sl->rc == NC_OK) {
-			print_warnings(&c, sl->doc, inputs[i], &printed[ndocs]);
-			names[ndocs] = inputs[i];
-			docs[ndocs++] = sl->doc;
-		} else {
-			report(&sl->err, inputs[i]);
-			if (sl->doc) {
-				size_t p = 0;
-				print_warnings(&c, sl->doc, inputs[i], &p);
-			}
-			nc_doc_free(sl->doc);
-			exit_code = EXIT_INPUT;
-		}
-	}
-	free(slots);
-
-	if (c.fetch && ndocs) {
-		struct nc_err err = {0};
-		struct nc_fetch_stats st = {0};
-		if (nc_fetch(docs, ndocs, &c.fo, &st, &err) != NC_OK) {
-			report(&err, "fetch");
-			exit_code = EXIT_INPUT;
-		}
-		for (size_t i = 0; i < ndocs; i++)
-			print_warnings(&c, docs[i], names[i], &printed[i]);
-		if (c.verbosity >= 0 && st.total)
-			fprintf(stderr, "%s: images: %zu fetched, %zu from cache, %zu failed (%llu bytes)\n",
-				progname, st.fetched, st.cached, st.failed,
-				(unsigned long long)st.bytes);
-		if (c.strict && st.failed)
-			exit_code = EXIT_INPUT;
-	}
-
-	if (one_output) {
-		if (ndocs && emit(&c, docs, ndocs, single, inputs, ninputs) != NC_OK)
-			exit_code = EXIT_INPUT;
-	} else {
-		for (size_t i = 0; i < ndocs; i++) {
-			const char *ext = c.format->extension;
-			if (c.format == &nc_format_warc && c.gzip == 1)
-				ext = ".warc.gz";
-			char *path = output_name(names[i], c.outdir, ext);
-			if (!path || emit(&c, &docs[i], 1, path, inputs, ninputs) != NC_OK)
-				exit_code = EXIT_INPUT;
-			free(path);
-		}
-	}
-
-	for (size_t i = 0; i < ndocs; i++)
-		nc_doc_free(docs[i]);
-	free(docs);
-	free(names);
-	free(printed);
-	return exit_code;
+	/* Progress for batches, on a terminal, unless quiet. */
+	c->progress = !c->verbosity && in.n > 1 && isatty(STDERR_FILENO);
+	c->fo.progress = !c->verbosity && !c->progress && isatty(STDERR_FILENO);
+	rc = batch_run(c, &in, one_output, single);
+	if (collected && !rc)
+		rc = collected;
+out:
+	inputs_free(&in);
+	return rc;
 }

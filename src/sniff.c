@@ -58,3 +58,23 @@ const struct nc_image_type *nc_sniff_image(const unsigned char *p, size_t n)
 		return &types[5];
 	return NULL;
 }
+
+/* Is this an article newsconv reads, judged by its first bytes: front
+ * matter (---, +++, ;;;) or HTML markup, after an optional BOM and
+ * blank space?  Used for files found by walking a directory, where
+ * READMEs, images and stray files must be passed over quietly. */
+bool nc_sniff_article(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3;
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+		i++;
+	if (i >= n)
+		return false;
+	if (n - i >= 3 && (!memcmp(p + i, "---", 3) || !memcmp(p + i, "+++", 3) ||
+			   !memcmp(p + i, ";;;", 3)))
+		return true;
+	return p[i] == '<' && i + 1 < n && (p[i + 1] == '!' || ((p[i + 1] | 0x20) >= 'a' &&
+					     (p[i + 1] | 0x20) <= 'z'));
+}

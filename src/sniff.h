@@ -15,4 +15,7 @@ struct nc_image_type {
  * truncated data ...). */
 const struct nc_image_type *nc_sniff_image(const unsigned char *p, size_t n);
 
+/* Front matter or HTML markup at the start: an article to convert. */
+bool nc_sniff_article(const unsigned char *p, size_t n);
+
 #endif

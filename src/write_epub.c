@@ -13,7 +13,10 @@
  * fixed layout, media overlays, audio/video files (embeds are links),
  * MathML, page lists.
  */
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -27,33 +30,51 @@
 #include "util/lang.h"
 #include "util/text.h"
 #include "util/date.h"
+#include "util/map.h"
 #include "render_html.h"
 
 #define FALLBACK_MODIFIED 946684800 /* 2000-01-01T00:00:00Z */
 
 struct image {
-	const struct nc_blob *blob;
+	const struct nc_blob *blob; /* only while a chapter is prepared */
 	char name[64];   /* images/<hex><ext> */
 	char id[48];     /* img-<hex> */
+	char media_type[32];
+	unsigned char sha1[20];
+	uint64_t off;    /* where its bytes are in the spool */
+	size_t len;
 	bool cover;
 };
 
+/* A chapter as add() leaves it: its XHTML is in the spool, its place in
+ * the book is decided by finish(). */
+struct staged {
+	uint64_t off;
+	size_t len;
+	size_t cover;    /* index into images of its cover image, or SIZE_MAX */
+};
+
 struct book {
-	struct nc_doc **docs;   /* in reading order */
-	size_t n;
+	struct nc_doc **docs;   /* reading order (after order()); metadata only */
+	size_t n, cap;
+	struct staged *staged;  /* parallel to docs */
 	const struct nc_write_opts *o;
-	struct nc_output *out;
+	struct nc_writer *w;
 	struct image *images;
 	size_t nimages, capimages;
+	struct nc_map image_index; /* sha1 -> index + 1 */
 	size_t not_embedded;
 	bool any_fetched;
-	const struct nc_blob *cover;
-	struct nc_blob *cover_file;   /* --cover, owned */
+	struct nc_blob *cover_file;   /* --cover, owned until staged */
+	size_t cover_file_image;
 	char *title, *author, *lang;
 	char uuid[37];
+	struct nc_sha1_ctx content; /* every input, in input order: the book's id */
+	bool content_open;
 	int64_t modified;
 	char **groups;          /* first category of each doc, NULL if none */
 	bool grouped;
+	FILE *spool;            /* chapters and images until finish() */
 	int rc;
 };
 
@@ -95,58 +116,62 @@ static const char *first_category(const struct nc_doc *d)
 
 /* Sort, and group by first category when the articles span several:
  * groups appear in the order their first article would. */
-static int order(struct book *b, struct nc_doc *const *docs, size_t n)
+static int order(struct book *b)
 {
-	struct order_item *v = calloc(n, sizeof *v);
-	b->docs = calloc(n, sizeof *b->docs);
-	b->groups = calloc(n, sizeof *b->groups);
-	if (!v || !b->docs || !b->groups) {
-		free(v);
-		return NC_ERR_NOMEM;
+	size_t n = b->n;
+	struct order_item *v = calloc(n ? n : 1, sizeof *v);
+	struct nc_doc **docs = calloc(n ? n : 1, sizeof *docs);
+	struct staged *staged = calloc(n ? n : 1, sizeof *staged);
+	b->groups = calloc(n ? n : 1, sizeof *b->groups);
+	struct nc_map groups = {0};
+	int rc = NC_OK;
+	if (!v || !docs || !staged || !b->groups) {
+		rc = NC_ERR_NOMEM;
+		goto out;
 	}
 	g_sort = b->o->sort;
 	for (size_t i = 0; i < n; i++) {
-		v[i].doc = docs[i];
+		v[i].doc = b->docs[i];
 		v[i].input = i;
 	}
 	qsort(v, n, sizeof *v, cmp_docs);
-	size_t distinct = 0;
+	/* Group number = rank of the category's first appearance. */
+	int next = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *c = first_category(v[i].doc);
-		bool seen = false;
-		for (size_t j = 0; j < i && c; j++) {
-			const char *d = first_category(v[j].doc);
-			if (d && !strcmp(c, d))
-				seen = true;
-		}
-		if (c && !seen)
-			distinct++;
-	}
-	b->grouped = n > 1 && distinct > 1;
-	if (b->grouped) {
-		/* Group number = rank of the category's first appearance. */
-		int next = 0;
-		for (size_t i = 0; i < n; i++) {
-			const char *c = first_category(v[i].doc);
-			int g = -1;
-			for (size_t j = 0; j < i; j++) {
-				const char *d = first_category(v[j].doc);
-				if ((c && d && !strcmp(c, d)) || (!c && !d)) {
-					g = v[j].group;
-					break;
-				}
+		const char *key = c ? c : "";
+		size_t klen = c ? strlen(c) + 1 : 0; /* "no category" differs from "" */
+		void *g = nc_map_get(&groups, key, klen);
+		if (!g) {
+			g = (void *)(uintptr_t)(++next);
+			if (nc_map_put(&groups, key, klen, g)) {
+				rc = NC_ERR_NOMEM;
+				goto out;
 			}
-			v[i].group = g >= 0 ? g : next++;
 		}
-		qsort(v, n, sizeof *v, cmp_docs);
+		v[i].group = (int)(uintptr_t)g - 1;
 	}
+	size_t distinct = groups.len - (nc_map_get(&groups, "", 0) ? 1 : 0);
+	b->grouped = n > 1 && distinct > 1;
+	if (b->grouped)
+		qsort(v, n, sizeof *v, cmp_docs);
 	for (size_t i = 0; i < n; i++) {
-		b->docs[i] = v[i].doc;
+		docs[i] = v[i].doc;
+		staged[i] = b->staged[v[i].input];
 		b->groups[i] = (char *)first_category(v[i].doc);
 	}
-	b->n = n;
+	free(b->docs);
+	free(b->staged);
+	b->docs = docs;
+	b->staged = staged;
+	docs = NULL;
+	staged = NULL;
+out:
+	nc_map_free(&groups);
 	free(v);
-	return NC_OK;
+	free(docs);
+	free(staged);
+	return rc;
 }
 
 /* ---- images ------------------------------------------------------------ */
@@ -158,9 +183,13 @@ static const struct image *embed_blob(struct book *b, const struct nc_blob *blob
 	const struct nc_image_type *t = nc_sniff_image(blob->data, blob->size);
 	if (!t || !t->epub_core)
 		return NULL;
-	for (size_t i = 0; i < b->nimages; i++)
-		if (!memcmp(b->images[i].blob->sha1, blob->sha1, 20))
-			return &b->images[i];
+	size_t known = (size_t)(uintptr_t)nc_map_get(&b->image_index, blob->sha1, 20);
+	if (known)
+		return &b->images[known - 1];
+	if (nc_map_put(&b->image_index, blob->sha1, 20, (void *)(uintptr_t)(b->nimages + 1))) {
+		b->rc = NC_ERR_NOMEM;
+		return NULL;
+	}
 	if (b->nimages == b->capimages) {
 		size_t cap = b->capimages ? b->capimages * 2 : 16;
 		struct image *v = realloc(b->images, cap * sizeof *v);
@@ -174,8 +203,10 @@ static const struct image *embed_blob(struct book *b, const struct nc_blob *blob
 	struct image *im = &b->images[b->nimages++];
 	char hex[41];
 	nc_hex(blob->sha1, 20, hex);
+	memset(im, 0, sizeof *im);
 	im->blob = blob;
-	im->cover = false;
+	memcpy(im->sha1, blob->sha1, 20);
+	snprintf(im->media_type, sizeof im->media_type, "%s", t->media_type);
 	snprintf(im->name, sizeof im->name, "images/%s%s", hex, t->ext);
 	snprintf(im->id, sizeof im->id, "img-%s", hex);
 	return im;
@@ -356,12 +387,9 @@ done:
 	if (b->n == 1 && first->meta.source_url) {
 		nc_uuid5(nc_uuid_ns_url, first->meta.source_url, strlen(first->meta.source_url), b->uuid);
 	} else {
-		struct nc_sha1_ctx c;
 		unsigned char h[20];
-		nc_sha1_begin(&c);
-		for (size_t i = 0; i < b->n; i++)
-			nc_sha1_update(&c, b->docs[i]->input, b->docs[i]->input_len);
-		nc_sha1_end(&c, h);
+		nc_sha1_end(&b->content, h);
+		b->content_open = false;
 		nc_uuid5(nc_uuid_ns_url, h, sizeof h, b->uuid);
 	}
 
@@ -552,9 +580,8 @@ static void opf_doc(struct book *b, struct nc_buf *x)
 		nc_buf_printf(x, "<item id=\"chapter-%zu\" href=\"chapter-%04zu.xhtml\" media-type=\"application/xhtml+xml\"/>\n",
 			      i + 1, i + 1);
 	for (size_t i = 0; i < b->nimages; i++) {
-		const struct nc_image_type *t = nc_sniff_image(b->images[i].blob->data, b->images[i].blob->size);
 		nc_buf_printf(x, "<item id=\"%s\" href=\"%s\" media-type=\"%s\"%s/>\n", b->images[i].id,
-			      b->images[i].name, t ? t->media_type : "application/octet-stream",
+			      b->images[i].name, b->images[i].media_type,
 			      b->images[i].cover ? " properties=\"cover-image\"" : "");
 	}
 	nc_buf_puts(x, "</manifest>\n<spine toc=\"ncx\">\n");
@@ -586,10 +613,8 @@ static const char stylesheet[] =
 
 /* ---- the archive ------------------------------------------------------- */
 
-static int add_entry(zip_t *za, const char *name, const void *data, size_t len,
-		     bool store, time_t mtime)
+static int set_entry(zip_t *za, zip_source_t *s, const char *name, bool store, time_t mtime)
 {
-	zip_source_t *s = zip_source_buffer(za, data, len, 0);
 	if (!s)
 		return -1;
 	zip_int64_t idx = zip_file_add(za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
@@ -603,174 +628,432 @@ static int add_entry(zip_t *za, const char *name, const void *data, size_t len,
 	return 0;
 }
 
-static int build_zip(struct book *b, struct nc_err *err)
+static int add_entry(zip_t *za, const char *name, const void *data, size_t len,
+		     bool store, time_t mtime)
+{
+	return set_entry(za, zip_source_buffer(za, data, len, 0), name, store, mtime);
+}
+
+/* A staged chapter or image: a range of the spool file. */
+static int add_spooled(zip_t *za, const char *spool, const char *name, uint64_t off,
+		       size_t len, bool store, time_t mtime)
+{
+	return set_entry(za, zip_source_file(za, spool, off, (zip_int64_t)len), name, store, mtime);
+}
+
+/* "dir/book.epub" -> "dir/.book.epub.XXXXXX-<what>": staging beside the
+ * output, on the same file system; $TMPDIR for standard output. */
+static char *staging_name(const struct nc_write_opts *o, const char *what)
+{
+	struct nc_buf b = {0};
+	if (o->output_path) {
+		const char *slash = strrchr(o->output_path, '/');
+		size_t dir = slash ? (size_t)(slash - o->output_path) + 1 : 0;
+		nc_buf_put(&b, o->output_path, dir);
+		nc_buf_printf(&b, ".%s.%s-XXXXXX", o->output_path + dir, what);
+	} else {
+		const char *t = getenv("TMPDIR");
+		nc_buf_printf(&b, "%s/newsconv-%s-XXXXXX", t && *t ? t : "/tmp", what);
+	}
+	return nc_buf_detach(&b, NULL);
+}
+
+/* Write the package documents, then let libzip read chapters and images
+ * from the spool while it writes the book to a temporary file. */
+static int build_zip(struct book *b, const char *spool, const char *zpath, struct nc_err *err)
 {
 	const char *where = b->o->output_path ? b->o->output_path : "-";
 	/* Every buffer lives until zip_close() has read it. */
-	struct nc_buf opf_b = {0}, nav_b = {0}, ncx_b = {0}, title_b = {0};
-	struct nc_buf *opf = &opf_b, *nav = &nav_b, *ncx = &ncx_b, *title = &title_b;
-	zip_error_t ze;
-	zip_error_init(&ze);
-	zip_source_t *mem = zip_source_buffer_create(NULL, 0, 0, &ze);
-	zip_t *za = mem ? zip_open_from_source(mem, ZIP_TRUNCATE, &ze) : NULL;
-	int rc = NC_OK;
+	struct nc_buf opf = {0}, nav = {0}, ncx = {0}, title = {0};
+	int zerr = 0;
+	zip_t *za = zip_open(zpath, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (!za)
+		return nc_err_set(err, NC_ERR_IO, where, "cannot create the zip archive");
 	/* DOS time cannot go before 1980. */
 	time_t mtime = b->modified < 315532800 ? 315532800 : (time_t)b->modified;
-	if (!za) {
-		if (mem)
-			zip_source_free(mem);
-		zip_error_fini(&ze);
-		return nc_err_set(err, NC_ERR_INTERNAL, where, "cannot create the zip archive");
-	}
-	zip_source_keep(mem);
-
 	static const char container[] =
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n"
 		"<rootfiles>\n<rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/>\n"
 		"</rootfiles>\n</container>\n";
-	bool ok = add_entry(za, "mimetype", "application/epub+zip", 20, true, mtime) == 0 &&
-		  add_entry(za, "META-INF/container.xml", container, sizeof container - 1, false, mtime) == 0;
-
-	/* Chapters first: rendering decides which images are embedded. */
-	struct nc_buf *chapters = calloc(b->n ? b->n : 1, sizeof *chapters);
-	if (!chapters)
-		ok = false;
-	for (size_t i = 0; ok && i < b->n; i++)
-		chapter(b, &chapters[i], b->docs[i]);
-	if (b->rc)
-		ok = false;
-	if (ok) {
-		opf_doc(b, opf);
-		nav_doc(b, nav);
-		ncx_doc(b, ncx);
-		if (b->n > 1)
-			title_page(b, title);
-		ok = !opf->oom && !nav->oom && !ncx->oom && !title->oom;
-	}
-	ok = ok && add_entry(za, "OEBPS/content.opf", opf->data, opf->len, false, mtime) == 0 &&
-	     add_entry(za, "OEBPS/nav.xhtml", nav->data, nav->len, false, mtime) == 0 &&
-	     add_entry(za, "OEBPS/toc.ncx", ncx->data, ncx->len, false, mtime) == 0 &&
-	     add_entry(za, "OEBPS/style.css", stylesheet, sizeof stylesheet - 1, false, mtime) == 0;
+	opf_doc(b, &opf);
+	nav_doc(b, &nav);
+	ncx_doc(b, &ncx);
+	if (b->n > 1)
+		title_page(b, &title);
+	bool ok = !opf.oom && !nav.oom && !ncx.oom && !title.oom &&
+		  add_entry(za, "mimetype", "application/epub+zip", 20, true, mtime) == 0 &&
+		  add_entry(za, "META-INF/container.xml", container, sizeof container - 1, false, mtime) == 0 &&
+		  add_entry(za, "OEBPS/content.opf", opf.data, opf.len, false, mtime) == 0 &&
+		  add_entry(za, "OEBPS/nav.xhtml", nav.data, nav.len, false, mtime) == 0 &&
+		  add_entry(za, "OEBPS/toc.ncx", ncx.data, ncx.len, false, mtime) == 0 &&
+		  add_entry(za, "OEBPS/style.css", stylesheet, sizeof stylesheet - 1, false, mtime) == 0;
 	if (ok && b->n > 1)
-		ok = add_entry(za, "OEBPS/title.xhtml", title->data, title->len, false, mtime) == 0;
+		ok = add_entry(za, "OEBPS/title.xhtml", title.data, title.len, false, mtime) == 0;
 	for (size_t i = 0; ok && i < b->n; i++) {
 		char name[64];
 		snprintf(name, sizeof name, "OEBPS/chapter-%04zu.xhtml", i + 1);
-		ok = !chapters[i].oom && add_entry(za, name, chapters[i].data, chapters[i].len, false, mtime) == 0;
+		ok = add_spooled(za, spool, name, b->staged[i].off, b->staged[i].len, false, mtime) == 0;
 	}
 	for (size_t i = 0; ok && i < b->nimages; i++) {
 		char name[96];
 		snprintf(name, sizeof name, "OEBPS/%s", b->images[i].name);
 		/* Images are compressed already. */
-		ok = add_entry(za, name, b->images[i].blob->data, b->images[i].blob->size, true, mtime) == 0;
+		ok = add_spooled(za, spool, name, b->images[i].off, b->images[i].len, true, mtime) == 0;
 	}
+	int rc = NC_OK;
 	if (!ok) {
+		/* The message is read before zip_discard() frees it. */
+		rc = nc_err_set(err, NC_ERR_INTERNAL, where, "cannot build the EPUB: %s", zip_strerror(za));
 		zip_discard(za);
-		rc = nc_err_set(err, b->rc ? b->rc : NC_ERR_INTERNAL, where, "cannot build the EPUB: %s",
-				b->rc ? "out of memory" : zip_strerror(za));
 	} else if (zip_close(za) < 0) {
-		rc = nc_err_set(err, NC_ERR_INTERNAL, where, "cannot finish the EPUB: %s", zip_strerror(za));
+		rc = nc_err_set(err, NC_ERR_IO, where, "cannot finish the EPUB: %s", zip_strerror(za));
 		zip_discard(za);
-	} else {
-		zip_stat_t st;
-		if (zip_source_open(mem) < 0 || zip_source_stat(mem, &st) < 0) {
-			rc = nc_err_set(err, NC_ERR_INTERNAL, where, "cannot read the finished EPUB back");
-		} else {
-			unsigned char chunk[65536];
-			zip_int64_t got;
-			while ((got = zip_source_read(mem, chunk, sizeof chunk)) > 0)
-				if (nc_output_append(b->out, chunk, (size_t)got)) {
-					rc = nc_err_set(err, NC_ERR_NOMEM, where, "out of memory");
-					break;
-				}
-			zip_source_close(mem);
-		}
 	}
-	zip_source_free(mem);
-	zip_error_fini(&ze);
-	for (size_t i = 0; i < b->n && chapters; i++)
-		nc_buf_free(&chapters[i]);
-	free(chapters);
-	nc_buf_free(opf);
-	nc_buf_free(nav);
-	nc_buf_free(ncx);
-	nc_buf_free(title);
+	nc_buf_free(&opf);
+	nc_buf_free(&nav);
+	nc_buf_free(&ncx);
+	nc_buf_free(&title);
 	return rc;
 }
+
+static int copy_to_sink(struct nc_writer *w, const char *path, struct nc_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return nc_err_set(err, NC_ERR_IO, path, "cannot read the finished EPUB back");
+	char chunk[65536];
+	size_t n;
+	int rc = NC_OK;
+	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		rc = nc_writer_put(w, chunk, n, err);
+	if (!rc && ferror(f))
+		rc = nc_err_set(err, NC_ERR_IO, path, "cannot read the finished EPUB back");
+	fclose(f);
+	return rc;
+}
+
+#define MAX_COVER_BYTES (50u * 1024u * 1024u)
 
 static int load_cover_file(struct book *b, struct nc_err *err)
 {
 	const char *path = b->o->cover_file;
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return nc_err_set(err, NC_ERR_IO, path, "cannot open the cover image");
+		return nc_err_set(err, NC_ERR_IO, path, "cannot open the cover image: %s", strerror(errno));
 	struct nc_buf data = {0};
 	char chunk[65536];
 	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && data.len < 50u * 1024 * 1024)
-		nc_buf_put(&data, chunk, n);
-	fclose(f);
-	const struct nc_image_type *t = data.data ? nc_sniff_image((unsigned char *)data.data, data.len) : NULL;
-	if (!t || !t->epub_core) {
-		nc_buf_free(&data);
-		return nc_err_set(err, NC_ERR_PARSE, path, "not a JPEG, PNG, GIF, WebP or SVG image");
+	int rc = NC_OK;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (data.len + n > MAX_COVER_BYTES) {
+			rc = nc_err_set(err, NC_ERR_LIMIT, path, "cover image larger than the %u MB limit",
+					MAX_COVER_BYTES / (1024u * 1024u));
+			break;
+		}
+		if (nc_buf_put(&data, chunk, n)) {
+			rc = nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
+			break;
+		}
 	}
-	b->cover_file = nc_blob_new((unsigned char *)data.data, data.len);
+	if (!rc && ferror(f))
+		rc = nc_err_set(err, NC_ERR_IO, path, "cannot read the cover image");
+	fclose(f);
+	const struct nc_image_type *t = !rc && data.data ? nc_sniff_image((unsigned char *)data.data, data.len) : NULL;
+	if (!rc && (!t || !t->epub_core))
+		rc = nc_err_set(err, NC_ERR_PARSE, path, "not a JPEG, PNG, GIF, WebP or SVG image");
+	if (!rc && !(b->cover_file = nc_blob_new((unsigned char *)data.data, data.len)))
+		rc = nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
 	nc_buf_free(&data);
-	return b->cover_file ? NC_OK : nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
+	return rc;
 }
 
-static int write_epub(struct nc_doc *const *docs, size_t n, const struct nc_write_opts *o,
-		      struct nc_output *out, struct nc_err *err)
+/* ---- streaming: prepare (any thread), add, finish ----------------------- */
+
+/* What prepare() leaves in the document for add(). */
+struct chapter_part {
+	struct nc_buf xhtml;
+	struct image *images;   /* the images the chapter embeds (blobs lent by the doc) */
+	size_t nimages;
+	size_t cover;           /* index into images, or SIZE_MAX */
+	size_t not_embedded;
+	bool any_fetched;
+};
+
+static void chapter_part_free(void *p)
 {
-	struct book b = { .o = o, .out = out };
+	struct chapter_part *c = p;
+	nc_buf_free(&c->xhtml);
+	free(c->images);
+	free(c);
+}
+
+static int epub_prepare(const struct nc_writer *w, struct nc_doc *d, struct nc_err *err)
+{
+	/* A private copy of the book: chapter() records the images it
+	 * embeds there, so threads never share what they change. */
+	struct book local = *(const struct book *)w->state;
+	local.images = NULL;
+	local.nimages = local.capimages = 0;
+	memset(&local.image_index, 0, sizeof local.image_index);
+	local.not_embedded = 0;
+	local.any_fetched = false;
+	local.rc = NC_OK;
+	struct chapter_part *c = calloc(1, sizeof *c);
+	if (!c)
+		return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
+	chapter(&local, &c->xhtml, d);
+	c->cover = SIZE_MAX;
+	for (size_t r = 0; r < d->nresources; r++)
+		if (d->resources[r]->is_cover) {
+			const struct image *im = embed_resource(&local, d->resources[r]);
+			if (im)
+				c->cover = (size_t)(im - local.images);
+			break;
+		}
+	c->images = local.images;
+	c->nimages = local.nimages;
+	c->not_embedded = local.not_embedded;
+	c->any_fetched = local.any_fetched;
+	nc_map_free(&local.image_index);
+	if (local.rc || c->xhtml.oom) {
+		chapter_part_free(c);
+		return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
+	}
+	d->prepared = c;
+	d->prepared_free = chapter_part_free;
+	return NC_OK;
+}
+
+static int spool_put(struct book *b, const void *data, size_t len, uint64_t *off)
+{
+	long pos = ftell(b->spool);
+	if (pos < 0 || (len && fwrite(data, 1, len, b->spool) != len))
+		return NC_ERR_IO;
+	*off = (uint64_t)pos;
+	return NC_OK;
+}
+
+/* The image, stored once per book however many chapters use it. */
+static int stage_image(struct book *b, const struct image *im, size_t *index)
+{
+	size_t known = (size_t)(uintptr_t)nc_map_get(&b->image_index, im->sha1, 20);
+	if (known) {
+		*index = known - 1;
+		return NC_OK;
+	}
+	if (b->nimages == b->capimages) {
+		size_t cap = b->capimages ? b->capimages * 2 : 16;
+		struct image *v = realloc(b->images, cap * sizeof *v);
+		if (!v)
+			return NC_ERR_NOMEM;
+		b->images = v;
+		b->capimages = cap;
+	}
+	struct image *s = &b->images[b->nimages];
+	*s = *im;
+	s->blob = NULL;
+	s->cover = false;
+	s->len = im->blob->size;
+	if (spool_put(b, im->blob->data, im->blob->size, &s->off))
+		return NC_ERR_IO;
+	if (nc_map_put(&b->image_index, im->sha1, 20, (void *)(uintptr_t)(b->nimages + 1)))
+		return NC_ERR_NOMEM;
+	*index = b->nimages++;
+	return NC_OK;
+}
+
+/* The metadata a table of contents and the package need, copied. */
+static struct nc_doc *summary_of(const struct nc_doc *d)
+{
+	struct nc_doc *s = nc_doc_new();
+	if (!s)
+		return NULL;
+	const struct nc_meta *m = &d->meta;
+	struct nc_meta *t = &s->meta;
+	bool ok = !nc_set_str(&t->title, m->title) && !nc_set_str(&t->date, m->date) &&
+		  !nc_set_str(&t->date_raw, m->date_raw) && !nc_set_str(&t->language, m->language) &&
+		  !nc_set_str(&t->source_url, m->source_url) && !nc_set_str(&t->description, m->description) &&
+		  !nc_set_str(&s->source_name, d->source_name);
+	t->date_epoch = m->date_epoch;
+	for (size_t i = 0; ok && i < m->authors.len; i++)
+		ok = !nc_strlist_push(&t->authors, m->authors.items[i]);
+	for (size_t i = 0; ok && i < m->tags.len; i++)
+		ok = !nc_strlist_push(&t->tags, m->tags.items[i]);
+	if (ok && m->ncategories) {
+		t->categories = calloc(m->ncategories, sizeof *t->categories);
+		ok = t->categories != NULL;
+		if (ok)
+			t->ncategories = m->ncategories;
+		for (size_t c = 0; ok && c < m->ncategories; c++)
+			for (size_t k = 0; ok && k < m->categories[c].len; k++)
+				ok = !nc_strlist_push(&t->categories[c], m->categories[c].items[k]);
+	}
+	if (!ok) {
+		nc_doc_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int epub_add(struct nc_writer *w, struct nc_doc *d, struct nc_err *err)
+{
+	struct book *b = w->state;
+	struct chapter_part *c = d->prepared;
+	const char *where = b->o->output_path ? b->o->output_path : "-";
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct nc_doc **v = realloc(b->docs, cap * sizeof *v);
+		if (v)
+			b->docs = v;
+		struct staged *st = v ? realloc(b->staged, cap * sizeof *st) : NULL;
+		if (!st)
+			return nc_err_set(err, NC_ERR_NOMEM, where, "out of memory");
+		b->staged = st;
+		b->cap = cap;
+	}
+	struct staged *st = &b->staged[b->n];
+	st->cover = SIZE_MAX;
+	if (!(b->docs[b->n] = summary_of(d)))
+		return nc_err_set(err, NC_ERR_NOMEM, where, "out of memory");
+	b->n++;
+	nc_sha1_update(&b->content, d->input, d->input_len);
+	st->len = c->xhtml.len;
+	if (spool_put(b, c->xhtml.data, c->xhtml.len, &st->off))
+		return nc_err_set(err, NC_ERR_IO, where, "cannot stage a chapter: %s", strerror(errno));
+	for (size_t i = 0; i < c->nimages; i++) {
+		size_t index;
+		int rc = stage_image(b, &c->images[i], &index);
+		if (rc)
+			return nc_err_set(err, rc, where, "cannot stage an image: %s",
+					  rc == NC_ERR_NOMEM ? "out of memory" : strerror(errno));
+		if (i == c->cover)
+			st->cover = index;
+	}
+	b->not_embedded += c->not_embedded;
+	b->any_fetched |= c->any_fetched;
+	return NC_OK;
+}
+
+static int epub_begin(struct nc_writer *w, struct nc_err *err)
+{
+	const struct nc_write_opts *o = &w->opts;
 	const char *where = o->output_path ? o->output_path : "-";
-	int rc = NC_OK;
-	if (n == 0)
-		return nc_err_set(err, NC_ERR_USAGE, where, "no articles to put in a book");
-	if ((rc = order(&b, docs, n)) != NC_OK) {
-		nc_err_set(err, rc, where, "out of memory");
-		goto done;
+	struct book *b = calloc(1, sizeof *b);
+	if (!b)
+		return nc_err_set(err, NC_ERR_NOMEM, where, "out of memory");
+	w->state = b;
+	b->o = &w->opts;
+	b->w = w;
+	b->cover_file_image = SIZE_MAX;
+	if (nc_sha1_begin(&b->content))
+		return nc_err_set(err, NC_ERR_NOMEM, where, "out of memory");
+	b->content_open = true;
+	char *name = staging_name(o, "spool");
+	int fd = name ? mkstemp(name) : -1;
+	if (fd >= 0) {
+		unlink(name); /* gone when closed, whatever happens */
+		b->spool = fdopen(fd, "w+b");
+		if (!b->spool)
+			close(fd);
 	}
-	if (o->cover_file && (rc = load_cover_file(&b, err)) != NC_OK)
-		goto done;
-	if ((rc = book_meta(&b)) != NC_OK) {
-		nc_err_set(err, rc, where, "out of memory");
-		goto done;
+	free(name);
+	if (!b->spool)
+		return nc_err_set(err, NC_ERR_IO, where, "cannot create a staging file: %s", strerror(errno));
+	if (o->cover_file) {
+		int rc = load_cover_file(b, err);
+		if (rc)
+			return rc;
+		struct image im = {0};
+		const struct nc_image_type *t = nc_sniff_image(b->cover_file->data, b->cover_file->size);
+		char hex[41];
+		nc_hex(b->cover_file->sha1, 20, hex);
+		im.blob = b->cover_file;
+		memcpy(im.sha1, b->cover_file->sha1, 20);
+		snprintf(im.name, sizeof im.name, "images/%s%s", hex, t->ext);
+		snprintf(im.id, sizeof im.id, "img-%s", hex);
+		snprintf(im.media_type, sizeof im.media_type, "%s", t->media_type);
+		if (stage_image(b, &im, &b->cover_file_image))
+			return nc_err_set(err, NC_ERR_IO, where, "cannot stage the cover image");
+		nc_blob_unref(b->cover_file);
+		b->cover_file = NULL;
 	}
-	/* The cover: --cover, else the first article's embedded cover. */
-	const struct image *cover = NULL;
-	if (b.cover_file) {
-		cover = embed_blob(&b, b.cover_file);
-	} else {
-		for (size_t i = 0; i < b.n && !cover; i++)
-			for (size_t r = 0; r < b.docs[i]->nresources && !cover; r++)
-				if (b.docs[i]->resources[r]->is_cover)
-					cover = embed_resource(&b, b.docs[i]->resources[r]);
+	return NC_OK;
+}
+
+static int epub_finish(struct nc_writer *w, struct nc_err *err)
+{
+	struct book *b = w->state;
+	const char *where = b->o->output_path ? b->o->output_path : "-";
+	int rc = order(b);
+	if (!rc)
+		rc = book_meta(b);
+	if (rc)
+		return nc_err_set(err, rc, where, "out of memory");
+	/* The cover: --cover, else the first article's (in reading order). */
+	size_t cover = b->cover_file_image;
+	for (size_t i = 0; i < b->n && cover == SIZE_MAX; i++)
+		cover = b->staged[i].cover;
+	if (cover != SIZE_MAX)
+		b->images[cover].cover = true;
+	if (fflush(b->spool) != 0)
+		return nc_err_set(err, NC_ERR_IO, where, "cannot stage the book: %s", strerror(errno));
+	/* libzip reads the spool by name. */
+	char spool[64];
+	snprintf(spool, sizeof spool, "/proc/self/fd/%d", fileno(b->spool));
+	char *zpath = staging_name(b->o, "zip");
+	int fd = zpath ? mkstemp(zpath) : -1;
+	if (fd < 0) {
+		free(zpath);
+		return nc_err_set(err, NC_ERR_IO, where, "cannot create a staging file: %s", strerror(errno));
 	}
-	if (cover)
-		((struct image *)cover)->cover = true;
-	rc = build_zip(&b, err);
-	if (!rc && b.not_embedded)
-		nc_output_note(out, "%zu image%s not embedded (%s)", b.not_embedded,
-			       b.not_embedded == 1 ? "" : "s",
-			       b.any_fetched ? "could not be fetched; see the warnings above"
-					     : "use --fetch-images to embed them");
-done:
-	free(b.docs);
-	free(b.groups);
-	free(b.images);
-	free(b.title);
-	free(b.author);
-	free(b.lang);
-	nc_blob_unref(b.cover_file);
+	close(fd);
+	rc = build_zip(b, spool, zpath, err);
+	if (!rc)
+		rc = copy_to_sink(w, zpath, err);
+	unlink(zpath);
+	free(zpath);
+	if (!rc && b->not_embedded)
+		nc_writer_note(w, "%zu image%s not embedded (%s)", b->not_embedded,
+			       b->not_embedded == 1 ? "" : "s",
+			       b->any_fetched ? "could not be fetched; see the warnings above"
+					      : "use --fetch-images to embed them");
 	return rc;
+}
+
+static void epub_free(struct nc_writer *w)
+{
+	struct book *b = w->state;
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		nc_doc_free(b->docs[i]);
+	free(b->docs);
+	free(b->staged);
+	free(b->groups);
+	free(b->images);
+	nc_map_free(&b->image_index);
+	free(b->title);
+	free(b->author);
+	free(b->lang);
+	if (b->content_open) {
+		unsigned char h[20];
+		nc_sha1_end(&b->content, h);
+	}
+	if (b->spool)
+		fclose(b->spool);
+	nc_blob_unref(b->cover_file);
+	free(b);
+	w->state = NULL;
 }
 
 const struct nc_format nc_format_epub = {
 	.name = "epub",
 	.extension = ".epub",
 	.many_in_one = true,
-	.write = write_epub,
+	.prepare = epub_prepare,
+	.begin = epub_begin,
+	.add = epub_add,
+	.finish = epub_finish,
+	.free = epub_free,
 };

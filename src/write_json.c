@@ -8,6 +8,7 @@
  * Not supported: reading this JSON back.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "newsconv.h"
@@ -295,44 +296,101 @@ static void put_resources(struct nc_buf *b, const struct nc_doc *d)
 	nc_buf_putc(b, ']');
 }
 
-static int write_json(struct nc_doc *const *docs, size_t n,
-		      const struct nc_write_opts *o, struct nc_output *out,
-		      struct nc_err *err)
+/* The first object is held back until a second one arrives: one
+ * article is written as an object, several as an array. */
+struct json {
+	struct nc_buf first;
+};
+
+static void free_prepared(void *p)
 {
-	(void)o;
-	struct nc_buf b = {0};
-	if (n > 1)
-		nc_buf_puts(&b, "[\n");
-	for (size_t i = 0; i < n; i++) {
-		const struct nc_doc *d = docs[i];
-		bool first = true;
-		if (i)
-			nc_buf_puts(&b, ",\n");
-		nc_buf_putc(&b, '{');
-		put_field(&b, "source", d->source_name, &first);
-		put_key(&b, "meta", &first);
-		put_meta(&b, &d->meta);
-		put_key(&b, "body", &first);
-		put_tree(&b, d->root);
-		put_key(&b, "resources", &first);
-		put_resources(&b, d);
-		put_key(&b, "warnings", &first);
-		struct nc_strlist w = { d->warnings, d->nwarnings };
-		put_list(&b, &w);
-		nc_buf_putc(&b, '}');
+	struct nc_buf *b = p;
+	nc_buf_free(b);
+	free(b);
+}
+
+static int json_prepare(const struct nc_writer *w, struct nc_doc *d,
+			struct nc_err *err)
+{
+	struct nc_buf *b = calloc(1, sizeof *b);
+	if (!b)
+		return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
+	bool first = true;
+	nc_buf_putc(b, '{');
+	put_field(b, "source", d->source_name, &first);
+	put_key(b, "meta", &first);
+	put_meta(b, &d->meta);
+	put_key(b, "body", &first);
+	put_tree(b, d->root);
+	put_key(b, "resources", &first);
+	put_resources(b, d);
+	put_key(b, "warnings", &first);
+	struct nc_strlist warn = { d->warnings, d->nwarnings };
+	put_list(b, &warn);
+	nc_buf_putc(b, '}');
+	if (b->oom) {
+		free_prepared(b);
+		return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
 	}
-	nc_buf_puts(&b, n > 1 ? "\n]\n" : "\n");
-	int rc = b.oom ? nc_err_set(err, NC_ERR_NOMEM, o->output_path, "out of memory")
-		       : nc_output_append(out, b.data, b.len);
-	nc_buf_free(&b);
-	if (rc && !err->code)
-		nc_err_set(err, rc, o->output_path, "out of memory");
+	d->prepared = b;
+	d->prepared_free = free_prepared;
+	return NC_OK;
+}
+
+static int json_begin(struct nc_writer *w, struct nc_err *err)
+{
+	(void)err;
+	w->state = calloc(1, sizeof(struct json));
+	return w->state ? NC_OK : nc_err_set(err, NC_ERR_NOMEM, "-", "out of memory");
+}
+
+static int json_add(struct nc_writer *w, struct nc_doc *d, struct nc_err *err)
+{
+	struct json *j = w->state;
+	struct nc_buf *b = d->prepared;
+	int rc = NC_OK;
+	if (w->ndocs == 0)
+		return nc_buf_put(&j->first, b->data, b->len)
+			? nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory") : NC_OK;
+	if (w->ndocs == 1) {
+		rc = nc_writer_put(w, "[\n", 2, err);
+		if (!rc)
+			rc = nc_writer_put(w, j->first.data, j->first.len, err);
+		nc_buf_free(&j->first);
+	}
+	if (!rc)
+		rc = nc_writer_put(w, ",\n", 2, err);
+	if (!rc)
+		rc = nc_writer_put(w, b->data, b->len, err);
 	return rc;
+}
+
+static int json_finish(struct nc_writer *w, struct nc_err *err)
+{
+	struct json *j = w->state;
+	if (w->ndocs == 1) {
+		int rc = nc_writer_put(w, j->first.data, j->first.len, err);
+		return rc ? rc : nc_writer_put(w, "\n", 1, err);
+	}
+	return nc_writer_put(w, "\n]\n", 3, err);
+}
+
+static void json_free(struct nc_writer *w)
+{
+	struct json *j = w->state;
+	if (j)
+		nc_buf_free(&j->first);
+	free(j);
+	w->state = NULL;
 }
 
 const struct nc_format nc_format_json = {
 	.name = "json",
 	.extension = ".json",
 	.many_in_one = true,
-	.write = write_json,
+	.prepare = json_prepare,
+	.begin = json_begin,
+	.add = json_add,
+	.finish = json_finish,
+	.free = json_free,
 };

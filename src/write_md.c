@@ -90,7 +90,7 @@ struct trim {
 struct md {
 	struct nc_buf out;
 	const struct nc_write_opts *o;
-	struct nc_output *output;
+	struct nc_writer *writer;
 	char *files_dir;     /* "out_files" (as linked), NULL: images stay remote */
 	char *files_path;    /* its path on disk */
 	struct trim *trims;
@@ -325,11 +325,11 @@ static const char *image_target(struct md *m, const struct nc_resource *r,
 	struct nc_buf path = {0};
 	nc_buf_printf(&path, "%s/%s%s", m->files_path, hex, r->blob->ext);
 	bool have = false;
-	for (size_t i = 0; i < m->output->nside && path.data; i++)
-		if (strcmp(m->output->side[i].path, path.data) == 0)
+	for (size_t i = 0; i < m->writer->nside && path.data; i++)
+		if (strcmp(m->writer->side[i].path, path.data) == 0)
 			have = true;
 	if (!have && path.data &&
-	    nc_output_side(m->output, path.data, r->blob->data, r->blob->size))
+	    nc_writer_side(m->writer, path.data, r->blob->data, r->blob->size))
 		m->rc = NC_ERR_NOMEM;
 	nc_buf_free(&path);
 	nc_buf_truncate(tmp, 0);
@@ -1256,36 +1256,62 @@ static void files_dir(struct md *m, const char *out)
 	m->files_path = nc_buf_detach(&path, NULL);
 }
 
-static int write_md(struct nc_doc *const *docs, size_t n, const struct nc_write_opts *o,
-		    struct nc_output *out, struct nc_err *err)
+static int md_begin(struct nc_writer *w, struct nc_err *err)
 {
-	struct md m = { .o = o, .output = out };
-	if (o->output_path)
-		files_dir(&m, o->output_path);
-	for (size_t i = 0; i < n && !m.rc; i++) {
-		if (i)
-			nc_buf_puts(&m.out, "\n");
-		front_matter(&m.out, &docs[i]->meta);
-		render_blocks(&m, docs[i]->root);
-		m.ntrims = 0;
-	}
-	if (!m.rc && m.out.oom)
-		m.rc = NC_ERR_NOMEM;
-	if (!m.rc)
-		m.rc = nc_output_append(out, m.out.data, m.out.len);
-	int rc = m.rc;
-	if (rc)
-		nc_err_set(err, rc, o->output_path ? o->output_path : "-", "out of memory");
-	nc_buf_free(&m.out);
-	free(m.files_dir);
-	free(m.files_path);
-	free(m.trims);
-	return rc;
+	struct md *m = calloc(1, sizeof *m);
+	if (!m)
+		return nc_err_set(err, NC_ERR_NOMEM, "-", "out of memory");
+	m->o = &w->opts;
+	m->writer = w;
+	if (w->opts.output_path)
+		files_dir(m, w->opts.output_path);
+	w->state = m;
+	return NC_OK;
+}
+
+/* Several articles in one Markdown stream are separated by a blank line. */
+static int md_add(struct nc_writer *w, struct nc_doc *d, struct nc_err *err)
+{
+	struct md *m = w->state;
+	nc_buf_truncate(&m->out, 0);
+	if (w->ndocs)
+		nc_buf_puts(&m->out, "\n");
+	front_matter(&m->out, &d->meta);
+	render_blocks(m, d->root);
+	m->ntrims = 0;
+	if (!m->rc && m->out.oom)
+		m->rc = NC_ERR_NOMEM;
+	if (m->rc)
+		return nc_err_set(err, m->rc, d->source_name, "out of memory");
+	return nc_writer_put(w, m->out.data, m->out.len, err);
+}
+
+static int md_finish(struct nc_writer *w, struct nc_err *err)
+{
+	(void)w;
+	(void)err;
+	return NC_OK;
+}
+
+static void md_free(struct nc_writer *w)
+{
+	struct md *m = w->state;
+	if (!m)
+		return;
+	nc_buf_free(&m->out);
+	free(m->files_dir);
+	free(m->files_path);
+	free(m->trims);
+	free(m);
+	w->state = NULL;
 }
 
 const struct nc_format nc_format_md = {
 	.name = "md",
 	.extension = ".md",
 	.many_in_one = false,
-	.write = write_md,
+	.begin = md_begin,
+	.add = md_add,
+	.finish = md_finish,
+	.free = md_free,
 };

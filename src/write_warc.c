@@ -12,12 +12,18 @@
  * member.  Record IDs are UUID v5 of the record's content and position
  * when SOURCE_DATE_EPOCH is set, random (v4) otherwise.
  *
+ * Streaming: nc_writer_prepare() renders and compresses an article's
+ * records on any thread; add() only decides what an image already in the
+ * archive becomes (nothing, or a revisit), writes the bytes to the sink
+ * and notes the CDXJ line with its exact offset.  The index is sorted in
+ * bounded memory (util/linesort) and written beside the archive.
+ *
  * Not supported: continuation and conversion records, segmentation,
  * redirect chains (a fetched image is recorded as its final response),
  * HTTP/2 framing (requests and responses are written as HTTP/1.1).
  */
+#include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,64 +39,51 @@
 #include "util/date.h"
 #include "util/digest.h"
 #include "util/lang.h"
+#include "util/linesort.h"
+#include "util/map.h"
 #include "util/text.h"
 #include "util/url.h"
 
 #define WARC_PROFILE_IDENTICAL "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 
+
 struct stored {            /* an image payload already in the archive */
-	unsigned char sha1[20];
-	const char *url;
+	char *url;
 	char id[48];
 	char date[21];
 };
 
-struct cdx_line {
-	char *key;      /* SURT + " " + timestamp: what the index sorts by */
-	char *line;     /* JSON up to the digest; length and offset come last */
-	size_t rec;     /* the record it indexes */
-};
-
 struct warc {
-	const struct nc_write_opts *o;
-	struct nc_output *out;
 	int64_t now;
 	char warcinfo_id[48];
-	unsigned long seq;         /* records written, for deterministic ids */
 	const char *filename;
-	struct stored *stored;
-	size_t nstored, capstored;
-	struct nc_strlist urls_done; /* image URLs already recorded */
-	struct cdx_line *cdx;
-	size_t ncdx, capcdx;
-	struct nc_buf *recs;       /* records, uncompressed, until finish() */
-	size_t nrecs, caprecs;     /* caprecs is fixed up front: no realloc */
-	size_t *rec_off, *rec_len; /* where each record landed in the output */
-	/* gzip: a second thread compresses records while later ones are
-	 * still being rendered; `next` is the first record nobody took. */
-	struct nc_buf *zs;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	size_t next;
-	bool closed, worker;
-	pthread_t tid;
-	int zrc;
-	int rc;
+	bool gzip;
+	bool stable;               /* SOURCE_DATE_EPOCH: ids from content */
+	z_stream z;                /* for the few records add() makes */
+	bool zready;
+	struct nc_map urls_done;   /* image URL -> (void *)1 */
+	struct nc_map stored;      /* payload SHA-1 (20 bytes) -> struct stored */
+	struct nc_linesort cdx;
+	char *cdx_tmp;
 };
 
 /* ---- ids and text ------------------------------------------------------ */
 
-static void record_id(struct warc *w, const void *block, size_t len, char out[48])
+/* `seed` names the record's place ("info", "12.3"): with
+ * SOURCE_DATE_EPOCH the id is a UUID v5 of it and the block digest, so
+ * that it does not depend on which thread made the record. */
+static void record_id(bool stable, const char *seed, const unsigned char digest[20],
+		      char out[48])
 {
 	char uuid[37];
-	if (w->o->have_epoch) {
+	if (stable) {
 		unsigned char h[20];
 		struct nc_sha1_ctx c;
-		char seq[32];
-		int n = snprintf(seq, sizeof seq, "newsconv-record-%lu:", w->seq);
 		nc_sha1_begin(&c);
-		nc_sha1_update(&c, seq, (size_t)n);
-		nc_sha1_update(&c, block, len);
+		nc_sha1_update(&c, "newsconv-record-", 16);
+		nc_sha1_update(&c, seed, strlen(seed));
+		nc_sha1_update(&c, ":", 1);
+		nc_sha1_update(&c, digest, 20);
 		nc_sha1_end(&c, h);
 		nc_uuid5(nc_uuid_ns_url, h, sizeof h, uuid);
 	} else {
@@ -99,9 +92,10 @@ static void record_id(struct warc *w, const void *block, size_t len, char out[48
 		if (fd < 0 || read(fd, r, sizeof r) != (ssize_t)sizeof r) {
 			/* Fall back to a name-based id that is still unique here. */
 			unsigned char h[20];
-			char seed[64];
-			int n = snprintf(seed, sizeof seed, "%ld-%lu-%ld", (long)getpid(), w->seq, (long)time(NULL));
-			nc_sha1(seed, (size_t)n, h);
+			char s[128];
+			int n = snprintf(s, sizeof s, "%ld-%s-%ld-%p", (long)getpid(), seed,
+					 (long)time(NULL), (void *)out);
+			nc_sha1(s, (size_t)n, h);
 			memcpy(r, h, 16);
 		}
 		if (fd >= 0)
@@ -113,7 +107,6 @@ static void record_id(struct warc *w, const void *block, size_t len, char out[48
 			 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
 			 r[12], r[13], r[14], r[15]);
 	}
-	w->seq++;
 	snprintf(out, 48, "<urn:uuid:%s>", uuid);
 }
 
@@ -197,19 +190,16 @@ static void json_str(struct nc_buf *b, const char *s)
 	nc_buf_putc(b, '"');
 }
 
-/* `offset` is the record's index here; its byte offset is known only
- * once every record is compressed. */
-static void add_cdx(struct warc *w, const char *url, int64_t date, const char *mime,
-		    const char *status, const char *digest, size_t offset, size_t length)
+/* The start of a CDXJ line, up to the digest; add() appends length,
+ * offset and file name once the record's place is known. */
+static char *cdx_start(const char *url, int64_t date, const char *mime,
+		       const char *status, const char *digest)
 {
-	if (!w->o->cdx_path)
-		return;
-	struct nc_buf key = {0}, line = {0};
+	struct nc_buf line = {0};
 	char ts[15];
 	nc_date_14(date, ts);
-	surt(&key, url);
-	nc_buf_printf(&key, " %s", ts);
-	nc_buf_printf(&line, "%s {\"url\": ", key.data ? key.data : "");
+	surt(&line, url);
+	nc_buf_printf(&line, " %s {\"url\": ", ts);
 	json_str(&line, url);
 	if (mime) {
 		nc_buf_puts(&line, ", \"mime\": ");
@@ -219,30 +209,11 @@ static void add_cdx(struct warc *w, const char *url, int64_t date, const char *m
 		nc_buf_printf(&line, ", \"status\": \"%s\"", status);
 	/* pywb's digest is the base32 payload digest without "sha1:". */
 	nc_buf_printf(&line, ", \"digest\": \"%s\"", digest + 5);
-	(void)length;
-	if (w->ncdx == w->capcdx) {
-		size_t cap = w->capcdx ? w->capcdx * 2 : 64;
-		struct cdx_line *v = realloc(w->cdx, cap * sizeof *v);
-		if (!v) {
-			w->rc = NC_ERR_NOMEM;
-			nc_buf_free(&key);
-			nc_buf_free(&line);
-			return;
-		}
-		w->cdx = v;
-		w->capcdx = cap;
+	if (line.oom) {
+		nc_buf_free(&line);
+		return NULL;
 	}
-	w->cdx[w->ncdx].key = nc_buf_detach(&key, NULL);
-	w->cdx[w->ncdx].line = nc_buf_detach(&line, NULL);
-	w->cdx[w->ncdx].rec = offset;
-	w->ncdx++;
-}
-
-static int cmp_cdx(const void *a, const void *b)
-{
-	const struct cdx_line *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	return c ? c : strcmp(x->line, y->line);
+	return nc_buf_detach(&line, NULL);
 }
 
 /* ---- records ----------------------------------------------------------- */
@@ -264,108 +235,52 @@ struct rec {
 	unsigned char digest[20]; /* out: the block digest */
 };
 
-/* ---- compression, on both cores ---------------------------------------- */
+/* One record made ahead: its bytes as they go into the file. */
+struct made {
+	struct nc_buf bytes;
+	char *cdx;                /* start of its CDXJ line, NULL: not indexed */
+	/* An image's response and request: whether they are written is
+	 * decided in add(), which knows what the archive holds already. */
+	const struct nc_resource *image;
+	bool is_request;
+	char id[48];
+};
 
-/* Each record is its own gzip member; one stream per thread, reset per
- * member (initialising zlib per record costs more than compressing it).
- * 15 + 16 selects a gzip wrapper; zlib writes mtime 0, so members are
- * reproducible.  memLevel 7: a smaller hash table to clear per member. */
-static void *compress_loop(void *arg)
+struct part {
+	struct made *v;
+	size_t n, cap;
+	unsigned next_seed;
+	int rc;
+};
+
+/* Each record is its own gzip member.  15 + 16 selects a gzip wrapper;
+ * zlib writes mtime 0, so members are reproducible.  memLevel 7: a
+ * smaller hash table to clear per member. */
+static int z_open(z_stream *z)
 {
-	struct warc *w = arg;
-	z_stream z;
-	int rc = NC_OK;
-	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 7, Z_DEFAULT_STRATEGY) != Z_OK)
-		rc = NC_ERR_NOMEM;
-	for (;;) {
-		pthread_mutex_lock(&w->mu);
-		while (w->next >= w->nrecs && !w->closed)
-			pthread_cond_wait(&w->cv, &w->mu);
-		if (w->next >= w->nrecs || rc) {
-			if (rc && !w->zrc)
-				w->zrc = rc;
-			pthread_mutex_unlock(&w->mu);
-			break;
-		}
-		size_t i = w->next++;
-		pthread_mutex_unlock(&w->mu);
-
-		const struct nc_buf *in = &w->recs[i];
-		struct nc_buf *o = &w->zs[i];
-		uLong bound = deflateBound(&z, (uLong)in->len) + 32;
-		if (deflateReset(&z) != Z_OK || nc_buf_reserve(o, bound)) {
-			rc = NC_ERR_NOMEM;
-			continue;
-		}
-		z.next_in = (unsigned char *)in->data;
-		z.avail_in = (uInt)in->len;
-		z.next_out = (unsigned char *)o->data;
-		z.avail_out = (uInt)bound;
-		if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-			rc = NC_ERR_INTERNAL;
-			continue;
-		}
-		o->len = bound - z.avail_out;
-	}
-	deflateEnd(&z);
-	return NULL;
+	memset(z, 0, sizeof *z);
+	return deflateInit2(z, 6, Z_DEFLATED, 15 + 16, 7, Z_DEFAULT_STRATEGY) == Z_OK
+		? NC_OK : NC_ERR_NOMEM;
 }
 
-/* Room for every record a set of documents can make: warcinfo, three
- * per article, and at most two per image. */
-static int prepare(struct warc *w, struct nc_doc *const *docs, size_t n)
+static int gzip_member(z_stream *z, struct nc_buf *in, struct nc_buf *out)
 {
-	size_t cap = 1 + 3 * n;
-	for (size_t i = 0; i < n; i++)
-		cap += 2 * docs[i]->nresources;
-	w->recs = calloc(cap, sizeof *w->recs);
-	if (!w->recs)
+	uLong bound = deflateBound(z, (uLong)in->len) + 32;
+	if (deflateReset(z) != Z_OK || nc_buf_reserve(out, bound))
 		return NC_ERR_NOMEM;
-	w->caprecs = cap;
-	if (!w->o->gzip)
-		return NC_OK;
-	w->zs = calloc(cap, sizeof *w->zs);
-	if (!w->zs)
-		return NC_ERR_NOMEM;
-	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
-	w->worker = cap >= 8 && pthread_create(&w->tid, NULL, compress_loop, w) == 0;
+	z->next_in = (unsigned char *)in->data;
+	z->avail_in = (uInt)in->len;
+	z->next_out = (unsigned char *)out->data;
+	z->avail_out = (uInt)bound;
+	if (deflate(z, Z_FINISH) != Z_STREAM_END)
+		return NC_ERR_INTERNAL;
+	out->len = bound - z->avail_out;
 	return NC_OK;
 }
 
-/* Put every record into the output, compressed when asked, and note
- * where each one landed (for the CDX index). */
-static void finish(struct warc *w)
-{
-	const struct nc_buf *src = w->recs;
-	if (w->zs) {
-		pthread_mutex_lock(&w->mu);
-		w->closed = true;
-		pthread_cond_broadcast(&w->cv);
-		pthread_mutex_unlock(&w->mu);
-		compress_loop(w); /* this thread helps with what is left */
-		if (w->worker)
-			pthread_join(w->tid, NULL);
-		w->worker = false;
-		if (w->zrc && !w->rc)
-			w->rc = w->zrc;
-		src = w->zs;
-	}
-	w->rec_off = calloc(w->nrecs ? w->nrecs : 1, sizeof *w->rec_off);
-	w->rec_len = calloc(w->nrecs ? w->nrecs : 1, sizeof *w->rec_len);
-	if (!w->rec_off || !w->rec_len)
-		w->rc = NC_ERR_NOMEM;
-	for (size_t i = 0; i < w->nrecs && !w->rc; i++) {
-		w->rec_off[i] = w->out->size;
-		if (nc_output_append(w->out, src[i].data ? src[i].data : "", src[i].len))
-			w->rc = NC_ERR_NOMEM;
-		w->rec_len[i] = src[i].len;
-	}
-}
-
-/* Queue one record; *offset gets its index (see finish()). */
-static void write_record(struct warc *w, struct rec *r, size_t *offset, size_t *length)
+/* Render one record into `out` (compressed when `z` is given). */
+static int make_record(const struct warc *w, struct rec *r, const char *seed,
+		       z_stream *z, struct nc_buf *out)
 {
 	unsigned char bd[20], pd[20];
 	if (r->block_sha1) {
@@ -385,7 +300,7 @@ static void write_record(struct warc *w, struct rec *r, size_t *offset, size_t *
 		nc_sha1(r->block2, r->len2, pd);
 	else
 		memcpy(pd, bd, 20);
-	record_id(w, bd, 20, r->id);
+	record_id(w->stable, seed, bd, r->id);
 
 	char date[21], b32[38];
 	nc_date_iso(r->date, date);
@@ -413,26 +328,16 @@ static void write_record(struct warc *w, struct rec *r, size_t *offset, size_t *
 	if (r->block2)
 		nc_buf_put(&h, r->block2, r->len2);
 	nc_buf_puts(&h, "\r\n\r\n");
-	if (h.oom) {
-		w->rc = NC_ERR_NOMEM;
+	int rc = h.oom ? NC_ERR_NOMEM : NC_OK;
+	if (!rc && z) {
+		rc = gzip_member(z, &h, out);
 		nc_buf_free(&h);
-		return;
-	}
-	if (w->nrecs == w->caprecs) {
-		/* prepare() counted every record; this is a bug if reached. */
-		w->rc = NC_ERR_INTERNAL;
+	} else if (!rc) {
+		*out = h;
+	} else {
 		nc_buf_free(&h);
-		return;
 	}
-	*offset = w->nrecs;
-	*length = 0;
-	if (w->zs)
-		pthread_mutex_lock(&w->mu);
-	w->recs[w->nrecs++] = h;
-	if (w->zs) {
-		pthread_cond_signal(&w->cv);
-		pthread_mutex_unlock(&w->mu);
-	}
+	return rc;
 }
 
 /* ---- the archived page ------------------------------------------------- */
@@ -605,92 +510,102 @@ static void response_head(struct nc_buf *h, const struct nc_exchange *x, size_t 
 	nc_buf_printf(h, "Content-Length: %zu\r\n\r\n", body_len);
 }
 
-static const struct stored *find_stored(struct warc *w, const unsigned char sha1[20])
+/* ---- making an article's records (any thread) ------------------------- */
+
+static struct made *part_push(struct part *p)
 {
-	for (size_t i = 0; i < w->nstored; i++)
-		if (!memcmp(w->stored[i].sha1, sha1, 20))
-			return &w->stored[i];
-	return NULL;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 8;
+		struct made *v = realloc(p->v, cap * sizeof *v);
+		if (!v) {
+			p->rc = NC_ERR_NOMEM;
+			return NULL;
+		}
+		p->v = v;
+		p->cap = cap;
+	}
+	struct made *m = &p->v[p->n++];
+	memset(m, 0, sizeof *m);
+	return m;
 }
 
-static void image_records(struct warc *w, const struct nc_resource *res)
+static void part_free(void *arg)
+{
+	struct part *p = arg;
+	for (size_t i = 0; i < p->n; i++) {
+		nc_buf_free(&p->v[i].bytes);
+		free(p->v[i].cdx);
+	}
+	free(p->v);
+	free(p);
+}
+
+/* Make one record into the part; `cdx_*` index it when non-NULL. */
+static struct made *add_made(const struct warc *w, struct part *p, const struct nc_doc *d,
+			     struct rec *r, z_stream *z, const char *cdx_mime,
+			     const char *cdx_status, const unsigned char *cdx_sha1)
+{
+	struct made *m = part_push(p);
+	if (!m)
+		return NULL;
+	char seed[48];
+	snprintf(seed, sizeof seed, "%zu.%u", d->index, p->next_seed++);
+	int rc = make_record(w, r, seed, z, &m->bytes);
+	memcpy(m->id, r->id, sizeof m->id);
+	if (!rc && cdx_mime) {
+		char b32[38];
+		nc_sha1_base32(cdx_sha1 ? cdx_sha1 : r->digest, b32);
+		if (!(m->cdx = cdx_start(r->target, r->date, cdx_mime, cdx_status, b32)))
+			rc = NC_ERR_NOMEM;
+	}
+	if (rc && !p->rc)
+		p->rc = rc;
+	return rc ? NULL : m;
+}
+
+static void image_made(const struct warc *w, struct part *p, const struct nc_doc *d,
+		       const struct nc_resource *res, z_stream *z)
 {
 	const struct nc_exchange *x = res->exchange;
 	const struct nc_blob *blob = res->blob;
 	if (!x || !blob || !x->response_head || !x->request)
 		return;
-	for (size_t i = 0; i < w->urls_done.len; i++)
-		if (!strcmp(w->urls_done.items[i], x->url))
-			return; /* an image used by several articles, stored once */
-	nc_strlist_push(&w->urls_done, x->url);
-
-	struct nc_buf head = {0};
+	struct nc_buf head = {0}, extra = {0}, rx = {0};
 	response_head(&head, x, blob->size);
 	char status[8];
 	snprintf(status, sizeof status, "%d", x->status);
-	size_t off, len;
-	const struct stored *prev = find_stored(w, blob->sha1);
-	struct nc_buf extra = {0};
 	if (x->ip)
 		field(&extra, "WARC-IP-Address", x->ip);
-
-	if (prev) {
-		/* The same bytes under another URL: a revisit of the first. */
-		field(&extra, "WARC-Profile", WARC_PROFILE_IDENTICAL);
-		field(&extra, "WARC-Refers-To", prev->id);
-		field(&extra, "WARC-Refers-To-Target-URI", prev->url);
-		field(&extra, "WARC-Refers-To-Date", prev->date);
-		struct rec r = { .type = "revisit", .target = x->url,
-				 .content_type = "application/http; msgtype=response", .date = x->date,
-				 .block = (unsigned char *)head.data, .len = head.len,
-				 .payload_digest = true, .payload_sha1 = blob->sha1, .extra = extra.data };
-		write_record(w, &r, &off, &len);
-		char b32[38];
-		nc_sha1_base32(blob->sha1, b32);
-		add_cdx(w, x->url, x->date, "warc/revisit", status, b32, off, len);
-	} else {
-		struct rec r = { .type = "response", .target = x->url,
-				 .content_type = "application/http; msgtype=response", .date = x->date,
-				 .block = (unsigned char *)head.data, .len = head.len,
-				 .block2 = blob->data, .len2 = blob->size,
-				 .payload_digest = true, .extra = extra.data };
-		write_record(w, &r, &off, &len);
-		char b32[38];
-		nc_sha1_base32(blob->sha1, b32);
-		add_cdx(w, x->url, x->date, blob->media_type[0] ? blob->media_type : "application/octet-stream",
-			status, b32, off, len);
-		if (w->nstored == w->capstored) {
-			size_t cap = w->capstored ? w->capstored * 2 : 16;
-			struct stored *v = realloc(w->stored, cap * sizeof *v);
-			if (!v) {
-				w->rc = NC_ERR_NOMEM;
-				goto out;
-			}
-			w->stored = v;
-			w->capstored = cap;
-		}
-		struct stored *s = &w->stored[w->nstored++];
-		memcpy(s->sha1, blob->sha1, 20);
-		s->url = x->url;
-		memcpy(s->id, r.id, sizeof s->id);
-		nc_date_iso(x->date, s->date);
+	struct rec r = { .type = "response", .target = x->url,
+			 .content_type = "application/http; msgtype=response", .date = x->date,
+			 .block = (unsigned char *)head.data, .len = head.len,
+			 .block2 = blob->data, .len2 = blob->size,
+			 .payload_digest = true, .extra = extra.data };
+	struct made *m = add_made(w, p, d, &r, z,
+				  blob->media_type[0] ? blob->media_type : "application/octet-stream",
+				  status, blob->sha1);
+	if (m) {
+		m->image = res;
 		/* The request that got it, linked to the response. */
-		struct nc_buf rx = {0};
 		field(&rx, "WARC-Concurrent-To", r.id);
 		if (x->ip)
 			field(&rx, "WARC-IP-Address", x->ip);
 		struct rec q = { .type = "request", .target = x->url,
 				 .content_type = "application/http; msgtype=request", .date = x->date,
 				 .block = x->request, .len = x->request_len, .extra = rx.data };
-		write_record(w, &q, &off, &len);
-		nc_buf_free(&rx);
+		struct made *mq = add_made(w, p, d, &q, z, NULL, NULL, NULL);
+		if (mq) {
+			mq->image = res;
+			mq->is_request = true;
+		}
 	}
-out:
-	nc_buf_free(&extra);
 	nc_buf_free(&head);
+	nc_buf_free(&extra);
+	nc_buf_free(&rx);
 }
 
-static void article_records(struct warc *w, const struct nc_doc *d)
+static void article_made(const struct warc *w, struct part *p, const struct nc_doc *d,
+			 z_stream *z)
 {
 	unsigned char in_sha[20];
 	char b32[38];
@@ -706,23 +621,19 @@ static void article_records(struct warc *w, const struct nc_doc *d)
 	nc_buf_printf(&in_uri, "urn:newsconv:input:%s", b32 + 5);
 
 	int64_t when = w->now;
-	size_t off, len;
 	struct nc_buf html = {0};
 	page(&html, d);
 	struct rec pg = { .type = "resource", .target = uri.data, .content_type = "text/html; charset=utf-8",
 			  .date = when, .block = (unsigned char *)html.data, .len = html.len,
 			  .payload_digest = true };
-	write_record(w, &pg, &off, &len);
-	char hb32[38];
-	nc_sha1_base32(pg.digest, hb32);
-	add_cdx(w, uri.data, when, pg.content_type, NULL, hb32, off, len);
+	add_made(w, p, d, &pg, z, pg.content_type, NULL, NULL);
 
 	struct nc_buf meta = {0}, extra = {0};
 	metadata_fields(&meta, d);
 	field(&extra, "WARC-Refers-To", pg.id);
 	struct rec md = { .type = "metadata", .target = uri.data, .content_type = "application/warc-fields",
 			  .date = when, .block = (unsigned char *)meta.data, .len = meta.len, .extra = extra.data };
-	write_record(w, &md, &off, &len);
+	add_made(w, p, d, &md, z, NULL, NULL, NULL);
 
 	nc_buf_truncate(&extra, 0);
 	field(&extra, "WARC-Concurrent-To", pg.id);
@@ -731,12 +642,13 @@ static void article_records(struct warc *w, const struct nc_doc *d)
 			  .content_type = text ? "text/plain; charset=utf-8" : "application/octet-stream",
 			  .date = when, .block = d->input, .len = d->input_len, .payload_digest = true,
 			  .block_sha1 = in_sha, .extra = extra.data };
-	write_record(w, &in, &off, &len);
-	add_cdx(w, in_uri.data, when, in.content_type, NULL, b32, off, len);
+	add_made(w, p, d, &in, z, in.content_type, NULL, in_sha);
 
-	for (size_t i = 0; i < d->nresources; i++)
-		image_records(w, d->resources[i]);
+	for (size_t i = 0; i < d->nresources && !p->rc; i++)
+		image_made(w, p, d, d->resources[i], z);
 
+	if ((html.oom || meta.oom || extra.oom || uri.oom || in_uri.oom) && !p->rc)
+		p->rc = NC_ERR_NOMEM;
 	nc_buf_free(&html);
 	nc_buf_free(&meta);
 	nc_buf_free(&extra);
@@ -744,84 +656,252 @@ static void article_records(struct warc *w, const struct nc_doc *d)
 	nc_buf_free(&in_uri);
 }
 
-static int write_warc(struct nc_doc *const *docs, size_t n, const struct nc_write_opts *o,
-		      struct nc_output *out, struct nc_err *err)
+static int warc_prepare(const struct nc_writer *wr, struct nc_doc *d, struct nc_err *err)
 {
-	struct warc w = { .o = o, .out = out };
-	const char *where = o->output_path ? o->output_path : "-";
-	w.now = o->have_epoch ? o->epoch : (int64_t)time(NULL);
-	const char *base = o->output_path ? strrchr(o->output_path, '/') : NULL;
-	w.filename = o->output_path ? (base ? base + 1 : o->output_path) : (o->gzip ? "stdout.warc.gz" : "stdout.warc");
-	if (prepare(&w, docs, n) != NC_OK)
-		w.rc = NC_ERR_NOMEM;
+	const struct warc *w = wr->state;
+	struct part *p = calloc(1, sizeof *p);
+	z_stream z;
+	bool zok = false;
+	if (!p)
+		return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
+	if (w->gzip && !(zok = z_open(&z) == NC_OK))
+		p->rc = NC_ERR_NOMEM;
+	if (!p->rc)
+		article_made(w, p, d, w->gzip ? &z : NULL);
+	if (zok)
+		deflateEnd(&z);
+	if (p->rc) {
+		int rc = p->rc;
+		part_free(p);
+		return nc_err_set(err, rc, d->source_name, "cannot make its WARC records: %s",
+				  rc == NC_ERR_NOMEM ? "out of memory" : "compression failed");
+	}
+	d->prepared = p;
+	d->prepared_free = part_free;
+	return NC_OK;
+}
 
-	struct nc_buf info = {0};
+/* ---- writing, in order ---------------------------------------------- */
+
+static int put_made(struct nc_writer *wr, struct nc_buf *bytes, const char *cdx,
+		    struct nc_err *err)
+{
+	struct warc *w = wr->state;
+	uint64_t offset = wr->offset;
+	int rc = nc_writer_put(wr, bytes->data, bytes->len, err);
+	if (rc || !cdx || !wr->opts.cdx_path)
+		return rc;
+	struct nc_buf line = {0};
+	nc_buf_printf(&line, "%s, \"length\": \"%zu\", \"offset\": \"%llu\", \"filename\": ",
+		      cdx, bytes->len, (unsigned long long)offset);
+	json_str(&line, w->filename);
+	nc_buf_putc(&line, '}');
+	rc = line.oom ? NC_ERR_NOMEM : nc_linesort_add(&w->cdx, line.data, line.len);
+	nc_buf_free(&line);
+	return rc ? nc_err_set(err, rc, wr->opts.cdx_path, "cannot index: %s",
+			       rc == NC_ERR_NOMEM ? "out of memory" : "temporary file failed")
+		  : NC_OK;
+}
+
+/* The same bytes under another URL: a revisit of the first. */
+static int put_revisit(struct nc_writer *wr, const struct nc_doc *d, const struct nc_resource *res,
+		       const struct stored *prev, unsigned k, struct nc_err *err)
+{
+	struct warc *w = wr->state;
+	const struct nc_exchange *x = res->exchange;
+	struct nc_buf head = {0}, extra = {0}, bytes = {0};
+	response_head(&head, x, res->blob->size);
+	if (x->ip)
+		field(&extra, "WARC-IP-Address", x->ip);
+	field(&extra, "WARC-Profile", WARC_PROFILE_IDENTICAL);
+	field(&extra, "WARC-Refers-To", prev->id);
+	field(&extra, "WARC-Refers-To-Target-URI", prev->url);
+	field(&extra, "WARC-Refers-To-Date", prev->date);
+	struct rec r = { .type = "revisit", .target = x->url,
+			 .content_type = "application/http; msgtype=response", .date = x->date,
+			 .block = (unsigned char *)head.data, .len = head.len,
+			 .payload_digest = true, .payload_sha1 = res->blob->sha1, .extra = extra.data };
+	char seed[48], status[8], b32[38];
+	snprintf(seed, sizeof seed, "%zu.r%u", d->index, k);
+	snprintf(status, sizeof status, "%d", x->status);
+	nc_sha1_base32(res->blob->sha1, b32);
+	int rc = head.oom || extra.oom ? NC_ERR_NOMEM
+		 : make_record(w, &r, seed, w->gzip ? &w->z : NULL, &bytes);
+	char *cdx = rc ? NULL : cdx_start(x->url, x->date, "warc/revisit", status, b32);
+	if (!rc && !cdx)
+		rc = NC_ERR_NOMEM;
+	if (rc)
+		nc_err_set(err, rc, d->source_name, "cannot make a WARC record: out of memory");
+	else
+		rc = put_made(wr, &bytes, cdx, err);
+	free(cdx);
+	nc_buf_free(&head);
+	nc_buf_free(&extra);
+	nc_buf_free(&bytes);
+	return rc;
+}
+
+static int remember(struct warc *w, const struct nc_resource *res, const char *id)
+{
+	struct stored *s = calloc(1, sizeof *s);
+	if (!s || !(s->url = strdup(res->exchange->url))) {
+		free(s);
+		return NC_ERR_NOMEM;
+	}
+	memcpy(s->id, id, sizeof s->id);
+	nc_date_iso(res->exchange->date, s->date);
+	if (nc_map_put(&w->stored, res->blob->sha1, 20, s)) {
+		free(s->url);
+		free(s);
+		return NC_ERR_NOMEM;
+	}
+	return NC_OK;
+}
+
+static int warc_add(struct nc_writer *wr, struct nc_doc *d, struct nc_err *err)
+{
+	struct warc *w = wr->state;
+	struct part *p = d->prepared;
+	int rc = NC_OK;
+	unsigned revisits = 0;
+	for (size_t i = 0; i < p->n && !rc; i++) {
+		struct made *m = &p->v[i];
+		if (!m->image) {
+			rc = put_made(wr, &m->bytes, m->cdx, err);
+			continue;
+		}
+		if (m->is_request)
+			continue; /* written with its response */
+		const char *url = m->image->exchange->url;
+		if (nc_map_get_str(&w->urls_done, url))
+			continue; /* an image used by several articles, stored once */
+		if (nc_map_put_str(&w->urls_done, url, (void *)1))
+			return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
+		const struct stored *prev = nc_map_get(&w->stored, m->image->blob->sha1, 20);
+		if (prev) {
+			rc = put_revisit(wr, d, m->image, prev, revisits++, err);
+			continue;
+		}
+		if (remember(w, m->image, m->id))
+			return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
+		rc = put_made(wr, &m->bytes, m->cdx, err);
+		if (!rc && i + 1 < p->n && p->v[i + 1].is_request)
+			rc = put_made(wr, &p->v[i + 1].bytes, NULL, err);
+	}
+	return rc;
+}
+
+static int warc_begin(struct nc_writer *wr, struct nc_err *err)
+{
+	const struct nc_write_opts *o = &wr->opts;
+	const char *where = o->output_path ? o->output_path : "-";
+	struct warc *w = calloc(1, sizeof *w);
+	if (!w)
+		return nc_err_set(err, NC_ERR_NOMEM, where, "out of memory");
+	wr->state = w;
+	w->gzip = o->gzip;
+	w->stable = o->have_epoch;
+	w->now = o->have_epoch ? o->epoch : (int64_t)time(NULL);
+	const char *base = o->output_path ? strrchr(o->output_path, '/') : NULL;
+	w->filename = o->output_path ? (base ? base + 1 : o->output_path)
+				     : (o->gzip ? "stdout.warc.gz" : "stdout.warc");
+	if (w->gzip) {
+		if (z_open(&w->z))
+			return nc_err_set(err, NC_ERR_NOMEM, where, "out of memory");
+		w->zready = true;
+	}
+
+	struct nc_buf info = {0}, fname = {0}, bytes = {0};
 	field(&info, "software", "newsconv/" NC_VERSION);
 	field(&info, "format", "WARC File Format 1.1");
 	field(&info, "conformsTo", "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/");
 	field(&info, "description", "News articles converted from front-matter HTML; each article's input file is stored byte for byte");
 	if (o->options_text && *o->options_text)
 		field(&info, "options", o->options_text);
-	struct nc_buf fname = {0};
-	field(&fname, "WARC-Filename", w.filename);
-	struct rec wi = { .type = "warcinfo", .content_type = "application/warc-fields", .date = w.now,
+	field(&fname, "WARC-Filename", w->filename);
+	struct rec wi = { .type = "warcinfo", .content_type = "application/warc-fields", .date = w->now,
 			  .block = (unsigned char *)info.data, .len = info.len, .extra = fname.data };
-	size_t off, len;
-	/* The warcinfo id is known only once written; records after it
-	 * point to it, and it does not point to itself. */
-	write_record(&w, &wi, &off, &len);
-	memcpy(w.warcinfo_id, wi.id, sizeof w.warcinfo_id);
+	int rc = info.oom || fname.oom ? NC_ERR_NOMEM
+		 : make_record(w, &wi, "info", w->gzip ? &w->z : NULL, &bytes);
+	/* Records after it point to it; it does not point to itself. */
+	memcpy(w->warcinfo_id, wi.id, sizeof w->warcinfo_id);
+	if (rc)
+		nc_err_set(err, rc, where, "cannot make the warcinfo record");
+	else
+		rc = nc_writer_put(wr, bytes.data, bytes.len, err);
 	nc_buf_free(&info);
 	nc_buf_free(&fname);
+	nc_buf_free(&bytes);
+	return rc;
+}
 
-	for (size_t i = 0; i < n && !w.rc; i++)
-		article_records(&w, docs[i]);
-	/* Always: the compressing thread must be told to stop and joined. */
-	finish(&w);
-
-	if (!w.rc && o->cdx_path) {
-		qsort(w.cdx, w.ncdx, sizeof *w.cdx, cmp_cdx);
-		struct nc_buf idx = {0};
-		for (size_t i = 0; i < w.ncdx; i++) {
-			size_t r = w.cdx[i].rec;
-			nc_buf_printf(&idx, "%s, \"length\": \"%zu\", \"offset\": \"%zu\", \"filename\": ",
-				      w.cdx[i].line, w.rec_len[r], w.rec_off[r]);
-			json_str(&idx, w.filename);
-			nc_buf_puts(&idx, "}\n");
-		}
-		if (idx.oom || nc_output_side(out, o->cdx_path, idx.data ? idx.data : "", idx.len))
-			w.rc = NC_ERR_NOMEM;
-		nc_buf_free(&idx);
+/* The index goes to a temporary file beside its final name; the caller
+ * renames it after the archive itself. */
+static int warc_finish(struct nc_writer *wr, struct nc_err *err)
+{
+	struct warc *w = wr->state;
+	const char *path = wr->opts.cdx_path;
+	if (!path)
+		return NC_OK;
+	size_t n = strlen(path) + 16;
+	if (!(w->cdx_tmp = malloc(n)))
+		return nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
+	snprintf(w->cdx_tmp, n, "%s.tmp-XXXXXX", path);
+	int fd = mkstemp(w->cdx_tmp);
+	if (fd < 0) {
+		int e = errno;
+		free(w->cdx_tmp);
+		w->cdx_tmp = NULL;
+		return nc_err_set(err, NC_ERR_IO, path, "cannot create: %s", strerror(e));
 	}
-	for (size_t i = 0; i < w.ncdx; i++) {
-		free(w.cdx[i].key);
-		free(w.cdx[i].line);
+	FILE *f = fdopen(fd, "w");
+	int rc = f ? nc_linesort_write(&w->cdx, f) : NC_ERR_IO;
+	if (f) {
+		if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+			rc = NC_ERR_IO;
+		if (fclose(f) != 0)
+			rc = NC_ERR_IO;
+	} else {
+		close(fd);
 	}
-	free(w.cdx);
-	free(w.stored);
-	for (size_t i = 0; i < w.nrecs; i++) {
-		nc_buf_free(&w.recs[i]);
-		if (w.zs)
-			nc_buf_free(&w.zs[i]);
+	if (!rc && nc_writer_side_tmp(wr, path, w->cdx_tmp))
+		rc = NC_ERR_NOMEM;
+	if (rc) {
+		unlink(w->cdx_tmp);
+		return nc_err_set(err, rc, path, "cannot write the index");
 	}
-	free(w.recs);
-	if (w.zs) {
-		free(w.zs);
-		pthread_mutex_destroy(&w.mu);
-		pthread_cond_destroy(&w.cv);
-	}
-	free(w.rec_off);
-	free(w.rec_len);
-	nc_strlist_free(&w.urls_done);
-	if (w.rc)
-		return nc_err_set(err, w.rc, where, "cannot write the WARC: %s",
-				  w.rc == NC_ERR_NOMEM ? "out of memory" : "compression failed");
 	return NC_OK;
+}
+
+static void warc_free(struct nc_writer *wr)
+{
+	struct warc *w = wr->state;
+	if (!w)
+		return;
+	if (w->zready)
+		deflateEnd(&w->z);
+	nc_map_free(&w->urls_done);
+	for (size_t i = 0; i < w->stored.cap; i++) {
+		struct stored *s = w->stored.slots[i].value;
+		if (w->stored.slots[i].key && s) {
+			free(s->url);
+			free(s);
+		}
+	}
+	nc_map_free(&w->stored);
+	nc_linesort_free(&w->cdx);
+	free(w->cdx_tmp);
+	free(w);
+	wr->state = NULL;
 }
 
 const struct nc_format nc_format_warc = {
 	.name = "warc",
 	.extension = ".warc",
 	.many_in_one = true,
-	.write = write_warc,
+	.prepare = warc_prepare,
+	.begin = warc_begin,
+	.add = warc_add,
+	.finish = warc_finish,
+	.free = warc_free,
 };

@@ -76,9 +76,9 @@ try:
         check(r.returncode == 1 and b"x.md" in r.stderr, "unwritable output: exit 1 naming the file", r)
     os.chmod(ro, 0o700)
 
-    # a directory given as input
+    # a directory given as input is walked: several articles cannot share one .md
     r = run("--to", "md", tmp, "-o", os.path.join(tmp, "dir.md"))
-    check(r.returncode == 1 and b"is a directory" in r.stderr, "directory input refused", r)
+    check(r.returncode == 2 and b"-O DIR" in r.stderr, "directory of articles into one .md refused", r)
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -18,6 +18,11 @@ static const unsigned char png[] = {
 static const unsigned char gif[] = "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!"
 	"\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
 
+static int put(void *ctx, const void *data, size_t len)
+{
+	return fwrite(data, 1, len, ctx) == len ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3)
@@ -43,19 +48,23 @@ int main(int argc, char **argv)
 		r->blob = i % 2 ? nc_blob_new(gif, sizeof gif - 1) : nc_blob_new(png, sizeof png);
 		r->state = NC_RES_FETCHED;
 	}
-	struct nc_output out = {0};
+	/* Through the streaming writer, straight into the file. */
 	struct nc_write_opts o = { .output_path = argv[2], .have_epoch = true, .epoch = 1700000000 };
-	if (nc_format_epub.write(&d, 1, &o, &out, &err)) {
+	f = fopen(argv[2], "wb");
+	if (!f)
+		return 1;
+	struct nc_sink sink = { put, f };
+	struct nc_writer *w = NULL;
+	if (nc_writer_new(&w, &nc_format_epub, &o, &sink, &err) ||
+	    nc_writer_add(w, d, &err) || nc_writer_finish(w, &err)) {
 		fprintf(stderr, "%s: %s\n", err.where, err.msg);
 		return 1;
 	}
-	f = fopen(argv[2], "wb");
-	if (!f || fwrite(out.data, 1, out.size, f) != out.size)
+	if (fclose(f) != 0)
 		return 1;
-	fclose(f);
-	for (size_t i = 0; i < out.nnotes; i++)
-		printf("%s\n", out.notes[i]);
-	nc_output_free(&out);
+	for (size_t i = 0; i < w->nnotes; i++)
+		printf("%s\n", w->notes[i]);
+	nc_writer_free(w);
 	nc_doc_free(d);
 	return 0;
 }

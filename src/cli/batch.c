@@ -1,0 +1,479 @@
+/* batch.c - the pipeline: read -> convert -> write, a window of articles
+ * at a time, on every core, with output in input order.
+ *
+ * A window of inputs is read and resolved by `threads` threads (the main
+ * one among them); its images are fetched together (one libcurl multi
+ * handle, politeness per host); then each document is either prepared
+ * for the one shared output (rendered and compressed on any thread, then
+ * added in input order by the main thread) or written to its own output
+ * file by a worker.  Only a window of documents is ever in memory, and
+ * the bytes do not depend on the number of threads. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "cli/cli.h"
+#include "sniff.h"
+
+#define WINDOW_PER_THREAD 64
+
+struct job {
+	const struct input *in;
+	size_t index;
+	struct nc_doc *doc;
+	struct nc_err err;
+	int rc;
+	bool skipped;             /* a walked file that is not an article */
+	size_t warned;            /* warnings printed so far */
+	/* its own output (-O or next to the input) */
+	char *out_path;
+	struct out_file file;
+	struct nc_writer *w;
+};
+
+enum phase { PHASE_READ, PHASE_CONVERT, PHASE_BOTH };
+
+struct batch {
+	struct cli *c;
+	struct inputs *in;
+	struct job *jobs;
+	size_t njobs;
+	atomic_size_t next;
+	enum phase phase;
+	/* one output for all */
+	struct nc_writer *w;
+	/* per-input outputs: output path -> input that claimed it */
+	struct nc_map claimed;
+	int exit_code;
+	/* progress */
+	size_t done;
+	double start, last;
+};
+
+/* ---- reading ------------------------------------------------------------ */
+
+static int slurp(const char *path, unsigned char **data, size_t *len,
+		 struct nc_err *err)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f)
+		return nc_err_set(err, NC_ERR_IO, path, "cannot open: %s", strerror(errno));
+	struct stat st;
+	if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return nc_err_set(err, NC_ERR_IO, path, "is a directory");
+	}
+	struct nc_buf b = {0};
+	char chunk[65536];
+	size_t n;
+	int rc = NC_OK;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len + n > NC_MAX_INPUT_BYTES) {
+			rc = nc_err_set(err, NC_ERR_LIMIT, path, "larger than the %u MB limit",
+					NC_MAX_INPUT_BYTES / (1024u * 1024u));
+			goto out;
+		}
+		if (nc_buf_put(&b, chunk, n)) {
+			rc = nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
+			goto out;
+		}
+	}
+	if (ferror(f))
+		rc = nc_err_set(err, NC_ERR_IO, path, "read error: %s", strerror(errno));
+out:
+	if (f != stdin)
+		fclose(f);
+	if (!rc && !b.data && nc_buf_reserve(&b, 0))
+		rc = nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
+	if (rc) {
+		nc_buf_free(&b);
+		return rc;
+	}
+	*data = (unsigned char *)nc_buf_detach(&b, len);
+	return NC_OK;
+}
+
+static void read_job(struct job *j)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	j->rc = slurp(j->in->path, &data, &len, &j->err);
+	if (!j->rc && j->in->walked && !nc_sniff_article(data, len)) {
+		j->skipped = true;
+		free(data);
+		return;
+	}
+	if (!j->rc)
+		j->rc = nc_read(j->in->path, data, len, &j->doc, &j->err);
+	if (!j->rc) {
+		j->doc->index = j->index;
+		j->rc = nc_resolve(j->doc, &j->err);
+	}
+	free(data);
+}
+
+/* ---- converting ----------------------------------------------------------- */
+
+static struct nc_write_opts opts_for(const struct cli *c, const char *path)
+{
+	struct nc_write_opts wo = c->wo;
+	wo.output_path = path;
+	wo.gzip = c->gzip == 1 || (c->gzip == -1 && path && strlen(path) > 3 &&
+				   strcmp(path + strlen(path) - 3, ".gz") == 0);
+	return wo;
+}
+
+/* The document's own output, written to a temporary file; the main
+ * thread renames it once the window is durable. */
+static void write_own(struct batch *b, struct job *j)
+{
+	struct nc_write_opts wo = opts_for(b->c, j->out_path);
+	int rc = file_open(&j->file, j->out_path, &j->err);
+	if (!rc) {
+		struct nc_sink sink = { file_sink, j->file.f };
+		rc = nc_writer_new(&j->w, b->c->format, &wo, &sink, &j->err);
+	}
+	if (!rc)
+		rc = nc_writer_add(j->w, j->doc, &j->err);
+	if (!rc)
+		rc = nc_writer_finish(j->w, &j->err);
+	if (!rc)
+		rc = file_close(&j->file, false, &j->err);
+	if (rc) {
+		file_abort(&j->file);
+		nc_writer_free(j->w);
+		j->w = NULL;
+	}
+	j->rc = rc;
+}
+
+static void convert_job(struct batch *b, struct job *j)
+{
+	if (j->rc || j->skipped)
+		return;
+	if (b->w)
+		j->rc = nc_writer_prepare(b->w, j->doc, &j->err);
+	else if (j->out_path)
+		write_own(b, j);
+}
+
+static void *worker(void *arg)
+{
+	struct batch *b = arg;
+	size_t i;
+	while ((i = atomic_fetch_add(&b->next, 1)) < b->njobs) {
+		struct job *j = &b->jobs[i];
+		if (b->phase != PHASE_CONVERT)
+			read_job(j);
+		if (b->phase != PHASE_READ)
+			convert_job(b, j);
+	}
+	return NULL;
+}
+
+/* Every job of the window through `phase`, on c->threads threads. */
+static void run_phase(struct batch *b, enum phase phase)
+{
+	b->phase = phase;
+	atomic_store(&b->next, 0);
+	size_t extra = b->c->threads > 1 ? (size_t)b->c->threads - 1 : 0;
+	if (extra > b->njobs)
+		extra = b->njobs ? b->njobs - 1 : 0;
+	pthread_t t[256];
+	size_t started = 0;
+	for (; started < extra && started < 256; started++)
+		if (pthread_create(&t[started], NULL, worker, b) != 0)
+			break;
+	worker(b);
+	for (size_t k = 0; k < started; k++)
+		pthread_join(t[k], NULL);
+}
+
+/* ---- messages and progress --------------------------------------------- */
+
+static void print_warnings(const struct cli *c, struct job *j)
+{
+	if (!j->doc)
+		return;
+	for (size_t i = j->warned; i < j->doc->nwarnings; i++)
+		if (c->verbosity >= 0)
+			cli_say(j->in->path, "warning", j->doc->warnings[i]);
+	j->warned = j->doc->nwarnings;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(struct batch *b, bool end)
+{
+	if (!b->c->progress)
+		return;
+	double t = now();
+	if (!end && t - b->last < 0.2)
+		return;
+	b->last = t;
+	double rate = t > b->start ? (double)b->done / (t - b->start) : 0;
+	size_t left = b->in->n - b->done;
+	if (end) {
+		fprintf(stderr, "\r\033[K");
+		return;
+	}
+	if (rate > 0)
+		fprintf(stderr, "\r\033[K%zu/%zu articles, %.0f/s, ETA %.0f s", b->done, b->in->n,
+			rate, (double)left / rate);
+	else
+		fprintf(stderr, "\r\033[K%zu/%zu articles", b->done, b->in->n);
+}
+
+/* ---- one window ----------------------------------------------------------- */
+
+/* "dir/name.txt" -> "OUTDIR/name" + ext (or "dir/name" + ext). */
+static char *output_name(const char *input, const char *outdir, const char *ext)
+{
+	const char *base = strrchr(input, '/');
+	base = base ? base + 1 : input;
+	size_t stem = strlen(base);
+	const char *dot = strrchr(base, '.');
+	if (dot && dot != base)
+		stem = (size_t)(dot - base);
+	struct nc_buf b = {0};
+	if (outdir) {
+		nc_buf_puts(&b, outdir);
+		if (b.len && b.data[b.len - 1] != '/')
+			nc_buf_putc(&b, '/');
+	} else {
+		nc_buf_put(&b, input, (size_t)(base - input));
+	}
+	if (strcmp(input, "-") == 0)
+		nc_buf_puts(&b, "stdin");
+	else
+		nc_buf_put(&b, base, stem);
+	nc_buf_puts(&b, ext);
+	if (b.oom) {
+		nc_buf_free(&b);
+		return NULL;
+	}
+	return nc_buf_detach(&b, NULL);
+}
+
+/* Decide where each document of the window goes, refusing an output
+ * that is an input or that another input of this run already claimed. */
+static void plan_outputs(struct batch *b)
+{
+	const struct cli *c = b->c;
+	const char *ext = c->format->extension;
+	if (c->format == &nc_format_warc && c->gzip == 1)
+		ext = ".warc.gz";
+	for (size_t i = 0; i < b->njobs; i++) {
+		struct job *j = &b->jobs[i];
+		if (!(j->out_path = output_name(j->in->path, c->outdir, ext))) {
+			nc_err_set(&j->err, NC_ERR_NOMEM, j->in->path, "out of memory");
+			j->rc = NC_ERR_NOMEM;
+			continue;
+		}
+		const char *prev = nc_map_get_str(&b->claimed, j->out_path);
+		if (prev) {
+			j->rc = nc_err_set(&j->err, NC_ERR_USAGE, j->in->path,
+					   "its output %s is also the output of %s; not written "
+					   "(use -o to combine, or rename one)", j->out_path, prev);
+		} else if (inputs_contain(b->in, j->out_path)) {
+			j->rc = nc_err_set(&j->err, NC_ERR_USAGE, j->out_path,
+					   "refusing to overwrite an input file");
+		} else if (nc_map_put_str(&b->claimed, j->out_path, j->in->path)) {
+			j->rc = nc_err_set(&j->err, NC_ERR_NOMEM, j->in->path, "out of memory");
+		}
+	}
+}
+
+static void fetch_window(struct batch *b, struct nc_fetch_stats *total)
+{
+	struct nc_doc **docs = calloc(b->njobs ? b->njobs : 1, sizeof *docs);
+	size_t n = 0;
+	if (!docs) {
+		fprintf(stderr, "%s: out of memory\n", nc_progname);
+		b->exit_code = EXIT_INPUT;
+		return;
+	}
+	for (size_t i = 0; i < b->njobs; i++)
+		if (!b->jobs[i].rc && !b->jobs[i].skipped)
+			docs[n++] = b->jobs[i].doc;
+	struct nc_err err = {0};
+	struct nc_fetch_stats st = {0};
+	if (n && nc_fetch(docs, n, &b->c->fo, &st, &err) != NC_OK) {
+		cli_report(&err, "fetch");
+		b->exit_code = EXIT_INPUT;
+	}
+	total->total += st.total;
+	total->fetched += st.fetched;
+	total->cached += st.cached;
+	total->failed += st.failed;
+	total->bytes += st.bytes;
+	free(docs);
+}
+
+/* In input order: messages, then the document into the shared output or
+ * its own file into place. */
+static void finish_window(struct batch *b)
+{
+	const struct cli *c = b->c;
+	if (!b->w) {
+		for (size_t i = 0; i < b->njobs; i++)
+			if (b->jobs[i].w) {
+				file_sync_dir_of(b->jobs[i].out_path);
+				break;
+			}
+	}
+	for (size_t i = 0; i < b->njobs; i++) {
+		struct job *j = &b->jobs[i];
+		print_warnings(c, j);
+		if (!j->rc && !j->skipped && b->w && b->exit_code != EXIT_USAGE) {
+			if (nc_writer_add(b->w, j->doc, &j->err) != NC_OK) {
+				cli_report(&j->err, c->output);
+				b->exit_code = EXIT_USAGE; /* the shared output is lost */
+			}
+		} else if (!j->rc && j->w) {
+			for (size_t k = 0; k < j->w->nnotes; k++)
+				if (c->verbosity >= 0)
+					cli_say(j->out_path, NULL, j->w->notes[k]);
+			j->rc = file_commit(&j->file, &j->err);
+			if (!j->rc)
+				j->rc = file_commit_sides(j->w, &j->err);
+			if (!j->rc && c->verbosity > 0)
+				fprintf(stderr, "%s: wrote %s\n", nc_progname, j->out_path);
+		}
+		if (j->rc) {
+			cli_report(&j->err, j->in->path);
+			if (b->exit_code == EXIT_OK)
+				b->exit_code = EXIT_INPUT;
+		} else if (j->skipped && c->verbosity > 0) {
+			fprintf(stderr, "%s: %s: not an article, skipped\n", nc_progname, j->in->path);
+		}
+		file_abort(&j->file);
+		nc_writer_free(j->w);
+		nc_doc_free(j->doc);
+		free(j->out_path);
+		memset(j, 0, sizeof *j);
+		b->done++;
+	}
+	progress(b, false);
+}
+
+/* ---- the run ---------------------------------------------------------------- */
+
+static int open_shared(struct batch *b, const char *single, struct out_file *file)
+{
+	const struct cli *c = b->c;
+	struct nc_err err = {0};
+	struct nc_write_opts wo = opts_for(c, single);
+	struct nc_sink sink = { file_sink, stdout };
+	if (single) {
+		if (inputs_contain(b->in, single) ||
+		    (c->wo.cdx_path && inputs_contain(b->in, c->wo.cdx_path))) {
+			fprintf(stderr, "%s: %s: refusing to overwrite an input file\n", nc_progname,
+				inputs_contain(b->in, single) ? single : c->wo.cdx_path);
+			return EXIT_INPUT;
+		}
+		if (file_open(file, single, &err)) {
+			cli_report(&err, single);
+			return EXIT_INPUT;
+		}
+		sink.ctx = file->f;
+	}
+	if (nc_writer_new(&b->w, c->format, &wo, &sink, &err)) {
+		cli_report(&err, single ? single : "-");
+		file_abort(file);
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
+static int close_shared(struct batch *b, const char *single, struct out_file *file)
+{
+	const struct cli *c = b->c;
+	struct nc_err err = {0};
+	const char *where = single ? single : "-";
+	int rc = EXIT_OK;
+	if (b->exit_code == EXIT_USAGE || b->w->ndocs == 0) {
+		if (b->w->ndocs == 0 && b->exit_code != EXIT_USAGE)
+			fprintf(stderr, "%s: %s: nothing written: no article was converted\n",
+				nc_progname, where);
+		rc = EXIT_INPUT;
+	} else if (nc_writer_finish(b->w, &err) != NC_OK ||
+		   (single ? file_close(file, true, &err) || file_commit(file, &err)
+			   : fflush(stdout) != 0 && nc_err_set(&err, NC_ERR_IO, "-", "cannot write to standard output")) ||
+		   file_commit_sides(b->w, &err)) {
+		cli_report(&err, where);
+		rc = EXIT_INPUT;
+	} else {
+		for (size_t k = 0; k < b->w->nnotes; k++)
+			if (c->verbosity >= 0)
+				cli_say(where, NULL, b->w->notes[k]);
+		if (single && c->verbosity > 0)
+			fprintf(stderr, "%s: wrote %s (%llu bytes)\n", nc_progname, single,
+				(unsigned long long)b->w->offset);
+	}
+	file_abort(file);
+	nc_writer_free(b->w);
+	b->w = NULL;
+	return rc;
+}
+
+int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *single)
+{
+	struct batch b = { .c = c, .in = in };
+	struct out_file shared = {0};
+	struct nc_fetch_stats fetched = {0};
+	xmlInitParser(); /* before threads, as libxml2 requires */
+	size_t window = (size_t)(c->threads > 0 ? c->threads : 1) * WINDOW_PER_THREAD;
+	b.jobs = calloc(window, sizeof *b.jobs);
+	if (!b.jobs) {
+		fprintf(stderr, "%s: out of memory\n", nc_progname);
+		return EXIT_INPUT;
+	}
+	b.start = b.last = now();
+	if (one_output && open_shared(&b, single, &shared) != EXIT_OK) {
+		free(b.jobs);
+		return EXIT_INPUT;
+	}
+	for (size_t first = 0; first < in->n && b.exit_code != EXIT_USAGE; first += window) {
+		b.njobs = in->n - first < window ? in->n - first : window;
+		for (size_t i = 0; i < b.njobs; i++) {
+			b.jobs[i].in = &in->v[first + i];
+			b.jobs[i].index = first + i;
+		}
+		if (!one_output)
+			plan_outputs(&b);
+		if (c->fetch) {
+			run_phase(&b, PHASE_READ);
+			fetch_window(&b, &fetched);
+			run_phase(&b, PHASE_CONVERT);
+		} else {
+			run_phase(&b, PHASE_BOTH);
+		}
+		finish_window(&b);
+	}
+	progress(&b, true);
+	int exit_code = b.exit_code == EXIT_USAGE ? EXIT_INPUT : b.exit_code;
+	if (one_output && close_shared(&b, single, &shared) != EXIT_OK)
+		exit_code = EXIT_INPUT;
+	if (c->fetch && c->verbosity >= 0 && fetched.total)
+		fprintf(stderr, "%s: images: %zu fetched, %zu from cache, %zu failed (%llu bytes)\n",
+			nc_progname, fetched.fetched, fetched.cached, fetched.failed,
+			(unsigned long long)fetched.bytes);
+	if (c->strict && fetched.failed)
+		exit_code = EXIT_INPUT;
+	nc_map_free(&b.claimed);
+	free(b.jobs);
+	return exit_code;
+}

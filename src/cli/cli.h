@@ -1,0 +1,88 @@
+/* cli.h - the parts of the newsconv command line, shared between its
+ * files: options (main.c), inputs (inputs.c), output files (files.c)
+ * and the batch pipeline (batch.c).  None of this is library API. */
+#ifndef NC_CLI_H
+#define NC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "newsconv.h"
+#include "util/buf.h"
+#include "util/map.h"
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+struct cli {
+	const struct nc_format *format;
+	const char *output;      /* -o */
+	const char *outdir;      /* -O */
+	int verbosity;           /* -1 quiet, 0 normal, 1 verbose */
+	bool fetch;
+	bool strict;
+	int gzip;                /* -1 auto, 0 no, 1 yes */
+	int threads;             /* -j: articles converted at once */
+	unsigned shard_i, shard_n; /* --shard I/N; shard_n 0: no sharding */
+	const char *files_from;  /* --files-from FILE|- */
+	bool nul;                /* -0: that list is NUL-separated */
+	bool progress;           /* the live line on stderr */
+	struct nc_fetch_opts fo;
+	struct nc_write_opts wo;
+	struct nc_buf options_text;
+};
+
+extern const char *nc_progname;
+void cli_say(const char *file, const char *level, const char *msg);
+void cli_report(const struct nc_err *err, const char *fallback);
+
+/* ---- inputs.c ---------------------------------------------------------- */
+
+struct input {
+	char *path;
+	bool walked;    /* found in a directory: skipped quietly if not an article */
+};
+
+struct inputs {
+	struct input *v;
+	size_t n, cap;
+	struct nc_map inodes; /* "dev:ino" of every input, for output checks */
+};
+
+/* Arguments, directories walked in sorted order, --files-from; then the
+ * shard's part.  Problems are reported here; returns an exit code or -1. */
+int inputs_collect(struct inputs *in, const struct cli *c, char **args, size_t nargs);
+/* Is `path` one of the inputs (same device and inode)? */
+bool inputs_contain(const struct inputs *in, const char *path);
+void inputs_free(struct inputs *in);
+uint64_t inputs_shard_hash(const char *path);
+
+/* ---- files.c ----------------------------------------------------------- */
+
+/* An output being written: PATH.tmp-XXXXXX beside PATH, renamed over
+ * PATH by file_commit() so that a reader sees the old file or the whole
+ * new one. */
+struct out_file {
+	char *path, *tmp;
+	FILE *f;
+};
+
+int file_open(struct out_file *o, const char *path, struct nc_err *err);
+/* Flush and close; fsync when `sync` (else the caller syncs in bulk). */
+int file_close(struct out_file *o, bool sync, struct nc_err *err);
+int file_commit(struct out_file *o, struct nc_err *err);
+void file_abort(struct out_file *o);   /* close and remove the temporary */
+int file_sink(void *ctx, const void *data, size_t len); /* ctx: FILE* */
+int file_write_atomic(const char *path, const void *data, size_t len,
+		      struct nc_err *err);
+int file_mkdirs_for(const char *path, struct nc_err *err);
+void file_sync_dir_of(const char *path); /* syncfs of that file system */
+/* Side files of a finished writer, after its main output. */
+int file_commit_sides(struct nc_writer *w, struct nc_err *err);
+
+/* ---- batch.c ----------------------------------------------------------- */
+
+/* Read, convert and write every input; returns the exit code. */
+int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *single);
+
+#endif

@@ -1,0 +1,246 @@
+/* inputs.c - which files a run converts: the arguments, directories
+ * walked recursively in sorted order, --files-from lists, then the part
+ * that belongs to this --shard.  Linear in the number of inputs. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+#define MAX_WALK_DEPTH 64
+
+static int push(struct inputs *in, const char *path, size_t len, bool walked)
+{
+	if (in->n == in->cap) {
+		size_t cap = in->cap ? in->cap * 2 : 64;
+		struct input *v = realloc(in->v, cap * sizeof *v);
+		if (!v)
+			return NC_ERR_NOMEM;
+		in->v = v;
+		in->cap = cap;
+	}
+	char *p = malloc(len + 1);
+	if (!p)
+		return NC_ERR_NOMEM;
+	memcpy(p, path, len);
+	p[len] = '\0';
+	in->v[in->n].path = p;
+	in->v[in->n].walked = walked;
+	in->n++;
+	return NC_OK;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every regular file under `dir`, in byte order of names, hidden files
+ * and directories skipped, symbolic links to directories not followed
+ * (no loops). */
+static int walk(struct inputs *in, const char *dir, int depth)
+{
+	if (depth > MAX_WALK_DEPTH) {
+		fprintf(stderr, "%s: %s: deeper than %d directories, not walked\n",
+			nc_progname, dir, MAX_WALK_DEPTH);
+		return EXIT_INPUT;
+	}
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "%s: %s: cannot open directory: %s\n", nc_progname, dir, strerror(errno));
+		return EXIT_INPUT;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = EXIT_OK;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **v = realloc(names, cap * sizeof *v);
+			if (!v)
+				goto oom;
+			names = v;
+		}
+		if (!(names[n] = strdup(e->d_name)))
+			goto oom;
+		n++;
+	}
+	closedir(d);
+	d = NULL;
+	qsort(names, n, sizeof *names, cmp_names);
+	struct nc_buf path = {0};
+	for (size_t i = 0; i < n; i++) {
+		nc_buf_truncate(&path, 0);
+		nc_buf_puts(&path, dir);
+		if (path.len && path.data[path.len - 1] != '/')
+			nc_buf_putc(&path, '/');
+		nc_buf_puts(&path, names[i]);
+		if (path.oom)
+			goto oom_path;
+		struct stat st;
+		if (lstat(path.data, &st) != 0)
+			continue;
+		if (S_ISLNK(st.st_mode) && stat(path.data, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			bool link = false;
+			struct stat ls;
+			if (lstat(path.data, &ls) == 0 && S_ISLNK(ls.st_mode))
+				link = true;
+			if (!link) {
+				int r = walk(in, path.data, depth + 1);
+				if (r == EXIT_USAGE)
+					goto fail_path;
+				if (r)
+					rc = r;
+			}
+		} else if (S_ISREG(st.st_mode)) {
+			if (push(in, path.data, path.len, true))
+				goto oom_path;
+		}
+	}
+	nc_buf_free(&path);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+oom_path:
+	nc_buf_free(&path);
+oom:
+	fprintf(stderr, "%s: %s: out of memory\n", nc_progname, dir);
+	rc = EXIT_USAGE;
+	goto out;
+fail_path:
+	nc_buf_free(&path);
+	rc = EXIT_USAGE;
+out:
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+static int add_arg(struct inputs *in, const char *arg)
+{
+	struct stat st;
+	if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+		return walk(in, arg, 0);
+	/* Files that do not exist are reported when read, in order. */
+	if (push(in, arg, strlen(arg), false)) {
+		fprintf(stderr, "%s: out of memory\n", nc_progname);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int files_from(struct inputs *in, const char *list, bool nul)
+{
+	FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+	if (!f) {
+		fprintf(stderr, "%s: %s: cannot open: %s\n", nc_progname, list, strerror(errno));
+		return EXIT_USAGE;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = EXIT_OK;
+	while (rc != EXIT_USAGE && (len = getdelim(&line, &cap, nul ? '\0' : '\n', f)) > 0) {
+		if (line[len - 1] == (nul ? '\0' : '\n'))
+			line[--len] = '\0';
+		if (!nul && len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		int r = add_arg(in, line);
+		if (r)
+			rc = r;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "%s: %s: read error\n", nc_progname, list);
+		rc = EXIT_USAGE;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return rc;
+}
+
+/* FNV-1a of the path as given: stable across runs and machines. */
+uint64_t inputs_shard_hash(const char *path)
+{
+	return nc_hash(path, strlen(path));
+}
+
+static void keep_shard(struct inputs *in, unsigned i, unsigned n)
+{
+	size_t k = 0;
+	for (size_t j = 0; j < in->n; j++) {
+		if (inputs_shard_hash(in->v[j].path) % n == i)
+			in->v[k++] = in->v[j];
+		else
+			free(in->v[j].path);
+	}
+	in->n = k;
+}
+
+static int inode_key(const char *path, unsigned char key[16])
+{
+	struct stat st;
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
+		return -1;
+	uint64_t dev = (uint64_t)st.st_dev, ino = (uint64_t)st.st_ino;
+	memcpy(key, &dev, 8);
+	memcpy(key + 8, &ino, 8);
+	return 0;
+}
+
+int inputs_collect(struct inputs *in, const struct cli *c, char **args, size_t nargs)
+{
+	int rc = EXIT_OK;
+	for (size_t i = 0; i < nargs && rc != EXIT_USAGE; i++) {
+		int r = add_arg(in, args[i]);
+		if (r)
+			rc = r;
+	}
+	if (c->files_from && rc != EXIT_USAGE) {
+		int r = files_from(in, c->files_from, c->nul);
+		if (r)
+			rc = r;
+	}
+	if (rc == EXIT_USAGE)
+		return rc;
+	if (c->shard_n)
+		keep_shard(in, c->shard_i, c->shard_n);
+	/* One stat per input, once: outputs are checked against this set. */
+	for (size_t i = 0; i < in->n; i++) {
+		unsigned char key[16];
+		if (inode_key(in->v[i].path, key) == 0 &&
+		    nc_map_put(&in->inodes, key, sizeof key, (void *)1)) {
+			fprintf(stderr, "%s: out of memory\n", nc_progname);
+			return EXIT_USAGE;
+		}
+	}
+	return rc;
+}
+
+bool inputs_contain(const struct inputs *in, const char *path)
+{
+	unsigned char key[16];
+	return inode_key(path, key) == 0 && nc_map_get(&in->inodes, key, sizeof key) != NULL;
+}
+
+void inputs_free(struct inputs *in)
+{
+	for (size_t i = 0; i < in->n; i++)
+		free(in->v[i].path);
+	free(in->v);
+	nc_map_free(&in->inodes);
+	memset(in, 0, sizeof *in);
+}
