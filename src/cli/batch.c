@@ -170,7 +170,7 @@ static void *worker(void *arg)
 	size_t i;
 	while ((i = atomic_fetch_add(&b->next, 1)) < b->njobs) {
 		struct job *j = &b->jobs[i];
-		if (b->phase != PHASE_CONVERT)
+		if (b->phase != PHASE_CONVERT && !j->rc) /* rc: refused by plan_outputs() */
 			read_job(j);
 		if (b->phase != PHASE_READ)
 			convert_job(b, j);
