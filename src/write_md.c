@@ -25,6 +25,7 @@
 #include "newsconv.h"
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/map.h"
 #include "util/text.h"
 
 /* ---- character classes for the flanking rules ----------------------- */
@@ -95,22 +96,31 @@ struct md {
 	char *files_path;    /* its path on disk */
 	struct trim *trims;
 	size_t ntrims, captrims;
+	/* node -> 1 + its index in trims; built and freed per document by
+	 * render_blocks, so a lookup is O(1) however many emphases there are. */
+	struct nc_map trim_index;
+	/* list node -> its rendering (see list_info); per document too. */
+	struct nc_map lists;
 	int rc;
 };
 
-static const struct trim *find_trim(const struct md *m, const struct nc_node *n)
+static struct trim *find_trim(const struct md *m, const struct nc_node *n)
 {
-	for (size_t i = 0; i < m->ntrims; i++)
-		if (m->trims[i].node == n)
-			return &m->trims[i];
+	uintptr_t i = (uintptr_t)nc_map_get_ptr(&m->trim_index, n);
+	if (i && i <= m->ntrims && m->trims[i - 1].node == n)
+		return &m->trims[i - 1];
 	return NULL;
 }
 
 static struct trim *add_trim(struct md *m, const struct nc_node *n)
 {
-	struct trim *t = (struct trim *)find_trim(m, n);
+	struct trim *t = find_trim(m, n);
 	if (t)
 		return t;
+	if (nc_map_put_ptr(&m->trim_index, n, (void *)(uintptr_t)(m->ntrims + 1))) {
+		m->rc = NC_ERR_NOMEM;
+		return NULL;
+	}
 	if (m->ntrims == m->captrims) {
 		size_t cap = m->captrims ? m->captrims * 2 : 16;
 		struct trim *v = realloc(m->trims, cap * sizeof *v);
@@ -150,10 +160,21 @@ static bool entity_follows(const char *s, size_t n)
 	return i > start && i < n && s[i] == ';';
 }
 
-static bool alnum(char c)
+/* A byte a plain YAML key may hold (UTF-8 letters pass whole). */
+static bool key_byte(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       (unsigned char)c >= 0x80;
+}
+
+/* Class of the character starting at s[i] (a malformed byte counts as
+ * a letter: it can be neither space nor punctuation). */
+static enum cls class_at(const char *s, size_t n, size_t i)
+{
+	unsigned cp;
+	if (!nc_utf8_decode((const unsigned char *)s + i, n - i, &cp))
+		return C_OTHER;
+	return classify(cp);
 }
 
 /* Text with every character that could be markup escaped. */
@@ -189,8 +210,13 @@ static void put_text(struct inl *x, const char *s, size_t n)
 			nc_buf_putc(b, c);
 			break;
 		case '_':
-			/* Inside a word an underscore cannot start emphasis. */
-			if (i > 0 && i + 1 < n && alnum(s[i - 1]) && alnum(s[i + 1]))
+			/* Between two letters an underscore can neither open
+			 * nor close emphasis; next to space or punctuation
+			 * (CJK "。" and "“" included) it can, so it is
+			 * escaped.  Classes come from the decoded characters,
+			 * not from bytes. */
+			if (i > 0 && i + 1 < n && class_before(s, i) == C_OTHER &&
+			    class_at(s, n, i + 1) == C_OTHER)
 				nc_buf_putc(b, c);
 			else
 				nc_buf_puts(b, "\\_");
@@ -251,7 +277,9 @@ static void put_code_span(struct inl *x, const char *s, size_t n)
 	if (pad)
 		nc_buf_putc(x->b, ' ');
 	for (size_t i = 0; i < n; i++) {
-		char c = s[i] == '\n' ? ' ' : s[i];
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue;
+		char c = s[i] == '\n' || s[i] == '\r' ? ' ' : s[i];
 		if (c == '|' && x->ctx == CTX_CELL)
 			nc_buf_putc(x->b, '\\');
 		nc_buf_putc(x->b, c);
@@ -307,7 +335,11 @@ static void put_title(struct nc_buf *b, const char *title)
 	for (const char *p = title; *p; p++) {
 		if (*p == '"' || *p == '\\')
 			nc_buf_putc(b, '\\');
-		nc_buf_putc(b, *p == '\n' ? ' ' : *p);
+		/* A line ending in a title would start a line without the
+		 * list or quote prefix (and a CR is one, for CommonMark). */
+		if (*p == '\r' && p[1] == '\n')
+			continue;
+		nc_buf_putc(b, *p == '\n' || *p == '\r' ? ' ' : *p);
 	}
 	nc_buf_putc(b, '"');
 }
@@ -355,6 +387,30 @@ static void put_image(struct inl *x, const char *alt, const char *url,
 	x->line_start = false;
 }
 
+static bool is_emph(enum nc_node_type t)
+{
+	return t == NC_NODE_EMPH || t == NC_NODE_STRONG || t == NC_NODE_STRIKE;
+}
+
+/* The delimiter character: emphasis and strong both use '*', so one
+ * nested in the other writes one delimiter run ("***x***"), whose
+ * flanking is decided by what is outside the whole run. */
+static char delim_char(enum nc_node_type t)
+{
+	return t == NC_NODE_STRIKE ? '~' : '*';
+}
+
+/* Per-emphasis decision made on ENTER and used on EXIT, and what its
+ * trims moved: head bytes [head0, head1) of its first text leaf went
+ * before its opener, tail bytes [len - tail1, len - tail0) of its last
+ * text leaf go after its closer (outer emphases own the outer bytes). */
+struct open_emph {
+	const struct nc_node *node;
+	bool emit;
+	const struct nc_node *last;  /* last text leaf, or NULL */
+	size_t tail0, tail1;
+};
+
 /* First visible character class inside n (for the opener), given the
  * trims already decided. */
 static enum cls first_class(struct md *m, const struct nc_node *n)
@@ -374,11 +430,10 @@ static enum cls first_class(struct md *m, const struct nc_node *n)
 		}
 		if (nc_node_is_leaf(c))
 			return C_PUNCT; /* `, ! or [ or \ */
-		if (c->type != NC_NODE_EMPH && c->type != NC_NODE_STRONG && c->type != NC_NODE_STRIKE &&
-		    c->type != NC_NODE_SUB && c->type != NC_NODE_SUP)
-			return C_PUNCT; /* a link: [ */
-		if (c->type == NC_NODE_EMPH || c->type == NC_NODE_STRONG || c->type == NC_NODE_STRIKE)
-			return C_PUNCT;
+		if (is_emph(c->type) && delim_char(c->type) == delim_char(n->type))
+			continue; /* the same delimiter run: look inside */
+		if (c->type != NC_NODE_SUB && c->type != NC_NODE_SUP)
+			return C_PUNCT; /* a link's [ or another delimiter */
 	}
 	return C_SPACE;
 }
@@ -389,20 +444,41 @@ static enum cls last_class(struct md *m, const struct nc_node *n)
 		if (c->type == NC_NODE_TEXT) {
 			const struct trim *t = find_trim(m, c);
 			size_t cut = t ? t->tail : 0;
-			if (cut >= c->as.text.len)
+			size_t head = t ? t->head : 0;
+			if (cut + head >= c->as.text.len)
 				return C_SPACE;
 			return class_before(c->as.text.literal, c->as.text.len - cut);
 		}
+		if (is_emph(c->type) && delim_char(c->type) == delim_char(n->type))
+			continue;
 		if (nc_node_is_leaf(c) || (c->type != NC_NODE_SUB && c->type != NC_NODE_SUP))
 			return C_PUNCT; /* ` ) ] * ~ */
 	}
 	return C_SPACE;
 }
 
-/* Class of what follows n in its container (the closer's right side). */
-static enum cls next_class(struct md *m, const struct nc_node *n, const struct nc_node *container)
+/* Class of what follows n's closer.  Climbing out of an enclosing
+ * emphasis passes its own closer (punctuation when its delimiter
+ * differs, the same run when not) and the bytes it moved out. */
+static enum cls next_class(struct md *m, const struct nc_node *n, const struct nc_node *container,
+			   const struct open_emph *opens, size_t nopen)
 {
+	size_t k = nopen;
 	for (const struct nc_node *p = n; p && p != container; p = p->parent) {
+		if (p != n && is_emph(p->type)) {
+			while (k && opens[k - 1].node != p)
+				k--;
+			if (k) {
+				const struct open_emph *o = &opens[k - 1];
+				if (o->emit && delim_char(p->type) != delim_char(n->type))
+					return C_PUNCT;
+				if (o->last && o->tail1 > o->tail0)
+					return class_at(o->last->as.text.literal, o->last->as.text.len,
+							o->last->as.text.len - o->tail1);
+			}
+		} else if (p != n && p->type == NC_NODE_LINK) {
+			return C_PUNCT; /* ] */
+		}
 		if (!p->next)
 			continue;
 		const struct nc_node *c = p->next;
@@ -543,14 +619,20 @@ static bool has_visible(struct md *m, const struct nc_node *n)
 	return false;
 }
 
-/* Per-emphasis decision made on ENTER and used on EXIT. */
-struct open_emph {
-	const struct nc_node *node;
-	bool emit;
-};
+/* Before a "[": a text "!" right in front would make the link an
+ * image ("Wow![more](u)"); put_text never escapes "!", so escape it
+ * here, where we know a bracket follows. */
+static void guard_bang(struct nc_buf *b)
+{
+	if (b->len && b->data[b->len - 1] == '!') {
+		nc_buf_truncate(b, b->len - 1);
+		nc_buf_puts(b, "\\!");
+	}
+}
 
 static void put_link_open(struct inl *x)
 {
+	guard_bang(x->b);
 	nc_buf_putc(x->b, '[');
 	x->line_start = false;
 }
@@ -581,6 +663,7 @@ static const char *embed_word(enum nc_embed_kind k)
 static void put_embed(struct inl *x, const struct nc_node *n)
 {
 	const char *label = n->as.embed.title ? n->as.embed.title : n->as.embed.url;
+	guard_bang(x->b);
 	nc_buf_putc(x->b, '[');
 	x->line_start = false;
 	if (n->as.embed.poster) {
@@ -642,21 +725,6 @@ static void render_inlines(struct md *m, struct nc_node *container, enum ctx ctx
 		case NC_NODE_STRONG:
 		case NC_NODE_STRIKE:
 			if (ev == NC_EVENT_ENTER) {
-				/* Text moved out in front of the opener. */
-				plan_trims(m, n, class_before(b->data ? b->data : "", b->len));
-				fix_closer(m, n, next_class(m, n, container));
-				const struct nc_node *f = n->first_child;
-				while (f && (f->type == NC_NODE_EMPH || f->type == NC_NODE_STRONG || f->type == NC_NODE_STRIKE))
-					f = f->first_child;
-				const struct trim *ft = f && f->type == NC_NODE_TEXT ? find_trim(m, f) : NULL;
-				if (ft && ft->head)
-					put_text(&x, f->as.text.literal, ft->head);
-				enum cls before = class_before(b->data ? b->data : "", b->len);
-				enum cls first = first_class(m, n), last = last_class(m, n);
-				enum cls after = next_class(m, n, container);
-				bool opens_ok = first != C_SPACE && (first != C_PUNCT || before != C_OTHER);
-				bool closes_ok = last != C_SPACE && (last != C_PUNCT || after != C_OTHER);
-				bool emit = has_visible(m, n) && opens_ok && closes_ok;
 				if (nopen == capopen) {
 					size_t cap = capopen ? capopen * 2 : 8;
 					struct open_emph *v = realloc(opens, cap * sizeof *v);
@@ -667,24 +735,57 @@ static void render_inlines(struct md *m, struct nc_node *container, enum ctx ctx
 					opens = v;
 					capopen = cap;
 				}
-				opens[nopen].node = n;
-				opens[nopen++].emit = emit;
-				if (emit) {
+				struct open_emph *o = &opens[nopen++];
+				*o = (struct open_emph){ .node = n };
+				/* <em><em>x</em></em> is still emphasis, not strong:
+				 * inside an emitted one of the same kind, write none. */
+				bool nested_same = false;
+				for (size_t i = 0; i + 1 < nopen; i++)
+					if (opens[i].emit && opens[i].node->type == n->type)
+						nested_same = true;
+				if (nested_same)
+					break;
+				const struct nc_node *f = n->first_child;
+				while (f && is_emph(f->type))
+					f = f->first_child;
+				if (f && f->type != NC_NODE_TEXT)
+					f = NULL;
+				const struct nc_node *l = n->last_child;
+				while (l && is_emph(l->type))
+					l = l->last_child;
+				if (l && l->type != NC_NODE_TEXT)
+					l = NULL;
+				const struct trim *ft = f ? find_trim(m, f) : NULL;
+				size_t head0 = ft ? ft->head : 0;
+				const struct trim *lt = l ? find_trim(m, l) : NULL;
+				o->last = l;
+				o->tail0 = lt ? lt->tail : 0;
+				/* Text moved out in front of the opener (the part an
+				 * enclosing emphasis did not move already). */
+				plan_trims(m, n, class_before(b->data ? b->data : "", b->len));
+				fix_closer(m, n, next_class(m, n, container, opens, nopen - 1));
+				ft = f ? find_trim(m, f) : NULL;
+				if (ft && ft->head > head0)
+					put_text(&x, f->as.text.literal + head0, ft->head - head0);
+				lt = l ? find_trim(m, l) : NULL;
+				o->tail1 = lt ? lt->tail : o->tail0;
+				enum cls before = class_before(b->data ? b->data : "", b->len);
+				enum cls first = first_class(m, n), last = last_class(m, n);
+				enum cls after = next_class(m, n, container, opens, nopen - 1);
+				bool opens_ok = first != C_SPACE && (first != C_PUNCT || before != C_OTHER);
+				bool closes_ok = last != C_SPACE && (last != C_PUNCT || after != C_OTHER);
+				o->emit = has_visible(m, n) && opens_ok && closes_ok;
+				if (o->emit) {
 					nc_buf_puts(b, delim_of(n->type));
 					x.line_start = false;
 				}
-			} else {
-				bool emit = nopen && opens[nopen - 1].emit;
-				if (nopen)
-					nopen--;
-				if (emit)
+			} else if (nopen) {
+				const struct open_emph *o = &opens[--nopen];
+				if (o->emit)
 					nc_buf_puts(b, delim_of(n->type));
-				const struct nc_node *l = n->last_child;
-				while (l && (l->type == NC_NODE_EMPH || l->type == NC_NODE_STRONG || l->type == NC_NODE_STRIKE))
-					l = l->last_child;
-				const struct trim *lt = l && l->type == NC_NODE_TEXT ? find_trim(m, l) : NULL;
-				if (lt && lt->tail && lt->tail <= l->as.text.len)
-					put_text(&x, l->as.text.literal + l->as.text.len - lt->tail, lt->tail);
+				if (o->last && o->tail1 > o->tail0 && o->tail1 <= o->last->as.text.len)
+					put_text(&x, o->last->as.text.literal + o->last->as.text.len - o->tail1,
+						 o->tail1 - o->tail0);
 			}
 			break;
 		case NC_NODE_SUB:
@@ -914,8 +1015,18 @@ static void render_table(struct blocks *s, struct nc_node *table)
 
 static void render_code_block(struct blocks *s, const struct nc_node *n)
 {
-	const char *lit = n->as.code_block.literal ? n->as.code_block.literal : "";
-	size_t len = n->as.code_block.len;
+	/* CR and CRLF become LF: put_lines prefixes lines after an LF only,
+	 * so a bare CR would end a line inside a list or quote unprefixed. */
+	const char *raw = n->as.code_block.literal ? n->as.code_block.literal : "";
+	struct nc_buf norm = {0};
+	for (size_t i = 0; i < n->as.code_block.len; i++) {
+		if (raw[i] != '\r')
+			nc_buf_putc(&norm, raw[i]);
+		else if (i + 1 >= n->as.code_block.len || raw[i + 1] != '\n')
+			nc_buf_putc(&norm, '\n');
+	}
+	const char *lit = norm.data ? norm.data : "";
+	size_t len = norm.len;
 	size_t ticks = longest_run(lit, len, '`') + 1;
 	if (ticks < 3)
 		ticks = 3;
@@ -936,6 +1047,7 @@ static void render_code_block(struct blocks *s, const struct nc_node *n)
 	put_lines(s, NULL, fence.data, fence.len);
 	nc_buf_free(&fence);
 	nc_buf_free(&open);
+	nc_buf_free(&norm);
 }
 
 static void render_blocks(struct md *m, struct nc_node *root)
@@ -1139,7 +1251,7 @@ static bool key_plain(const char *k)
 	if (!*k)
 		return false;
 	for (const char *p = k; *p; p++)
-		if (!alnum(*p) && *p != '_' && *p != '-')
+		if (!key_byte(*p) && *p != '_' && *p != '-')
 			return false;
 	return true;
 }

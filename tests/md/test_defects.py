@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Regression tests for Markdown writer defects, one block per defect.
+Each HTML snippet goes through newsconv --to md and the Markdown is
+rendered back by cmark (cmark-gfm with the table extension for tables,
+when installed); the checks are on that HTML."""
+import os, re, shutil, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from nctest import NC, check, done  # noqa: E402
+
+GFM = shutil.which("cmark-gfm")
+
+
+def to_md(body):
+    src = "---\ntitle: t\n---\n" + body
+    r = subprocess.run([NC, "-q", "--to", "md", "-"], input=src.encode(), capture_output=True, timeout=60)
+    if r.returncode != 0:
+        raise RuntimeError(r.stderr.decode())
+    md = r.stdout.decode()
+    m = re.match(r"---\n.*?\n---\n\n?", md, re.S)
+    return md[m.end():] if m else md
+
+
+def cmark(md, gfm=False):
+    cmd = [GFM, "-e", "table", "-e", "strikethrough"] if gfm and GFM else ["cmark"]
+    return subprocess.run(cmd, input=md.encode(), capture_output=True, timeout=60).stdout.decode()
+
+
+def renders(body, want, what=None):
+    md = to_md(body)
+    got = cmark(md).strip()
+    check(got == want, (what or body) + "\n  got:  " + got + "\n  want: " + want, md)
+
+
+# 1. Nested emphasis: one delimiter run, moved punctuation written once.
+renders('<p>a<em><strong>"x"</strong></em>b</p>', "<p>a&quot;<em><strong>x</strong></em>&quot;b</p>")
+renders("<p><em><strong>x</strong></em></p>", "<p><em><strong>x</strong></em></p>")
+renders("<p><em><em>x</em></em></p>", "<p><em>x</em></p>")
+renders("<p>a<em><em>x</em></em>b</p>", "<p>a<em>x</em>b</p>")
+renders("<p><strong><strong>x</strong></strong></p>", "<p><strong>x</strong></p>")
+renders("<p>a<strong><em>“x，”</em></strong>b</p>", "<p>a“<em><strong>x</strong></em>，”b</p>")
+renders("<p>a <em>b <strong>c</strong></em>d</p>", "<p>a <em>b <strong>c</strong></em>d</p>")
+
+# 2. A text "!" right before a link must not make it an image.
+renders("<p>Wow!<a href=u>more</a></p>", '<p>Wow!<a href="u">more</a></p>')
+renders("<p>Wow! <a href=u>more</a>!</p>", '<p>Wow! <a href="u">more</a>!</p>')
+
+# 3. Underscores next to CJK punctuation and curly quotes are not intraword.
+renders("<p>价格。_注意_。</p>", "<p>价格。_注意_。</p>")
+renders("<p>“_quoted_”</p>", "<p>“_quoted_”</p>")
+renders("<p>snake_case 中文_中文 ü_ü</p>", "<p>snake_case 中文_中文 ü_ü</p>")
+
+# 4. Carriage returns: code blocks get LF line ends, titles lose them.
+renders("<pre>a&#13;&#10;b&#13;c</pre>", "<pre><code>a\nb\nc\n</code></pre>")
+renders("<ul><li><pre>a&#13;b</pre></li></ul>", "<ul>\n<li>\n<pre><code>a\nb\n</code></pre>\n</li>\n</ul>")
+renders('<ul><li><a href="u" title="a&#13;b">x</a></li></ul>', '<ul>\n<li><a href="u" title="a b">x</a></li>\n</ul>')
+renders("<blockquote><p><code>a&#13;b</code></p></blockquote>", "<blockquote>\n<p><code>a b</code></p>\n</blockquote>")
+
+done("md defects")
