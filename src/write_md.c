@@ -855,10 +855,21 @@ struct prefix {
 	bool first_used;
 };
 
+/* An open list: whether it is tight, the next item's number and its
+ * marker, decided once on entering it (per item it was quadratic). */
+struct open_list {
+	const struct nc_node *node;
+	bool tight;
+	long num;
+	char mark;        /* '-' or '*'; '.' or ')' when ordered */
+};
+
 struct blocks {
 	struct md *m;
 	struct prefix *pre;
 	size_t npre, cappre;
+	struct open_list *lists;
+	size_t nlists, caplists;
 	bool started;     /* something was written already */
 };
 
@@ -905,7 +916,9 @@ static void pop_prefix(struct blocks *s, const struct nc_node *n)
 }
 
 /* Tight when no item holds more than one paragraph-like block: a
- * paragraph followed by nested lists still reads as one line each. */
+ * paragraph followed by nested lists still reads as one line each.
+ * (The model has no tight/loose flag, so <li><p>a</p></li> lists, which
+ * the reader stores like <li>a</li>, are written tight.) */
 static bool tight_list(const struct nc_node *list)
 {
 	for (const struct nc_node *it = list->first_child; it; it = it->next)
@@ -913,6 +926,59 @@ static bool tight_list(const struct nc_node *list)
 			if (c != it->first_child && c->type != NC_NODE_LIST)
 				return false;
 	return true;
+}
+
+static const struct open_list *find_list(const struct blocks *s, const struct nc_node *list)
+{
+	for (size_t i = s->nlists; i > 0; i--)
+		if (s->lists[i - 1].node == list)
+			return &s->lists[i - 1];
+	return NULL;
+}
+
+static bool is_tight(const struct blocks *s, const struct nc_node *list)
+{
+	const struct open_list *l = find_list(s, list);
+	return l ? l->tight : tight_list(list);
+}
+
+/* Two lists in a row would merge into one: CommonMark ends a list when
+ * the bullet character (or the ordered delimiter) changes, so a list
+ * right after one of its kind takes the other character. */
+static void open_list(struct blocks *s, const struct nc_node *list)
+{
+	struct md *m = s->m;
+	bool ordered = list->as.list.ordered;
+	char mark = ordered ? '.' : '-';
+	const struct nc_node *prev = list->prev;
+	if (prev && prev->type == NC_NODE_LIST && prev->as.list.ordered == ordered) {
+		uintptr_t pm = (uintptr_t)nc_map_get_ptr(&m->lists, prev);
+		if (pm == (uintptr_t)mark)
+			mark = ordered ? ')' : '*';
+	}
+	if (nc_map_put_ptr(&m->lists, list, (void *)(uintptr_t)mark)) {
+		m->rc = NC_ERR_NOMEM;
+		return;
+	}
+	if (s->nlists == s->caplists) {
+		size_t cap = s->caplists ? s->caplists * 2 : 8;
+		struct open_list *v = realloc(s->lists, cap * sizeof *v);
+		if (!v) {
+			m->rc = NC_ERR_NOMEM;
+			return;
+		}
+		s->lists = v;
+		s->caplists = cap;
+	}
+	s->lists[s->nlists++] = (struct open_list){
+		.node = list, .tight = tight_list(list), .num = list->as.list.start, .mark = mark,
+	};
+}
+
+static void close_list(struct blocks *s, const struct nc_node *list)
+{
+	if (s->nlists && s->lists[s->nlists - 1].node == list)
+		s->nlists--;
 }
 
 /* Blank line (or, between items of a tight list, just the new line)
@@ -926,10 +992,10 @@ static void separate(struct blocks *s, const struct nc_node *n)
 	bool pending_marker = s->npre && !s->pre[s->npre - 1].first_used;
 	if (pending_marker && !n->prev)
 		return; /* first block of an item goes on the marker's line */
-	if (n->type == NC_NODE_ITEM && (!n->prev || (n->parent && tight_list(n->parent))))
+	if (n->type == NC_NODE_ITEM && (!n->prev || (n->parent && is_tight(s, n->parent))))
 		return; /* the list itself was separated */
 	if (n->parent && n->parent->type == NC_NODE_ITEM && n->parent->parent &&
-	    tight_list(n->parent->parent))
+	    is_tight(s, n->parent->parent))
 		return; /* a nested list right under its item's line */
 	line_prefix(s, true);
 	nc_buf_putc(&s->m->out, '\n');
@@ -1055,8 +1121,6 @@ static void render_blocks(struct md *m, struct nc_node *root)
 	struct blocks s = { .m = m };
 	struct nc_iter it;
 	enum nc_event ev;
-	int *counters = NULL; /* unused: items number from their list */
-	(void)counters;
 	nc_iter_init(&it, root);
 	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && !m->rc) {
 		struct nc_node *n = it.cur;
@@ -1098,22 +1162,23 @@ static void render_blocks(struct md *m, struct nc_node *root)
 			if (ev == NC_EVENT_ENTER) {
 				separate(&s, n);
 				s.started = true;
+				open_list(&s, n);
+			} else {
+				close_list(&s, n);
 			}
 			break;
 		case NC_NODE_ITEM:
 			if (ev == NC_EVENT_ENTER) {
 				separate(&s, n);
 				char first[16], rest[16];
-				const struct nc_node *list = n->parent;
-				if (list && list->type == NC_NODE_LIST && list->as.list.ordered) {
-					long num = list->as.list.start;
-					for (const struct nc_node *p = n->prev; p; p = p->prev)
-						num++;
-					if (num > 999999999)
-						num = 999999999;
-					snprintf(first, sizeof first, "%ld. ", num);
+				struct open_list *l = s.nlists && s.lists[s.nlists - 1].node == n->parent
+							      ? &s.lists[s.nlists - 1] : NULL;
+				if (l && n->parent->as.list.ordered) {
+					long num = l->num < 0 ? 0 : l->num > 999999999 ? 999999999 : l->num;
+					l->num++;
+					snprintf(first, sizeof first, "%ld%c ", num, l->mark);
 				} else {
-					snprintf(first, sizeof first, "- ");
+					snprintf(first, sizeof first, "%c ", l ? l->mark : '-');
 				}
 				memset(rest, ' ', strlen(first));
 				rest[strlen(first)] = '\0';
@@ -1199,6 +1264,13 @@ static void render_blocks(struct md *m, struct nc_node *root)
 		}
 	}
 	free(s.pre);
+	free(s.lists);
+	/* Per-document state: write_md resets ntrims, the maps go here. */
+	nc_map_free(&m->trim_index);
+	nc_map_free(&m->lists);
+	memset(&m->trim_index, 0, sizeof m->trim_index);
+	memset(&m->lists, 0, sizeof m->lists);
+	m->ntrims = 0;
 }
 
 /* ---- front matter ------------------------------------------------------ */

@@ -56,4 +56,27 @@ renders("<ul><li><pre>a&#13;b</pre></li></ul>", "<ul>\n<li>\n<pre><code>a\nb\n</
 renders('<ul><li><a href="u" title="a&#13;b">x</a></li></ul>', '<ul>\n<li><a href="u" title="a b">x</a></li>\n</ul>')
 renders("<blockquote><p><code>a&#13;b</code></p></blockquote>", "<blockquote>\n<p><code>a b</code></p>\n</blockquote>")
 
+# 5. Big inputs (no timing here: the run must finish and be right).
+md = to_md("<ol>" + "".join("<li>item %d</li>" % i for i in range(40000)) + "</ol>")
+lines = md.strip().split("\n")
+check(len(lines) == 40000 and lines[0] == "1. item 0" and lines[-1] == "40000. item 39999",
+      "40,000 ordered items numbered in order", lines[-3:])
+out = cmark("\n".join(lines[-3:]))
+check(out.startswith('<ol start="39998">'), "the last items still form a list", out)
+md = to_md("<p>" + "".join("<em>w%d</em> " % i for i in range(40000)) + "</p>")
+out = cmark(md)
+check(out.count("<em>") == 40000 and "<em>w39999</em>" in out, "40,000 emphases all kept", out[-200:])
+
+# 8. Adjacent lists stay apart; tight lists stay tight.
+renders("<ul><li>a</li></ul><ul><li>b</li></ul><ul><li>c</li></ul>",
+        "<ul>\n<li>a</li>\n</ul>\n<ul>\n<li>b</li>\n</ul>\n<ul>\n<li>c</li>\n</ul>")
+renders("<ol><li>a</li></ol><ol start=3><li>b</li><li>c</li></ol>",
+        '<ol>\n<li>a</li>\n</ol>\n<ol start="3">\n<li>b</li>\n<li>c</li>\n</ol>')
+renders("<ul><li>a<ul><li>n</li></ul><ul><li>m</li></ul></li></ul>",
+        "<ul>\n<li>a\n<ul>\n<li>n</li>\n</ul>\n<ul>\n<li>m</li>\n</ul>\n</li>\n</ul>")
+renders("<ul><li>a</li></ul><ol><li>b</li></ol>", "<ul>\n<li>a</li>\n</ul>\n<ol>\n<li>b</li>\n</ol>")
+renders("<ul><li>a</li><li>b</li></ul>", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>")
+renders("<ul><li><p>a</p><p>a2</p></li><li><p>b</p></li></ul>",
+        "<ul>\n<li>\n<p>a</p>\n<p>a2</p>\n</li>\n<li>\n<p>b</p>\n</li>\n</ul>")
+
 done("md defects")
