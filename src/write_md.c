@@ -637,12 +637,62 @@ static void put_link_open(struct inl *x)
 	x->line_start = false;
 }
 
-static void put_link_close(struct inl *x, const struct nc_node *n)
+/* The host of an absolute URL ("https://www.e.org:8080/x" -> "e.org"),
+ * or the address of a mailto:.  False when there is none. */
+static bool host_of(const char *url, const char **host, size_t *len)
 {
-	if (!n->first_child) {
-		/* An empty link still shows where it goes. */
+	const char *p = strstr(url, "://");
+	if (!p && strncmp(url, "mailto:", 7) == 0) {
+		*host = url + 7;
+		*len = strcspn(*host, "?#");
+		return *len > 0;
+	}
+	if (!p)
+		return false;
+	p += 3;
+	size_t n = strcspn(p, "/?#");
+	const char *at = memchr(p, '@', n);
+	if (at) {
+		n -= (size_t)(at + 1 - p);
+		p = at + 1;
+	}
+	size_t h = n;
+	if (n && p[0] == '[') { /* [v6]:port */
+		const char *close = memchr(p, ']', n);
+		h = close ? (size_t)(close + 1 - p) : n;
+	} else {
+		const char *colon = memchr(p, ':', n);
+		if (colon)
+			h = (size_t)(colon - p);
+	}
+	if (h > 4 && strncmp(p, "www.", 4) == 0) {
+		p += 4;
+		h -= 4;
+	}
+	*host = p;
+	*len = h;
+	return h > 0;
+}
+
+/* A short label for links and embeds that show no text of their own:
+ * the host, else the whole URL. */
+static void put_host_label(struct inl *x, const char *url)
+{
+	const char *host;
+	size_t len;
+	if (host_of(url, &host, &len))
+		put_text(x, host, len);
+	else
+		put_text(x, url, strlen(url));
+}
+
+static void put_link_close(struct inl *x, const struct nc_node *n, bool empty)
+{
+	if (empty) {
+		/* An icon-only link (share buttons, <img src="">) keeps its
+		 * target; its host is a short, readable label. */
 		struct inl t = *x;
-		put_text(&t, n->as.link.url, strlen(n->as.link.url));
+		put_host_label(&t, n->as.link.url);
 	}
 	nc_buf_puts(x->b, "](");
 	put_dest(x->b, n->as.link.url);
@@ -650,31 +700,72 @@ static void put_link_close(struct inl *x, const struct nc_node *n)
 	nc_buf_putc(x->b, ')');
 }
 
-static const char *embed_word(enum nc_embed_kind k)
+static bool host_is(const char *url, const char *const *hosts)
 {
-	switch (k) {
-	case NC_EMBED_IFRAME: return "Embedded";
-	case NC_EMBED_VIDEO: return "Video";
-	case NC_EMBED_AUDIO: return "Audio";
+	const char *p;
+	size_t n;
+	if (!host_of(url, &p, &n))
+		return false;
+	for (; *hosts; hosts++) {
+		size_t h = strlen(*hosts);
+		/* the host itself or a subdomain of it */
+		if (n >= h && strncmp(p + n - h, *hosts, h) == 0 && (n == h || p[n - h - 1] == '.'))
+			return true;
 	}
-	return "Embedded";
+	return false;
 }
 
+/* What an embed is, in words, when it has no title of its own. */
+static const char *embed_what(const struct nc_node *n)
+{
+	static const char *const video[] = {"youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com",
+					    "dailymotion.com", "bilibili.com", "youku.com", "v.qq.com",
+					    "ted.com", "twitch.tv", NULL};
+	static const char *const audio[] = {"soundcloud.com", "spotify.com", "bandcamp.com",
+					    "podcasts.apple.com", "music.163.com", NULL};
+	switch (n->as.embed.kind) {
+	case NC_EMBED_VIDEO: return "video on ";
+	case NC_EMBED_AUDIO: return "audio on ";
+	case NC_EMBED_IFRAME: break;
+	}
+	if (host_is(n->as.embed.url, video))
+		return "video on ";
+	if (host_is(n->as.embed.url, audio))
+		return "audio on ";
+	return "embedded page on ";
+}
+
+/* "[▶ title](url)", or "[▶ video on youtube.com](url)" without a title:
+ * the URL is the link's target already, so it is not repeated as text. */
 static void put_embed(struct inl *x, const struct nc_node *n)
 {
-	const char *label = n->as.embed.title ? n->as.embed.title : n->as.embed.url;
+	const char *title = n->as.embed.title && *n->as.embed.title ? n->as.embed.title : NULL;
 	guard_bang(x->b);
 	nc_buf_putc(x->b, '[');
 	x->line_start = false;
+	struct nc_buf label = {0};
+	if (title) {
+		nc_buf_puts(&label, title);
+	} else {
+		const char *host;
+		size_t len;
+		nc_buf_puts(&label, embed_what(n));
+		if (host_of(n->as.embed.url, &host, &len))
+			nc_buf_put(&label, host, len);
+		else
+			nc_buf_puts(&label, n->as.embed.url);
+	}
+	const char *text = label.data ? label.data : "";
 	if (n->as.embed.poster) {
-		put_image(x, label, n->as.embed.poster, NULL, n->as.embed.poster_res);
+		put_image(x, text, n->as.embed.poster, NULL, n->as.embed.poster_res);
 	} else {
 		struct nc_buf w = {0};
-		nc_buf_printf(&w, "\xe2\x96\xb6 %s: %s", embed_word(n->as.embed.kind), label);
+		nc_buf_printf(&w, "\xe2\x96\xb6 %s", text);
 		if (w.data)
 			put_text(x, w.data, w.len);
 		nc_buf_free(&w);
 	}
+	nc_buf_free(&label);
 	nc_buf_puts(x->b, "](");
 	put_dest(x->b, n->as.embed.url);
 	nc_buf_putc(x->b, ')');
@@ -798,7 +889,7 @@ static void render_inlines(struct md *m, struct nc_node *container, enum ctx ctx
 			if (ev == NC_EVENT_ENTER)
 				put_link_open(&x);
 			else
-				put_link_close(&x, n);
+				put_link_close(&x, n, !n->first_child || !has_visible(m, n));
 			break;
 		case NC_NODE_IMAGE:
 			put_image(&x, n->as.image.alt, n->as.image.url, n->as.image.title, n->as.image.res);

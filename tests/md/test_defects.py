@@ -79,4 +79,16 @@ renders("<ul><li>a</li><li>b</li></ul>", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>")
 renders("<ul><li><p>a</p><p>a2</p></li><li><p>b</p></li></ul>",
         "<ul>\n<li>\n<p>a</p>\n<p>a2</p>\n</li>\n<li>\n<p>b</p>\n</li>\n</ul>")
 
+# 9. Links without text show their host; embeds say what they are.
+renders('<p><a href="https://service.weibo.com/share/share.php?url=x&title=y"><img src=""></a></p>',
+        '<p><a href="https://service.weibo.com/share/share.php?url=x&amp;title=y">service.weibo.com</a></p>')
+renders('<p><a href="https://www.e.org:8080/a/b"></a></p>', '<p><a href="https://www.e.org:8080/a/b">e.org</a></p>')
+renders('<p>x<a href="mailto:a@b.example?subject=hi"></a></p>', '<p>x<a href="mailto:a@b.example?subject=hi">a@b.example</a></p>')
+renders('<iframe src="https://www.youtube.com/embed/abc" title="Launch video"></iframe>',
+        '<p><a href="https://www.youtube.com/embed/abc">\u25b6 Launch video</a></p>')
+renders('<iframe src="https://www.youtube.com/embed/abc"></iframe>',
+        '<p><a href="https://www.youtube.com/embed/abc">\u25b6 video on youtube.com</a></p>')
+renders('<iframe src="https://maps.example.org/embed?q=1"></iframe>',
+        '<p><a href="https://maps.example.org/embed?q=1">\u25b6 embedded page on maps.example.org</a></p>')
+
 done("md defects")

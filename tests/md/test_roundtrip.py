@@ -68,7 +68,7 @@ renders('<p><img src="https://e.org/i.png" alt="an [alt]" title="tt"></p>',
         '<p><img src="https://e.org/i.png" alt="an [alt]" title="tt" /></p>')
 renders('<p><a href="https://e.org/"><img src="https://e.org/i.png" alt="i"></a></p>',
         '<p><a href="https://e.org/"><img src="https://e.org/i.png" alt="i" /></a></p>')
-renders('<p><a href="https://e.org/empty"></a></p>', '<p><a href="https://e.org/empty">https://e.org/empty</a></p>')
+renders('<p><a href="https://e.org/empty"></a></p>', '<p><a href="https://e.org/empty">e.org</a></p>')
 # Headings, quotes, lists, code blocks.
 renders("<h2>Title ends with #</h2>", "<h2>Title ends with #</h2>")
 renders("<blockquote><p>q1</p><p>q2</p></blockquote>", "<blockquote>\n<p>q1</p>\n<p>q2</p>\n</blockquote>")
