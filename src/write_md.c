@@ -101,6 +101,8 @@ struct md {
 	struct nc_map trim_index;
 	/* list node -> its rendering (see list_info); per document too. */
 	struct nc_map lists;
+	/* table node -> 1 data, 2 layout (see render_table); per document. */
+	struct nc_map tables;
 	int rc;
 };
 
@@ -1106,50 +1108,150 @@ static void put_lines(struct blocks *s, const char *lead, const char *text, size
 	nc_buf_putc(&s->m->out, '\n');
 }
 
+/* A cell holds block content when it has a nested table or more than
+ * one block (several paragraphs): GFM cells are one line. */
+static bool cell_has_blocks(const struct nc_node *cell)
+{
+	size_t blocks = 0;
+	for (const struct nc_node *c = cell->first_child; c; c = c->next) {
+		if (c->type == NC_NODE_TABLE)
+			return true;
+		if (nc_node_is_block(c->type) && ++blocks > 1)
+			return true;
+		/* a table further down (in a list or quote) */
+		if (nc_node_is_block(c->type) && c->type != NC_NODE_PARAGRAPH) {
+			struct nc_iter it;
+			enum nc_event ev;
+			nc_iter_init(&it, (struct nc_node *)c);
+			while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE)
+				if (ev == NC_EVENT_ENTER && it.cur->type == NC_NODE_TABLE)
+					return true;
+		}
+	}
+	return false;
+}
+
+/* See render_table; decided once per table and remembered, since every
+ * cell of a layout table asks. */
+static bool layout_table(struct md *m, const struct nc_node *table)
+{
+	uintptr_t v = (uintptr_t)nc_map_get_ptr(&m->tables, table);
+	if (v)
+		return v == 2;
+	size_t rows = 0, most = 0;
+	bool blocks = false;
+	for (const struct nc_node *r = table->first_child; r; r = r->next) {
+		size_t c = 0;
+		for (const struct nc_node *cell = r->first_child; cell; cell = cell->next) {
+			c += (size_t)(cell->as.cell.colspan > 1 ? cell->as.cell.colspan : 1);
+			if (!blocks && cell_has_blocks(cell))
+				blocks = true;
+		}
+		if (c > most)
+			most = c;
+		rows++;
+	}
+	bool layout = rows <= 1 || most <= 1 || blocks;
+	if (nc_map_put_ptr(&m->tables, table, (void *)(uintptr_t)(layout ? 2 : 1)))
+		m->rc = NC_ERR_NOMEM;
+	return layout;
+}
+
+/* A cell still covering later rows (rowspan), rendered once. */
+struct carry {
+	char *text;
+	size_t len;
+	int rows;       /* rows still to cover */
+};
+
+/*
+ * Layout or data?  A table with one column, or one row, or whose cells
+ * hold block content (a nested table, several paragraphs) is layout:
+ * its cells' content is written as ordinary blocks, in reading order
+ * (render_blocks walks into it), not as a GFM table.  Anything else is
+ * data and becomes a GFM table.
+ *
+ * Spans: GFM has none, so the grid is expanded and every position a
+ * rowspan/colspan cell covers repeats the cell's text.  Repeating (not
+ * leaving it empty) because a GFM row is read on its own: an empty
+ * cell would say "no value" where the source said "same as above", and
+ * every cell keeps its row and column either way.
+ */
 static void render_table(struct blocks *s, struct nc_node *table)
 {
 	struct md *m = s->m;
-	size_t cols = 0, rows = 0;
+	size_t cols = 0;
+	/* First pass: the width, with rowspans from earlier rows taking
+	 * their columns (O(rows * cols), memory O(cols)). */
+	int *busy = calloc(1000, sizeof *busy);
+	struct carry *carry = calloc(1000, sizeof *carry);
+	enum nc_align *align = calloc(1000, sizeof *align);
+	if (!busy || !carry || !align) {
+		m->rc = NC_ERR_NOMEM;
+		goto out;
+	}
 	for (struct nc_node *r = table->first_child; r; r = r->next) {
 		size_t c = 0;
-		for (struct nc_node *cell = r->first_child; cell; cell = cell->next)
-			c += (size_t)(cell->as.cell.colspan > 0 ? cell->as.cell.colspan : 1);
-		if (c > cols)
-			cols = c;
-		rows++;
+		for (struct nc_node *cell = r->first_child; cell; cell = cell->next) {
+			while (c < 1000 && busy[c])
+				c++;
+			int cs = cell->as.cell.colspan > 1 ? cell->as.cell.colspan : 1;
+			int rs = cell->as.cell.rowspan > 1 ? cell->as.cell.rowspan : 1;
+			for (int k = 0; k < cs && c < 1000; k++, c++)
+				busy[c] = rs; /* decremented below, this row included */
+		}
+		for (size_t k = 0; k < 1000; k++) {
+			if (busy[k] && k + 1 > cols)
+				cols = k + 1;
+			if (busy[k])
+				busy[k]--;
+		}
 	}
-	if (!rows || !cols)
-		return;
-	if (cols > 1000)
-		cols = 1000;
-	enum nc_align *align = calloc(cols, sizeof *align);
-	if (!align) {
-		m->rc = NC_ERR_NOMEM;
-		return;
-	}
-	struct nc_node *first = table->first_child;
-	size_t k = 0;
-	for (struct nc_node *cell = first->first_child; cell && k < cols; cell = cell->next, k++)
-		align[k] = cell->as.cell.align;
+	if (!cols)
+		goto out;
 	size_t ri = 0;
-	for (struct nc_node *r = table->first_child; r; r = r->next, ri++) {
+	for (struct nc_node *r = table->first_child; r && !m->rc; r = r->next, ri++) {
 		struct nc_buf line = {0};
 		nc_buf_putc(&line, '|');
-		size_t c = 0;
-		for (struct nc_node *cell = r->first_child; cell && c < cols; cell = cell->next) {
+		struct nc_node *cell = r->first_child;
+		for (size_t c = 0; c < cols;) {
+			if (carry[c].rows > 0) {
+				nc_buf_putc(&line, ' ');
+				nc_buf_put(&line, carry[c].text ? carry[c].text : "", carry[c].len);
+				nc_buf_puts(&line, " |");
+				if (--carry[c].rows == 0) {
+					free(carry[c].text);
+					carry[c].text = NULL;
+				}
+				c++;
+				continue;
+			}
+			if (!cell) {
+				nc_buf_puts(&line, "  |");
+				c++;
+				continue;
+			}
 			struct nc_buf cb = {0};
 			render_inlines(m, cell, CTX_CELL, &cb);
-			nc_buf_putc(&line, ' ');
-			if (cb.data)
-				nc_buf_put(&line, cb.data, cb.len);
-			nc_buf_puts(&line, " |");
+			int cs = cell->as.cell.colspan > 1 ? cell->as.cell.colspan : 1;
+			int rs = cell->as.cell.rowspan > 1 ? cell->as.cell.rowspan : 1;
+			for (int k = 0; k < cs && c < cols; k++, c++) {
+				if (ri == 0)
+					align[c] = cell->as.cell.align;
+				nc_buf_putc(&line, ' ');
+				if (cb.data)
+					nc_buf_put(&line, cb.data, cb.len);
+				nc_buf_puts(&line, " |");
+				if (rs > 1) {
+					free(carry[c].text);
+					carry[c].text = cb.data ? strndup(cb.data, cb.len) : NULL;
+					carry[c].len = carry[c].text ? cb.len : 0;
+					carry[c].rows = rs - 1;
+				}
+			}
 			nc_buf_free(&cb);
-			c++;
-			for (int span = 1; span < cell->as.cell.colspan && c < cols; span++, c++)
-				nc_buf_puts(&line, "  |");
+			cell = cell->next;
 		}
-		for (; c < cols; c++)
-			nc_buf_puts(&line, "  |");
 		put_lines(s, NULL, line.data ? line.data : "", line.len);
 		nc_buf_free(&line);
 		if (ri == 0) {
@@ -1167,6 +1269,12 @@ static void render_table(struct blocks *s, struct nc_node *table)
 			nc_buf_free(&d);
 		}
 	}
+out:
+	if (carry)
+		for (size_t k = 0; k < 1000; k++)
+			free(carry[k].text);
+	free(carry);
+	free(busy);
 	free(align);
 }
 
@@ -1292,6 +1400,8 @@ static void render_blocks(struct md *m, struct nc_node *root)
 			put_lines(&s, NULL, "* * *", 5);
 			break;
 		case NC_NODE_TABLE:
+			if (n->first_child && layout_table(m, n))
+				break; /* its cells' blocks are walked in turn */
 			if (ev == NC_EVENT_ENTER && n->first_child) {
 				separate(&s, n);
 				render_table(&s, n);
@@ -1302,10 +1412,22 @@ static void render_blocks(struct md *m, struct nc_node *root)
 			break;
 		case NC_NODE_TABLE_ROW:
 		case NC_NODE_TABLE_CELL:
-			/* Only reachable for rows outside a table; render flat. */
+			/* Reached in layout tables (and for rows outside a table).
+			 * A row, or a cell holding blocks, is a container: walk
+			 * in.  A cell of inlines is one paragraph. */
+			if (n->type == NC_NODE_TABLE_ROW && n->parent && n->parent->type == NC_NODE_TABLE)
+				break;
+			if (n->type == NC_NODE_TABLE_CELL) {
+				bool has_block = false;
+				for (const struct nc_node *c = n->first_child; c; c = c->next)
+					if (nc_node_is_block(c->type))
+						has_block = true;
+				if (has_block)
+					break;
+			}
 			if (ev == NC_EVENT_ENTER) {
 				struct nc_buf b = {0};
-				render_inlines(m, n, CTX_CELL, &b);
+				render_inlines(m, n, CTX_PARA, &b);
 				if (b.len) {
 					separate(&s, n);
 					put_lines(&s, NULL, b.data, b.len);
@@ -1359,6 +1481,8 @@ static void render_blocks(struct md *m, struct nc_node *root)
 	/* Per-document state: write_md resets ntrims, the maps go here. */
 	nc_map_free(&m->trim_index);
 	nc_map_free(&m->lists);
+	nc_map_free(&m->tables);
+	memset(&m->tables, 0, sizeof m->tables);
 	memset(&m->trim_index, 0, sizeof m->trim_index);
 	memset(&m->lists, 0, sizeof m->lists);
 	m->ntrims = 0;

@@ -91,4 +91,37 @@ renders('<iframe src="https://www.youtube.com/embed/abc"></iframe>',
 renders('<iframe src="https://maps.example.org/embed?q=1"></iframe>',
         '<p><a href="https://maps.example.org/embed?q=1">\u25b6 embedded page on maps.example.org</a></p>')
 
+
+def gfm_rows(body):
+    """The rows of the GFM tables cmark-gfm reads, as lists of cell texts."""
+    out = cmark(to_md(body), gfm=True)
+    rows = []
+    for tr in re.findall(r"<tr>(.*?)</tr>", out, re.S):
+        rows.append([re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr, re.S)])
+    return rows, out
+
+
+# 6. Spans: every cell keeps its row and column (spanned positions repeat).
+if GFM:
+    rows, out = gfm_rows("<table><tr><th>日期</th><th>时间</th><th>节目</th></tr>"
+                         "<tr><td rowspan=3>周一</td><td>8:00</td><td>新闻</td></tr>"
+                         "<tr><td>9:00</td><td>天气</td></tr><tr><td>10:00</td><td>体育</td></tr>"
+                         "<tr><td>周二</td><td colspan=2>休息</td></tr></table>")
+    check(rows == [["日期", "时间", "节目"], ["周一", "8:00", "新闻"], ["周一", "9:00", "天气"],
+                   ["周一", "10:00", "体育"], ["周二", "休息", "休息"]], "rowspan/colspan grid", out)
+    rows, out = gfm_rows("<table><tr><td>a</td><td rowspan=2 colspan=2>big</td><td>d</td></tr>"
+                         "<tr><td>e</td><td>h</td></tr><tr><td>i</td><td>j</td><td>k</td><td>l</td></tr></table>")
+    check(rows == [["a", "big", "big", "d"], ["e", "big", "big", "h"], ["i", "j", "k", "l"]],
+          "a 2x2 span in the middle", out)
+
+# 7. Layout tables: content as blocks, not a GFM table.
+renders("<table><tr><td>only</td></tr><tr><td>one <b>column</b></td></tr></table>",
+        "<p>only</p>\n<p>one <strong>column</strong></p>")
+renders("<table><tr><td>one</td><td>row</td></tr></table>", "<p>one</p>\n<p>row</p>")
+md = to_md("<table><tr><td><p>p1</p><p>p2</p></td><td>x</td></tr>"
+           "<tr><td>y</td><td><table><tr><td>1</td><td>2</td></tr><tr><td>3</td><td>4</td></tr></table></td></tr></table>")
+out = cmark(md, gfm=True)
+check(out.count("<table>") == (1 if GFM else 0) and "<p>p1</p>\n<p>p2</p>" in out and "<p>y</p>" in out,
+      "blocks in cells: outer table is layout, inner one a data table", md)
+
 done("md defects")

@@ -90,7 +90,7 @@ check('href="https://www.youtube.com/embed/abc"' in cmark(md), "iframe becomes a
 _, md = to_md("<table><tr><th>a|b</th><th align=right>c</th></tr><tr><td>1</td><td><ul><li>x</li><li>y</li></ul></td></tr></table>")
 check("| a\\|b | c |" in md and "| --- | --: |" in md and "| 1 | x y |" in md, "GFM table with escaped pipe and flattened list", md)
 _, md = to_md("<table><tr><td colspan=2>wide</td></tr><tr><td>1</td><td>2</td></tr></table>")
-check("| wide |  |" in md and "| 1 | 2 |" in md, "colspan keeps its text and the column count", md)
+check("| wide | wide |" in md and "| 1 | 2 |" in md, "colspan repeats its text, keeps the column count", md)
 _, md = to_md("<p><del>gone</del></p>")
 check(md.strip() == "~~gone~~", "strikethrough", md)
 
