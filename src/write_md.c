@@ -25,6 +25,7 @@
 #include "newsconv.h"
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/map.h"
 #include "util/text.h"
 
 /* ---- character classes for the flanking rules ----------------------- */
@@ -95,22 +96,33 @@ struct md {
 	char *files_path;    /* its path on disk */
 	struct trim *trims;
 	size_t ntrims, captrims;
+	/* node -> 1 + its index in trims; built and freed per document by
+	 * render_blocks, so a lookup is O(1) however many emphases there are. */
+	struct nc_map trim_index;
+	/* list node -> its rendering (see list_info); per document too. */
+	struct nc_map lists;
+	/* table node -> 1 data, 2 layout (see render_table); per document. */
+	struct nc_map tables;
 	int rc;
 };
 
-static const struct trim *find_trim(const struct md *m, const struct nc_node *n)
+static struct trim *find_trim(const struct md *m, const struct nc_node *n)
 {
-	for (size_t i = 0; i < m->ntrims; i++)
-		if (m->trims[i].node == n)
-			return &m->trims[i];
+	uintptr_t i = (uintptr_t)nc_map_get_ptr(&m->trim_index, n);
+	if (i && i <= m->ntrims && m->trims[i - 1].node == n)
+		return &m->trims[i - 1];
 	return NULL;
 }
 
 static struct trim *add_trim(struct md *m, const struct nc_node *n)
 {
-	struct trim *t = (struct trim *)find_trim(m, n);
+	struct trim *t = find_trim(m, n);
 	if (t)
 		return t;
+	if (nc_map_put_ptr(&m->trim_index, n, (void *)(uintptr_t)(m->ntrims + 1))) {
+		m->rc = NC_ERR_NOMEM;
+		return NULL;
+	}
 	if (m->ntrims == m->captrims) {
 		size_t cap = m->captrims ? m->captrims * 2 : 16;
 		struct trim *v = realloc(m->trims, cap * sizeof *v);
@@ -150,10 +162,21 @@ static bool entity_follows(const char *s, size_t n)
 	return i > start && i < n && s[i] == ';';
 }
 
-static bool alnum(char c)
+/* A byte a plain YAML key may hold (UTF-8 letters pass whole). */
+static bool key_byte(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 	       (unsigned char)c >= 0x80;
+}
+
+/* Class of the character starting at s[i] (a malformed byte counts as
+ * a letter: it can be neither space nor punctuation). */
+static enum cls class_at(const char *s, size_t n, size_t i)
+{
+	unsigned cp;
+	if (!nc_utf8_decode((const unsigned char *)s + i, n - i, &cp))
+		return C_OTHER;
+	return classify(cp);
 }
 
 /* Text with every character that could be markup escaped. */
@@ -189,8 +212,13 @@ static void put_text(struct inl *x, const char *s, size_t n)
 			nc_buf_putc(b, c);
 			break;
 		case '_':
-			/* Inside a word an underscore cannot start emphasis. */
-			if (i > 0 && i + 1 < n && alnum(s[i - 1]) && alnum(s[i + 1]))
+			/* Between two letters an underscore can neither open
+			 * nor close emphasis; next to space or punctuation
+			 * (CJK "。" and "“" included) it can, so it is
+			 * escaped.  Classes come from the decoded characters,
+			 * not from bytes. */
+			if (i > 0 && i + 1 < n && class_before(s, i) == C_OTHER &&
+			    class_at(s, n, i + 1) == C_OTHER)
 				nc_buf_putc(b, c);
 			else
 				nc_buf_puts(b, "\\_");
@@ -251,7 +279,9 @@ static void put_code_span(struct inl *x, const char *s, size_t n)
 	if (pad)
 		nc_buf_putc(x->b, ' ');
 	for (size_t i = 0; i < n; i++) {
-		char c = s[i] == '\n' ? ' ' : s[i];
+		if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+			continue;
+		char c = s[i] == '\n' || s[i] == '\r' ? ' ' : s[i];
 		if (c == '|' && x->ctx == CTX_CELL)
 			nc_buf_putc(x->b, '\\');
 		nc_buf_putc(x->b, c);
@@ -307,7 +337,11 @@ static void put_title(struct nc_buf *b, const char *title)
 	for (const char *p = title; *p; p++) {
 		if (*p == '"' || *p == '\\')
 			nc_buf_putc(b, '\\');
-		nc_buf_putc(b, *p == '\n' ? ' ' : *p);
+		/* A line ending in a title would start a line without the
+		 * list or quote prefix (and a CR is one, for CommonMark). */
+		if (*p == '\r' && p[1] == '\n')
+			continue;
+		nc_buf_putc(b, *p == '\n' || *p == '\r' ? ' ' : *p);
 	}
 	nc_buf_putc(b, '"');
 }
@@ -355,6 +389,30 @@ static void put_image(struct inl *x, const char *alt, const char *url,
 	x->line_start = false;
 }
 
+static bool is_emph(enum nc_node_type t)
+{
+	return t == NC_NODE_EMPH || t == NC_NODE_STRONG || t == NC_NODE_STRIKE;
+}
+
+/* The delimiter character: emphasis and strong both use '*', so one
+ * nested in the other writes one delimiter run ("***x***"), whose
+ * flanking is decided by what is outside the whole run. */
+static char delim_char(enum nc_node_type t)
+{
+	return t == NC_NODE_STRIKE ? '~' : '*';
+}
+
+/* Per-emphasis decision made on ENTER and used on EXIT, and what its
+ * trims moved: head bytes [head0, head1) of its first text leaf went
+ * before its opener, tail bytes [len - tail1, len - tail0) of its last
+ * text leaf go after its closer (outer emphases own the outer bytes). */
+struct open_emph {
+	const struct nc_node *node;
+	bool emit;
+	const struct nc_node *last;  /* last text leaf, or NULL */
+	size_t tail0, tail1;
+};
+
 /* First visible character class inside n (for the opener), given the
  * trims already decided. */
 static enum cls first_class(struct md *m, const struct nc_node *n)
@@ -374,11 +432,10 @@ static enum cls first_class(struct md *m, const struct nc_node *n)
 		}
 		if (nc_node_is_leaf(c))
 			return C_PUNCT; /* `, ! or [ or \ */
-		if (c->type != NC_NODE_EMPH && c->type != NC_NODE_STRONG && c->type != NC_NODE_STRIKE &&
-		    c->type != NC_NODE_SUB && c->type != NC_NODE_SUP)
-			return C_PUNCT; /* a link: [ */
-		if (c->type == NC_NODE_EMPH || c->type == NC_NODE_STRONG || c->type == NC_NODE_STRIKE)
-			return C_PUNCT;
+		if (is_emph(c->type) && delim_char(c->type) == delim_char(n->type))
+			continue; /* the same delimiter run: look inside */
+		if (c->type != NC_NODE_SUB && c->type != NC_NODE_SUP)
+			return C_PUNCT; /* a link's [ or another delimiter */
 	}
 	return C_SPACE;
 }
@@ -389,20 +446,41 @@ static enum cls last_class(struct md *m, const struct nc_node *n)
 		if (c->type == NC_NODE_TEXT) {
 			const struct trim *t = find_trim(m, c);
 			size_t cut = t ? t->tail : 0;
-			if (cut >= c->as.text.len)
+			size_t head = t ? t->head : 0;
+			if (cut + head >= c->as.text.len)
 				return C_SPACE;
 			return class_before(c->as.text.literal, c->as.text.len - cut);
 		}
+		if (is_emph(c->type) && delim_char(c->type) == delim_char(n->type))
+			continue;
 		if (nc_node_is_leaf(c) || (c->type != NC_NODE_SUB && c->type != NC_NODE_SUP))
 			return C_PUNCT; /* ` ) ] * ~ */
 	}
 	return C_SPACE;
 }
 
-/* Class of what follows n in its container (the closer's right side). */
-static enum cls next_class(struct md *m, const struct nc_node *n, const struct nc_node *container)
+/* Class of what follows n's closer.  Climbing out of an enclosing
+ * emphasis passes its own closer (punctuation when its delimiter
+ * differs, the same run when not) and the bytes it moved out. */
+static enum cls next_class(struct md *m, const struct nc_node *n, const struct nc_node *container,
+			   const struct open_emph *opens, size_t nopen)
 {
+	size_t k = nopen;
 	for (const struct nc_node *p = n; p && p != container; p = p->parent) {
+		if (p != n && is_emph(p->type)) {
+			while (k && opens[k - 1].node != p)
+				k--;
+			if (k) {
+				const struct open_emph *o = &opens[k - 1];
+				if (o->emit && delim_char(p->type) != delim_char(n->type))
+					return C_PUNCT;
+				if (o->last && o->tail1 > o->tail0)
+					return class_at(o->last->as.text.literal, o->last->as.text.len,
+							o->last->as.text.len - o->tail1);
+			}
+		} else if (p != n && p->type == NC_NODE_LINK) {
+			return C_PUNCT; /* ] */
+		}
 		if (!p->next)
 			continue;
 		const struct nc_node *c = p->next;
@@ -543,24 +621,80 @@ static bool has_visible(struct md *m, const struct nc_node *n)
 	return false;
 }
 
-/* Per-emphasis decision made on ENTER and used on EXIT. */
-struct open_emph {
-	const struct nc_node *node;
-	bool emit;
-};
+/* Before a "[": a text "!" right in front would make the link an
+ * image ("Wow![more](u)"); put_text never escapes "!", so escape it
+ * here, where we know a bracket follows. */
+static void guard_bang(struct nc_buf *b)
+{
+	if (b->len && b->data[b->len - 1] == '!') {
+		nc_buf_truncate(b, b->len - 1);
+		nc_buf_puts(b, "\\!");
+	}
+}
 
 static void put_link_open(struct inl *x)
 {
+	guard_bang(x->b);
 	nc_buf_putc(x->b, '[');
 	x->line_start = false;
 }
 
-static void put_link_close(struct inl *x, const struct nc_node *n)
+/* The host of an absolute URL ("https://www.e.org:8080/x" -> "e.org"),
+ * or the address of a mailto:.  False when there is none. */
+static bool host_of(const char *url, const char **host, size_t *len)
 {
-	if (!n->first_child) {
-		/* An empty link still shows where it goes. */
+	const char *p = strstr(url, "://");
+	if (!p && strncmp(url, "mailto:", 7) == 0) {
+		*host = url + 7;
+		*len = strcspn(*host, "?#");
+		return *len > 0;
+	}
+	if (!p)
+		return false;
+	p += 3;
+	size_t n = strcspn(p, "/?#");
+	const char *at = memchr(p, '@', n);
+	if (at) {
+		n -= (size_t)(at + 1 - p);
+		p = at + 1;
+	}
+	size_t h = n;
+	if (n && p[0] == '[') { /* [v6]:port */
+		const char *close = memchr(p, ']', n);
+		h = close ? (size_t)(close + 1 - p) : n;
+	} else {
+		const char *colon = memchr(p, ':', n);
+		if (colon)
+			h = (size_t)(colon - p);
+	}
+	if (h > 4 && strncmp(p, "www.", 4) == 0) {
+		p += 4;
+		h -= 4;
+	}
+	*host = p;
+	*len = h;
+	return h > 0;
+}
+
+/* A short label for links and embeds that show no text of their own:
+ * the host, else the whole URL. */
+static void put_host_label(struct inl *x, const char *url)
+{
+	const char *host;
+	size_t len;
+	if (host_of(url, &host, &len))
+		put_text(x, host, len);
+	else
+		put_text(x, url, strlen(url));
+}
+
+static void put_link_close(struct inl *x, const struct nc_node *n, bool empty)
+{
+	if (empty) {
+		/* An icon-only link (share buttons, <img src="">) keeps its
+		 * target; its host is a short, readable label. */
 		struct inl t = *x;
-		put_text(&t, n->as.link.url, strlen(n->as.link.url));
+		put_host_label(&t, n->as.link.url);
 	}
 	nc_buf_puts(x->b, "](");
 	put_dest(x->b, n->as.link.url);
@@ -568,30 +702,72 @@ static void put_link_close(struct inl *x, const struct nc_node *n)
 	nc_buf_putc(x->b, ')');
 }
 
-static const char *embed_word(enum nc_embed_kind k)
+static bool host_is(const char *url, const char *const *hosts)
 {
-	switch (k) {
-	case NC_EMBED_IFRAME: return "Embedded";
-	case NC_EMBED_VIDEO: return "Video";
-	case NC_EMBED_AUDIO: return "Audio";
+	const char *p;
+	size_t n;
+	if (!host_of(url, &p, &n))
+		return false;
+	for (; *hosts; hosts++) {
+		size_t h = strlen(*hosts);
+		/* the host itself or a subdomain of it */
+		if (n >= h && strncmp(p + n - h, *hosts, h) == 0 && (n == h || p[n - h - 1] == '.'))
+			return true;
 	}
-	return "Embedded";
+	return false;
 }
 
+/* What an embed is, in words, when it has no title of its own. */
+static const char *embed_what(const struct nc_node *n)
+{
+	static const char *const video[] = {"youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com",
+					    "dailymotion.com", "bilibili.com", "youku.com", "v.qq.com",
+					    "ted.com", "twitch.tv", NULL};
+	static const char *const audio[] = {"soundcloud.com", "spotify.com", "bandcamp.com",
+					    "podcasts.apple.com", "music.163.com", NULL};
+	switch (n->as.embed.kind) {
+	case NC_EMBED_VIDEO: return "video on ";
+	case NC_EMBED_AUDIO: return "audio on ";
+	case NC_EMBED_IFRAME: break;
+	}
+	if (host_is(n->as.embed.url, video))
+		return "video on ";
+	if (host_is(n->as.embed.url, audio))
+		return "audio on ";
+	return "embedded page on ";
+}
+
+/* "[▶ title](url)", or "[▶ video on youtube.com](url)" without a title:
+ * the URL is the link's target already, so it is not repeated as text. */
 static void put_embed(struct inl *x, const struct nc_node *n)
 {
-	const char *label = n->as.embed.title ? n->as.embed.title : n->as.embed.url;
+	const char *title = n->as.embed.title && *n->as.embed.title ? n->as.embed.title : NULL;
+	guard_bang(x->b);
 	nc_buf_putc(x->b, '[');
 	x->line_start = false;
+	struct nc_buf label = {0};
+	if (title) {
+		nc_buf_puts(&label, title);
+	} else {
+		const char *host;
+		size_t len;
+		nc_buf_puts(&label, embed_what(n));
+		if (host_of(n->as.embed.url, &host, &len))
+			nc_buf_put(&label, host, len);
+		else
+			nc_buf_puts(&label, n->as.embed.url);
+	}
+	const char *text = label.data ? label.data : "";
 	if (n->as.embed.poster) {
-		put_image(x, label, n->as.embed.poster, NULL, n->as.embed.poster_res);
+		put_image(x, text, n->as.embed.poster, NULL, n->as.embed.poster_res);
 	} else {
 		struct nc_buf w = {0};
-		nc_buf_printf(&w, "\xe2\x96\xb6 %s: %s", embed_word(n->as.embed.kind), label);
+		nc_buf_printf(&w, "\xe2\x96\xb6 %s", text);
 		if (w.data)
 			put_text(x, w.data, w.len);
 		nc_buf_free(&w);
 	}
+	nc_buf_free(&label);
 	nc_buf_puts(x->b, "](");
 	put_dest(x->b, n->as.embed.url);
 	nc_buf_putc(x->b, ')');
@@ -642,21 +818,6 @@ static void render_inlines(struct md *m, struct nc_node *container, enum ctx ctx
 		case NC_NODE_STRONG:
 		case NC_NODE_STRIKE:
 			if (ev == NC_EVENT_ENTER) {
-				/* Text moved out in front of the opener. */
-				plan_trims(m, n, class_before(b->data ? b->data : "", b->len));
-				fix_closer(m, n, next_class(m, n, container));
-				const struct nc_node *f = n->first_child;
-				while (f && (f->type == NC_NODE_EMPH || f->type == NC_NODE_STRONG || f->type == NC_NODE_STRIKE))
-					f = f->first_child;
-				const struct trim *ft = f && f->type == NC_NODE_TEXT ? find_trim(m, f) : NULL;
-				if (ft && ft->head)
-					put_text(&x, f->as.text.literal, ft->head);
-				enum cls before = class_before(b->data ? b->data : "", b->len);
-				enum cls first = first_class(m, n), last = last_class(m, n);
-				enum cls after = next_class(m, n, container);
-				bool opens_ok = first != C_SPACE && (first != C_PUNCT || before != C_OTHER);
-				bool closes_ok = last != C_SPACE && (last != C_PUNCT || after != C_OTHER);
-				bool emit = has_visible(m, n) && opens_ok && closes_ok;
 				if (nopen == capopen) {
 					size_t cap = capopen ? capopen * 2 : 8;
 					struct open_emph *v = realloc(opens, cap * sizeof *v);
@@ -667,24 +828,57 @@ static void render_inlines(struct md *m, struct nc_node *container, enum ctx ctx
 					opens = v;
 					capopen = cap;
 				}
-				opens[nopen].node = n;
-				opens[nopen++].emit = emit;
-				if (emit) {
+				struct open_emph *o = &opens[nopen++];
+				*o = (struct open_emph){ .node = n };
+				/* <em><em>x</em></em> is still emphasis, not strong:
+				 * inside an emitted one of the same kind, write none. */
+				bool nested_same = false;
+				for (size_t i = 0; i + 1 < nopen; i++)
+					if (opens[i].emit && opens[i].node->type == n->type)
+						nested_same = true;
+				if (nested_same)
+					break;
+				const struct nc_node *f = n->first_child;
+				while (f && is_emph(f->type))
+					f = f->first_child;
+				if (f && f->type != NC_NODE_TEXT)
+					f = NULL;
+				const struct nc_node *l = n->last_child;
+				while (l && is_emph(l->type))
+					l = l->last_child;
+				if (l && l->type != NC_NODE_TEXT)
+					l = NULL;
+				const struct trim *ft = f ? find_trim(m, f) : NULL;
+				size_t head0 = ft ? ft->head : 0;
+				const struct trim *lt = l ? find_trim(m, l) : NULL;
+				o->last = l;
+				o->tail0 = lt ? lt->tail : 0;
+				/* Text moved out in front of the opener (the part an
+				 * enclosing emphasis did not move already). */
+				plan_trims(m, n, class_before(b->data ? b->data : "", b->len));
+				fix_closer(m, n, next_class(m, n, container, opens, nopen - 1));
+				ft = f ? find_trim(m, f) : NULL;
+				if (ft && ft->head > head0)
+					put_text(&x, f->as.text.literal + head0, ft->head - head0);
+				lt = l ? find_trim(m, l) : NULL;
+				o->tail1 = lt ? lt->tail : o->tail0;
+				enum cls before = class_before(b->data ? b->data : "", b->len);
+				enum cls first = first_class(m, n), last = last_class(m, n);
+				enum cls after = next_class(m, n, container, opens, nopen - 1);
+				bool opens_ok = first != C_SPACE && (first != C_PUNCT || before != C_OTHER);
+				bool closes_ok = last != C_SPACE && (last != C_PUNCT || after != C_OTHER);
+				o->emit = has_visible(m, n) && opens_ok && closes_ok;
+				if (o->emit) {
 					nc_buf_puts(b, delim_of(n->type));
 					x.line_start = false;
 				}
-			} else {
-				bool emit = nopen && opens[nopen - 1].emit;
-				if (nopen)
-					nopen--;
-				if (emit)
+			} else if (nopen) {
+				const struct open_emph *o = &opens[--nopen];
+				if (o->emit)
 					nc_buf_puts(b, delim_of(n->type));
-				const struct nc_node *l = n->last_child;
-				while (l && (l->type == NC_NODE_EMPH || l->type == NC_NODE_STRONG || l->type == NC_NODE_STRIKE))
-					l = l->last_child;
-				const struct trim *lt = l && l->type == NC_NODE_TEXT ? find_trim(m, l) : NULL;
-				if (lt && lt->tail && lt->tail <= l->as.text.len)
-					put_text(&x, l->as.text.literal + l->as.text.len - lt->tail, lt->tail);
+				if (o->last && o->tail1 > o->tail0 && o->tail1 <= o->last->as.text.len)
+					put_text(&x, o->last->as.text.literal + o->last->as.text.len - o->tail1,
+						 o->tail1 - o->tail0);
 			}
 			break;
 		case NC_NODE_SUB:
@@ -697,7 +891,7 @@ static void render_inlines(struct md *m, struct nc_node *container, enum ctx ctx
 			if (ev == NC_EVENT_ENTER)
 				put_link_open(&x);
 			else
-				put_link_close(&x, n);
+				put_link_close(&x, n, !n->first_child || !has_visible(m, n));
 			break;
 		case NC_NODE_IMAGE:
 			put_image(&x, n->as.image.alt, n->as.image.url, n->as.image.title, n->as.image.res);
@@ -754,10 +948,21 @@ struct prefix {
 	bool first_used;
 };
 
+/* An open list: whether it is tight, the next item's number and its
+ * marker, decided once on entering it (per item it was quadratic). */
+struct open_list {
+	const struct nc_node *node;
+	bool tight;
+	long num;
+	char mark;        /* '-' or '*'; '.' or ')' when ordered */
+};
+
 struct blocks {
 	struct md *m;
 	struct prefix *pre;
 	size_t npre, cappre;
+	struct open_list *lists;
+	size_t nlists, caplists;
 	bool started;     /* something was written already */
 };
 
@@ -804,7 +1009,9 @@ static void pop_prefix(struct blocks *s, const struct nc_node *n)
 }
 
 /* Tight when no item holds more than one paragraph-like block: a
- * paragraph followed by nested lists still reads as one line each. */
+ * paragraph followed by nested lists still reads as one line each.
+ * (The model has no tight/loose flag, so <li><p>a</p></li> lists, which
+ * the reader stores like <li>a</li>, are written tight.) */
 static bool tight_list(const struct nc_node *list)
 {
 	for (const struct nc_node *it = list->first_child; it; it = it->next)
@@ -812,6 +1019,59 @@ static bool tight_list(const struct nc_node *list)
 			if (c != it->first_child && c->type != NC_NODE_LIST)
 				return false;
 	return true;
+}
+
+static const struct open_list *find_list(const struct blocks *s, const struct nc_node *list)
+{
+	for (size_t i = s->nlists; i > 0; i--)
+		if (s->lists[i - 1].node == list)
+			return &s->lists[i - 1];
+	return NULL;
+}
+
+static bool is_tight(const struct blocks *s, const struct nc_node *list)
+{
+	const struct open_list *l = find_list(s, list);
+	return l ? l->tight : tight_list(list);
+}
+
+/* Two lists in a row would merge into one: CommonMark ends a list when
+ * the bullet character (or the ordered delimiter) changes, so a list
+ * right after one of its kind takes the other character. */
+static void open_list(struct blocks *s, const struct nc_node *list)
+{
+	struct md *m = s->m;
+	bool ordered = list->as.list.ordered;
+	char mark = ordered ? '.' : '-';
+	const struct nc_node *prev = list->prev;
+	if (prev && prev->type == NC_NODE_LIST && prev->as.list.ordered == ordered) {
+		uintptr_t pm = (uintptr_t)nc_map_get_ptr(&m->lists, prev);
+		if (pm == (uintptr_t)mark)
+			mark = ordered ? ')' : '*';
+	}
+	if (nc_map_put_ptr(&m->lists, list, (void *)(uintptr_t)mark)) {
+		m->rc = NC_ERR_NOMEM;
+		return;
+	}
+	if (s->nlists == s->caplists) {
+		size_t cap = s->caplists ? s->caplists * 2 : 8;
+		struct open_list *v = realloc(s->lists, cap * sizeof *v);
+		if (!v) {
+			m->rc = NC_ERR_NOMEM;
+			return;
+		}
+		s->lists = v;
+		s->caplists = cap;
+	}
+	s->lists[s->nlists++] = (struct open_list){
+		.node = list, .tight = tight_list(list), .num = list->as.list.start, .mark = mark,
+	};
+}
+
+static void close_list(struct blocks *s, const struct nc_node *list)
+{
+	if (s->nlists && s->lists[s->nlists - 1].node == list)
+		s->nlists--;
 }
 
 /* Blank line (or, between items of a tight list, just the new line)
@@ -825,10 +1085,10 @@ static void separate(struct blocks *s, const struct nc_node *n)
 	bool pending_marker = s->npre && !s->pre[s->npre - 1].first_used;
 	if (pending_marker && !n->prev)
 		return; /* first block of an item goes on the marker's line */
-	if (n->type == NC_NODE_ITEM && (!n->prev || (n->parent && tight_list(n->parent))))
+	if (n->type == NC_NODE_ITEM && (!n->prev || (n->parent && is_tight(s, n->parent))))
 		return; /* the list itself was separated */
 	if (n->parent && n->parent->type == NC_NODE_ITEM && n->parent->parent &&
-	    tight_list(n->parent->parent))
+	    is_tight(s, n->parent->parent))
 		return; /* a nested list right under its item's line */
 	line_prefix(s, true);
 	nc_buf_putc(&s->m->out, '\n');
@@ -848,50 +1108,150 @@ static void put_lines(struct blocks *s, const char *lead, const char *text, size
 	nc_buf_putc(&s->m->out, '\n');
 }
 
+/* A cell holds block content when it has a nested table or more than
+ * one block (several paragraphs): GFM cells are one line. */
+static bool cell_has_blocks(const struct nc_node *cell)
+{
+	size_t blocks = 0;
+	for (const struct nc_node *c = cell->first_child; c; c = c->next) {
+		if (c->type == NC_NODE_TABLE)
+			return true;
+		if (nc_node_is_block(c->type) && ++blocks > 1)
+			return true;
+		/* a table further down (in a list or quote) */
+		if (nc_node_is_block(c->type) && c->type != NC_NODE_PARAGRAPH) {
+			struct nc_iter it;
+			enum nc_event ev;
+			nc_iter_init(&it, (struct nc_node *)c);
+			while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE)
+				if (ev == NC_EVENT_ENTER && it.cur->type == NC_NODE_TABLE)
+					return true;
+		}
+	}
+	return false;
+}
+
+/* See render_table; decided once per table and remembered, since every
+ * cell of a layout table asks. */
+static bool layout_table(struct md *m, const struct nc_node *table)
+{
+	uintptr_t v = (uintptr_t)nc_map_get_ptr(&m->tables, table);
+	if (v)
+		return v == 2;
+	size_t rows = 0, most = 0;
+	bool blocks = false;
+	for (const struct nc_node *r = table->first_child; r; r = r->next) {
+		size_t c = 0;
+		for (const struct nc_node *cell = r->first_child; cell; cell = cell->next) {
+			c += (size_t)(cell->as.cell.colspan > 1 ? cell->as.cell.colspan : 1);
+			if (!blocks && cell_has_blocks(cell))
+				blocks = true;
+		}
+		if (c > most)
+			most = c;
+		rows++;
+	}
+	bool layout = rows <= 1 || most <= 1 || blocks;
+	if (nc_map_put_ptr(&m->tables, table, (void *)(uintptr_t)(layout ? 2 : 1)))
+		m->rc = NC_ERR_NOMEM;
+	return layout;
+}
+
+/* A cell still covering later rows (rowspan), rendered once. */
+struct carry {
+	char *text;
+	size_t len;
+	int rows;       /* rows still to cover */
+};
+
+/*
+ * Layout or data?  A table with one column, or one row, or whose cells
+ * hold block content (a nested table, several paragraphs) is layout:
+ * its cells' content is written as ordinary blocks, in reading order
+ * (render_blocks walks into it), not as a GFM table.  Anything else is
+ * data and becomes a GFM table.
+ *
+ * Spans: GFM has none, so the grid is expanded and every position a
+ * rowspan/colspan cell covers repeats the cell's text.  Repeating (not
+ * leaving it empty) because a GFM row is read on its own: an empty
+ * cell would say "no value" where the source said "same as above", and
+ * every cell keeps its row and column either way.
+ */
 static void render_table(struct blocks *s, struct nc_node *table)
 {
 	struct md *m = s->m;
-	size_t cols = 0, rows = 0;
+	size_t cols = 0;
+	/* First pass: the width, with rowspans from earlier rows taking
+	 * their columns (O(rows * cols), memory O(cols)). */
+	int *busy = calloc(1000, sizeof *busy);
+	struct carry *carry = calloc(1000, sizeof *carry);
+	enum nc_align *align = calloc(1000, sizeof *align);
+	if (!busy || !carry || !align) {
+		m->rc = NC_ERR_NOMEM;
+		goto out;
+	}
 	for (struct nc_node *r = table->first_child; r; r = r->next) {
 		size_t c = 0;
-		for (struct nc_node *cell = r->first_child; cell; cell = cell->next)
-			c += (size_t)(cell->as.cell.colspan > 0 ? cell->as.cell.colspan : 1);
-		if (c > cols)
-			cols = c;
-		rows++;
+		for (struct nc_node *cell = r->first_child; cell; cell = cell->next) {
+			while (c < 1000 && busy[c])
+				c++;
+			int cs = cell->as.cell.colspan > 1 ? cell->as.cell.colspan : 1;
+			int rs = cell->as.cell.rowspan > 1 ? cell->as.cell.rowspan : 1;
+			for (int k = 0; k < cs && c < 1000; k++, c++)
+				busy[c] = rs; /* decremented below, this row included */
+		}
+		for (size_t k = 0; k < 1000; k++) {
+			if (busy[k] && k + 1 > cols)
+				cols = k + 1;
+			if (busy[k])
+				busy[k]--;
+		}
 	}
-	if (!rows || !cols)
-		return;
-	if (cols > 1000)
-		cols = 1000;
-	enum nc_align *align = calloc(cols, sizeof *align);
-	if (!align) {
-		m->rc = NC_ERR_NOMEM;
-		return;
-	}
-	struct nc_node *first = table->first_child;
-	size_t k = 0;
-	for (struct nc_node *cell = first->first_child; cell && k < cols; cell = cell->next, k++)
-		align[k] = cell->as.cell.align;
+	if (!cols)
+		goto out;
 	size_t ri = 0;
-	for (struct nc_node *r = table->first_child; r; r = r->next, ri++) {
+	for (struct nc_node *r = table->first_child; r && !m->rc; r = r->next, ri++) {
 		struct nc_buf line = {0};
 		nc_buf_putc(&line, '|');
-		size_t c = 0;
-		for (struct nc_node *cell = r->first_child; cell && c < cols; cell = cell->next) {
+		struct nc_node *cell = r->first_child;
+		for (size_t c = 0; c < cols;) {
+			if (carry[c].rows > 0) {
+				nc_buf_putc(&line, ' ');
+				nc_buf_put(&line, carry[c].text ? carry[c].text : "", carry[c].len);
+				nc_buf_puts(&line, " |");
+				if (--carry[c].rows == 0) {
+					free(carry[c].text);
+					carry[c].text = NULL;
+				}
+				c++;
+				continue;
+			}
+			if (!cell) {
+				nc_buf_puts(&line, "  |");
+				c++;
+				continue;
+			}
 			struct nc_buf cb = {0};
 			render_inlines(m, cell, CTX_CELL, &cb);
-			nc_buf_putc(&line, ' ');
-			if (cb.data)
-				nc_buf_put(&line, cb.data, cb.len);
-			nc_buf_puts(&line, " |");
+			int cs = cell->as.cell.colspan > 1 ? cell->as.cell.colspan : 1;
+			int rs = cell->as.cell.rowspan > 1 ? cell->as.cell.rowspan : 1;
+			for (int k = 0; k < cs && c < cols; k++, c++) {
+				if (ri == 0)
+					align[c] = cell->as.cell.align;
+				nc_buf_putc(&line, ' ');
+				if (cb.data)
+					nc_buf_put(&line, cb.data, cb.len);
+				nc_buf_puts(&line, " |");
+				if (rs > 1) {
+					free(carry[c].text);
+					carry[c].text = cb.data ? strndup(cb.data, cb.len) : NULL;
+					carry[c].len = carry[c].text ? cb.len : 0;
+					carry[c].rows = rs - 1;
+				}
+			}
 			nc_buf_free(&cb);
-			c++;
-			for (int span = 1; span < cell->as.cell.colspan && c < cols; span++, c++)
-				nc_buf_puts(&line, "  |");
+			cell = cell->next;
 		}
-		for (; c < cols; c++)
-			nc_buf_puts(&line, "  |");
 		put_lines(s, NULL, line.data ? line.data : "", line.len);
 		nc_buf_free(&line);
 		if (ri == 0) {
@@ -909,13 +1269,29 @@ static void render_table(struct blocks *s, struct nc_node *table)
 			nc_buf_free(&d);
 		}
 	}
+out:
+	if (carry)
+		for (size_t k = 0; k < 1000; k++)
+			free(carry[k].text);
+	free(carry);
+	free(busy);
 	free(align);
 }
 
 static void render_code_block(struct blocks *s, const struct nc_node *n)
 {
-	const char *lit = n->as.code_block.literal ? n->as.code_block.literal : "";
-	size_t len = n->as.code_block.len;
+	/* CR and CRLF become LF: put_lines prefixes lines after an LF only,
+	 * so a bare CR would end a line inside a list or quote unprefixed. */
+	const char *raw = n->as.code_block.literal ? n->as.code_block.literal : "";
+	struct nc_buf norm = {0};
+	for (size_t i = 0; i < n->as.code_block.len; i++) {
+		if (raw[i] != '\r')
+			nc_buf_putc(&norm, raw[i]);
+		else if (i + 1 >= n->as.code_block.len || raw[i + 1] != '\n')
+			nc_buf_putc(&norm, '\n');
+	}
+	const char *lit = norm.data ? norm.data : "";
+	size_t len = norm.len;
 	size_t ticks = longest_run(lit, len, '`') + 1;
 	if (ticks < 3)
 		ticks = 3;
@@ -936,6 +1312,7 @@ static void render_code_block(struct blocks *s, const struct nc_node *n)
 	put_lines(s, NULL, fence.data, fence.len);
 	nc_buf_free(&fence);
 	nc_buf_free(&open);
+	nc_buf_free(&norm);
 }
 
 static void render_blocks(struct md *m, struct nc_node *root)
@@ -943,8 +1320,6 @@ static void render_blocks(struct md *m, struct nc_node *root)
 	struct blocks s = { .m = m };
 	struct nc_iter it;
 	enum nc_event ev;
-	int *counters = NULL; /* unused: items number from their list */
-	(void)counters;
 	nc_iter_init(&it, root);
 	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && !m->rc) {
 		struct nc_node *n = it.cur;
@@ -986,22 +1361,23 @@ static void render_blocks(struct md *m, struct nc_node *root)
 			if (ev == NC_EVENT_ENTER) {
 				separate(&s, n);
 				s.started = true;
+				open_list(&s, n);
+			} else {
+				close_list(&s, n);
 			}
 			break;
 		case NC_NODE_ITEM:
 			if (ev == NC_EVENT_ENTER) {
 				separate(&s, n);
 				char first[16], rest[16];
-				const struct nc_node *list = n->parent;
-				if (list && list->type == NC_NODE_LIST && list->as.list.ordered) {
-					long num = list->as.list.start;
-					for (const struct nc_node *p = n->prev; p; p = p->prev)
-						num++;
-					if (num > 999999999)
-						num = 999999999;
-					snprintf(first, sizeof first, "%ld. ", num);
+				struct open_list *l = s.nlists && s.lists[s.nlists - 1].node == n->parent
+							      ? &s.lists[s.nlists - 1] : NULL;
+				if (l && n->parent->as.list.ordered) {
+					long num = l->num < 0 ? 0 : l->num > 999999999 ? 999999999 : l->num;
+					l->num++;
+					snprintf(first, sizeof first, "%ld%c ", num, l->mark);
 				} else {
-					snprintf(first, sizeof first, "- ");
+					snprintf(first, sizeof first, "%c ", l ? l->mark : '-');
 				}
 				memset(rest, ' ', strlen(first));
 				rest[strlen(first)] = '\0';
@@ -1024,6 +1400,8 @@ static void render_blocks(struct md *m, struct nc_node *root)
 			put_lines(&s, NULL, "* * *", 5);
 			break;
 		case NC_NODE_TABLE:
+			if (n->first_child && layout_table(m, n))
+				break; /* its cells' blocks are walked in turn */
 			if (ev == NC_EVENT_ENTER && n->first_child) {
 				separate(&s, n);
 				render_table(&s, n);
@@ -1034,10 +1412,22 @@ static void render_blocks(struct md *m, struct nc_node *root)
 			break;
 		case NC_NODE_TABLE_ROW:
 		case NC_NODE_TABLE_CELL:
-			/* Only reachable for rows outside a table; render flat. */
+			/* Reached in layout tables (and for rows outside a table).
+			 * A row, or a cell holding blocks, is a container: walk
+			 * in.  A cell of inlines is one paragraph. */
+			if (n->type == NC_NODE_TABLE_ROW && n->parent && n->parent->type == NC_NODE_TABLE)
+				break;
+			if (n->type == NC_NODE_TABLE_CELL) {
+				bool has_block = false;
+				for (const struct nc_node *c = n->first_child; c; c = c->next)
+					if (nc_node_is_block(c->type))
+						has_block = true;
+				if (has_block)
+					break;
+			}
 			if (ev == NC_EVENT_ENTER) {
 				struct nc_buf b = {0};
-				render_inlines(m, n, CTX_CELL, &b);
+				render_inlines(m, n, CTX_PARA, &b);
 				if (b.len) {
 					separate(&s, n);
 					put_lines(&s, NULL, b.data, b.len);
@@ -1087,6 +1477,15 @@ static void render_blocks(struct md *m, struct nc_node *root)
 		}
 	}
 	free(s.pre);
+	free(s.lists);
+	/* Per-document state: write_md resets ntrims, the maps go here. */
+	nc_map_free(&m->trim_index);
+	nc_map_free(&m->lists);
+	nc_map_free(&m->tables);
+	memset(&m->tables, 0, sizeof m->tables);
+	memset(&m->trim_index, 0, sizeof m->trim_index);
+	memset(&m->lists, 0, sizeof m->lists);
+	m->ntrims = 0;
 }
 
 /* ---- front matter ------------------------------------------------------ */
@@ -1139,7 +1538,7 @@ static bool key_plain(const char *k)
 	if (!*k)
 		return false;
 	for (const char *p = k; *p; p++)
-		if (!alnum(*p) && *p != '_' && *p != '-')
+		if (!key_byte(*p) && *p != '_' && *p != '-')
 			return false;
 	return true;
 }
