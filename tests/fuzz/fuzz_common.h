@@ -86,6 +86,27 @@ static inline char *fuzz_utf8_copy(const uint8_t *data, size_t size)
 	return t;
 }
 
+/* NC_FUZZ_MASK_KNOWN=1 steers around bugs already reported (see
+ * findings/) so a long run can look past them: NUL bytes in text inputs
+ * become spaces, control bytes in resolved URLs are not checked. */
+static inline bool fuzz_mask_known(void)
+{
+	static int v = -1;
+	if (v < 0) {
+		const char *e = getenv("NC_FUZZ_MASK_KNOWN");
+		v = e && *e == '1';
+	}
+	return v;
+}
+
+static inline void fuzz_mask_nul(char *t, size_t n)
+{
+	if (fuzz_mask_known())
+		for (size_t i = 0; i < n; i++)
+			if (t[i] == '\0')
+				t[i] = ' ';
+}
+
 static void fuzz_xml_quiet(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
 
 static inline void fuzz_quiet_libxml(void)
