@@ -11,6 +11,8 @@
 #   NC_SHARED       shared data beside the checkout (default: <source>/../shared);
 #                   a sample of its corpus/*.txt seeds the article harnesses
 #   FUZZ_ARGS       extra libFuzzer flags
+# Every committed tests/fuzz/findings/<harness>-* is replayed first; one
+# that still reproduces fails the run too.
 # Corpora live in $BUILD_DIR/fuzz/corpus/<harness> (kept between runs),
 # crash reproducers in $BUILD_DIR/fuzz/artifacts/<harness>, logs in
 # $BUILD_DIR/fuzz/logs.  Nothing is written into the source tree.
@@ -48,10 +50,6 @@ stage_seeds() {
 		fi
 		;;
 	esac
-	# earlier findings replay first
-	[ -d "$here/findings" ] && for f in "$here/findings/$h"-*; do
-		[ -f "$f" ] && cp "$f" "$dir/"
-	done
 	return 0
 }
 
@@ -60,6 +58,13 @@ run_one() {
 	case $h in date|url) maxlen=1024 ;; esac
 	local corpus=$work/corpus/$h art=$work/artifacts/$h/ log=$work/logs/$h.log
 	mkdir -p "$corpus" "$art"
+	# Each committed finding once: still reproducing counts as a crash.
+	local f known=""
+	for f in "$here/findings/$h"-*; do
+		[ -f "$f" ] || continue
+		"$build/tests/fuzz/fuzz_$h" "$f" >"$work/logs/$h.replay.log" 2>&1 || known="$known $(basename "$f")"
+	done
+	echo "$known" >"$work/logs/$h.known"
 	stage_seeds "$h"
 	local dict=()
 	[ -f "$here/$h.dict" ] && dict=(-dict="$here/$h.dict")
@@ -103,6 +108,11 @@ for h in $harnesses; do
 		art=${art:+$work/artifacts/$h/$art}
 		why=$(grep -m1 -oE 'ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-zA-Z-]+|runtime error: .*|INVARIANT .*' "$log" | cut -c1-100)
 		note="rc=$rc ${why:-see $log} -> ${art:-no artifact}"
+	fi
+	known=$(cat "$work/logs/$h.known" 2>/dev/null)
+	if [ -n "${known// /}" ]; then
+		status=1
+		note="$note${note:+; }still reproduces:$known"
 	fi
 	printf '%-12s %12s %8s %8s  %s\n' "$h" "${execs:-?}" "${edges:-?}" "$crashes" "$note"
 done
