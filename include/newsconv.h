@@ -238,6 +238,7 @@ struct nc_doc {
 	struct nc_map *res_index;      /* private: resolved URL -> resource */
 	void *prepared;                /* private: a writer's nc_writer_prepare() result */
 	void (*prepared_free)(void *);
+	const struct nc_writer *prepared_by;
 };
 
 struct nc_doc *nc_doc_new(void);

@@ -52,12 +52,26 @@ int nc_writer_new(struct nc_writer **out, const struct nc_format *f,
 	return NC_OK;
 }
 
+/* What prepare() made belongs to one writer and one add(). */
+static void drop_prepared(struct nc_doc *doc)
+{
+	if (doc->prepared && doc->prepared_free)
+		doc->prepared_free(doc->prepared);
+	doc->prepared = NULL;
+	doc->prepared_free = NULL;
+	doc->prepared_by = NULL;
+}
+
 int nc_writer_prepare(const struct nc_writer *w, struct nc_doc *doc,
 		      struct nc_err *err)
 {
-	if (!w->format->prepare || doc->prepared)
+	if (!w->format->prepare || (doc->prepared && doc->prepared_by == w))
 		return NC_OK;
-	return w->format->prepare(w, doc, err);
+	drop_prepared(doc);
+	int rc = w->format->prepare(w, doc, err);
+	if (!rc)
+		doc->prepared_by = w;
+	return rc;
 }
 
 int nc_writer_add(struct nc_writer *w, struct nc_doc *doc, struct nc_err *err)
@@ -66,6 +80,7 @@ int nc_writer_add(struct nc_writer *w, struct nc_doc *doc, struct nc_err *err)
 	if ((rc = nc_writer_prepare(w, doc, err)) != NC_OK)
 		return rc;
 	rc = w->format->add(w, doc, err);
+	drop_prepared(doc);
 	w->ndocs++;
 	return rc;
 }
