@@ -26,6 +26,10 @@
 
 #define FLOW_MAX_DEPTH 32
 
+/* Deepest nesting (flow [ { plus block levels) handed to libyaml's
+ * loader.  Real front matter nests two or three levels. */
+#define YAML_MAX_DEPTH 64
+
 struct walk {
 	size_t budget;   /* nodes still allowed to be visited (alias bombs) */
 	bool exhausted;
@@ -479,16 +483,71 @@ static size_t find_fence(const char *t, size_t len, size_t from, const char *fen
 	return 0;
 }
 
+/* libyaml re-checks every open flow level on each token, so its time
+ * grows with the square of the nesting depth: 40,000 '[' take seconds and
+ * a megabyte of them minutes.  This pass reads tokens only until the
+ * depth passes YAML_MAX_DEPTH, so no token costs more than that and the
+ * pass is linear; deeper text never reaches the loader.  Tokens rather
+ * than a count of raw '[' '{' bytes, so brackets inside quoted or block
+ * scalars and comments neither count nor (as ']' in a string would)
+ * hide real nesting.  *too_deep stays false when the text is invalid
+ * before that depth: the loader then stops at the same error. */
+static int nesting_too_deep(const char *text, size_t n, bool *too_deep,
+			    const char *name, struct nc_err *err)
+{
+	yaml_parser_t parser;
+	*too_deep = false;
+	if (!yaml_parser_initialize(&parser))
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
+	int depth = 0;
+	int rc = NC_OK;
+	for (;;) {
+		yaml_token_t tok;
+		if (!yaml_parser_scan(&parser, &tok)) {
+			if (parser.error == YAML_MEMORY_ERROR)
+				rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+			break;
+		}
+		yaml_token_type_t type = tok.type;
+		yaml_token_delete(&tok);
+		if (type == YAML_STREAM_END_TOKEN)
+			break;
+		if (type == YAML_FLOW_SEQUENCE_START_TOKEN || type == YAML_FLOW_MAPPING_START_TOKEN ||
+		    type == YAML_BLOCK_SEQUENCE_START_TOKEN || type == YAML_BLOCK_MAPPING_START_TOKEN)
+			depth++;
+		else if ((type == YAML_FLOW_SEQUENCE_END_TOKEN || type == YAML_FLOW_MAPPING_END_TOKEN ||
+			  type == YAML_BLOCK_END_TOKEN) && depth > 0)
+			depth--;
+		if (depth > YAML_MAX_DEPTH) {
+			*too_deep = true;
+			break;
+		}
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 static int parse_yaml_text(struct nc_doc *d, const char *text, size_t n,
 			   const char *name, bool json, struct nc_err *err)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
+	bool too_deep;
+	int rc = nesting_too_deep(text, n, &too_deep, name, err);
+	if (rc != NC_OK)
+		return rc;
+	if (too_deep) {
+		if (nc_doc_warn(d, "front matter nests deeper than %d levels; not read as %s, recovered its key: value lines",
+				YAML_MAX_DEPTH, json ? "JSON" : "YAML") != NC_OK)
+			return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+		d->meta.fm_kind = NC_FM_YAML_RECOVERED;
+		return recover(d, text, n, name, err);
+	}
 	if (!yaml_parser_initialize(&parser))
 		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
 	int ok = yaml_parser_load(&parser, &doc);
-	int rc = NC_OK;
 	if (ok) {
 		d->meta.fm_kind = json ? NC_FM_JSON : NC_FM_YAML;
 		rc = apply_document(d, &doc, name, err);
