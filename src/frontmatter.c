@@ -22,6 +22,7 @@
 #include "newsconv.h"
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/lang.h"
 #include "util/text.h"
 
 #define FLOW_MAX_DEPTH 32
@@ -259,6 +260,36 @@ static int set_date(struct nc_doc *d, const char *key, const char *raw,
 	return rc;
 }
 
+/* `lang: zh_CN` would reach xml:lang and dc:language as written, which
+ * EPUB refuses: keep it as BCP 47, or not at all (the value stays among
+ * the extra keys either way, so nothing written is lost). */
+static int set_language(struct nc_doc *d, const char *key, const char *value)
+{
+	char *tag;
+	int rc = nc_lang_normalize(value, &tag);
+	if (rc == NC_OK) {
+		rc = nc_set_str(&d->meta.language, tag);
+		free(tag);
+		return rc;
+	}
+	if (rc != NC_ERR_PARSE)
+		return rc;
+	/* Named in the warning, on one line and at a readable length. */
+	char *shown = nc_str_squash(value);
+	if (!shown)
+		return NC_ERR_NOMEM;
+	size_t n = strlen(shown);
+	if (n > 60) {
+		n = 60;
+		while (n && ((unsigned char)shown[n] & 0xc0) == 0x80)
+			n--;
+	}
+	rc = nc_doc_warn(d, "%s '%.*s%s' is not a BCP 47 language tag; not used as the language",
+			 key, (int)n, shown, shown[n] ? "..." : "");
+	free(shown);
+	return rc;
+}
+
 /* nc_set_str of a copy with whitespace runs squashed. */
 static int set_squashed(char **dst, const char *s)
 {
@@ -331,8 +362,11 @@ static int apply_key(struct nc_doc *d, const char *key, yaml_document_t *doc,
 		rc = nc_set_str(&m->description, s);
 	} else if (key_is(key, K_SOURCE) && !m->source_url && s && !nc_str_blank(s)) {
 		rc = set_squashed(&m->source_url, s);
-	} else if (key_is(key, K_LANG) && !m->language && s && !nc_str_blank(s)) {
-		rc = set_squashed(&m->language, s);
+	} else if (key_is(key, K_LANG) && !m->language && s) {
+		if ((rc = set_language(d, key, s)) != NC_OK)
+			goto out;
+		if (!m->language)
+			rc = add_extra(m, key, text);
 	} else {
 		if (key_is(key, K_COVER) && s && !nc_str_blank(s) && !m->cover &&
 		    (rc = nc_doc_warn(d, "%s '%s' does not look like an image URL; not used as cover", key, s)) != NC_OK)

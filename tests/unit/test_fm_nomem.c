@@ -136,7 +136,7 @@ int main(void)
 	run("yaml",
 	    "---\ntitle: 'A title'\nauthors: [Ann, Bob]\ndate: 2021-04-11 00:30:33\nupdated: Invalid Date\n"
 	    "categories: [[a, b], c]\ntags:\n  - x\n  - y\nthumbnail: https://ex.org/page.html\n"
-	    "cover: https://ex.org/c.jpg\ndescription: short\nlink: https://ex.org/a\nlang: en\n"
+	    "cover: https://ex.org/c.jpg\ndescription: short\nlink: https://ex.org/a\nlang: en_us\n"
 	    "comments: {a: [1, 2], b: \"q\"}\n---\n<p>x</p>");
 	run("recovered",
 	    "---\ntitle: \"There's \"quoted\" one\n  and more\"\ncategories:\n  - 金融\n  - 新浪\n"

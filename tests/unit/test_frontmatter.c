@@ -63,6 +63,30 @@ int main(void)
 	CHECK_STR(d->meta.description, "short");
 	nc_doc_free(d);
 
+	/* Language tags become BCP 47, or are not used (and said so). */
+	d = rd("---\ntitle: L\nlang: zh_cn\n---\nx", &err);
+	CHECK_STR(d ? d->meta.language : NULL, "zh-CN");
+	CHECK(d && d->nwarnings == 0);
+	nc_doc_free(d);
+	d = rd("---\ntitle: L\nlanguage: zh-hans-cn\n---\nx", &err);
+	CHECK_STR(d ? d->meta.language : NULL, "zh-Hans-CN");
+	nc_doc_free(d);
+	d = rd("---\ntitle: L\nlang: Chinese\n---\nx", &err);
+	CHECK(d && d->meta.language == NULL);
+	CHECK(d && warned(d, "lang 'Chinese' is not a BCP 47 language tag"));
+	CHECK_STR(d ? extra(d, "lang") : NULL, "Chinese");
+	nc_doc_free(d);
+	d = rd("---\ntitle: L\nlang: 中文\n---\nx", &err);
+	CHECK(d && d->meta.language == NULL && warned(d, "'中文'"));
+	nc_doc_free(d);
+	d = rd("---\ntitle: L\nlang: ''\n---\nx", &err);
+	CHECK(d && d->meta.language == NULL && warned(d, "lang '' is not"));
+	nc_doc_free(d);
+	d = rd("---\ntitle: \"L\"x\"\nlang: EN\n---\nx", &err); /* recovered */
+	CHECK(d && d->meta.fm_kind == NC_FM_YAML_RECOVERED);
+	CHECK_STR(d ? d->meta.language : NULL, "en");
+	nc_doc_free(d);
+
 	/* Invalid YAML: stacked quotes are recovered, with one warning. */
 	d = rd("---\ntitle: \"\"\"\"'今日数据'\"\"\"\"\ncategories: \n    - 新媒体\n    - 199IT - 标签\n"
 	       "date: Invalid Date\nthumbnail: ''\n---\n<p>x</p>", &err);
