@@ -22,9 +22,14 @@
 #include "newsconv.h"
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/lang.h"
 #include "util/text.h"
 
 #define FLOW_MAX_DEPTH 32
+
+/* Deepest nesting (flow [ { plus block levels) handed to libyaml's
+ * loader.  Real front matter nests two or three levels. */
+#define YAML_MAX_DEPTH 64
 
 struct walk {
 	size_t budget;   /* nodes still allowed to be visited (alias bombs) */
@@ -115,21 +120,28 @@ static void flow_text(struct nc_buf *b, yaml_document_t *doc, yaml_node_t *n,
 
 /* Scalars of a node: a scalar gives one, a sequence gives each scalar
  * item (nested sequences flattened). */
-static void collect_scalars(struct nc_strlist *out, yaml_document_t *doc,
-			    yaml_node_t *n, int depth, struct walk *w)
+static int collect_scalars(struct nc_strlist *out, yaml_document_t *doc,
+			   yaml_node_t *n, int depth, struct walk *w)
 {
 	if (!n || depth > FLOW_MAX_DEPTH || !visit(w))
-		return;
+		return NC_OK;
 	if (n->type == YAML_SCALAR_NODE) {
 		char *s = nc_str_squash((const char *)n->data.scalar.value);
-		if (s && *s)
-			nc_strlist_push(out, s);
+		if (!s)
+			return NC_ERR_NOMEM;
+		int rc = *s ? nc_strlist_push(out, s) : NC_OK;
 		free(s);
-	} else if (n->type == YAML_SEQUENCE_NODE) {
-		for (yaml_node_item_t *it = n->data.sequence.items.start;
-		     it < n->data.sequence.items.top && !w->exhausted; it++)
-			collect_scalars(out, doc, yaml_document_get_node(doc, *it), depth + 1, w);
+		return rc;
 	}
+	if (n->type == YAML_SEQUENCE_NODE) {
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top && !w->exhausted; it++) {
+			int rc = collect_scalars(out, doc, yaml_document_get_node(doc, *it), depth + 1, w);
+			if (rc != NC_OK)
+				return rc;
+		}
+	}
+	return NC_OK;
 }
 
 static int add_extra(struct nc_meta *m, const char *key, const char *value)
@@ -168,29 +180,38 @@ static int add_category_path(struct nc_meta *m, struct nc_strlist *path)
 
 /* Hexo: a flat list is one path (a > b > c); an item that is itself a
  * list starts a path of its own. */
-static void apply_categories(struct nc_meta *m, yaml_document_t *doc,
-			     yaml_node_t *n, struct walk *w)
+static int apply_categories(struct nc_meta *m, yaml_document_t *doc,
+			    yaml_node_t *n, struct walk *w)
 {
 	struct nc_strlist path = {0};
+	int rc = NC_OK;
 	if (n->type == YAML_SCALAR_NODE) {
-		collect_scalars(&path, doc, n, 0, w);
-		add_category_path(m, &path);
-		return;
+		if ((rc = collect_scalars(&path, doc, n, 0, w)) != NC_OK)
+			goto out;
+		return add_category_path(m, &path);
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
-		return;
+		return NC_OK;
 	for (yaml_node_item_t *it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top && !w->exhausted; it++) {
 		yaml_node_t *c = yaml_document_get_node(doc, *it);
 		if (c && c->type == YAML_SEQUENCE_NODE) {
 			struct nc_strlist sub = {0};
-			collect_scalars(&sub, doc, c, 1, w);
-			add_category_path(m, &sub);
-		} else {
-			collect_scalars(&path, doc, c, 1, w);
+			rc = collect_scalars(&sub, doc, c, 1, w);
+			if (rc != NC_OK) {
+				nc_strlist_free(&sub);
+				goto out;
+			}
+			if ((rc = add_category_path(m, &sub)) != NC_OK)
+				goto out;
+		} else if ((rc = collect_scalars(&path, doc, c, 1, w)) != NC_OK) {
+			goto out;
 		}
 	}
-	add_category_path(m, &path);
+	return add_category_path(m, &path);
+out:
+	nc_strlist_free(&path);
+	return rc;
 }
 
 static bool key_is(const char *key, const char *const *names)
@@ -221,21 +242,63 @@ static bool looks_like_image_url(const char *s)
 	return true;
 }
 
-static void set_date(struct nc_doc *d, const char *key, const char *raw,
-		     char **norm, char **rawp, int64_t *epoch)
+static int set_date(struct nc_doc *d, const char *key, const char *raw,
+		    char **norm, char **rawp, int64_t *epoch)
 {
 	if (nc_str_blank(raw))
-		return;
-	nc_set_str(rawp, raw);
+		return NC_OK;
+	int rc = nc_set_str(rawp, raw);
+	if (rc != NC_OK)
+		return rc;
 	int64_t t;
-	if (nc_date_parse(raw, &t) == 0) {
-		char iso[21];
-		nc_date_iso(t, iso);
-		nc_set_str(norm, iso);
+	if (nc_date_parse(raw, &t) != 0)
+		return nc_doc_warn(d, "%s '%s' is not a date I can read; kept as written", key, raw);
+	char iso[21];
+	nc_date_iso(t, iso);
+	if ((rc = nc_set_str(norm, iso)) == NC_OK)
 		*epoch = t;
-	} else {
-		nc_doc_warn(d, "%s '%s' is not a date I can read; kept as written", key, raw);
+	return rc;
+}
+
+/* `lang: zh_CN` would reach xml:lang and dc:language as written, which
+ * EPUB refuses: keep it as BCP 47, or not at all (the value stays among
+ * the extra keys either way, so nothing written is lost). */
+static int set_language(struct nc_doc *d, const char *key, const char *value)
+{
+	char *tag;
+	int rc = nc_lang_normalize(value, &tag);
+	if (rc == NC_OK) {
+		rc = nc_set_str(&d->meta.language, tag);
+		free(tag);
+		return rc;
 	}
+	if (rc != NC_ERR_PARSE)
+		return rc;
+	/* Named in the warning, on one line and at a readable length. */
+	char *shown = nc_str_squash(value);
+	if (!shown)
+		return NC_ERR_NOMEM;
+	size_t n = strlen(shown);
+	if (n > 60) {
+		n = 60;
+		while (n && ((unsigned char)shown[n] & 0xc0) == 0x80)
+			n--;
+	}
+	rc = nc_doc_warn(d, "%s '%.*s%s' is not a BCP 47 language tag; not used as the language",
+			 key, (int)n, shown, shown[n] ? "..." : "");
+	free(shown);
+	return rc;
+}
+
+/* nc_set_str of a copy with whitespace runs squashed. */
+static int set_squashed(char **dst, const char *s)
+{
+	char *c = nc_str_squash(s);
+	if (!c)
+		return NC_ERR_NOMEM;
+	int rc = nc_set_str(dst, c);
+	free(c);
+	return rc;
 }
 
 static const char *const K_TITLE[] = {"title", NULL};
@@ -249,62 +312,74 @@ static const char *const K_DESC[] = {"description", "excerpt", "summary", NULL};
 static const char *const K_SOURCE[] = {"link", "url", "permalink", "source", "canonical", NULL};
 static const char *const K_LANG[] = {"lang", "language", NULL};
 
-static void apply_key(struct nc_doc *d, const char *key, yaml_document_t *doc,
-		      yaml_node_t *v, struct walk *w)
+static int apply_key(struct nc_doc *d, const char *key, yaml_document_t *doc,
+		     yaml_node_t *v, struct walk *w, const char *name, struct nc_err *err)
 {
 	struct nc_meta *m = &d->meta;
 	const char *s = scalar_of(v);
 	struct nc_buf flow = {0};
+	struct nc_buf t = {0};
+	struct nc_strlist parts = {0};
+	int rc = NC_OK;
 	flow_text(&flow, doc, v, 0, w);
+	if (flow.oom) {
+		rc = NC_ERR_NOMEM;
+		goto out;
+	}
 	const char *text = flow.data ? flow.data : "";
 
 	if (key_is(key, K_TITLE) && !m->title_raw) {
-		struct nc_strlist parts = {0};
-		collect_scalars(&parts, doc, v, 0, w);
-		struct nc_buf t = {0};
+		if ((rc = collect_scalars(&parts, doc, v, 0, w)) != NC_OK)
+			goto out;
 		for (size_t i = 0; i < parts.len; i++) {
 			if (i)
 				nc_buf_putc(&t, ' ');
 			nc_buf_puts(&t, parts.items[i]);
 		}
-		nc_strlist_free(&parts);
-		nc_set_str(&m->title_raw, s ? s : text);
+		if (t.oom || (rc = nc_set_str(&m->title_raw, s ? s : text)) != NC_OK) {
+			rc = NC_ERR_NOMEM;
+			goto out;
+		}
 		if (t.data && !nc_str_blank(t.data))
-			nc_set_str(&m->title, t.data);
-		nc_buf_free(&t);
+			rc = nc_set_str(&m->title, t.data);
 	} else if (key_is(key, K_AUTHOR) && !m->authors.len) {
-		collect_scalars(&m->authors, doc, v, 0, w);
+		rc = collect_scalars(&m->authors, doc, v, 0, w);
 	} else if (key_is(key, K_DATE) && !m->date_raw) {
-		set_date(d, key, s, &m->date, &m->date_raw, &m->date_epoch);
+		rc = set_date(d, key, s, &m->date, &m->date_raw, &m->date_epoch);
 	} else if (key_is(key, K_UPDATED) && !m->updated_raw) {
-		set_date(d, key, s, &m->updated, &m->updated_raw, &m->updated_epoch);
+		rc = set_date(d, key, s, &m->updated, &m->updated_raw, &m->updated_epoch);
 	} else if (key_is(key, K_CATEGORIES) && !m->ncategories) {
-		apply_categories(m, doc, v, w);
+		rc = apply_categories(m, doc, v, w);
 	} else if (key_is(key, K_TAGS) && !m->tags.len) {
-		collect_scalars(&m->tags, doc, v, 0, w);
+		rc = collect_scalars(&m->tags, doc, v, 0, w);
 	} else if (key_is(key, K_COVER) && !m->cover && s && looks_like_image_url(s)) {
-		char *c = nc_str_squash(s);
-		nc_set_str(&m->cover, c);
-		free(c);
+		if ((rc = set_squashed(&m->cover, s)) != NC_OK)
+			goto out;
 		/* The other cover keys usually repeat it; keep this one too
 		 * so the input's keys all survive a round trip. */
-		add_extra(m, key, text);
+		rc = add_extra(m, key, text);
 	} else if (key_is(key, K_DESC) && !m->description && s && !nc_str_blank(s)) {
-		nc_set_str(&m->description, s);
+		rc = nc_set_str(&m->description, s);
 	} else if (key_is(key, K_SOURCE) && !m->source_url && s && !nc_str_blank(s)) {
-		char *c = nc_str_squash(s);
-		nc_set_str(&m->source_url, c);
-		free(c);
-	} else if (key_is(key, K_LANG) && !m->language && s && !nc_str_blank(s)) {
-		char *c = nc_str_squash(s);
-		nc_set_str(&m->language, c);
-		free(c);
+		rc = set_squashed(&m->source_url, s);
+	} else if (key_is(key, K_LANG) && !m->language && s) {
+		if ((rc = set_language(d, key, s)) != NC_OK)
+			goto out;
+		if (!m->language)
+			rc = add_extra(m, key, text);
 	} else {
-		if (key_is(key, K_COVER) && s && !nc_str_blank(s) && !m->cover)
-			nc_doc_warn(d, "%s '%s' does not look like an image URL; not used as cover", key, s);
-		add_extra(m, key, text);
+		if (key_is(key, K_COVER) && s && !nc_str_blank(s) && !m->cover &&
+		    (rc = nc_doc_warn(d, "%s '%s' does not look like an image URL; not used as cover", key, s)) != NC_OK)
+			goto out;
+		rc = add_extra(m, key, text);
 	}
+out:
+	nc_strlist_free(&parts);
+	nc_buf_free(&t);
 	nc_buf_free(&flow);
+	if (rc != NC_OK)
+		return nc_err_set(err, rc, name, "out of memory reading front matter key '%s'", key);
+	return NC_OK;
 }
 
 /* Apply every pair of a mapping document.  Returns NC_ERR_LIMIT when the
@@ -317,7 +392,8 @@ static int apply_document(struct nc_doc *d, yaml_document_t *doc, const char *na
 	if (!root)
 		return NC_OK;
 	if (root->type != YAML_MAPPING_NODE) {
-		nc_doc_warn(d, "front matter is not a key: value map; kept as raw text");
+		if (nc_doc_warn(d, "front matter is not a key: value map; kept as raw text") != NC_OK)
+			return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
 		return NC_OK;
 	}
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
@@ -326,7 +402,9 @@ static int apply_document(struct nc_doc *d, yaml_document_t *doc, const char *na
 		yaml_node_t *v = yaml_document_get_node(doc, p->value);
 		if (!key || !v)
 			continue;
-		apply_key(d, key, doc, v, &w);
+		int rc = apply_key(d, key, doc, v, &w, name, err);
+		if (rc != NC_OK)
+			return rc;
 		if (w.exhausted)
 			return nc_err_set(err, NC_ERR_LIMIT, name,
 					  "front matter expands to more than %u YAML nodes (alias bomb?)",
@@ -374,6 +452,36 @@ static bool is_key_line(const char *line, size_t n, size_t *keylen)
 	return true;
 }
 
+/* A plain scalar node holding s; returns NC_OK and *id, or the failure.
+ * libyaml refuses text that is not UTF-8 (readers convert to it first). */
+static int add_scalar(yaml_document_t *doc, const char *s, int *id,
+		      const char *name, struct nc_err *err)
+{
+	*id = yaml_document_add_scalar(doc, NULL, (yaml_char_t *)s, -1, YAML_PLAIN_SCALAR_STYLE);
+	if (*id)
+		return NC_OK;
+	if (!nc_utf8_valid(s, strlen(s)))
+		return nc_err_set(err, NC_ERR_PARSE, name, "front matter is not UTF-8");
+	return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+}
+
+/* The pending `key: value` as a pair of the map. */
+static int add_pair(yaml_document_t *doc, int map, const char *key,
+		    const char *value, size_t n, const char *name, struct nc_err *err)
+{
+	char *v = strip_quotes(value, n);
+	if (!v)
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	int k, s;
+	int rc = add_scalar(doc, key, &k, name, err);
+	if (rc == NC_OK)
+		rc = add_scalar(doc, v, &s, name, err);
+	free(v);
+	if (rc == NC_OK && !yaml_document_append_mapping_pair(doc, map, k, s))
+		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	return rc;
+}
+
 /* Build a libyaml document from `key: value` / `- item` lines. */
 static int recover(struct nc_doc *d, const char *text, size_t len,
 		   const char *name, struct nc_err *err)
@@ -381,22 +489,16 @@ static int recover(struct nc_doc *d, const char *text, size_t len,
 	yaml_document_t doc;
 	if (!yaml_document_initialize(&doc, NULL, NULL, NULL, 1, 1))
 		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
-	int map = yaml_document_add_mapping(&doc, NULL, YAML_BLOCK_MAPPING_STYLE);
 	int cur_seq = 0;       /* sequence node of the current key, if any */
 	struct nc_buf value = {0};
 	char *pending_key = NULL;
 	const char *p = text, *end = text + len;
-
-#define FLUSH_SCALAR() do { \
-		if (pending_key) { \
-			char *v_ = strip_quotes(value.data ? value.data : "", value.len); \
-			int k_ = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)pending_key, -1, YAML_PLAIN_SCALAR_STYLE); \
-			int s_ = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)(v_ ? v_ : ""), -1, YAML_PLAIN_SCALAR_STYLE); \
-			yaml_document_append_mapping_pair(&doc, map, k_, s_); \
-			free(v_); free(pending_key); pending_key = NULL; \
-		} \
-		nc_buf_truncate(&value, 0); \
-	} while (0)
+	int rc = NC_OK;
+	int map = yaml_document_add_mapping(&doc, NULL, YAML_BLOCK_MAPPING_STYLE);
+	if (!map) {
+		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+		goto out;
+	}
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -412,9 +514,16 @@ static int recover(struct nc_doc *d, const char *text, size_t len,
 		if (ind == n)
 			continue;
 		if (ind == 0 && is_key_line(line, n, &keylen)) {
-			FLUSH_SCALAR();
+			if (pending_key &&
+			    (rc = add_pair(&doc, map, pending_key, value.data ? value.data : "", value.len, name, err)) != NC_OK)
+				goto out;
+			free(pending_key);
+			nc_buf_truncate(&value, 0);
 			cur_seq = 0;
-			pending_key = strndup(line, keylen);
+			if (!(pending_key = strndup(line, keylen))) {
+				rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+				goto out;
+			}
 			const char *v = line + keylen + 1;
 			size_t vn = n - keylen - 1;
 			while (vn && (*v == ' ' || *v == '\t'))
@@ -424,18 +533,29 @@ static int recover(struct nc_doc *d, const char *text, size_t len,
 		}
 		if (line[ind] == '-' && (ind + 1 == n || line[ind + 1] == ' ') && (pending_key || cur_seq)) {
 			if (pending_key && nc_str_blank(value.data)) {
-				int k = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)pending_key, -1, YAML_PLAIN_SCALAR_STYLE);
+				int k;
+				if ((rc = add_scalar(&doc, pending_key, &k, name, err)) != NC_OK)
+					goto out;
 				cur_seq = yaml_document_add_sequence(&doc, NULL, YAML_BLOCK_SEQUENCE_STYLE);
-				yaml_document_append_mapping_pair(&doc, map, k, cur_seq);
+				if (!cur_seq || !yaml_document_append_mapping_pair(&doc, map, k, cur_seq)) {
+					rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+					goto out;
+				}
 				free(pending_key);
 				pending_key = NULL;
 				nc_buf_truncate(&value, 0);
 			}
 			if (cur_seq) {
 				char *item = strip_quotes(line + ind + 1, n - ind - 1);
-				int s = yaml_document_add_scalar(&doc, NULL, (yaml_char_t *)(item ? item : ""), -1, YAML_PLAIN_SCALAR_STYLE);
-				yaml_document_append_sequence_item(&doc, cur_seq, s);
+				int s = 0;
+				if (!item)
+					rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+				else if ((rc = add_scalar(&doc, item, &s, name, err)) == NC_OK &&
+					 !yaml_document_append_sequence_item(&doc, cur_seq, s))
+					rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
 				free(item);
+				if (rc != NC_OK)
+					goto out;
 				continue;
 			}
 		}
@@ -446,10 +566,17 @@ static int recover(struct nc_doc *d, const char *text, size_t len,
 			nc_buf_put(&value, line + ind, n - ind);
 		}
 	}
-	FLUSH_SCALAR();
-#undef FLUSH_SCALAR
+	if (pending_key &&
+	    (rc = add_pair(&doc, map, pending_key, value.data ? value.data : "", value.len, name, err)) != NC_OK)
+		goto out;
+	if (value.oom) {
+		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+		goto out;
+	}
+	rc = apply_document(d, &doc, name, err);
+out:
+	free(pending_key);
 	nc_buf_free(&value);
-	int rc = apply_document(d, &doc, name, err);
 	yaml_document_delete(&doc);
 	return rc;
 }
@@ -479,25 +606,83 @@ static size_t find_fence(const char *t, size_t len, size_t from, const char *fen
 	return 0;
 }
 
+/* libyaml re-checks every open flow level on each token, so its time
+ * grows with the square of the nesting depth: 40,000 '[' take seconds and
+ * a megabyte of them minutes.  This pass reads tokens only until the
+ * depth passes YAML_MAX_DEPTH, so no token costs more than that and the
+ * pass is linear; deeper text never reaches the loader.  Tokens rather
+ * than a count of raw '[' '{' bytes, so brackets inside quoted or block
+ * scalars and comments neither count nor (as ']' in a string would)
+ * hide real nesting.  *too_deep stays false when the text is invalid
+ * before that depth: the loader then stops at the same error. */
+static int nesting_too_deep(const char *text, size_t n, bool *too_deep,
+			    const char *name, struct nc_err *err)
+{
+	yaml_parser_t parser;
+	*too_deep = false;
+	if (!yaml_parser_initialize(&parser))
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
+	int depth = 0;
+	int rc = NC_OK;
+	for (;;) {
+		yaml_token_t tok;
+		if (!yaml_parser_scan(&parser, &tok)) {
+			if (parser.error == YAML_MEMORY_ERROR)
+				rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+			break;
+		}
+		yaml_token_type_t type = tok.type;
+		yaml_token_delete(&tok);
+		if (type == YAML_STREAM_END_TOKEN)
+			break;
+		if (type == YAML_FLOW_SEQUENCE_START_TOKEN || type == YAML_FLOW_MAPPING_START_TOKEN ||
+		    type == YAML_BLOCK_SEQUENCE_START_TOKEN || type == YAML_BLOCK_MAPPING_START_TOKEN)
+			depth++;
+		else if ((type == YAML_FLOW_SEQUENCE_END_TOKEN || type == YAML_FLOW_MAPPING_END_TOKEN ||
+			  type == YAML_BLOCK_END_TOKEN) && depth > 0)
+			depth--;
+		if (depth > YAML_MAX_DEPTH) {
+			*too_deep = true;
+			break;
+		}
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 static int parse_yaml_text(struct nc_doc *d, const char *text, size_t n,
 			   const char *name, bool json, struct nc_err *err)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
+	bool too_deep;
+	int rc = nesting_too_deep(text, n, &too_deep, name, err);
+	if (rc != NC_OK)
+		return rc;
+	if (too_deep) {
+		if (nc_doc_warn(d, "front matter nests deeper than %d levels; not read as %s, recovered its key: value lines",
+				YAML_MAX_DEPTH, json ? "JSON" : "YAML") != NC_OK)
+			return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+		d->meta.fm_kind = NC_FM_YAML_RECOVERED;
+		return recover(d, text, n, name, err);
+	}
 	if (!yaml_parser_initialize(&parser))
 		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
 	int ok = yaml_parser_load(&parser, &doc);
-	int rc = NC_OK;
 	if (ok) {
 		d->meta.fm_kind = json ? NC_FM_JSON : NC_FM_YAML;
 		rc = apply_document(d, &doc, name, err);
 		yaml_document_delete(&doc);
+	} else if (parser.error == YAML_MEMORY_ERROR) {
+		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	} else if (nc_doc_warn(d, "front matter is not valid %s (%s at line %zu); recovered its key: value lines",
+			       json ? "JSON" : "YAML",
+			       parser.problem ? parser.problem : "error",
+			       parser.problem_mark.line + 1) != NC_OK) {
+		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
 	} else {
-		nc_doc_warn(d, "front matter is not valid %s (%s at line %zu); recovered its key: value lines",
-			    json ? "JSON" : "YAML",
-			    parser.problem ? parser.problem : "error",
-			    parser.problem_mark.line + 1);
 		d->meta.fm_kind = NC_FM_YAML_RECOVERED;
 		rc = recover(d, text, n, name, err);
 	}
@@ -555,8 +740,9 @@ int nc_frontmatter_parse(struct nc_doc *d, const char *t, size_t len,
 	size_t close_start;
 	size_t close_end = find_fence(t, len, open_end, fence, alt, &close_start);
 	if (!close_end) {
-		nc_doc_warn(d, "front matter opened with '%s' is never closed; read the whole file as body", fence);
 		d->meta.fm_kind = NC_FM_NONE;
+		if (nc_doc_warn(d, "front matter opened with '%s' is never closed; read the whole file as body", fence) != NC_OK)
+			return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
 		return NC_OK;
 	}
 	size_t n = close_start - open_end;

@@ -63,6 +63,30 @@ int main(void)
 	CHECK_STR(d->meta.description, "short");
 	nc_doc_free(d);
 
+	/* Language tags become BCP 47, or are not used (and said so). */
+	d = rd("---\ntitle: L\nlang: zh_cn\n---\nx", &err);
+	CHECK_STR(d ? d->meta.language : NULL, "zh-CN");
+	CHECK(d && d->nwarnings == 0);
+	nc_doc_free(d);
+	d = rd("---\ntitle: L\nlanguage: zh-hans-cn\n---\nx", &err);
+	CHECK_STR(d ? d->meta.language : NULL, "zh-Hans-CN");
+	nc_doc_free(d);
+	d = rd("---\ntitle: L\nlang: Chinese\n---\nx", &err);
+	CHECK(d && d->meta.language == NULL);
+	CHECK(d && warned(d, "lang 'Chinese' is not a BCP 47 language tag"));
+	CHECK_STR(d ? extra(d, "lang") : NULL, "Chinese");
+	nc_doc_free(d);
+	d = rd("---\ntitle: L\nlang: 中文\n---\nx", &err);
+	CHECK(d && d->meta.language == NULL && warned(d, "'中文'"));
+	nc_doc_free(d);
+	d = rd("---\ntitle: L\nlang: ''\n---\nx", &err);
+	CHECK(d && d->meta.language == NULL && warned(d, "lang '' is not"));
+	nc_doc_free(d);
+	d = rd("---\ntitle: \"L\"x\"\nlang: EN\n---\nx", &err); /* recovered */
+	CHECK(d && d->meta.fm_kind == NC_FM_YAML_RECOVERED);
+	CHECK_STR(d ? d->meta.language : NULL, "en");
+	nc_doc_free(d);
+
 	/* Invalid YAML: stacked quotes are recovered, with one warning. */
 	d = rd("---\ntitle: \"\"\"\"'今日数据'\"\"\"\"\ncategories: \n    - 新媒体\n    - 199IT - 标签\n"
 	       "date: Invalid Date\nthumbnail: ''\n---\n<p>x</p>", &err);
@@ -154,6 +178,54 @@ int main(void)
 	       "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n---\n", &err);
 	CHECK(d == NULL && err.code == NC_ERR_LIMIT);
 	CHECK(strstr(err.msg, "alias") != NULL);
+
+	/* Deep nesting: libyaml is quadratic in it (a megabyte of '[' ran
+	 * for minutes), so past 64 levels the text goes to line recovery,
+	 * with one warning, and the title survives. */
+	{
+		size_t deep = 1000000;
+		const char *head = "---\ntitle: Deep one\nx: ", *tail = "\n---\n<p>body</p>\n";
+		char *t = malloc(strlen(head) + deep + strlen(tail) + 1);
+		CHECK(t != NULL);
+		if (t) {
+			strcpy(t, head);
+			memset(t + strlen(head), '[', deep);
+			strcpy(t + strlen(head) + deep, tail);
+			d = rd(t, &err);
+			CHECK(d != NULL);
+			CHECK(d && d->meta.fm_kind == NC_FM_YAML_RECOVERED);
+			CHECK_STR(d ? d->meta.title : NULL, "Deep one");
+			CHECK(d && warned(d, "nests deeper than 64 levels"));
+			nc_doc_free(d);
+			/* The same through JSON front matter, '{' instead. */
+			strcpy(t, ";;;\n{\"title\": \"J\", \"x\": ");
+			size_t h = strlen(t);
+			memset(t + h, '{', deep);
+			strcpy(t + h + deep, "\n;;;\n<p>b</p>");
+			d = rd(t, &err);
+			CHECK(d && warned(d, "nests deeper"));
+			nc_doc_free(d);
+			free(t);
+		}
+		/* Brackets inside a quoted string are not nesting; a ']' inside
+		 * one cannot hide real nesting either. */
+		struct { char s[2048]; } q;
+		strcpy(q.s, "---\ntitle: \"");
+		for (int i = 0; i < 100; i++)
+			strcat(q.s, "[");
+		strcat(q.s, "\"\n---\n");
+		d = rd(q.s, &err);
+		CHECK(d && d->meta.fm_kind == NC_FM_YAML && d->nwarnings == 0);
+		nc_doc_free(d);
+		strcpy(q.s, "---\ntitle: T\nx: ");
+		for (int i = 0; i < 70; i++)
+			strcat(q.s, "[\"]\", ");
+		strcat(q.s, "a\n---\n");
+		d = rd(q.s, &err);
+		CHECK(d && warned(d, "nests deeper"));
+		CHECK_STR(d ? d->meta.title : NULL, "T");
+		nc_doc_free(d);
+	}
 
 	/* Binary input is refused with a clear message. */
 	d = rd("\x89PNG\r\n\x1a\n", &err);
