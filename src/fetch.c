@@ -241,6 +241,10 @@ static bool write_file_atomic(const char *path, const void *data, size_t len)
 		else
 			p += w, len -= (size_t)w;
 	}
+	/* Without fsync a crash soon after rename() can leave the new name
+	 * on an empty or partial file: the data must be on disk first. */
+	if (ok && fsync(fd) != 0)
+		ok = false;
 	if (fd >= 0 && close(fd) != 0)
 		ok = false;
 	if (ok && rename(tmp.data, path) != 0)
