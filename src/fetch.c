@@ -547,9 +547,52 @@ static void use_cache(struct fetcher *f, struct job *j, const char *why)
 
 /* ---- transfers -------------------------------------------------------- */
 
+/* A header value with CR or LF would end the header and start another
+ * (request-header injection): such a value is never sent. */
+static bool has_crlf(const char *s)
+{
+	return s && strpbrk(s, "\r\n") != NULL;
+}
+
+static bool has_control(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+static void add_header(struct job *j, const char *name, const char *value)
+{
+	if (has_crlf(value))
+		return; /* only validators: without them the transfer is a full GET */
+	struct nc_buf hv = {0};
+	nc_buf_printf(&hv, "%s: %s", name, value);
+	if (hv.data && !hv.oom) {
+		struct curl_slist *l = curl_slist_append(j->hdrs, hv.data);
+		if (l)
+			j->hdrs = l;
+	}
+	nc_buf_free(&hv);
+}
+
+/* false: not started; j->done says whether the job failed for good. */
 static bool start(struct fetcher *f, CURLM *multi, struct job *j)
 {
 	const struct nc_fetch_opts *o = f->o;
+	const char *ua = o->user_agent ? o->user_agent : "newsconv/" NC_VERSION;
+	if (has_crlf(ua)) {
+		fail(j, "%s", "refused to send a User-Agent containing CR or LF");
+		return false;
+	}
+	if (has_crlf(j->referer)) {
+		fail(j, "%s", "refused to send a Referer containing CR or LF");
+		return false;
+	}
+	if (has_control(j->url)) {
+		fail(j, "%s", "refused a URL containing control characters");
+		return false;
+	}
 	CURL *h = curl_easy_init();
 	if (!h)
 		return false;
@@ -570,7 +613,7 @@ static bool start(struct fetcher *f, CURLM *multi, struct job *j)
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 100L);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 20L);
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_image_size);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "newsconv/" NC_VERSION);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, ua);
 	if (j->referer)
 		curl_easy_setopt(h, CURLOPT_REFERER, j->referer);
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, o->keep_exchange ? (long)CURL_HTTP_VERSION_1_1
@@ -587,17 +630,10 @@ static bool start(struct fetcher *f, CURLM *multi, struct job *j)
 	curl_slist_free_all(j->hdrs);
 	j->hdrs = NULL;
 	if (j->cached) {
-		struct nc_buf hv = {0};
-		if (j->c_etag) {
-			nc_buf_printf(&hv, "If-None-Match: %s", j->c_etag);
-			j->hdrs = curl_slist_append(j->hdrs, hv.data);
-			nc_buf_truncate(&hv, 0);
-		}
-		if (j->c_lastmod) {
-			nc_buf_printf(&hv, "If-Modified-Since: %s", j->c_lastmod);
-			j->hdrs = curl_slist_append(j->hdrs, hv.data);
-		}
-		nc_buf_free(&hv);
+		if (j->c_etag)
+			add_header(j, "If-None-Match", j->c_etag);
+		if (j->c_lastmod)
+			add_header(j, "If-Modified-Since", j->c_lastmod);
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, j->hdrs);
 	}
 	if (curl_multi_add_handle(multi, h) != CURLM_OK) {
@@ -730,7 +766,10 @@ static int run_transfers(struct fetcher *f, struct nc_err *err)
 			if (active >= (size_t)f->o->jobs * 2)
 				continue;
 			if (!start(f, multi, j)) {
-				fail(j, "%s", "cannot start the transfer");
+				if (!j->done)
+					fail(j, "%s", "cannot start the transfer");
+				f->finished++;
+				progress(f, false);
 				continue;
 			}
 			active++;
