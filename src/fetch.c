@@ -40,6 +40,7 @@
 #include "newsconv.h"
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/map.h"
 #include "util/text.h"
 
 #define DEFAULT_MAX_AGE (24 * 3600)
@@ -89,7 +90,7 @@ struct fetcher {
 	size_t njobs;
 	char *cache_dir;
 	struct nc_fetch_stats *st;
-	size_t finished;
+	size_t finished, failed;
 };
 
 static double now_mono(void)
@@ -576,7 +577,7 @@ static void add_header(struct job *j, const char *name, const char *value)
 	nc_buf_free(&hv);
 }
 
-/* false: not started; j->done says whether the job failed for good. */
+/* false: not started, and the job has failed for good. */
 static bool start(struct fetcher *f, CURLM *multi, struct job *j)
 {
 	const struct nc_fetch_opts *o = f->o;
@@ -594,8 +595,10 @@ static bool start(struct fetcher *f, CURLM *multi, struct job *j)
 		return false;
 	}
 	CURL *h = curl_easy_init();
-	if (!h)
+	if (!h) {
+		fail(j, "%s", "cannot start the transfer");
 		return false;
+	}
 	nc_buf_truncate(&j->body, 0);
 	nc_buf_truncate(&j->head, 0);
 	nc_buf_truncate(&j->request, 0);
@@ -638,6 +641,7 @@ static bool start(struct fetcher *f, CURLM *multi, struct job *j)
 	}
 	if (curl_multi_add_handle(multi, h) != CURLM_OK) {
 		curl_easy_cleanup(h);
+		fail(j, "%s", "cannot start the transfer");
 		return false;
 	}
 	j->h = h;
@@ -732,49 +736,63 @@ static void progress(struct fetcher *f, bool end)
 		fprintf(stderr, "\r\033[K");
 		return;
 	}
-	size_t failed = 0;
-	for (size_t i = 0; i < f->njobs; i++)
-		failed += f->jobs[i].done && f->jobs[i].state == NC_RES_FAILED;
 	fprintf(stderr, "\rimages: %zu/%zu, %.1f MB, %zu failed\033[K", f->finished, f->njobs,
-		(double)f->st->bytes / 1e6, failed);
+		(double)f->st->bytes / 1e6, f->failed);
 }
 
+static void job_finished(struct fetcher *f, const struct job *j, bool show)
+{
+	f->finished++;
+	f->failed += j->state == NC_RES_FAILED;
+	if (show)
+		progress(f, false);
+}
+
+/* Jobs are started in order from f->jobs (a cursor) and retries from a
+ * short waiting list, so each turn of the loop costs what is waiting or
+ * running, never the whole run (DESIGN rule 8). */
 static int run_transfers(struct fetcher *f, struct nc_err *err)
 {
-	CURLM *multi = curl_multi_init();
-	if (!multi)
+	struct job **waiting = calloc(f->njobs ? f->njobs : 1, sizeof *waiting);
+	CURLM *multi = waiting ? curl_multi_init() : NULL;
+	if (!multi) {
+		free(waiting);
 		return nc_err_set(err, NC_ERR_NETWORK, "fetch", "cannot start libcurl");
+	}
 	curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->o->jobs);
 	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)(f->o->per_host > 0 ? f->o->per_host : 4));
 	curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-	size_t active = 0;
+	/* Queue up to twice the connection limit; curl itself keeps the
+	 * per-host and total connection limits. */
+	size_t limit = (size_t)(f->o->jobs > 0 ? f->o->jobs : 1) * 2;
+	size_t active = 0, next = 0, nwaiting = 0;
 	for (;;) {
 		double now = now_mono(), next_wake = 1.0;
-		bool pending = false;
-		/* Queue more transfers; curl itself keeps the per-host and
-		 * total connection limits. */
-		for (size_t i = 0; i < f->njobs; i++) {
-			struct job *j = &f->jobs[i];
-			if (j->done || j->active)
-				continue;
-			pending = true;
+		/* Retries first: they have waited already. */
+		for (size_t i = 0; i < nwaiting && active < limit;) {
+			struct job *j = waiting[i];
 			if (j->not_before > now) {
 				if (j->not_before - now < next_wake)
 					next_wake = j->not_before - now;
+				i++;
 				continue;
 			}
-			if (active >= (size_t)f->o->jobs * 2)
-				continue;
-			if (!start(f, multi, j)) {
-				if (!j->done)
-					fail(j, "%s", "cannot start the transfer");
-				f->finished++;
-				progress(f, false);
-				continue;
-			}
-			active++;
+			waiting[i] = waiting[--nwaiting];
+			if (start(f, multi, j))
+				active++;
+			else
+				job_finished(f, j, true);
 		}
-		if (!pending && active == 0)
+		while (next < f->njobs && active < limit) {
+			struct job *j = &f->jobs[next++];
+			if (j->done)
+				continue;
+			if (start(f, multi, j))
+				active++;
+			else
+				job_finished(f, j, true);
+		}
+		if (next == f->njobs && nwaiting == 0 && active == 0)
 			break;
 		int running = 0;
 		curl_multi_perform(multi, &running);
@@ -788,15 +806,16 @@ static int run_transfers(struct fetcher *f, struct nc_err *err)
 			CURLcode rc = m->data.result;
 			finish(f, multi, j, rc);
 			active--;
-			if (j->done) {
-				f->finished++;
-				progress(f, false);
-			}
+			if (j->done)
+				job_finished(f, j, true);
+			else
+				waiting[nwaiting++] = j; /* a retry or the next hop */
 		}
-		if (active > 0 || pending)
+		if (active > 0 || nwaiting > 0)
 			curl_multi_poll(multi, NULL, 0, (int)(next_wake * 1000) + 1, NULL);
 	}
 	curl_multi_cleanup(multi);
+	free(waiting);
 	progress(f, true);
 	return NC_OK;
 }
@@ -822,6 +841,7 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opt
 {
 	struct fetcher f = { .o = o, .st = st };
 	int rc = NC_OK;
+
 	memset(st, 0, sizeof *st);
 	static bool curl_ready;
 	if (!curl_ready) {
@@ -832,22 +852,25 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opt
 	if (!o->no_cache)
 		f.cache_dir = o->cache_dir ? strdup(o->cache_dir) : default_cache_dir();
 
-	/* One job per distinct URL across every document of the run. */
+	/* One job per distinct URL across every document of the run, found
+	 * by URL in the map (jobs never move: the array is sized up front). */
 	size_t total = 0;
 	for (size_t d = 0; d < ndocs; d++)
 		total += docs[d]->nresources;
 	f.jobs = calloc(total ? total : 1, sizeof *f.jobs);
 	if (!f.jobs)
 		return nc_err_set(err, NC_ERR_NOMEM, "fetch", "out of memory");
+	struct nc_map by_url = {0};
 	for (size_t d = 0; d < ndocs; d++) {
 		for (size_t r = 0; r < docs[d]->nresources; r++) {
 			struct nc_resource *res = docs[d]->resources[r];
-			struct job *j = NULL;
-			for (size_t k = 0; k < f.njobs && !j; k++)
-				if (!strcmp(f.jobs[k].url, res->resolved))
-					j = &f.jobs[k];
+			struct job *j = nc_map_get_str(&by_url, res->resolved);
 			if (!j) {
 				j = &f.jobs[f.njobs++];
+				if (nc_map_put_str(&by_url, res->resolved, j) != NC_OK) {
+					rc = nc_err_set(err, NC_ERR_NOMEM, "fetch", "out of memory");
+					goto done;
+				}
 				j->f = &f;
 				j->url = strdup(res->resolved);
 				if (o->referer && !strcmp(o->referer, "source"))
@@ -877,21 +900,22 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opt
 		struct job *j = &f.jobs[i];
 		if (!strncasecmp(j->url, "data:", 5)) {
 			decode_data_uri(&f, j);
-			f.finished++;
+			job_finished(&f, j, false);
 			continue;
 		}
 		cache_load(&f, j);
 		if (j->cached && (o->offline || now - j->c_date < j->c_max_age)) {
 			use_cache(&f, j, "fresh");
-			f.finished++;
+			job_finished(&f, j, false);
 		} else if (o->offline) {
 			fail(j, "%s", "not in the cache (--offline)");
-			f.finished++;
+			job_finished(&f, j, false);
 		}
 	}
 	rc = run_transfers(&f, err);
 
 done:
+	nc_map_free(&by_url);
 	for (size_t i = 0; i < f.njobs; i++) {
 		struct job *j = &f.jobs[i];
 		if (j->state == NC_RES_FETCHED)
