@@ -8,6 +8,21 @@
  * on the address about to be connected to, so neither a redirect nor a
  * DNS answer can get past it.
  *
+ * Proxies: the environment (http_proxy, https_proxy, all_proxy,
+ * no_proxy) is always ignored.  With opts.proxy the only socket is to
+ * the proxy, so the socket check cannot see the target: before each
+ * request (each redirect hop included) the target host is resolved here
+ * and every address it has must pass the same rules, and the socket
+ * check lets through the proxy's own addresses only.  The proxy resolves
+ * the name again itself, so a DNS answer that changes in between (DNS
+ * rebinding) is not caught through a proxy.  WARC records made through
+ * a proxy carry no WARC-IP-Address (the address connected to was the
+ * proxy's).
+ *
+ * Redirects are followed here, not by libcurl (at most MAX_REDIRECTS),
+ * so that every hop passes the checks above and the exchange kept for a
+ * WARC is the last hop's: its URL, request head and response head.
+ *
  * Types come from the bytes (sniff.c), never from Content-Type.  Bodies
  * are capped, transfers time out, 5xx / 429 / timeouts / resets are
  * retried with backoff (Retry-After honoured, capped at 10 s).  Failures
@@ -25,6 +40,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,9 +56,12 @@
 #include "newsconv.h"
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/map.h"
+#include "util/url.h"
 #include "util/text.h"
 
 #define DEFAULT_MAX_AGE (24 * 3600)
+#define MAX_REDIRECTS 5
 #define MAX_RETRY_AFTER 10.0
 
 struct fetcher;
@@ -54,7 +73,10 @@ struct user {
 
 struct job {
 	struct fetcher *f;
-	char *url;
+	char *url;               /* as the documents have it; the cache key */
+	char *cur_url;           /* the hop being fetched after redirects, or NULL */
+	char *location;          /* Location of the last 3xx, absolute */
+	int redirects;
 	struct user *users;
 	size_t nusers;
 	const char *referer;
@@ -73,6 +95,7 @@ struct job {
 	bool cached;
 	struct nc_buf c_body, c_head, c_request;
 	char *c_etag, *c_lastmod, *c_ip;
+	char *c_final_url;       /* the URL the cached exchange was for, if not url */
 	int64_t c_date;
 	long c_max_age;
 	int c_status;
@@ -85,11 +108,15 @@ struct job {
 
 struct fetcher {
 	const struct nc_fetch_opts *o;
+	const char *proxy;       /* NULL: connect directly */
+	struct sockaddr_storage *proxy_addrs; /* what opts.proxy resolves to */
+	size_t nproxy_addrs;
+	struct nc_map host_checks; /* target host -> NULL-free verdict (see check_target) */
 	struct job *jobs;
 	size_t njobs;
 	char *cache_dir;
 	struct nc_fetch_stats *st;
-	size_t finished;
+	size_t finished, failed;
 };
 
 static double now_mono(void)
@@ -136,30 +163,147 @@ static bool v6_blocked(const unsigned char a[16])
 	       a[0] == 0xff;                      /* multicast */
 }
 
+/* Whether the options forbid a connection to this address (a struct
+ * sockaddr of any family); its text goes to ip either way. */
+static bool addr_refused(const struct nc_fetch_opts *o, const struct sockaddr *sa, char ip[64])
+{
+	bool blocked = true, loopback = false;
+	snprintf(ip, 64, "?");
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s = (const struct sockaddr_in *)sa;
+		const unsigned char *a = (const unsigned char *)&s->sin_addr;
+		blocked = v4_blocked(a);
+		loopback = a[0] == 127;
+		inet_ntop(AF_INET, &s->sin_addr, ip, 64);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const struct sockaddr_in6 *)sa;
+		blocked = v6_blocked((const unsigned char *)&s->sin6_addr);
+		loopback = IN6_IS_ADDR_LOOPBACK(&s->sin6_addr);
+		inet_ntop(AF_INET6, &s->sin6_addr, ip, 64);
+	}
+	return blocked && !o->allow_private && !(loopback && o->allow_loopback);
+}
+
+static bool same_host_addr(const struct sockaddr *a, const struct sockaddr *b)
+{
+	if (a->sa_family != b->sa_family)
+		return false;
+	if (a->sa_family == AF_INET)
+		return !memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+			       &((const struct sockaddr_in *)b)->sin_addr, sizeof(struct in_addr));
+	if (a->sa_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			       &((const struct sockaddr_in6 *)b)->sin6_addr, sizeof(struct in6_addr));
+	return false;
+}
+
 static curl_socket_t open_socket(void *ctx, curlsocktype purpose, struct curl_sockaddr *addr)
 {
 	struct job *j = ctx;
+	const struct fetcher *f = j->f;
 	(void)purpose;
-	bool blocked = true;
-	char ip[64] = "?";
-	if (addr->family == AF_INET) {
-		const struct sockaddr_in *s = (const struct sockaddr_in *)&addr->addr;
-		blocked = v4_blocked((const unsigned char *)&s->sin_addr);
-		inet_ntop(AF_INET, &s->sin_addr, ip, sizeof ip);
-	} else if (addr->family == AF_INET6) {
-		const struct sockaddr_in6 *s = (const struct sockaddr_in6 *)&addr->addr;
-		blocked = v6_blocked((const unsigned char *)&s->sin6_addr);
-		inet_ntop(AF_INET6, &s->sin6_addr, ip, sizeof ip);
-	}
-	bool loopback = (addr->family == AF_INET &&
-			 ((const unsigned char *)&((const struct sockaddr_in *)&addr->addr)->sin_addr)[0] == 127) ||
-			(addr->family == AF_INET6 && !strcmp(ip, "::1"));
-	if (blocked && !j->f->o->allow_private && !(loopback && j->f->o->allow_loopback)) {
+	const struct sockaddr *sa = &addr->addr;
+	bool to_proxy = false;
+	/* The user chose the proxy; its targets were checked in start(). */
+	for (size_t i = 0; f->proxy && i < f->nproxy_addrs && !to_proxy; i++)
+		to_proxy = same_host_addr(sa, (const struct sockaddr *)&f->proxy_addrs[i]);
+	char ip[64];
+	if (!to_proxy && addr_refused(f->o, sa, ip)) {
 		j->blocked = true;
 		snprintf(j->blocked_ip, sizeof j->blocked_ip, "%s", ip);
 		return CURL_SOCKET_BAD;
 	}
 	return socket(addr->family, addr->socktype, addr->protocol);
+}
+
+/* The host of a URL as libcurl will read it (no parser differential),
+ * without IPv6 brackets, malloc'd; NULL if there is none. */
+static char *url_host(const char *url, bool guess_scheme)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *out = NULL;
+	unsigned flags = guess_scheme ? CURLU_DEFAULT_SCHEME | CURLU_NON_SUPPORT_SCHEME : 0;
+	if (!u || curl_url_set(u, CURLUPART_URL, url, flags) != CURLUE_OK)
+		goto done;
+	unsigned get = 0;
+#ifdef CURLU_PUNYCODE
+	get = CURLU_PUNYCODE; /* what the resolver is asked for IDN hosts */
+#endif
+	if (curl_url_get(u, CURLUPART_HOST, &host, get) != CURLUE_OK || !host)
+		goto done;
+	size_t n = strlen(host);
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+		out = strndup(host + 1, n - 2);
+	else
+		out = strdup(host);
+done:
+	curl_free(host);
+	curl_url_cleanup(u);
+	return out;
+}
+
+static struct addrinfo *resolve_host(const char *host)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *ai = NULL;
+	if (getaddrinfo(host, NULL, &hints, &ai) != 0)
+		return NULL;
+	return ai;
+}
+
+static void resolve_proxy(struct fetcher *f)
+{
+	char *host = url_host(f->proxy, true);
+	struct addrinfo *ai = host ? resolve_host(host) : NULL;
+	size_t n = 0;
+	for (struct addrinfo *p = ai; p; p = p->ai_next)
+		n++;
+	f->proxy_addrs = n ? calloc(n, sizeof *f->proxy_addrs) : NULL;
+	for (struct addrinfo *p = ai; p && f->proxy_addrs; p = p->ai_next)
+		if (p->ai_addrlen <= sizeof *f->proxy_addrs)
+			memcpy(&f->proxy_addrs[f->nproxy_addrs++], p->ai_addr, p->ai_addrlen);
+	/* Unresolvable here: curl fails to reach the proxy, or connects to
+	 * an address that then has to pass the ordinary rules. */
+	if (ai)
+		freeaddrinfo(ai);
+	free(host);
+}
+
+static char verdict_ok[] = "ok";
+
+/* Through a proxy: may the target of this hop be fetched?  Every address
+ * the host has must pass (the proxy may pick any).  One verdict per host
+ * per run, kept in f->host_checks. */
+static const char *check_target(struct fetcher *f, const char *url)
+{
+	char *host = url_host(url, false);
+	if (!host)
+		return "cannot find the host of the URL";
+	char *v = nc_map_get_str(&f->host_checks, host);
+	if (v) {
+		free(host);
+		return v == verdict_ok ? NULL : v;
+	}
+	struct nc_buf why = {0};
+	struct addrinfo *ai = resolve_host(host);
+	if (!ai)
+		nc_buf_printf(&why, "cannot resolve %s (checked before using the proxy)", host);
+	for (struct addrinfo *p = ai; p && !why.len; p = p->ai_next) {
+		char ip[64];
+		if (addr_refused(f->o, p->ai_addr, ip))
+			nc_buf_printf(&why, "refused to connect to private address %s (use --allow-private-network)", ip);
+	}
+	if (ai)
+		freeaddrinfo(ai);
+	v = why.len ? nc_buf_detach(&why, NULL) : verdict_ok;
+	nc_buf_free(&why);
+	if (!v || nc_map_put_str(&f->host_checks, host, v) != NC_OK) {
+		if (v != verdict_ok)
+			free(v);
+		free(host);
+		return "out of memory";
+	}
+	free(host);
+	return v == verdict_ok ? NULL : v;
 }
 
 /* ---- transfer callbacks ---------------------------------------------- */
@@ -241,6 +385,10 @@ static bool write_file_atomic(const char *path, const void *data, size_t len)
 		else
 			p += w, len -= (size_t)w;
 	}
+	/* Without fsync a crash soon after rename() can leave the new name
+	 * on an empty or partial file: the data must be on disk first. */
+	if (ok && fsync(fd) != 0)
+		ok = false;
 	if (fd >= 0 && close(fd) != 0)
 		ok = false;
 	if (ok && rename(tmp.data, path) != 0)
@@ -302,6 +450,7 @@ static void cache_load(struct fetcher *f, struct job *j)
 			j->c_etag = meta_value(meta.data, "etag");
 			j->c_lastmod = meta_value(meta.data, "last-modified");
 			j->c_ip = meta_value(meta.data, "ip");
+			j->c_final_url = meta_value(meta.data, "final-url");
 		}
 		free(url);
 		free(date);
@@ -372,8 +521,10 @@ static void cache_store(struct fetcher *f, struct job *j, const char *ip, int st
 		nc_buf_printf(&meta, "etag: %s\n", etag);
 	if (lm)
 		nc_buf_printf(&meta, "last-modified: %s\n", lm);
-	if (ip)
+	if (ip && *ip)
 		nc_buf_printf(&meta, "ip: %s\n", ip);
+	if (j->cur_url)
+		nc_buf_printf(&meta, "final-url: %s\n", j->cur_url);
 	char *pm = cache_path(f, j, ".meta"), *pb = cache_path(f, j, ".body"),
 	     *ph = cache_path(f, j, ".head"), *pr = cache_path(f, j, ".req");
 	/* The meta file goes last: without it an entry does not exist. */
@@ -406,6 +557,8 @@ static void cache_touch(struct fetcher *f, struct job *j, int64_t date)
 		nc_buf_printf(&meta, "last-modified: %s\n", j->c_lastmod);
 	if (j->c_ip)
 		nc_buf_printf(&meta, "ip: %s\n", j->c_ip);
+	if (j->c_final_url)
+		nc_buf_printf(&meta, "final-url: %s\n", j->c_final_url);
 	if (pm && !meta.oom)
 		write_file_atomic(pm, meta.data, meta.len);
 	free(pm);
@@ -450,7 +603,7 @@ static struct nc_exchange *make_exchange(const char *url, const char *ip, int64_
 
 /* Take bytes as the image: only if they are one. */
 static void accept_bytes(struct fetcher *f, struct job *j, const unsigned char *p, size_t n,
-			 enum nc_res_state state, const char *ip, int64_t date, int status,
+			 enum nc_res_state state, const char *url, const char *ip, int64_t date, int status,
 			 const struct nc_buf *req, const struct nc_buf *head)
 {
 	struct nc_blob *b = nc_blob_new(p, n);
@@ -467,7 +620,7 @@ static void accept_bytes(struct fetcher *f, struct job *j, const unsigned char *
 	j->state = state;
 	j->done = true;
 	if (f->o->keep_exchange && req && head && head->len)
-		j->exchange = make_exchange(j->url, ip, date, status, req, head);
+		j->exchange = make_exchange(url, ip, date, status, req, head);
 }
 
 static int b64val(int c)
@@ -530,7 +683,7 @@ static void decode_data_uri(struct fetcher *f, struct job *j)
 		fail(j, "%s", "data: URI larger than --max-image-size");
 	else
 		accept_bytes(f, j, (unsigned char *)(out.data ? out.data : ""), out.len, NC_RES_FETCHED,
-			     NULL, 0, 0, NULL, NULL);
+			     j->url, NULL, 0, 0, NULL, NULL);
 	nc_buf_free(&out);
 }
 
@@ -538,35 +691,91 @@ static void use_cache(struct fetcher *f, struct job *j, const char *why)
 {
 	(void)why;
 	accept_bytes(f, j, (unsigned char *)(j->c_body.data ? j->c_body.data : ""), j->c_body.len,
-		     NC_RES_CACHED, j->c_ip, j->c_date, j->c_status, &j->c_request, &j->c_head);
+		     NC_RES_CACHED, j->c_final_url ? j->c_final_url : j->url, j->c_ip, j->c_date, j->c_status,
+		     &j->c_request, &j->c_head);
 }
 
 /* ---- transfers -------------------------------------------------------- */
 
+/* A header value with CR or LF would end the header and start another
+ * (request-header injection): such a value is never sent. */
+static bool has_crlf(const char *s)
+{
+	return s && strpbrk(s, "\r\n") != NULL;
+}
+
+static bool has_control(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+static void add_header(struct job *j, const char *name, const char *value)
+{
+	if (has_crlf(value))
+		return; /* only validators: without them the transfer is a full GET */
+	struct nc_buf hv = {0};
+	nc_buf_printf(&hv, "%s: %s", name, value);
+	if (hv.data && !hv.oom) {
+		struct curl_slist *l = curl_slist_append(j->hdrs, hv.data);
+		if (l)
+			j->hdrs = l;
+	}
+	nc_buf_free(&hv);
+}
+
+/* false: not started, and the job has failed for good. */
 static bool start(struct fetcher *f, CURLM *multi, struct job *j)
 {
 	const struct nc_fetch_opts *o = f->o;
-	CURL *h = curl_easy_init();
-	if (!h)
+	const char *ua = o->user_agent ? o->user_agent : "newsconv/" NC_VERSION;
+	if (has_crlf(ua)) {
+		fail(j, "%s", "refused to send a User-Agent containing CR or LF");
 		return false;
+	}
+	if (has_crlf(j->referer)) {
+		fail(j, "%s", "refused to send a Referer containing CR or LF");
+		return false;
+	}
+	const char *url = j->cur_url ? j->cur_url : j->url;
+	if (has_control(url)) {
+		fail(j, "%s", "refused a URL containing control characters");
+		return false;
+	}
+	if (f->proxy && !o->allow_private) {
+		const char *why = check_target(f, url);
+		if (why) {
+			fail(j, "%s", why);
+			return false;
+		}
+	}
+	CURL *h = curl_easy_init();
+	if (!h) {
+		fail(j, "%s", "cannot start the transfer");
+		return false;
+	}
 	nc_buf_truncate(&j->body, 0);
 	nc_buf_truncate(&j->head, 0);
 	nc_buf_truncate(&j->request, 0);
 	j->too_big = j->blocked = false;
 	j->blocked_ip[0] = '\0';
-	curl_easy_setopt(h, CURLOPT_URL, j->url);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	/* "" and not NULL: NULL would let http_proxy & co. decide. */
+	curl_easy_setopt(h, CURLOPT_PROXY, f->proxy ? f->proxy : "");
+	curl_easy_setopt(h, CURLOPT_NOPROXY, "");
 	curl_easy_setopt(h, CURLOPT_PRIVATE, j);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* finish() follows, hop by hop */
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->total_timeout_ms);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 100L);
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 20L);
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_image_size);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, o->user_agent ? o->user_agent : "newsconv/" NC_VERSION);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, ua);
 	if (j->referer)
 		curl_easy_setopt(h, CURLOPT_REFERER, j->referer);
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, o->keep_exchange ? (long)CURL_HTTP_VERSION_1_1
@@ -583,21 +792,15 @@ static bool start(struct fetcher *f, CURLM *multi, struct job *j)
 	curl_slist_free_all(j->hdrs);
 	j->hdrs = NULL;
 	if (j->cached) {
-		struct nc_buf hv = {0};
-		if (j->c_etag) {
-			nc_buf_printf(&hv, "If-None-Match: %s", j->c_etag);
-			j->hdrs = curl_slist_append(j->hdrs, hv.data);
-			nc_buf_truncate(&hv, 0);
-		}
-		if (j->c_lastmod) {
-			nc_buf_printf(&hv, "If-Modified-Since: %s", j->c_lastmod);
-			j->hdrs = curl_slist_append(j->hdrs, hv.data);
-		}
-		nc_buf_free(&hv);
+		if (j->c_etag)
+			add_header(j, "If-None-Match", j->c_etag);
+		if (j->c_lastmod)
+			add_header(j, "If-Modified-Since", j->c_lastmod);
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, j->hdrs);
 	}
 	if (curl_multi_add_handle(multi, h) != CURLM_OK) {
 		curl_easy_cleanup(h);
+		fail(j, "%s", "cannot start the transfer");
 		return false;
 	}
 	j->h = h;
@@ -620,8 +823,13 @@ static void finish(struct fetcher *f, CURLM *multi, struct job *j, CURLcode rc)
 	char *ipp = NULL;
 	curl_easy_getinfo(j->h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(j->h, CURLINFO_PRIMARY_IP, &ipp);
+	char *loc = NULL;
+	curl_easy_getinfo(j->h, CURLINFO_REDIRECT_URL, &loc);
+	free(j->location);
+	j->location = loc ? strdup(loc) : NULL;
 	char ip[64];
-	snprintf(ip, sizeof ip, "%s", ipp ? ipp : "");
+	/* Through a proxy the address connected to was the proxy's. */
+	snprintf(ip, sizeof ip, "%s", ipp && !f->proxy ? ipp : "");
 	curl_multi_remove_handle(multi, j->h);
 	curl_easy_cleanup(j->h);
 	j->h = NULL;
@@ -665,6 +873,25 @@ static void finish(struct fetcher *f, CURLM *multi, struct job *j, CURLcode rc)
 		fail(j, "%s", why);
 		return;
 	}
+	if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308) &&
+	    j->location) {
+		if (j->redirects >= MAX_REDIRECTS) {
+			fail(j, "%s", "too many redirects");
+			return;
+		}
+		if (!nc_url_is_http(j->location)) {
+			fail(j, "%s", "redirected to a URL that is not http or https");
+			return;
+		}
+		/* The next hop starts over: checks, retries and all. */
+		free(j->cur_url);
+		j->cur_url = j->location;
+		j->location = NULL;
+		j->redirects++;
+		j->attempts = 0;
+		j->not_before = 0;
+		return;
+	}
 	if (status == 304 && j->cached) {
 		cache_touch(f, j, date);
 		use_cache(f, j, "not modified");
@@ -677,7 +904,7 @@ static void finish(struct fetcher *f, CURLM *multi, struct job *j, CURLcode rc)
 		return;
 	}
 	accept_bytes(f, j, (unsigned char *)(j->body.data ? j->body.data : ""), j->body.len,
-		     NC_RES_FETCHED, ip, date, (int)status, &j->request, &j->head);
+		     NC_RES_FETCHED, j->cur_url ? j->cur_url : j->url, ip, date, (int)status, &j->request, &j->head);
 	if (j->state == NC_RES_FETCHED) {
 		f->st->bytes += j->body.len;
 		cache_store(f, j, ip, (int)status, date);
@@ -692,46 +919,63 @@ static void progress(struct fetcher *f, bool end)
 		fprintf(stderr, "\r\033[K");
 		return;
 	}
-	size_t failed = 0;
-	for (size_t i = 0; i < f->njobs; i++)
-		failed += f->jobs[i].done && f->jobs[i].state == NC_RES_FAILED;
 	fprintf(stderr, "\rimages: %zu/%zu, %.1f MB, %zu failed\033[K", f->finished, f->njobs,
-		(double)f->st->bytes / 1e6, failed);
+		(double)f->st->bytes / 1e6, f->failed);
 }
 
+static void job_finished(struct fetcher *f, const struct job *j, bool show)
+{
+	f->finished++;
+	f->failed += j->state == NC_RES_FAILED;
+	if (show)
+		progress(f, false);
+}
+
+/* Jobs are started in order from f->jobs (a cursor) and retries from a
+ * short waiting list, so each turn of the loop costs what is waiting or
+ * running, never the whole run (DESIGN rule 8). */
 static int run_transfers(struct fetcher *f, struct nc_err *err)
 {
-	CURLM *multi = curl_multi_init();
-	if (!multi)
+	struct job **waiting = calloc(f->njobs ? f->njobs : 1, sizeof *waiting);
+	CURLM *multi = waiting ? curl_multi_init() : NULL;
+	if (!multi) {
+		free(waiting);
 		return nc_err_set(err, NC_ERR_NETWORK, "fetch", "cannot start libcurl");
+	}
 	curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->o->jobs);
 	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)(f->o->per_host > 0 ? f->o->per_host : 4));
 	curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-	size_t active = 0;
+	/* Queue up to twice the connection limit; curl itself keeps the
+	 * per-host and total connection limits. */
+	size_t limit = (size_t)(f->o->jobs > 0 ? f->o->jobs : 1) * 2;
+	size_t active = 0, next = 0, nwaiting = 0;
 	for (;;) {
 		double now = now_mono(), next_wake = 1.0;
-		bool pending = false;
-		/* Queue more transfers; curl itself keeps the per-host and
-		 * total connection limits. */
-		for (size_t i = 0; i < f->njobs; i++) {
-			struct job *j = &f->jobs[i];
-			if (j->done || j->active)
-				continue;
-			pending = true;
+		/* Retries first: they have waited already. */
+		for (size_t i = 0; i < nwaiting && active < limit;) {
+			struct job *j = waiting[i];
 			if (j->not_before > now) {
 				if (j->not_before - now < next_wake)
 					next_wake = j->not_before - now;
+				i++;
 				continue;
 			}
-			if (active >= (size_t)f->o->jobs * 2)
-				continue;
-			if (!start(f, multi, j)) {
-				fail(j, "%s", "cannot start the transfer");
-				continue;
-			}
-			active++;
+			waiting[i] = waiting[--nwaiting];
+			if (start(f, multi, j))
+				active++;
+			else
+				job_finished(f, j, true);
 		}
-		if (!pending && active == 0)
+		while (next < f->njobs && active < limit) {
+			struct job *j = &f->jobs[next++];
+			if (j->done)
+				continue;
+			if (start(f, multi, j))
+				active++;
+			else
+				job_finished(f, j, true);
+		}
+		if (next == f->njobs && nwaiting == 0 && active == 0)
 			break;
 		int running = 0;
 		curl_multi_perform(multi, &running);
@@ -745,15 +989,16 @@ static int run_transfers(struct fetcher *f, struct nc_err *err)
 			CURLcode rc = m->data.result;
 			finish(f, multi, j, rc);
 			active--;
-			if (j->done) {
-				f->finished++;
-				progress(f, false);
-			}
+			if (j->done)
+				job_finished(f, j, true);
+			else
+				waiting[nwaiting++] = j; /* a retry or the next hop */
 		}
-		if (active > 0 || pending)
+		if (active > 0 || nwaiting > 0)
 			curl_multi_poll(multi, NULL, 0, (int)(next_wake * 1000) + 1, NULL);
 	}
 	curl_multi_cleanup(multi);
+	free(waiting);
 	progress(f, true);
 	return NC_OK;
 }
@@ -779,6 +1024,7 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opt
 {
 	struct fetcher f = { .o = o, .st = st };
 	int rc = NC_OK;
+
 	memset(st, 0, sizeof *st);
 	static bool curl_ready;
 	if (!curl_ready) {
@@ -788,23 +1034,30 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opt
 	}
 	if (!o->no_cache)
 		f.cache_dir = o->cache_dir ? strdup(o->cache_dir) : default_cache_dir();
+	if (o->proxy && *o->proxy && !o->offline) {
+		f.proxy = o->proxy;
+		resolve_proxy(&f);
+	}
 
-	/* One job per distinct URL across every document of the run. */
+	/* One job per distinct URL across every document of the run, found
+	 * by URL in the map (jobs never move: the array is sized up front). */
 	size_t total = 0;
 	for (size_t d = 0; d < ndocs; d++)
 		total += docs[d]->nresources;
 	f.jobs = calloc(total ? total : 1, sizeof *f.jobs);
 	if (!f.jobs)
 		return nc_err_set(err, NC_ERR_NOMEM, "fetch", "out of memory");
+	struct nc_map by_url = {0};
 	for (size_t d = 0; d < ndocs; d++) {
 		for (size_t r = 0; r < docs[d]->nresources; r++) {
 			struct nc_resource *res = docs[d]->resources[r];
-			struct job *j = NULL;
-			for (size_t k = 0; k < f.njobs && !j; k++)
-				if (!strcmp(f.jobs[k].url, res->resolved))
-					j = &f.jobs[k];
+			struct job *j = nc_map_get_str(&by_url, res->resolved);
 			if (!j) {
 				j = &f.jobs[f.njobs++];
+				if (nc_map_put_str(&by_url, res->resolved, j) != NC_OK) {
+					rc = nc_err_set(err, NC_ERR_NOMEM, "fetch", "out of memory");
+					goto done;
+				}
 				j->f = &f;
 				j->url = strdup(res->resolved);
 				if (o->referer && !strcmp(o->referer, "source"))
@@ -834,21 +1087,22 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opt
 		struct job *j = &f.jobs[i];
 		if (!strncasecmp(j->url, "data:", 5)) {
 			decode_data_uri(&f, j);
-			f.finished++;
+			job_finished(&f, j, false);
 			continue;
 		}
 		cache_load(&f, j);
 		if (j->cached && (o->offline || now - j->c_date < j->c_max_age)) {
 			use_cache(&f, j, "fresh");
-			f.finished++;
+			job_finished(&f, j, false);
 		} else if (o->offline) {
 			fail(j, "%s", "not in the cache (--offline)");
-			f.finished++;
+			job_finished(&f, j, false);
 		}
 	}
 	rc = run_transfers(&f, err);
 
 done:
+	nc_map_free(&by_url);
 	for (size_t i = 0; i < f.njobs; i++) {
 		struct job *j = &f.jobs[i];
 		if (j->state == NC_RES_FETCHED)
@@ -878,6 +1132,9 @@ done:
 		nc_blob_unref(j->blob);
 		nc_exchange_unref(j->exchange);
 		free(j->url);
+		free(j->cur_url);
+		free(j->location);
+		free(j->c_final_url);
 		free(j->users);
 		free(j->error);
 		curl_slist_free_all(j->hdrs);
@@ -893,5 +1150,10 @@ done:
 	}
 	free(f.jobs);
 	free(f.cache_dir);
+	free(f.proxy_addrs);
+	for (size_t i = 0; i < f.host_checks.cap; i++)
+		if (f.host_checks.slots[i].key && f.host_checks.slots[i].value != verdict_ok)
+			free(f.host_checks.slots[i].value);
+	nc_map_free(&f.host_checks);
 	return rc;
 }

@@ -5,7 +5,12 @@
  * source URL (RFC 3986 section 5); protocol-relative URLs become https.
  * Every distinct http(s) or data: image gets one nc_resource, shared by
  * all nodes that show it.  Relative URLs with no base stay as written
- * and get no resource: there is nothing to fetch them from. */
+ * and get no resource: there is nothing to fetch them from.  A blank
+ * URL (src=" ") is no URL: it becomes "" and gets no resource.
+ *
+ * Every URL the document holds leaves this step without ASCII control
+ * characters, the source URL included: it is sent as the Referer with
+ * --referer source, and a CR/LF in it would be a header of its own. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,9 +28,14 @@ static bool resolve_in_place(char **url, const char *base)
 {
 	if (!*url)
 		return true;
+	nc_url_strip_controls(*url);
+	if (nc_url_is_blank(*url)) {
+		(*url)[0] = '\0';
+		return true;
+	}
 	char *r = nc_url_resolve(base, *url);
 	if (!r)
-		return **url == '\0' || false;
+		return false;
 	free(*url);
 	*url = r;
 	return true;
@@ -44,14 +54,17 @@ static struct nc_resource *resource_for(struct nc_doc *d, const char *written,
 
 int nc_resolve(struct nc_doc *d, struct nc_err *err)
 {
+	nc_url_strip_controls(d->meta.source_url);
+	nc_url_strip_controls(d->meta.cover);
 	const char *base = d->meta.source_url;
 	if (base && !nc_url_is_http(base))
 		base = NULL;
 	bool oom = false;
 
 	/* The cover first, so it is resource 0 when there is one. */
-	if (d->meta.cover) {
+	if (d->meta.cover && !nc_url_is_blank(d->meta.cover)) {
 		char *c = nc_url_resolve(base, d->meta.cover);
+		oom |= !c;
 		struct nc_resource *r = c ? resource_for(d, d->meta.cover, c, &oom) : NULL;
 		if (r)
 			r->is_cover = true;
@@ -70,7 +83,9 @@ int nc_resolve(struct nc_doc *d, struct nc_err *err)
 			oom |= !resolve_in_place(&n->as.link.url, base);
 			break;
 		case NC_NODE_IMAGE: {
+			nc_url_strip_controls(n->as.image.url);
 			char *written = n->as.image.url ? strdup(n->as.image.url) : NULL;
+			oom |= n->as.image.url && !written;
 			oom |= !resolve_in_place(&n->as.image.url, base);
 			if (written && n->as.image.url)
 				n->as.image.res = resource_for(d, written, n->as.image.url, &oom);
@@ -80,7 +95,9 @@ int nc_resolve(struct nc_doc *d, struct nc_err *err)
 		case NC_NODE_EMBED:
 			oom |= !resolve_in_place(&n->as.embed.url, base);
 			if (n->as.embed.poster) {
+				nc_url_strip_controls(n->as.embed.poster);
 				char *written = strdup(n->as.embed.poster);
+				oom |= !written;
 				oom |= !resolve_in_place(&n->as.embed.poster, base);
 				if (written)
 					n->as.embed.poster_res = resource_for(d, written, n->as.embed.poster, &oom);

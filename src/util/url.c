@@ -1,7 +1,10 @@
 /* url.c - URL resolution (RFC 3986 section 5) through libxml2's
  * xmlBuildURI, with the rules articles need on top: protocol-relative
  * references become https, and references libxml2 cannot parse (spaces,
- * raw non-ASCII) are kept as written rather than lost. */
+ * raw non-ASCII) are kept as written rather than lost.  ASCII control
+ * characters are removed everywhere (as the WHATWG URL parser removes
+ * tab and newline): a URL from the input may end up in a request header
+ * (Referer), and a CR/LF there would start a header of its own. */
 #include "url.h"
 
 #include <ctype.h>
@@ -26,6 +29,32 @@ static char *dup_trimmed(const char *s)
 	return p;
 }
 
+static bool is_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+void nc_url_strip_controls(char *s)
+{
+	if (!s)
+		return;
+	char *w = s;
+	for (const char *r = s; *r; r++)
+		if (!is_control((unsigned char)*r))
+			*w++ = *r;
+	*w = '\0';
+}
+
+bool nc_url_is_blank(const char *s)
+{
+	if (!s)
+		return true;
+	for (; *s; s++)
+		if (*s != ' ' && !is_control((unsigned char)*s))
+			return false;
+	return true;
+}
+
 bool nc_url_is_absolute(const char *url)
 {
 	if (!url || !isalpha((unsigned char)url[0]))
@@ -46,7 +75,11 @@ char *nc_url_resolve(const char *base, const char *ref)
 {
 	if (!ref)
 		return NULL;
+	if (nc_url_is_blank(ref))
+		return NULL;
 	char *r = dup_trimmed(ref);
+	if (r)
+		nc_url_strip_controls(r);
 	if (!r || !*r) {
 		free(r);
 		return NULL;
@@ -72,6 +105,7 @@ char *nc_url_resolve(const char *base, const char *ref)
 	if (!out)
 		return r;
 	free(r);
+	nc_url_strip_controls(out); /* the base may have carried some */
 	return out;
 }
 

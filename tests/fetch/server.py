@@ -18,11 +18,18 @@ It counts hits per path (GET /__hits -> JSON) and exits by itself after
   /to-private               redirect to http://10.255.255.1/x.png
   /to-loopback              redirect to http://127.0.0.1:PORT/img/r.png
   /same/NAME.png            the bytes of /img/a.png under another URL
+  /redirect/NAME            302 to /img/NAME
+  GET /__headers            every request so far as JSON [path, [[name, value], ...]]
+Requests in absolute form (GET http://host/path, as sent to a proxy) are
+counted under the whole URL; the server then acts as a proxy to itself
+only (127.0.0.1 and its own port) and answers 502 for any other target
+without connecting anywhere, so it can stand in for a proxy safely.
 """
 import argparse, base64, json, os, socket, struct, sys, threading, time, zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 hits = {}
+seen_headers = []
 lock = threading.Lock()
 
 
@@ -64,7 +71,13 @@ class H(BaseHTTPRequestHandler):
     def count(self):
         with lock:
             hits[self.path] = hits.get(self.path, 0) + 1
+            seen_headers.append([self.path, [[k, v] for k, v in self.headers.items()]])
             return hits[self.path]
+
+    def count_path(self, p):
+        with lock:
+            hits[p] = hits.get(p, 0) + 1
+            return hits[p]
 
     def send(self, code, body=b"", ctype="image/png", extra=()):
         self.send_response(code)
@@ -80,8 +93,17 @@ class H(BaseHTTPRequestHandler):
         if p == "/__hits":
             with lock:
                 return self.send(200, json.dumps(hits).encode(), "application/json")
+        if p == "/__headers":
+            with lock:
+                return self.send(200, json.dumps(seen_headers).encode(), "application/json")
         n = self.count()
         port = self.server.server_address[1]
+        if p.startswith("http://") or p.startswith("https://"):
+            own = "http://127.0.0.1:%d/" % port
+            if not p.startswith(own):
+                return self.send(502, b"this proxy only reaches itself", "text/plain")
+            p = "/" + p[len(own):]
+            n = self.count_path(p)
         if p.startswith("/img/") or p.startswith("/slowimg/"):
             if p.startswith("/slowimg/"):
                 time.sleep(ARGS.delay)
@@ -94,6 +116,8 @@ class H(BaseHTTPRequestHandler):
         if p.startswith("/same/"):
             body, ctype = image_for("a.png")
             return self.send(200, body, ctype)
+        if p.startswith("/redirect/"):
+            return self.send(302, b"", "text/plain", [("Location", "/img/" + p[len("/redirect/"):])])
         if p == "/404":
             return self.send(404, b"not found", "text/plain")
         if p.startswith("/flaky/"):
