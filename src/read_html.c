@@ -1265,10 +1265,14 @@ int nc_html_read(struct nc_doc *doc, const char *html, size_t len, struct nc_err
 		html = flat;
 		len = flen;
 	}
+	/* XML_PARSE_HUGE (2.9 has no HTML_PARSE_ name for it) lifts
+	 * libxml2's 10 MB cap on one text run, which cut text silently
+	 * below our own NC_MAX_INPUT_BYTES.  Nesting stays bounded by our
+	 * own pre-pass (NC_MAX_TREE_DEPTH). */
 	htmlDocPtr dom = htmlReadMemory(html, (int)len, NULL, "UTF-8",
 					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
 					HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-					HTML_PARSE_COMPACT);
+					HTML_PARSE_COMPACT | XML_PARSE_HUGE);
 	free(flat);
 	if (!dom)
 		return nc_err_set(err, NC_ERR_PARSE, name, "the HTML body cannot be parsed");

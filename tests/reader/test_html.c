@@ -42,6 +42,35 @@ static const char *short_name(enum nc_node_type t)
 
 static char out[8192];
 
+/* The document read from `html` (with a minimal front matter), or NULL. */
+static struct nc_doc *read_doc(const char *html)
+{
+	struct nc_buf in = {0};
+	nc_buf_puts(&in, "---\ntitle: t\nlink: https://ex.org/dir/page.html\n---\n");
+	nc_buf_puts(&in, html);
+	struct nc_doc *d = NULL;
+	struct nc_err err = {0};
+	if (nc_read("t.txt", (unsigned char *)in.data, in.len, &d, &err)) {
+		nc_doc_free(d);
+		d = NULL;
+	}
+	nc_buf_free(&in);
+	return d;
+}
+
+/* Total bytes of text in the tree under `n`. */
+static size_t text_bytes(struct nc_node *root)
+{
+	size_t total = 0;
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, root);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE)
+		if (ev == NC_EVENT_ENTER && it.cur->type == NC_NODE_TEXT)
+			total += strlen(it.cur->as.text.literal);
+	return total;
+}
+
 /* The body of `html` (with a minimal front matter) as S-expressions. */
 static const char *tree(const char *html)
 {
@@ -197,6 +226,24 @@ int main(void)
 		const char *t = tree(deep.data);
 		CHECK(strstr(t, "deep text") != NULL);
 		nc_buf_free(&deep);
+	}
+	/* A text run over libxml2's 10 MB default cap survives whole. */
+	{
+		size_t n = 11u * 1024u * 1024u;
+		char *big = malloc(n + 16);
+		CHECK(big != NULL);
+		if (big) {
+			memcpy(big, "<p>", 3);
+			for (size_t i = 0; i < n; i++)
+				big[3 + i] = (char)('a' + i % 26);
+			memcpy(big + 3 + n, "</p>", 5);
+			struct nc_doc *d = read_doc(big);
+			CHECK(d != NULL);
+			if (d)
+				CHECK(text_bytes(d->root) == n);
+			nc_doc_free(d);
+			free(big);
+		}
 	}
 	return check_done("html");
 }
