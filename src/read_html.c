@@ -1279,6 +1279,7 @@ struct prepass {
 	uint32_t *ovf;
 	size_t novf, ovf_extra;
 	bool flattened;
+	size_t last_break;    /* out.len after the last break written for dropped tags */
 };
 
 static bool is_name_char(char c)
@@ -1722,8 +1723,15 @@ static char *tree_prepass(const char *s, size_t len, size_t *outlen, bool *flatt
 			nc_buf_puts(&pp->out, " />");
 			continue;
 		}
-		if (!pp_push(pp, s + name, n, ti))
+		if (!pp_push(pp, s + name, n, ti)) {
+			/* A dropped block still parts the words around it
+			 * (one break for a run of dropped tags). */
+			if ((ti.flags & F_SPECIAL) && pp->out.len != pp->last_break) {
+				nc_buf_puts(&pp->out, "<br />");
+				pp->last_break = pp->out.len;
+			}
 			continue;
+		}
 		/* HTML5 ignores "/>" on other HTML elements. */
 		nc_buf_put(&pp->out, s + name - 1, (slash ? slash : end - 1) - (name - 1));
 		nc_buf_putc(&pp->out, '>');

@@ -238,6 +238,7 @@ int main(void)
 		const char *t = tree(deep.data);
 		CHECK(strstr(t, "inner") != NULL);
 		CHECK(strstr(t, "AFTER") != NULL);
+		CHECK(strstr(t, "innerAFTER") == NULL);
 		struct nc_doc *d = read_doc(deep.data);
 		CHECK(d && d->nwarnings >= 1);
 		nc_doc_free(d);
