@@ -1152,97 +1152,601 @@ static void head_meta(struct nc_doc *d, xmlNode *html)
 	free(title);
 }
 
-/* ---- depth guard ------------------------------------------------------ */
+/* ---- tree-building pre-pass ------------------------------------------- */
 
-/* libxml2 stops building the tree past 256 open elements and the text
- * beyond is lost.  When a rough scan finds nesting deeper than
- * NC_MAX_TREE_DEPTH, the tags past that depth are removed before
- * parsing (their text stays), so deep input is flattened, not cut. */
-static bool void_element(const char *name, size_t n)
+/* libxml2 2.9's HTML parser follows HTML 4 and nests misnested markup
+ * unlike a browser (an end tag never closes a <div> opened inside its
+ * element, so text after </blockquote> or </li> stays inside), and it
+ * stops building past 256 open elements.  So one linear pass over the
+ * tag stream first does what HTML5 tree construction (WHATWG HTML
+ * 13.2.6, "in body" / "in table" / "in row" / "in cell") does for the
+ * misnestings real pages have, and writes every implied end tag out, so
+ * libxml2 only sees properly nested markup:
+ *   - an end tag closes an element only if one is open in the right
+ *     scope, closing the elements opened inside it first; one that
+ *     closes nothing is dropped;
+ *   - p, li, dd, dt, option, headings, td/th, tr and tbody close where
+ *     HTML5 implies it, and tables get their implied tbody and tr;
+ *   - comments, <!...> and <?...> (bogus comments in HTML5) are removed;
+ *   - script/style are copied; the text of title, textarea, xmp, iframe,
+ *     noembed, noframes and plaintext is escaped, since it is not markup;
+ *   - past MAX_OPEN open elements, start and end tags are dropped (their
+ *     text kept) and the caller warns.
+ * Not done: the adoption agency (an end tag of a formatting element
+ * with a block opened inside it is dropped), reconstructing formatting
+ * elements, foster parenting, the "in select" mode, leaving foreign
+ * content.  Each tag costs at most one walk of the bounded stack. */
+
+enum { MAX_OPEN = NC_MAX_TREE_DEPTH - 16, MAX_OVERFLOW = 65536 };
+
+enum tag_id {
+	T_OTHER, T_A, T_ADDRESS, T_BODY, T_BR, T_BUTTON, T_CAPTION, T_COL,
+	T_COLGROUP, T_DD, T_DIV, T_DT, T_H, T_HEAD, T_HTML, T_LI, T_MATH, T_OL,
+	T_OPTGROUP, T_OPTION, T_P, T_PLAINTEXT, T_SVG, T_TABLE, T_TSECT, T_CELL,
+	T_TEMPLATE, T_TR, T_UL
+};
+
+enum tag_flag {
+	F_SPECIAL = 1,   /* HTML5 "special" category */
+	F_VOID = 2,
+	F_CLOSE_P = 4,   /* start tag closes a p in button scope */
+	F_IMPLIED = 8,   /* in "generate implied end tags" */
+	F_SCOPE = 16,    /* bounds the default scope */
+	F_BLOCKEND = 32, /* end tag: in scope, then pop to it */
+	F_RAW = 64,      /* content copied verbatim (libxml2 knows it as raw) */
+	F_ESCAPE = 128   /* content is text: escaped for libxml2 */
+};
+
+struct tag_info {
+	const char *name;
+	unsigned char id;
+	unsigned char flags;
+};
+
+#define SP F_SPECIAL
+#define BLK (F_SPECIAL | F_CLOSE_P | F_BLOCKEND)
+static const struct tag_info tag_infos[] = {
+	{"a", T_A, 0}, {"address", T_ADDRESS, BLK}, {"applet", T_OTHER, SP | F_SCOPE | F_BLOCKEND},
+	{"area", T_OTHER, SP | F_VOID}, {"article", T_OTHER, BLK}, {"aside", T_OTHER, BLK},
+	{"base", T_OTHER, SP | F_VOID}, {"basefont", T_OTHER, SP | F_VOID},
+	{"bgsound", T_OTHER, SP | F_VOID}, {"blockquote", T_OTHER, BLK},
+	{"body", T_BODY, SP}, {"br", T_BR, SP | F_VOID}, {"button", T_BUTTON, SP | F_BLOCKEND},
+	{"caption", T_CAPTION, SP | F_SCOPE}, {"center", T_OTHER, BLK},
+	{"col", T_COL, SP | F_VOID}, {"colgroup", T_COLGROUP, SP},
+	{"dd", T_DD, SP | F_IMPLIED}, {"details", T_OTHER, BLK},
+	{"dialog", T_OTHER, F_CLOSE_P | F_BLOCKEND}, {"dir", T_OTHER, BLK},
+	{"div", T_DIV, BLK}, {"dl", T_OTHER, BLK}, {"dt", T_DT, SP | F_IMPLIED},
+	{"embed", T_OTHER, SP | F_VOID}, {"fieldset", T_OTHER, BLK},
+	{"figcaption", T_OTHER, BLK}, {"figure", T_OTHER, BLK}, {"footer", T_OTHER, BLK},
+	{"form", T_OTHER, BLK}, {"frame", T_OTHER, SP | F_VOID}, {"frameset", T_OTHER, SP},
+	{"h1", T_H, SP | F_CLOSE_P}, {"h2", T_H, SP | F_CLOSE_P}, {"h3", T_H, SP | F_CLOSE_P},
+	{"h4", T_H, SP | F_CLOSE_P}, {"h5", T_H, SP | F_CLOSE_P}, {"h6", T_H, SP | F_CLOSE_P},
+	{"head", T_HEAD, SP}, {"header", T_OTHER, BLK}, {"hgroup", T_OTHER, BLK},
+	{"hr", T_OTHER, SP | F_VOID | F_CLOSE_P}, {"html", T_HTML, SP | F_SCOPE},
+	{"iframe", T_OTHER, SP | F_ESCAPE}, {"img", T_OTHER, SP | F_VOID},
+	{"input", T_OTHER, SP | F_VOID}, {"keygen", T_OTHER, SP | F_VOID},
+	{"li", T_LI, SP | F_IMPLIED}, {"link", T_OTHER, SP | F_VOID},
+	{"listing", T_OTHER, BLK}, {"main", T_OTHER, BLK},
+	{"marquee", T_OTHER, SP | F_SCOPE | F_BLOCKEND}, {"math", T_MATH, 0},
+	{"menu", T_OTHER, BLK}, {"meta", T_OTHER, SP | F_VOID}, {"nav", T_OTHER, BLK},
+	{"noembed", T_OTHER, SP | F_ESCAPE}, {"noframes", T_OTHER, SP | F_ESCAPE},
+	{"noscript", T_OTHER, SP}, {"object", T_OTHER, SP | F_SCOPE | F_BLOCKEND},
+	{"ol", T_OL, BLK}, {"optgroup", T_OPTGROUP, F_IMPLIED}, {"option", T_OPTION, F_IMPLIED},
+	{"p", T_P, SP | F_CLOSE_P | F_IMPLIED}, {"param", T_OTHER, SP | F_VOID},
+	{"plaintext", T_PLAINTEXT, SP | F_CLOSE_P | F_ESCAPE}, {"pre", T_OTHER, BLK},
+	{"rb", T_OTHER, F_IMPLIED}, {"rp", T_OTHER, F_IMPLIED}, {"rt", T_OTHER, F_IMPLIED},
+	{"rtc", T_OTHER, F_IMPLIED}, {"script", T_OTHER, SP | F_RAW},
+	{"search", T_OTHER, BLK}, {"section", T_OTHER, BLK}, {"select", T_OTHER, SP},
+	{"source", T_OTHER, SP | F_VOID}, {"style", T_OTHER, SP | F_RAW},
+	{"summary", T_OTHER, BLK}, {"svg", T_SVG, 0},
+	{"table", T_TABLE, SP | F_SCOPE | F_CLOSE_P}, {"tbody", T_TSECT, SP},
+	{"td", T_CELL, SP | F_SCOPE}, {"template", T_TEMPLATE, SP | F_SCOPE},
+	{"textarea", T_OTHER, SP | F_ESCAPE}, {"tfoot", T_TSECT, SP}, {"th", T_CELL, SP | F_SCOPE},
+	{"thead", T_TSECT, SP}, {"title", T_OTHER, SP | F_ESCAPE}, {"tr", T_TR, SP},
+	{"track", T_OTHER, SP | F_VOID}, {"ul", T_UL, BLK}, {"wbr", T_OTHER, SP | F_VOID},
+	{"xmp", T_OTHER, SP | F_CLOSE_P | F_ESCAPE},
+};
+#undef SP
+#undef BLK
+
+static struct tag_info tag_lookup(const char *name, size_t n)
 {
-	static const char *const v[] = {"area", "base", "br", "col", "embed", "hr", "img",
-					"input", "link", "meta", "param", "source", "track",
-					"wbr", NULL};
-	for (const char *const *p = v; *p; p++)
-		if (strlen(*p) == n && strncasecmp(*p, name, n) == 0)
-			return true;
+	int first = tolower((unsigned char)name[0]);
+	for (size_t i = 0; i < sizeof tag_infos / sizeof tag_infos[0]; i++) {
+		const char *t = tag_infos[i].name;
+		if (t[0] == first && strlen(t) == n && strncasecmp(t, name, n) == 0)
+			return tag_infos[i];
+	}
+	return (struct tag_info){NULL, T_OTHER, 0};
+}
+
+struct open_el {
+	const char *name;  /* into the input, or a literal for implied ones */
+	size_t len;
+	unsigned char id, flags;
+};
+
+enum scope { SC_DEFAULT, SC_BUTTON, SC_LIST, SC_TABLE };
+
+struct prepass {
+	const char *s;
+	size_t len;
+	struct nc_buf out;
+	struct open_el st[MAX_OPEN];
+	int depth;
+	int foreign;          /* open svg/math elements */
+	/* Elements past MAX_OPEN: name hashes, then a bare count. */
+	uint32_t *ovf;
+	size_t novf, ovf_extra;
+	bool flattened;
+	size_t last_break;    /* out.len after the last break written for dropped tags */
+};
+
+static bool is_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == ':' || c == '-' || c == '_' || c == '.';
+}
+
+static uint32_t name_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint32_t)tolower((unsigned char)s[i])) * 16777619u;
+	return h;
+}
+
+static bool same_name(const struct open_el *e, const char *name, size_t n)
+{
+	return e->len == n && strncasecmp(e->name, name, n) == 0;
+}
+
+static bool scope_boundary(const struct open_el *e, enum scope sc)
+{
+	if (sc == SC_TABLE)
+		return e->id == T_HTML || e->id == T_TABLE || e->id == T_TEMPLATE;
+	if (e->flags & F_SCOPE)
+		return true;
+	return (sc == SC_BUTTON && e->id == T_BUTTON) ||
+	       (sc == SC_LIST && (e->id == T_OL || e->id == T_UL));
+}
+
+/* Index of the innermost open element with this id (or, when `name` is
+ * set, this name) in scope `sc`, or -1. */
+static int in_scope(const struct prepass *pp, int id, const char *name, size_t n, enum scope sc)
+{
+	for (int i = pp->depth - 1; i >= 0; i--) {
+		const struct open_el *e = &pp->st[i];
+		if (name ? same_name(e, name, n) : e->id == id)
+			return i;
+		if (scope_boundary(e, sc))
+			return -1;
+	}
+	return -1;
+}
+
+static void emit_end(struct prepass *pp, const struct open_el *e)
+{
+	nc_buf_put(&pp->out, "</", 2);
+	nc_buf_put(&pp->out, e->name, e->len);
+	nc_buf_putc(&pp->out, '>');
+}
+
+/* Close the open elements down to and including index i. */
+static void pop_to(struct prepass *pp, int i)
+{
+	while (pp->depth > i) {
+		struct open_el *e = &pp->st[--pp->depth];
+		if (e->id == T_SVG || e->id == T_MATH)
+			pp->foreign--;
+		emit_end(pp, e);
+	}
+	/* Elements past the limit were inside the ones just closed. */
+	pp->novf = pp->ovf_extra = 0;
+}
+
+static void close_p(struct prepass *pp)
+{
+	int i = in_scope(pp, T_P, NULL, 0, SC_BUTTON);
+	if (i >= 0)
+		pop_to(pp, i);
+}
+
+static int top_id(const struct prepass *pp)
+{
+	return pp->depth ? pp->st[pp->depth - 1].id : -1;
+}
+
+static bool overflowing(const struct prepass *pp)
+{
+	return pp->novf || pp->ovf_extra;
+}
+
+/* Opens an element whose start tag the caller then writes; false when
+ * it is past the depth limit and its tag must be dropped. */
+static bool pp_push(struct prepass *pp, const char *name, size_t n, struct tag_info ti)
+{
+	if (pp->depth < MAX_OPEN && !overflowing(pp)) {
+		pp->st[pp->depth++] = (struct open_el){name, n, ti.id, ti.flags};
+		if (ti.id == T_SVG || ti.id == T_MATH)
+			pp->foreign++;
+		return true;
+	}
+	pp->flattened = true;
+	if (!pp->ovf && !pp->ovf_extra)
+		pp->ovf = malloc(MAX_OVERFLOW * sizeof *pp->ovf);
+	if (pp->ovf && pp->novf < MAX_OVERFLOW)
+		pp->ovf[pp->novf++] = name_hash(name, n);
+	else
+		pp->ovf_extra++;
 	return false;
 }
 
-/* Returns a malloc'd copy with deep tags removed, or NULL when no change
- * is needed (or on OOM, when the original is used as is). */
-static char *flatten_deep(const char *s, size_t len, size_t *outlen)
+static void push_implied(struct prepass *pp, const char *name)
 {
-	struct nc_buf b = {0};
-	int depth = 0;
-	bool changed = false;
-	size_t i = 0, run = 0;
-	for (int pass = 0; pass < 2; pass++) {
-		int max = 0;
-		depth = 0;
-		i = 0;
-		run = 0;
-		while (i < len) {
-			if (s[i] != '<') {
-				i++;
-				continue;
+	if (pp_push(pp, name, strlen(name), tag_lookup(name, strlen(name))))
+		nc_buf_printf(&pp->out, "<%s>", name);
+}
+
+/* Table parts (HTML5 "in table", "in table body", "in row", "in cell"):
+ * close the cell, row or section they end, add the implied tbody and tr.
+ * Returns false when the tag is to be dropped (no table open). */
+static bool table_part(struct prepass *pp, int id)
+{
+	int t = in_scope(pp, T_TABLE, NULL, 0, SC_TABLE);
+	if (t < 0)
+		return false;
+	int i = in_scope(pp, T_CELL, NULL, 0, SC_TABLE);
+	if (i > t)
+		pop_to(pp, i);
+	i = in_scope(pp, T_CAPTION, NULL, 0, SC_TABLE);
+	if (i > t)
+		pop_to(pp, i);
+	if (id != T_CELL && (i = in_scope(pp, T_TR, NULL, 0, SC_TABLE)) > t)
+		pop_to(pp, i);
+	if (id != T_CELL && id != T_TR && (i = in_scope(pp, T_TSECT, NULL, 0, SC_TABLE)) > t)
+		pop_to(pp, i);
+	/* "Clear the stack back to a table / body / row context." */
+	while (pp->depth > t + 1 && top_id(pp) != T_TSECT && top_id(pp) != T_TR &&
+	       !(id == T_COL && top_id(pp) == T_COLGROUP))
+		pop_to(pp, pp->depth - 1);
+	if (id == T_CELL && top_id(pp) == T_TABLE)
+		push_implied(pp, "tbody");
+	if (id == T_CELL && top_id(pp) == T_TSECT)
+		push_implied(pp, "tr");
+	if (id == T_TR && top_id(pp) == T_TABLE)
+		push_implied(pp, "tbody");
+	return true;
+}
+
+/* The closing a start tag implies.  Returns false when the tag itself is
+ * to be dropped. */
+static bool start_tag(struct prepass *pp, struct tag_info ti)
+{
+	int id = ti.id;
+	if (overflowing(pp))
+		return true;
+	if (id == T_CAPTION || id == T_COLGROUP || id == T_COL || id == T_TSECT ||
+	    id == T_TR || id == T_CELL)
+		return table_part(pp, id);
+	if (ti.flags & F_CLOSE_P)
+		close_p(pp);
+	switch (id) {
+	case T_H:
+		if (top_id(pp) == T_H)
+			pop_to(pp, pp->depth - 1);
+		break;
+	case T_LI:
+	case T_DD:
+	case T_DT:
+		for (int i = pp->depth - 1; i >= 0; i--) {
+			const struct open_el *e = &pp->st[i];
+			if (id == T_LI ? e->id == T_LI : e->id == T_DD || e->id == T_DT) {
+				pop_to(pp, i);
+				break;
 			}
-			size_t start = i;
-			if (i + 3 < len && s[i + 1] == '!' && s[i + 2] == '-' && s[i + 3] == '-') {
-				const char *e = strstr(s + i + 4, "-->");
-				i = e ? (size_t)(e - s) + 3 : len;
-				continue;
-			}
-			bool closing = i + 1 < len && s[i + 1] == '/';
-			size_t name = i + 1 + closing;
-			size_t ne = name;
-			while (ne < len && (isalnum((unsigned char)s[ne]) || s[ne] == '-'))
-				ne++;
-			if (ne == name || !isalpha((unsigned char)s[name])) {
-				i++;
-				continue;
-			}
-			/* Find the end of the tag, skipping quoted values. */
-			size_t j = ne;
-			char q = 0;
-			while (j < len && (q || s[j] != '>')) {
-				if (q && s[j] == q)
-					q = 0;
-				else if (!q && (s[j] == '"' || s[j] == '\''))
-					q = s[j];
-				j++;
-			}
-			size_t end = j < len ? j + 1 : len;
-			bool self = end >= 2 && s[end - 2] == '/';
-			bool drop = false;
-			if (!void_element(s + name, ne - name) && !self) {
-				if (closing) {
-					drop = depth > NC_MAX_TREE_DEPTH - 16;
-					if (depth > 0)
-						depth--;
-				} else {
-					depth++;
-					if (depth > max)
-						max = depth;
-					drop = depth > NC_MAX_TREE_DEPTH - 16;
-				}
-			}
-			if (pass == 1 && drop) {
-				nc_buf_put(&b, s + run, start - run);
-				run = end;
-				changed = true;
-			}
-			i = end;
+			if ((e->flags & F_SPECIAL) && e->id != T_ADDRESS && e->id != T_DIV && e->id != T_P)
+				break;
 		}
-		if (pass == 0 && max <= NC_MAX_TREE_DEPTH - 16)
-			return NULL;
+		close_p(pp);
+		break;
+	case T_A:
+		/* A link inside a link closes the first one. */
+		for (int i = pp->depth - 1; i >= 0; i--) {
+			if (pp->st[i].id == T_A) {
+				pop_to(pp, i);
+				break;
+			}
+			if (pp->st[i].flags & F_SPECIAL)
+				break;
+		}
+		break;
+	case T_BUTTON: {
+		int i = in_scope(pp, T_BUTTON, NULL, 0, SC_DEFAULT);
+		if (i >= 0)
+			pop_to(pp, i);
+		break;
 	}
-	nc_buf_put(&b, s + run, len - run);
-	if (!changed || b.oom) {
-		nc_buf_free(&b);
+	case T_OPTION:
+	case T_OPTGROUP:
+		if (top_id(pp) == T_OPTION)
+			pop_to(pp, pp->depth - 1);
+		if (id == T_OPTGROUP && top_id(pp) == T_OPTGROUP)
+			pop_to(pp, pp->depth - 1);
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+/* An end tag is never copied: it closes what it closes by writing the
+ * end tags of the elements popped. */
+static void end_tag(struct prepass *pp, const char *name, size_t n, struct tag_info ti)
+{
+	if (overflowing(pp)) {
+		if (pp->ovf_extra) {
+			pp->ovf_extra--;
+			return;
+		}
+		if (pp->ovf[pp->novf - 1] == name_hash(name, n)) {
+			pp->novf--;
+			return;
+		}
+	}
+	int i = -1;
+	switch (ti.id) {
+	case T_HTML: case T_BODY:
+		return;
+	case T_HEAD:
+		if (pp->depth == 0)
+			nc_buf_puts(&pp->out, "</head>");
+		return;
+	case T_BR:
+		nc_buf_puts(&pp->out, "<br />");
+		return;
+	case T_P:
+		i = in_scope(pp, T_P, NULL, 0, SC_BUTTON);
+		break;
+	case T_LI:
+		i = in_scope(pp, T_LI, NULL, 0, SC_LIST);
+		break;
+	case T_H:
+		i = in_scope(pp, T_H, NULL, 0, SC_DEFAULT);
+		break;
+	case T_CELL: case T_TSECT:
+		i = in_scope(pp, 0, name, n, SC_TABLE);
+		break;
+	case T_TR: case T_TABLE: case T_CAPTION:
+		i = in_scope(pp, ti.id, NULL, 0, SC_TABLE);
+		break;
+	case T_COLGROUP:
+		if (top_id(pp) == T_COLGROUP)
+			i = pp->depth - 1;
+		break;
+	default:
+		if (ti.flags & (F_VOID | F_RAW | F_ESCAPE))
+			break;
+		if (ti.flags & F_BLOCKEND || ti.id == T_DD || ti.id == T_DT) {
+			i = in_scope(pp, 0, name, n, SC_DEFAULT);
+			break;
+		}
+		/* "Any other end tag": the innermost element of that name,
+		 * unless a special element is open inside it. */
+		for (int k = pp->depth - 1; k >= 0; k--) {
+			if (same_name(&pp->st[k], name, n)) {
+				i = k;
+				break;
+			}
+			if (pp->st[k].flags & F_SPECIAL)
+				break;
+		}
+		break;
+	}
+	if (i >= 0)
+		pop_to(pp, i);
+}
+
+/* Scans a tag's attributes from j (HTML5 tokenizer: quotes count only
+ * at the start of a value).  Returns the index after the tag, and in
+ * *slash the index of a self-closing "/>" or 0. */
+static size_t tag_end(const char *s, size_t len, size_t j, size_t *slash)
+{
+	*slash = 0;
+	for (;;) {
+		while (j < len && is_ws(s[j]))
+			j++;
+		if (j >= len)
+			return len;
+		if (s[j] == '>')
+			return j + 1;
+		if (s[j] == '/') {
+			if (j + 1 < len && s[j + 1] == '>') {
+				*slash = j;
+				return j + 2;
+			}
+			j++;
+			continue;
+		}
+		j++; /* a name may start with '=' */
+		while (j < len && !is_ws(s[j]) && s[j] != '/' && s[j] != '>' && s[j] != '=')
+			j++;
+		while (j < len && is_ws(s[j]))
+			j++;
+		if (j >= len || s[j] != '=')
+			continue;
+		j++;
+		while (j < len && is_ws(s[j]))
+			j++;
+		if (j < len && (s[j] == '"' || s[j] == '\'')) {
+			const char *q = memchr(s + j + 1, s[j], len - j - 1);
+			j = q ? (size_t)(q - s) + 1 : len;
+		} else {
+			while (j < len && !is_ws(s[j]) && s[j] != '>')
+				j++;
+		}
+	}
+}
+
+/* Where the end tag </name> of a raw text element starts, or len. */
+static size_t raw_end(const char *s, size_t len, size_t from, const char *name, size_t n)
+{
+	for (size_t i = from; i < len; i++) {
+		const char *lt = memchr(s + i, '<', len - i);
+		if (!lt)
+			break;
+		i = (size_t)(lt - s);
+		if (i + 2 + n <= len && s[i + 1] == '/' && strncasecmp(s + i + 2, name, n) == 0 &&
+		    (i + 2 + n == len || is_ws(s[i + 2 + n]) || s[i + 2 + n] == '/' || s[i + 2 + n] == '>'))
+			return i;
+	}
+	return len;
+}
+
+/* Copies text, escaped so that libxml2 reads it as text. */
+static void put_escaped(struct nc_buf *b, const char *s, size_t n, bool amp)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '<' || (amp && s[i] == '&')) {
+			nc_buf_put(b, s + run, i - run);
+			nc_buf_puts(b, s[i] == '<' ? "&lt;" : "&amp;");
+			run = i + 1;
+		}
+	}
+	nc_buf_put(b, s + run, n - run);
+}
+
+/* Where the comment or bogus comment starting at s[i] == '<' ends. */
+static size_t comment_end(const struct prepass *pp, size_t i)
+{
+	const char *s = pp->s;
+	size_t len = pp->len;
+	if (i + 3 < len && s[i + 1] == '!' && s[i + 2] == '-' && s[i + 3] == '-') {
+		size_t j = i + 4;
+		if (j < len && s[j] == '>')
+			return j + 1;          /* <!--> */
+		if (j + 1 < len && s[j] == '-' && s[j + 1] == '>')
+			return j + 2;          /* <!---> */
+		for (; j + 2 < len; j++) {
+			if (s[j] != '-' || s[j + 1] != '-')
+				continue;
+			if (s[j + 2] == '>')
+				return j + 3;
+			if (s[j + 2] == '!' && j + 3 < len && s[j + 3] == '>')
+				return j + 4;
+		}
+		return len;
+	}
+	if (pp->foreign && i + 8 < len && memcmp(s + i, "<![CDATA[", 9) == 0) {
+		for (size_t j = i + 9; j + 2 < len; j++)
+			if (s[j] == ']' && s[j + 1] == ']' && s[j + 2] == '>')
+				return j + 3;
+		return len;
+	}
+	const char *gt = memchr(s + i, '>', len - i);
+	return gt ? (size_t)(gt - s) + 1 : len;
+}
+
+/* Rewrites the body as described above.  Returns a malloc'd string, or
+ * NULL when out of memory (the caller then parses the original). */
+static char *tree_prepass(const char *s, size_t len, size_t *outlen, bool *flattened)
+{
+	struct prepass *pp = calloc(1, sizeof *pp);
+	if (!pp)
 		return NULL;
+	pp->s = s;
+	pp->len = len;
+	nc_buf_reserve(&pp->out, len + len / 8 + 64);
+	size_t i = 0, run = 0;
+	while (i < len) {
+		const char *lt = memchr(s + i, '<', len - i);
+		if (!lt)
+			break;
+		i = (size_t)(lt - s);
+		nc_buf_put(&pp->out, s + run, i - run);
+		char c = i + 1 < len ? s[i + 1] : 0;
+		if (c == '!' || c == '?' || (c == '/' && i + 2 < len && !isalpha((unsigned char)s[i + 2]))) {
+			i = run = comment_end(pp, i);
+			continue;
+		}
+		bool closing = c == '/';
+		size_t name = i + 1 + closing, ne = name;
+		if (ne >= len || !isalpha((unsigned char)s[ne])) {
+			nc_buf_puts(&pp->out, "&lt;"); /* a '<' that starts no tag is text */
+			i = run = i + 1;
+			continue;
+		}
+		while (ne < len && is_name_char(s[ne]))
+			ne++;
+		size_t slash, end = tag_end(s, len, ne, &slash);
+		i = run = end;
+		if (s[end - 1] != '>')
+			break; /* a tag cut by the end of input is dropped, as in HTML5 */
+		size_t n = ne - name;
+		struct tag_info ti = tag_lookup(s + name, n);
+		if (closing) {
+			end_tag(pp, s + name, n, ti);
+			continue;
+		}
+		if (ti.id == T_HTML || ti.id == T_HEAD || ti.id == T_BODY) {
+			/* The document's own are copied, never opened here (they
+			 * bound nothing in a body); later ones are ignored. */
+			if (pp->depth == 0 && !overflowing(pp))
+				nc_buf_put(&pp->out, s + name - 1, end - (name - 1));
+			continue;
+		}
+		if (!start_tag(pp, ti))
+			continue;
+		size_t cend = len;
+		if ((ti.flags & (F_RAW | F_ESCAPE)) && !slash)
+			cend = ti.id == T_PLAINTEXT ? len : raw_end(s, len, end, s + name, n);
+		if ((ti.flags & (F_RAW | F_ESCAPE)) && !slash && (cend < len || ti.id == T_PLAINTEXT)) {
+			/* Atomic: start tag, content as text, end tag. */
+			nc_buf_put(&pp->out, s + name - 1, end - (name - 1));
+			if (ti.flags & F_RAW)
+				nc_buf_put(&pp->out, s + end, cend - end);
+			else
+				put_escaped(&pp->out, s + end, cend - end,
+					    !(n == 5 && strncasecmp(s + name, "title", 5) == 0) &&
+					    !(n == 8 && strncasecmp(s + name, "textarea", 8) == 0));
+			nc_buf_printf(&pp->out, "</%.*s>", (int)n, s + name);
+			if (cend < len)
+				cend = tag_end(s, len, cend + 2 + n, &slash);
+			i = run = cend;
+			continue;
+		}
+		bool is_void = (ti.flags & F_VOID) || (pp->foreign && slash) || (ti.flags & (F_RAW | F_ESCAPE));
+		if (is_void) {
+			/* Written self-closed: libxml2 2.9 does not know <source>,
+			 * <track>, <wbr> as empty, and the rest stays in sync. */
+			nc_buf_put(&pp->out, s + name - 1, (slash ? slash : end - 1) - (name - 1));
+			nc_buf_puts(&pp->out, " />");
+			continue;
+		}
+		if (!pp_push(pp, s + name, n, ti)) {
+			/* A dropped block still parts the words around it
+			 * (one break for a run of dropped tags). */
+			if ((ti.flags & F_SPECIAL) && pp->out.len != pp->last_break) {
+				nc_buf_puts(&pp->out, "<br />");
+				pp->last_break = pp->out.len;
+			}
+			continue;
+		}
+		/* HTML5 ignores "/>" on other HTML elements. */
+		nc_buf_put(&pp->out, s + name - 1, (slash ? slash : end - 1) - (name - 1));
+		nc_buf_putc(&pp->out, '>');
 	}
-	return nc_buf_detach(&b, outlen);
+	if (run < len)
+		nc_buf_put(&pp->out, s + run, len - run);
+	pop_to(pp, 0);
+	*flattened = pp->flattened;
+	free(pp->ovf);
+	char *out = NULL;
+	if (!pp->out.oom)
+		out = nc_buf_detach(&pp->out, outlen);
+	nc_buf_free(&pp->out);
+	free(pp);
+	return out;
 }
 
 int nc_html_read(struct nc_doc *doc, const char *html, size_t len, struct nc_err *err)
@@ -1258,17 +1762,23 @@ int nc_html_read(struct nc_doc *doc, const char *html, size_t len, struct nc_err
 	if (skip == len)
 		return NC_OK;
 	size_t flen = 0;
-	char *flat = flatten_deep(html, len, &flen);
-	if (flat) {
+	bool flattened = false;
+	char *flat = tree_prepass(html, len, &flen, &flattened);
+	if (flattened)
 		nc_doc_warn(doc, "HTML nested deeper than %d elements; the deepest tags were removed, their text kept",
-			    NC_MAX_TREE_DEPTH - 16);
+			    MAX_OPEN);
+	if (flat) {
 		html = flat;
 		len = flen;
 	}
+	/* XML_PARSE_HUGE (2.9 has no HTML_PARSE_ name for it) lifts
+	 * libxml2's 10 MB cap on one text run, which cut text silently
+	 * below our own NC_MAX_INPUT_BYTES.  Nesting stays bounded by our
+	 * own pre-pass (NC_MAX_TREE_DEPTH). */
 	htmlDocPtr dom = htmlReadMemory(html, (int)len, NULL, "UTF-8",
 					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
 					HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-					HTML_PARSE_COMPACT);
+					HTML_PARSE_COMPACT | XML_PARSE_HUGE);
 	free(flat);
 	if (!dom)
 		return nc_err_set(err, NC_ERR_PARSE, name, "the HTML body cannot be parsed");

@@ -42,6 +42,35 @@ static const char *short_name(enum nc_node_type t)
 
 static char out[8192];
 
+/* The document read from `html` (with a minimal front matter), or NULL. */
+static struct nc_doc *read_doc(const char *html)
+{
+	struct nc_buf in = {0};
+	nc_buf_puts(&in, "---\ntitle: t\nlink: https://ex.org/dir/page.html\n---\n");
+	nc_buf_puts(&in, html);
+	struct nc_doc *d = NULL;
+	struct nc_err err = {0};
+	if (nc_read("t.txt", (unsigned char *)in.data, in.len, &d, &err)) {
+		nc_doc_free(d);
+		d = NULL;
+	}
+	nc_buf_free(&in);
+	return d;
+}
+
+/* Total bytes of text in the tree under `n`. */
+static size_t text_bytes(struct nc_node *root)
+{
+	size_t total = 0;
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, root);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE)
+		if (ev == NC_EVENT_ENTER && it.cur->type == NC_NODE_TEXT)
+			total += strlen(it.cur->as.text.literal);
+	return total;
+}
+
 /* The body of `html` (with a minimal front matter) as S-expressions. */
 static const char *tree(const char *html)
 {
@@ -197,6 +226,94 @@ int main(void)
 		const char *t = tree(deep.data);
 		CHECK(strstr(t, "deep text") != NULL);
 		nc_buf_free(&deep);
+	}
+	/* Depth pre-scan: an end tag that closes nothing does not lower the
+	 * depth (300 x "<div></span>" once lost every word after it, with
+	 * no warning); deep input is flattened, with a warning. */
+	{
+		struct nc_buf deep = {0};
+		for (int i = 0; i < 300; i++)
+			nc_buf_puts(&deep, "<div></span>");
+		nc_buf_puts(&deep, "inner<p>AFTER</p>");
+		const char *t = tree(deep.data);
+		CHECK(strstr(t, "inner") != NULL);
+		CHECK(strstr(t, "AFTER") != NULL);
+		CHECK(strstr(t, "innerAFTER") == NULL);
+		struct nc_doc *d = read_doc(deep.data);
+		CHECK(d && d->nwarnings >= 1);
+		nc_doc_free(d);
+		/* Below the limit stray end tags change nothing and warn not. */
+		nc_buf_truncate(&deep, 0);
+		for (int i = 0; i < 200; i++)
+			nc_buf_puts(&deep, "<div></span></i>");
+		nc_buf_puts(&deep, "inner<p>AFTER</p>");
+		CHECK_STR(tree(deep.data), "(p 'inner') (p 'AFTER')");
+		d = read_doc(deep.data);
+		CHECK(d && d->nwarnings == 0);
+		nc_doc_free(d);
+		nc_buf_free(&deep);
+	}
+	/* Declarations, CDATA and processing instructions are bogus
+	 * comments in HTML5: no text. */
+	CHECK_STR(tree("<p>a<![CDATA[x<y]]>b</p><!ELEMENT foo ANY><!ATTLIST foo a CDATA #IMPLIED>"
+		       "<!DOCTYPE x><p>c<?php echo 1 ?>d</ x>e</p><!-->f<!--->g<!-- h --!>i"),
+		  "(p 'ab') (p 'cde') (p 'fgi')");
+	/* HTML5 tree building for misnested markup, one rule each. */
+	/* An ancestor's end tag closes what was opened inside it. */
+	CHECK_STR(tree("<blockquote><div>foo</blockquote><p>bar</p>"), "(quote (p 'foo')) (p 'bar')");
+	CHECK_STR(tree("<ul><li><div></li><li>foo</li></ul>"), "(list (li) (li (p 'foo')))");
+	CHECK_STR(tree("<ul><li><div>a</ul><p>b</p>"), "(list (li (p 'a'))) (p 'b')");
+	CHECK_STR(tree("<blockquote><ul><li>a</blockquote>b"), "(quote (list (li (p 'a')))) (p 'b')");
+	/* Unclosed p, li, dd, td. */
+	CHECK_STR(tree("<p>one<p>two<div>three</div>four"), "(p 'one') (p 'two') (p 'three') (p 'four')");
+	CHECK_STR(tree("<ul><li>a<li>b</ul>c"), "(list (li (p 'a')) (li (p 'b'))) (p 'c')");
+	CHECK_STR(tree("<dl><dt>t<dd>d<dt>u</dl>"), "(p 't') (p 'd') (p 'u')");
+	CHECK_STR(tree("<table><tr><td>a<td>b<tr><td>c</table>after"),
+		  "(table (tr (td (p 'a')) (td (p 'b'))) (tr (td (p 'c')))) (p 'after')");
+	/* p inside li. */
+	CHECK_STR(tree("<ol><li><p>a<li><p>b</ol>after"), "(list ol=1 (li (p 'a')) (li (p 'b'))) (p 'after')");
+	/* Stray end tags close nothing. */
+	CHECK_STR(tree("<p>a</div>b</li>c</td>d</p>e"), "(p 'abcd') (p 'e')");
+	CHECK_STR(tree("<div>x</blockquote>y</div>"), "(p 'xy')");
+	/* A heading closes an open heading; </h2> closes any heading. */
+	CHECK_STR(tree("<h2>a<h3>b</h2>c"), "(h2 'a') (h3 'b') (p 'c')");
+	/* Tables without tbody or tr, cells and rows left open. */
+	CHECK_STR(tree("<table><td>a</td></table>"), "(table (tr (td (p 'a'))))");
+	CHECK_STR(tree("<table><tr><th>h<tr><td>c</table>"), "(table (tr (td th (p 'h'))) (tr (td (p 'c'))))");
+	CHECK_STR(tree("<table><tbody><td>a<tbody><td>b</table>"), "(table (tr (td (p 'a'))) (tr (td (p 'b'))))");
+	CHECK_STR(tree("<table><tr><td><div>a</td><td>b</tr></table>"), "(table (tr (td (p 'a')) (td (p 'b'))))");
+	/* Raw text is text, not markup. */
+	CHECK_STR(tree("<textarea><b>x</b>&amp;</textarea><xmp><i>y</i>&amp;</xmp>"),
+		  "(p '<b>x</b>&') (pre - '<i>y</i>&amp;')");
+	/* Formatting end tags stop at blocks opened inside them. */
+	CHECK_STR(tree("<p><b>x<i>y</b>z</p>"), "(p (strong 'x' (em 'y')) 'z')");
+	/* 100000 stray and misnested tags stay linear. */
+	{
+		struct nc_buf big = {0};
+		for (int i = 0; i < 100000; i++)
+			nc_buf_puts(&big, i % 3 == 0 ? "<li>" : i % 3 == 1 ? "</blockquote>" : "<p>x");
+		struct nc_doc *d = read_doc(big.data);
+		CHECK(d != NULL);
+		nc_doc_free(d);
+		nc_buf_free(&big);
+	}
+	/* A text run over libxml2's 10 MB default cap survives whole. */
+	{
+		size_t n = 11u * 1024u * 1024u;
+		char *big = malloc(n + 16);
+		CHECK(big != NULL);
+		if (big) {
+			memcpy(big, "<p>", 3);
+			for (size_t i = 0; i < n; i++)
+				big[3 + i] = (char)('a' + i % 26);
+			memcpy(big + 3 + n, "</p>", 5);
+			struct nc_doc *d = read_doc(big);
+			CHECK(d != NULL);
+			if (d)
+				CHECK(text_bytes(d->root) == n);
+			nc_doc_free(d);
+			free(big);
+		}
 	}
 	return check_done("html");
 }
