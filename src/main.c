@@ -256,6 +256,9 @@ static int parse_args(struct cli *c, int argc, char **argv)
 				return usage_error("--shard: '%s' is not I/N with 0 <= I < N", optarg);
 			c->shard_i = i;
 			c->shard_n = n;
+			/* In the warcinfo: it also keeps the shards' warcinfo ids
+			 * apart under SOURCE_DATE_EPOCH, so their cat is valid. */
+			note_option(c, "--shard", optarg);
 			break;
 		}
 		case OPT_CDX: c->wo.cdx_path = optarg; break;

@@ -8,6 +8,7 @@ packages=(
 	libyaml-dev libxml2-dev libzip-dev libcurl4-openssl-dev zlib1g-dev libssl-dev
 	python3 cmark cmark-gfm epubcheck default-jdk-headless
 	nodejs npm ca-certificates
+	slurm-wlm munge
 )
 # Extra tools for bench/ only: the peers we measure against.
 if [ "${1:-}" = "--bench" ]; then
