@@ -18,6 +18,7 @@
 #include <libxml/parser.h>
 
 #include "cli/cli.h"
+#include "util/lang.h"
 
 const char *nc_progname = "newsconv";
 #define progname nc_progname
@@ -208,7 +209,16 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_TITLE: c->wo.title = optarg; break;
 		case OPT_AUTHOR: c->wo.author = optarg; break;
-		case OPT_LANG: c->wo.lang = optarg; note_option(c, "--lang", optarg); break;
+		case OPT_LANG: {
+			static char *tag;
+			free(tag);
+			tag = NULL;
+			if (nc_lang_normalize(optarg, &tag) != NC_OK)
+				return usage_error("--lang: '%s' is not a BCP 47 language tag (e.g. en, zh-CN)", optarg);
+			c->wo.lang = tag;
+			note_option(c, "--lang", tag);
+			break;
+		}
 		case OPT_COVER: c->wo.cover_file = optarg; break;
 		case OPT_FETCH: c->fetch = true; note_option(c, "--fetch-images", NULL); break;
 		case OPT_JOBS:

@@ -23,6 +23,7 @@
 
 #include "newsconv.h"
 #include "util/buf.h"
+#include "util/lang.h"
 #include "util/date.h"
 #include "util/text.h"
 
@@ -1091,8 +1092,15 @@ static void head_meta(struct nc_doc *d, xmlNode *html)
 	const char *lang = attr(html, "lang");
 	if (!lang)
 		lang = attr(html, "xml:lang");
-	if (lang && *lang && !m->language)
-		nc_set_str(&m->language, lang);
+	if (lang && *lang && !m->language) {
+		/* The same BCP 47 rule as front matter: it reaches xml:lang. */
+		char *tag = NULL;
+		int rc = nc_lang_normalize(lang, &tag);
+		if (rc == NC_OK)
+			m->language = tag;
+		else if (rc == NC_ERR_PARSE)
+			nc_doc_warn(d, "<html lang=\"%s\"> is not a language tag; ignored", lang);
+	}
 	xmlNode *head = NULL;
 	for (xmlNode *c = html->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "head") == 0)

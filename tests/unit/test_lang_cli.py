@@ -50,4 +50,16 @@ if r.returncode == 0:
     dc, langs = epub_lang(book)
     check("Chinese" not in dc and "Chinese" not in langs, "Chinese not used as a tag", (dc, langs))
 
+# <html lang> of a page without front matter follows the same rule, and --lang too.
+page = os.path.join(tmp, "page.html")
+open(page, "w").write('<html lang="zh_cn"><body><p>x</p></body></html>')
+r = run("--to", "json", page, "-o", "-")
+check(r.returncode == 0 and json.loads(r.stdout)["meta"]["language"] == "zh-CN", "<html lang=zh_cn> -> zh-CN", r)
+open(page, "w").write('<html lang="English"><body><p>x</p></body></html>')
+r = run("--to", "json", page, "-o", "-")
+check(r.returncode == 0 and json.loads(r.stdout)["meta"]["language"] is None and b"English" in r.stderr,
+      "<html lang=English> dropped with a warning", r)
+r = run("--to", "epub", "--lang", "Chinese", good, "-o", os.path.join(tmp, "l.epub"))
+check(r.returncode == 2 and b"--lang" in r.stderr, "--lang Chinese is a usage error", r)
+
 done("lang_cli")
