@@ -227,7 +227,7 @@ static void chapter(struct book *b, struct nc_buf *x, const struct nc_doc *d)
 {
 	const struct nc_meta *m = &d->meta;
 	xhtml_open(x, doc_lang(b, d), m->title);
-	nc_buf_puts(x, "<body>\n<section epub:type=\"chapter\">\n<header>\n<h1>");
+	nc_buf_puts(x, "<body>\n<section epub:type=\"chapter\" role=\"doc-chapter\">\n<header>\n<h1>");
 	nc_buf_puts_xml(x, m->title, false);
 	nc_buf_puts(x, "</h1>\n");
 	bool any = m->authors.len || m->date || m->date_raw || m->source_url;
@@ -423,7 +423,7 @@ static void title_page(struct book *b, struct nc_buf *x)
 static void nav_doc(struct book *b, struct nc_buf *x)
 {
 	xhtml_open(x, b->lang, b->title);
-	nc_buf_puts(x, "<body>\n<nav epub:type=\"toc\" id=\"toc\">\n<h1>Contents</h1>\n<ol>\n");
+	nc_buf_puts(x, "<body>\n<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">Contents</h1>\n<ol>\n");
 	for (size_t i = 0; i < b->n; i++) {
 		bool open_group = b->grouped && (i == 0 || (b->groups[i] ? !b->groups[i - 1] || strcmp(b->groups[i], b->groups[i - 1])
 								   : b->groups[i - 1] != NULL));
@@ -440,7 +440,7 @@ static void nav_doc(struct book *b, struct nc_buf *x)
 	}
 	if (b->grouped)
 		nc_buf_puts(x, "</ol></li>\n");
-	nc_buf_puts(x, "</ol>\n</nav>\n<nav epub:type=\"landmarks\" hidden=\"hidden\">\n<ol>\n"
+	nc_buf_puts(x, "</ol>\n</nav>\n<nav epub:type=\"landmarks\" role=\"navigation\" aria-label=\"Landmarks\" hidden=\"hidden\">\n<ol>\n"
 		       "<li><a epub:type=\"bodymatter\" href=\"chapter-0001.xhtml\">Start</a></li>\n"
 		       "</ol>\n</nav>\n</body>\n</html>\n");
 }
@@ -484,6 +484,113 @@ static void dc(struct nc_buf *x, const char *el, const char *value)
 	nc_buf_printf(x, "<dc:%s>", el);
 	nc_buf_puts_xml(x, value, false);
 	nc_buf_printf(x, "</dc:%s>\n", el);
+}
+
+/* What the accessibility metadata may claim, from the model: the images
+ * shown in chapters (the same test as embed_resource(), without adding
+ * anything) and how many of them have no text alternative. */
+struct a11y_facts {
+	size_t shown, no_alt, embeds;
+	bool animated;
+};
+
+/* An animated GIF, PNG or WebP: it might flash, which cannot be told
+ * from here, so the book does not claim to be free of hazards. */
+static bool animated(const struct nc_blob *blob)
+{
+	static const char *const marks[] = {"NETSCAPE2.0", "acTL", "ANIM"};
+	for (size_t m = 0; m < sizeof marks / sizeof *marks; m++) {
+		size_t k = strlen(marks[m]);
+		for (size_t i = 0; i + k <= blob->size; i++)
+			if (blob->data[i] == (unsigned char)marks[m][0] && !memcmp(blob->data + i, marks[m], k))
+				return true;
+	}
+	return false;
+}
+
+static bool shown_in_book(const struct nc_resource *r)
+{
+	if (!r || !r->blob || !r->blob->ext[0] || (r->state != NC_RES_FETCHED && r->state != NC_RES_CACHED))
+		return false;
+	const struct nc_image_type *t = nc_sniff_image(r->blob->data, r->blob->size);
+	return t && t->epub_core;
+}
+
+static void a11y_facts(const struct book *b, struct a11y_facts *f)
+{
+	struct nc_buf alt = {0};
+	f->shown = f->no_alt = f->embeds = 0;
+	f->animated = false;
+	for (size_t i = 0; i < b->nimages && !f->animated; i++)
+		f->animated = animated(b->images[i].blob);
+	for (size_t i = 0; i < b->n; i++) {
+		struct nc_iter it;
+		enum nc_event ev;
+		nc_iter_init(&it, b->docs[i]->root);
+		while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
+			const struct nc_node *n = it.cur;
+			if (ev != NC_EVENT_ENTER)
+				continue;
+			/* Posters are decoration inside a link that names them. */
+			if (n->type == NC_NODE_EMBED) {
+				f->embeds++;
+				if (shown_in_book(n->as.embed.poster_res))
+					f->shown++;
+			}
+			if (n->type != NC_NODE_IMAGE || !shown_in_book(n->as.image.res))
+				continue;
+			f->shown++;
+			nc_buf_truncate(&alt, 0);
+			if (nc_html_image_alt(n, &alt) == NC_ALT_NONE)
+				f->no_alt++;
+		}
+	}
+	nc_buf_free(&alt);
+}
+
+/* EPUB Accessibility 1.1 discovery metadata (schema.org), every claim
+ * true of this book: see docs-a11y.md. */
+static void a11y_meta(const struct book *b, struct nc_buf *x)
+{
+	struct a11y_facts f;
+	a11y_facts(b, &f);
+	bool visual = f.shown > 0 || b->nimages > 0;
+	nc_buf_puts(x, "<meta property=\"schema:accessMode\">textual</meta>\n");
+	if (visual)
+		nc_buf_puts(x, "<meta property=\"schema:accessMode\">visual</meta>\n");
+	if (f.no_alt)
+		nc_buf_puts(x, "<meta property=\"schema:accessModeSufficient\">textual,visual</meta>\n");
+	else
+		nc_buf_puts(x, "<meta property=\"schema:accessModeSufficient\">textual</meta>\n");
+	nc_buf_puts(x, "<meta property=\"schema:accessibilityFeature\">structuralNavigation</meta>\n"
+		       "<meta property=\"schema:accessibilityFeature\">tableOfContents</meta>\n"
+		       "<meta property=\"schema:accessibilityFeature\">readingOrder</meta>\n");
+	if (f.shown && !f.no_alt)
+		nc_buf_puts(x, "<meta property=\"schema:accessibilityFeature\">alternativeText</meta>\n");
+	nc_buf_printf(x, "<meta property=\"schema:accessibilityHazard\">%s</meta>\n", f.animated ? "unknown" : "none");
+	if (b->n == 1)
+		nc_buf_puts(x, "<meta property=\"schema:accessibilitySummary\">One article converted from a web page. ");
+	else
+		nc_buf_printf(x, "<meta property=\"schema:accessibilitySummary\">%zu articles converted from web pages. ", b->n);
+	nc_buf_puts(x, 
+		       "A table of contents links to each article; every article is one chapter in reading order, "
+		       "with its title as the top heading and its headings nested without skipped levels. ");
+	if (!f.shown)
+		nc_buf_puts(x, "There are no images in the text. ");
+	else if (!f.no_alt)
+		nc_buf_puts(x, "Every image has a text alternative taken from the article (its alt text or figure caption); "
+			       "images that only decorate are marked as such. ");
+	else
+		nc_buf_printf(x, "%zu image%s no text alternative, because the article gave none; "
+			      "no description was made up. ", f.no_alt, f.no_alt == 1 ? " has" : "s have");
+	if (b->not_embedded)
+		nc_buf_puts(x, "Images that are not in the book are shown as a text placeholder linking to the original. ");
+	if (f.embeds)
+		nc_buf_puts(x, "Videos and other embedded media are links named by their kind and title or address. ");
+	nc_buf_puts(x, f.animated ? "Some images are animated; whether they flash is not known.</meta>\n"
+				  : "Nothing in the book moves, flashes or plays sound.</meta>\n");
+	if (!f.no_alt)
+		nc_buf_puts(x, "<meta property=\"dcterms:conformsTo\">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>\n");
 }
 
 static void opf_doc(struct book *b, struct nc_buf *x)
@@ -536,6 +643,7 @@ static void opf_doc(struct book *b, struct nc_buf *x)
 		dc(x, "description", m->description);
 	}
 	nc_buf_printf(x, "<meta property=\"dcterms:modified\">%s</meta>\n", modified);
+	a11y_meta(b, x);
 	const struct image *cover = NULL;
 	for (size_t i = 0; i < b->nimages; i++)
 		if (b->images[i].cover)
