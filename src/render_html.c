@@ -50,18 +50,117 @@ static const char *embed_label(enum nc_embed_kind k)
 	return "Embedded content";
 }
 
+/* Width and height from a PNG or GIF header; false for anything else. */
+static bool image_size(const struct nc_blob *b, unsigned long *w, unsigned long *h)
+{
+	const unsigned char *p = b ? b->data : NULL;
+	if (!p)
+		return false;
+	if (b->size >= 24 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8) && !memcmp(p + 12, "IHDR", 4)) {
+		*w = (unsigned long)p[16] << 24 | (unsigned long)p[17] << 16 | (unsigned long)p[18] << 8 | p[19];
+		*h = (unsigned long)p[20] << 24 | (unsigned long)p[21] << 16 | (unsigned long)p[22] << 8 | p[23];
+		return true;
+	}
+	if (b->size >= 10 && (!memcmp(p, "GIF87a", 6) || !memcmp(p, "GIF89a", 6))) {
+		*w = p[6] | (unsigned long)p[7] << 8;
+		*h = p[8] | (unsigned long)p[9] << 8;
+		return true;
+	}
+	return false;
+}
+
+/* A spacer or tracking pixel by its file name: spacer.gif, pixel.png,
+ * blank.gif, 1x1.gif ... */
+static bool spacer_name(const char *url)
+{
+	static const char *const names[] = {"spacer", "pixel", "blank", "transparent", "clear",
+					    "shim", "1x1", "px", "trans", "tracking", "tracker"};
+	if (!url || !strncasecmp(url, "data:", 5))
+		return false;
+	size_t end = strcspn(url, "?#");
+	size_t start = end;
+	while (start > 0 && url[start - 1] != '/')
+		start--;
+	size_t stem = start;
+	while (stem < end && url[stem] != '.')
+		stem++;
+	size_t len = stem - start;
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (len == strlen(names[i]) && !strncasecmp(url + start, names[i], len))
+			return true;
+	return len >= 6 && !strncasecmp(url + start, "spacer", 6);
+}
+
+/* The text of a caption, whitespace squashed. */
+static void caption_text(const struct nc_node *cap, struct nc_buf *out)
+{
+	struct nc_buf raw = {0};
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, (struct nc_node *)cap);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
+		const struct nc_node *n = it.cur;
+		if (ev != NC_EVENT_ENTER)
+			continue;
+		if (n->type == NC_NODE_TEXT || n->type == NC_NODE_CODE)
+			nc_buf_put(&raw, n->as.text.literal, n->as.text.len);
+		else if (n->type == NC_NODE_LINE_BREAK)
+			nc_buf_putc(&raw, ' ');
+	}
+	char *sq = raw.data ? nc_str_squash(raw.data) : NULL;
+	if (sq)
+		nc_buf_puts(out, sq);
+	free(sq);
+	nc_buf_free(&raw);
+}
+
+enum nc_alt nc_html_image_alt(const struct nc_node *img, struct nc_buf *alt)
+{
+	if (!nc_str_blank(img->as.image.alt)) {
+		nc_buf_puts(alt, img->as.image.alt);
+		return NC_ALT_TEXT;
+	}
+	/* A figure's caption is the figure's first or last child; looking at
+	 * those two only keeps this O(1) per image. */
+	const struct nc_node *fig = img->parent;
+	while (fig && fig->type != NC_NODE_FIGURE && fig->type != NC_NODE_DOCUMENT)
+		fig = fig->parent;
+	if (fig && fig->type == NC_NODE_FIGURE) {
+		const struct nc_node *cap = fig->first_child && fig->first_child->type == NC_NODE_CAPTION
+			? fig->first_child
+			: fig->last_child && fig->last_child->type == NC_NODE_CAPTION ? fig->last_child : NULL;
+		if (cap) {
+			size_t mark = alt->len;
+			caption_text(cap, alt);
+			if (alt->len > mark)
+				return NC_ALT_TEXT;
+		}
+	}
+	const struct nc_resource *r = img->as.image.res;
+	unsigned long w, h;
+	if ((r && r->blob && image_size(r->blob, &w, &h) && w <= 1 && h <= 1) ||
+	    spacer_name(img->as.image.url))
+		return NC_ALT_LAYOUT;
+	return NC_ALT_NONE;
+}
+
 static void put_image(const struct nc_html_images *im, struct nc_buf *x,
 		      const struct nc_node *n, bool in_link)
 {
 	const char *src = im->src(im->ctx, n->as.image.res, n->as.image.url);
-	const char *alt = n->as.image.alt ? n->as.image.alt : "";
+	struct nc_buf altb = {0};
+	enum nc_alt kind = nc_html_image_alt(n, &altb);
 	if (src) {
+		const char *alt = altb.data ? altb.data : "";
 		nc_buf_puts(x, "<img");
 		nc_html_attr(x, "src", src);
 		nc_html_attr(x, "alt", alt);
+		if (kind == NC_ALT_LAYOUT)
+			nc_buf_puts(x, " role=\"presentation\"");
 		if (n->as.image.title)
 			nc_html_attr(x, "title", n->as.image.title);
 		nc_buf_puts(x, "/>");
+		nc_buf_free(&altb);
 		return;
 	}
 	/* No image to show: say where it was. */
@@ -77,13 +176,16 @@ static void put_image(const struct nc_html_images *im, struct nc_buf *x,
 	}
 	if (!linked)
 		nc_buf_puts(x, "<span class=\"image-placeholder\">");
+	/* The source's own alt only: a caption used as the alt is shown
+	 * next to the placeholder anyway. */
 	nc_buf_puts(x, "[Image");
-	if (*alt) {
+	if (!nc_str_blank(n->as.image.alt)) {
 		nc_buf_puts(x, ": ");
-		nc_buf_puts_xml(x, alt, false);
+		nc_buf_puts_xml(x, n->as.image.alt, false);
 	}
 	nc_buf_puts(x, "]");
 	nc_buf_puts(x, linked ? "</a>" : "</span>");
+	nc_buf_free(&altb);
 }
 
 static void put_embed(const struct nc_html_images *im, struct nc_buf *x,
@@ -103,13 +205,13 @@ static void put_embed(const struct nc_html_images *im, struct nc_buf *x,
 	}
 	if (!linked)
 		nc_buf_puts(x, "<span class=\"embed\">");
+	/* The poster is decoration: the text after it names the link. */
 	if (poster) {
 		nc_buf_puts(x, "<img");
 		nc_html_attr(x, "src", poster);
-		nc_html_attr(x, "alt", n->as.embed.title ? n->as.embed.title : embed_label(n->as.embed.kind));
-		nc_buf_puts(x, "/><br/>");
+		nc_buf_puts(x, " alt=\"\" role=\"presentation\"/><br/>");
 	}
-	nc_buf_puts(x, "\xe2\x96\xb6 ");
+	nc_buf_puts(x, "<span aria-hidden=\"true\">\xe2\x96\xb6</span> ");
 	nc_buf_puts(x, embed_label(n->as.embed.kind));
 	nc_buf_puts(x, ": ");
 	nc_buf_puts_xml(x, n->as.embed.title ? n->as.embed.title : n->as.embed.url, false);
@@ -127,9 +229,38 @@ static const char *align_style(enum nc_align a)
 	return NULL;
 }
 
-static int shifted(int level)
+/* Heading levels as written map to levels with none skipped: a heading
+ * goes one below the nearest earlier heading of a higher source level
+ * (h1 -> h4 becomes h2 -> h3), and the outermost start at <h2>.  The
+ * stack holds strictly increasing source levels, so at most six. */
+struct outline {
+	int src[7], out[7];
+	int depth;
+};
+
+static int heading_level(struct outline *o, int level)
 {
-	return level + 1 > 6 ? 6 : level + 1 < 2 ? 2 : level + 1;
+	while (o->depth > 0 && o->src[o->depth - 1] >= level)
+		o->depth--;
+	int out = o->depth ? o->out[o->depth - 1] + 1 : 2;
+	if (out > 6)
+		out = 6;
+	if (o->depth < 7) {
+		o->src[o->depth] = level;
+		o->out[o->depth] = out;
+		o->depth++;
+	}
+	return out;
+}
+
+/* A header cell heads its column unless it starts a row of data cells. */
+static const char *header_scope(const struct nc_node *cell)
+{
+	const struct nc_node *row = cell->parent;
+	if (row && row->type == NC_NODE_TABLE_ROW && !row->as.row.header && !cell->prev && cell->next &&
+	    cell->next->type == NC_NODE_TABLE_CELL && !cell->next->as.cell.header)
+		return "row";
+	return "col";
 }
 
 /* The body of one article as XHTML. */
@@ -138,6 +269,8 @@ void nc_html_body(struct nc_buf *x, struct nc_node *root, const struct nc_html_i
 	struct nc_iter it;
 	enum nc_event ev;
 	int link_depth = 0;       /* links inside links are not allowed */
+	struct outline outline = {0};
+	int heading = 2;          /* the level of the open heading */
 	struct nc_buf opened = {0};
 	nc_iter_init(&it, root);
 	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
@@ -150,7 +283,9 @@ void nc_html_body(struct nc_buf *x, struct nc_node *root, const struct nc_html_i
 			nc_buf_puts(x, enter ? "<p>" : "</p>\n");
 			break;
 		case NC_NODE_HEADING:
-			nc_buf_printf(x, enter ? "<h%d>" : "</h%d>\n", shifted(n->as.heading.level));
+			if (enter)
+				heading = heading_level(&outline, n->as.heading.level);
+			nc_buf_printf(x, enter ? "<h%d>" : "</h%d>\n", heading);
 			break;
 		case NC_NODE_BLOCKQUOTE:
 			nc_buf_puts(x, enter ? "<blockquote>\n" : "</blockquote>\n");
@@ -200,6 +335,8 @@ void nc_html_body(struct nc_buf *x, struct nc_node *root, const struct nc_html_i
 				break;
 			}
 			nc_buf_printf(x, "<%s", tag);
+			if (n->as.cell.header)
+				nc_buf_printf(x, " scope=\"%s\"", header_scope(n));
 			if (n->as.cell.colspan > 1)
 				nc_buf_printf(x, " colspan=\"%d\"", n->as.cell.colspan);
 			if (n->as.cell.rowspan > 1)

@@ -14,8 +14,16 @@ struct nc_html_images {
 	void *ctx;
 };
 
-/* Append the body under root; headings shift down one level so the
- * caller's <h1> is the article title. */
+/* What an image's text alternative is, decided from the model only:
+ * the source's alt; else the text of the caption of the figure holding
+ * it; else, for a layout image (a 1x1 pixel, a spacer), an empty alt
+ * that is correct as it is; else none.  A description is never made up. */
+enum nc_alt { NC_ALT_TEXT, NC_ALT_LAYOUT, NC_ALT_NONE };
+enum nc_alt nc_html_image_alt(const struct nc_node *img, struct nc_buf *alt);
+
+/* Append the body under root.  Headings are renumbered from <h2> down
+ * with no level skipped, so the caller's <h1> is the article title and
+ * the outline stays what the source's relative levels said. */
 void nc_html_body(struct nc_buf *x, struct nc_node *root, const struct nc_html_images *im);
 void nc_html_attr(struct nc_buf *x, const char *name, const char *value);
 /* Writes ` href="..."` for absolute http(s)/mailto/ftp URLs only. */

@@ -52,6 +52,19 @@ struct staged {
 	uint64_t off;
 	size_t len;
 	size_t cover;    /* index into images of its cover image, or SIZE_MAX */
+	/* A cover the chapter does not show: spooled, but in the book only
+	 * if it becomes the book's cover. */
+	struct image cover_img;
+	bool has_cover_img;
+};
+
+/* What the accessibility metadata may claim, from the model, summed over
+ * the chapters as they are added: the images
+ * shown in chapters (the same test as embed_resource(), without adding
+ * anything) and how many of them have no text alternative. */
+struct a11y_facts {
+	size_t shown, no_alt, embeds;
+	bool animated;
 };
 
 struct book {
@@ -75,6 +88,7 @@ struct book {
 	char **groups;          /* first category of each doc, NULL if none */
 	bool grouped;
 	FILE *spool;            /* chapters and images until finish() */
+	struct a11y_facts facts;
 	int rc;
 };
 
@@ -258,7 +272,7 @@ static void chapter(struct book *b, struct nc_buf *x, const struct nc_doc *d)
 {
 	const struct nc_meta *m = &d->meta;
 	xhtml_open(x, doc_lang(b, d), m->title);
-	nc_buf_puts(x, "<body>\n<section epub:type=\"chapter\">\n<header>\n<h1>");
+	nc_buf_puts(x, "<body>\n<section epub:type=\"chapter\" role=\"doc-chapter\">\n<header>\n<h1>");
 	nc_buf_puts_xml(x, m->title, false);
 	nc_buf_puts(x, "</h1>\n");
 	bool any = m->authors.len || m->date || m->date_raw || m->source_url;
@@ -451,7 +465,7 @@ static void title_page(struct book *b, struct nc_buf *x)
 static void nav_doc(struct book *b, struct nc_buf *x)
 {
 	xhtml_open(x, b->lang, b->title);
-	nc_buf_puts(x, "<body>\n<nav epub:type=\"toc\" id=\"toc\">\n<h1>Contents</h1>\n<ol>\n");
+	nc_buf_puts(x, "<body>\n<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">Contents</h1>\n<ol>\n");
 	for (size_t i = 0; i < b->n; i++) {
 		bool open_group = b->grouped && (i == 0 || (b->groups[i] ? !b->groups[i - 1] || strcmp(b->groups[i], b->groups[i - 1])
 								   : b->groups[i - 1] != NULL));
@@ -468,7 +482,7 @@ static void nav_doc(struct book *b, struct nc_buf *x)
 	}
 	if (b->grouped)
 		nc_buf_puts(x, "</ol></li>\n");
-	nc_buf_puts(x, "</ol>\n</nav>\n<nav epub:type=\"landmarks\" hidden=\"hidden\">\n<ol>\n"
+	nc_buf_puts(x, "</ol>\n</nav>\n<nav epub:type=\"landmarks\" role=\"navigation\" aria-label=\"Landmarks\" hidden=\"hidden\">\n<ol>\n"
 		       "<li><a epub:type=\"bodymatter\" href=\"chapter-0001.xhtml\">Start</a></li>\n"
 		       "</ol>\n</nav>\n</body>\n</html>\n");
 }
@@ -512,6 +526,105 @@ static void dc(struct nc_buf *x, const char *el, const char *value)
 	nc_buf_printf(x, "<dc:%s>", el);
 	nc_buf_puts_xml(x, value, false);
 	nc_buf_printf(x, "</dc:%s>\n", el);
+}
+
+/* An animated GIF, PNG or WebP: it might flash, which cannot be told
+ * from here, so the book does not claim to be free of hazards. */
+static bool animated(const struct nc_blob *blob)
+{
+	static const char *const marks[] = {"NETSCAPE2.0", "acTL", "ANIM"};
+	for (size_t m = 0; m < sizeof marks / sizeof *marks; m++) {
+		size_t k = strlen(marks[m]);
+		for (size_t i = 0; i + k <= blob->size; i++)
+			if (blob->data[i] == (unsigned char)marks[m][0] && !memcmp(blob->data + i, marks[m], k))
+				return true;
+	}
+	return false;
+}
+
+static bool shown_in_book(const struct nc_resource *r)
+{
+	if (!r || !r->blob || !r->blob->ext[0] || (r->state != NC_RES_FETCHED && r->state != NC_RES_CACHED))
+		return false;
+	const struct nc_image_type *t = nc_sniff_image(r->blob->data, r->blob->size);
+	return t && t->epub_core;
+}
+
+/* One chapter's part of the facts; any thread. */
+static void a11y_doc_facts(const struct nc_doc *d, struct a11y_facts *f)
+{
+	struct nc_buf alt = {0};
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, d->root);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
+		const struct nc_node *n = it.cur;
+		if (ev != NC_EVENT_ENTER)
+			continue;
+		/* Posters are decoration inside a link that names them. */
+		if (n->type == NC_NODE_EMBED) {
+			f->embeds++;
+			if (shown_in_book(n->as.embed.poster_res))
+				f->shown++;
+		}
+		if (n->type != NC_NODE_IMAGE || !shown_in_book(n->as.image.res))
+			continue;
+		f->shown++;
+		nc_buf_truncate(&alt, 0);
+		if (nc_html_image_alt(n, &alt) == NC_ALT_NONE)
+			f->no_alt++;
+	}
+	nc_buf_free(&alt);
+}
+
+static void a11y_facts(const struct book *b, struct a11y_facts *f)
+{
+	*f = b->facts;
+}
+
+/* EPUB Accessibility 1.1 discovery metadata (schema.org), every claim
+ * true of this book: see docs-a11y.md. */
+static void a11y_meta(const struct book *b, struct nc_buf *x)
+{
+	struct a11y_facts f;
+	a11y_facts(b, &f);
+	bool visual = f.shown > 0 || b->nimages > 0;
+	nc_buf_puts(x, "<meta property=\"schema:accessMode\">textual</meta>\n");
+	if (visual)
+		nc_buf_puts(x, "<meta property=\"schema:accessMode\">visual</meta>\n");
+	if (f.no_alt)
+		nc_buf_puts(x, "<meta property=\"schema:accessModeSufficient\">textual,visual</meta>\n");
+	else
+		nc_buf_puts(x, "<meta property=\"schema:accessModeSufficient\">textual</meta>\n");
+	nc_buf_puts(x, "<meta property=\"schema:accessibilityFeature\">structuralNavigation</meta>\n"
+		       "<meta property=\"schema:accessibilityFeature\">tableOfContents</meta>\n"
+		       "<meta property=\"schema:accessibilityFeature\">readingOrder</meta>\n");
+	if (f.shown && !f.no_alt)
+		nc_buf_puts(x, "<meta property=\"schema:accessibilityFeature\">alternativeText</meta>\n");
+	nc_buf_printf(x, "<meta property=\"schema:accessibilityHazard\">%s</meta>\n", f.animated ? "unknown" : "none");
+	if (b->n == 1)
+		nc_buf_puts(x, "<meta property=\"schema:accessibilitySummary\">One article converted from a web page. ");
+	else
+		nc_buf_printf(x, "<meta property=\"schema:accessibilitySummary\">%zu articles converted from web pages. ", b->n);
+	nc_buf_puts(x, 
+		       "A table of contents links to each article; every article is one chapter in reading order, "
+		       "with its title as the top heading and its headings nested without skipped levels. ");
+	if (!f.shown)
+		nc_buf_puts(x, "There are no images in the text. ");
+	else if (!f.no_alt)
+		nc_buf_puts(x, "Every image has a text alternative taken from the article (its alt text or figure caption); "
+			       "images that only decorate are marked as such. ");
+	else
+		nc_buf_printf(x, "%zu image%s no text alternative, because the article gave none; "
+			      "no description was made up. ", f.no_alt, f.no_alt == 1 ? " has" : "s have");
+	if (b->not_embedded)
+		nc_buf_puts(x, "Images that are not in the book are shown as a text placeholder linking to the original. ");
+	if (f.embeds)
+		nc_buf_puts(x, "Videos and other embedded media are links named by their kind and title or address. ");
+	nc_buf_puts(x, f.animated ? "Some images are animated; whether they flash is not known.</meta>\n"
+				  : "Nothing in the book moves, flashes or plays sound.</meta>\n");
+	if (!f.no_alt)
+		nc_buf_puts(x, "<meta property=\"dcterms:conformsTo\">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>\n");
 }
 
 static void opf_doc(struct book *b, struct nc_buf *x)
@@ -564,6 +677,7 @@ static void opf_doc(struct book *b, struct nc_buf *x)
 		dc(x, "description", m->description);
 	}
 	nc_buf_printf(x, "<meta property=\"dcterms:modified\">%s</meta>\n", modified);
+	a11y_meta(b, x);
 	const struct image *cover = NULL;
 	for (size_t i = 0; i < b->nimages; i++)
 		if (b->images[i].cover)
@@ -776,8 +890,10 @@ struct chapter_part {
 	struct image *images;   /* the images the chapter embeds (blobs lent by the doc) */
 	size_t nimages;
 	size_t cover;           /* index into images, or SIZE_MAX */
+	bool cover_only;        /* the cover is not shown in the chapter */
 	size_t not_embedded;
 	bool any_fetched;
+	struct a11y_facts facts;
 };
 
 static void chapter_part_free(void *p)
@@ -806,13 +922,19 @@ static int epub_prepare(const struct nc_writer *w, struct nc_doc *d, struct nc_e
 	c->cover = SIZE_MAX;
 	for (size_t r = 0; r < d->nresources; r++)
 		if (d->resources[r]->is_cover) {
+			size_t before = local.nimages;
 			const struct image *im = embed_resource(&local, d->resources[r]);
-			if (im)
+			if (im) {
 				c->cover = (size_t)(im - local.images);
+				c->cover_only = local.nimages > before;
+			}
 			break;
 		}
 	c->images = local.images;
 	c->nimages = local.nimages;
+	a11y_doc_facts(d, &c->facts);
+	for (size_t i = 0; i < c->nimages && !c->facts.animated; i++)
+		c->facts.animated = animated(c->images[i].blob);
 	c->not_embedded = local.not_embedded;
 	c->any_fetched = local.any_fetched;
 	nc_map_free(&local.image_index);
@@ -834,10 +956,20 @@ static int spool_put(struct book *b, const void *data, size_t len, uint64_t *off
 	return NC_OK;
 }
 
-/* The image, stored once per book however many chapters use it. */
-static int stage_image(struct book *b, const struct image *im, size_t *index)
+/* An image's bytes into the spool; `s` describes where. */
+static int spool_image(struct book *b, const struct image *im, struct image *s)
 {
-	size_t known = (size_t)(uintptr_t)nc_map_get(&b->image_index, im->sha1, 20);
+	*s = *im;
+	s->blob = NULL;
+	s->cover = false;
+	s->len = im->blob->size;
+	return spool_put(b, im->blob->data, im->blob->size, &s->off) ? NC_ERR_IO : NC_OK;
+}
+
+/* A spooled image into the book's manifest, once per book. */
+static int register_image(struct book *b, const struct image *s, size_t *index)
+{
+	size_t known = (size_t)(uintptr_t)nc_map_get(&b->image_index, s->sha1, 20);
 	if (known) {
 		*index = known - 1;
 		return NC_OK;
@@ -850,17 +982,24 @@ static int stage_image(struct book *b, const struct image *im, size_t *index)
 		b->images = v;
 		b->capimages = cap;
 	}
-	struct image *s = &b->images[b->nimages];
-	*s = *im;
-	s->blob = NULL;
-	s->cover = false;
-	s->len = im->blob->size;
-	if (spool_put(b, im->blob->data, im->blob->size, &s->off))
-		return NC_ERR_IO;
-	if (nc_map_put(&b->image_index, im->sha1, 20, (void *)(uintptr_t)(b->nimages + 1)))
+	if (nc_map_put(&b->image_index, s->sha1, 20, (void *)(uintptr_t)(b->nimages + 1)))
 		return NC_ERR_NOMEM;
+	b->images[b->nimages] = *s;
 	*index = b->nimages++;
 	return NC_OK;
+}
+
+/* The image, stored once per book however many chapters use it. */
+static int stage_image(struct book *b, const struct image *im, size_t *index)
+{
+	size_t known = (size_t)(uintptr_t)nc_map_get(&b->image_index, im->sha1, 20);
+	if (known) {
+		*index = known - 1;
+		return NC_OK;
+	}
+	struct image s;
+	int rc = spool_image(b, im, &s);
+	return rc ? rc : register_image(b, &s, index);
 }
 
 /* The metadata a table of contents and the package need, copied. */
@@ -921,9 +1060,13 @@ static int epub_add(struct nc_writer *w, struct nc_doc *d, struct nc_err *err)
 	st->len = c->xhtml.len;
 	if (spool_put(b, c->xhtml.data, c->xhtml.len, &st->off))
 		return nc_err_set(err, NC_ERR_IO, where, "cannot stage a chapter: %s", strerror(errno));
+	st->has_cover_img = false;
 	for (size_t i = 0; i < c->nimages; i++) {
-		size_t index;
-		int rc = stage_image(b, &c->images[i], &index);
+		size_t index = SIZE_MAX;
+		bool aside = i == c->cover && c->cover_only;
+		int rc = aside ? spool_image(b, &c->images[i], &st->cover_img)
+			       : stage_image(b, &c->images[i], &index);
+		st->has_cover_img |= aside && !rc;
 		if (rc)
 			return nc_err_set(err, rc, where, "cannot stage an image: %s",
 					  rc == NC_ERR_NOMEM ? "out of memory" : strerror(errno));
@@ -932,6 +1075,10 @@ static int epub_add(struct nc_writer *w, struct nc_doc *d, struct nc_err *err)
 	}
 	b->not_embedded += c->not_embedded;
 	b->any_fetched |= c->any_fetched;
+	b->facts.shown += c->facts.shown;
+	b->facts.no_alt += c->facts.no_alt;
+	b->facts.embeds += c->facts.embeds;
+	b->facts.animated |= c->facts.animated;
 	return NC_OK;
 }
 
@@ -973,6 +1120,7 @@ static int epub_begin(struct nc_writer *w, struct nc_err *err)
 		snprintf(im.name, sizeof im.name, "images/%s%s", hex, t->ext);
 		snprintf(im.id, sizeof im.id, "img-%s", hex);
 		snprintf(im.media_type, sizeof im.media_type, "%s", t->media_type);
+		b->facts.animated |= animated(b->cover_file);
 		if (stage_image(b, &im, &b->cover_file_image))
 			return nc_err_set(err, NC_ERR_IO, where, "cannot stage the cover image");
 		nc_blob_unref(b->cover_file);
@@ -992,8 +1140,12 @@ static int epub_finish(struct nc_writer *w, struct nc_err *err)
 		return nc_err_set(err, rc, where, "out of memory");
 	/* The cover: --cover, else the first article's (in reading order). */
 	size_t cover = b->cover_file_image;
-	for (size_t i = 0; i < b->n && cover == SIZE_MAX; i++)
+	for (size_t i = 0; i < b->n && cover == SIZE_MAX; i++) {
 		cover = b->staged[i].cover;
+		if (cover == SIZE_MAX && b->staged[i].has_cover_img &&
+		    register_image(b, &b->staged[i].cover_img, &cover))
+			return nc_err_set(err, NC_ERR_NOMEM, where, "out of memory");
+	}
 	if (cover != SIZE_MAX)
 		b->images[cover].cover = true;
 	if (fflush(b->spool) != 0)

@@ -9,6 +9,7 @@ packages=(
 	python3 cmark cmark-gfm epubcheck default-jdk-headless
 	nodejs npm ca-certificates
 	slurm-wlm munge
+	chromium
 )
 # Extra tools for bench/ only: the peers we measure against.
 if [ "${1:-}" = "--bench" ]; then
@@ -40,4 +41,12 @@ if [ ! -x "$npm_dir/node_modules/.bin/warcio" ]; then
 	echo "deps: installing warcio from npm into $npm_dir"
 	mkdir -p "$npm_dir"
 	npm install --silent --no-audit --no-fund --prefix "$npm_dir" warcio@2 >/dev/null
+fi
+# Ace by DAISY checks EPUB accessibility (tests/epub/test_ace.py) in
+# Debian's chromium: --ignore-scripts keeps puppeteer from downloading a
+# browser of its own.
+if [ ! -d "$npm_dir/node_modules/@daisy/ace-core" ]; then
+	echo "deps: installing @daisy/ace-cli from npm into $npm_dir"
+	mkdir -p "$npm_dir"
+	npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$npm_dir" @daisy/ace-cli@1 >/dev/null
 fi

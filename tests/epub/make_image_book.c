@@ -1,6 +1,7 @@
 /* Writes an EPUB whose images carry bytes (as if fetched), so the test
  * can check that embedded images, the cover and placeholders validate:
- * make_image_book ARTICLE OUT.epub */
+ * make_image_book ARTICLE OUT.epub [IMAGE]
+ * With IMAGE, every resource gets that file's bytes instead. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,17 @@ static int put(void *ctx, const void *data, size_t len)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3)
+	if (argc != 3 && argc != 4)
 		return 2;
+	static unsigned char img[1 << 20];
+	size_t img_len = 0;
+	if (argc == 4) {
+		FILE *fi = fopen(argv[3], "rb");
+		if (!fi)
+			return 2;
+		img_len = fread(img, 1, sizeof img, fi);
+		fclose(fi);
+	}
 	FILE *f = fopen(argv[1], "rb");
 	if (!f)
 		return 2;
@@ -45,7 +55,7 @@ int main(int argc, char **argv)
 		struct nc_resource *r = d->resources[i];
 		if (strstr(r->resolved, "/3.jpg"))
 			continue;
-		r->blob = i % 2 ? nc_blob_new(gif, sizeof gif - 1) : nc_blob_new(png, sizeof png);
+		r->blob = img_len ? nc_blob_new(img, img_len) : i % 2 ? nc_blob_new(gif, sizeof gif - 1) : nc_blob_new(png, sizeof png);
 		r->state = NC_RES_FETCHED;
 	}
 	/* Through the streaming writer, straight into the file. */
