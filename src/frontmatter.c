@@ -749,9 +749,20 @@ int nc_frontmatter_parse(struct nc_doc *d, const char *t, size_t len,
 	if (n > NC_MAX_FRONTMATTER)
 		return nc_err_set(err, NC_ERR_LIMIT, name, "front matter is larger than %u bytes",
 				  NC_MAX_FRONTMATTER);
-	char *raw = strndup(t + open_end, n);
+	char *raw = malloc(n + 1);
 	if (!raw)
 		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	memcpy(raw, t + open_end, n);
+	raw[n] = '\0';
+	/* Front matter is text: a NUL byte ends it, and every length below
+	 * must agree with the string (fuzz finding frontmatter-nul-in-yaml). */
+	if (strlen(raw) < n) {
+		n = strlen(raw);
+		if (nc_doc_warn(d, "front matter contains a NUL byte; read up to it") != NC_OK) {
+			free(raw);
+			return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+		}
+	}
 	free(d->meta.fm_raw);
 	d->meta.fm_raw = raw;
 	*body_offset = close_end;

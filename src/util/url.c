@@ -8,6 +8,7 @@
 #include "url.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -71,6 +72,51 @@ bool nc_url_is_http(const char *url)
 		       strncasecmp(url, "https://", 8) == 0);
 }
 
+/* Length of the valid UTF-8 sequence at p, or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* libxml2 decodes %XX in a base URL's host while resolving: bytes that
+ * are not UTF-8 any more are encoded back (fuzz finding
+ * url-host-pct-decoded-utf8), so a URL is always valid text. */
+static char *reencode_invalid(char *s)
+{
+	size_t bad = 0;
+	for (const unsigned char *p = (unsigned char *)s; *p; ) {
+		size_t n = utf8_len(p);
+		bad += n == 0;
+		p += n ? n : 1;
+	}
+	if (!bad)
+		return s;
+	char *out = malloc(strlen(s) + 2 * bad + 1), *o = out;
+	if (!out) {
+		free(s);
+		return NULL;
+	}
+	for (const unsigned char *p = (unsigned char *)s; *p; ) {
+		size_t n = utf8_len(p);
+		if (n) {
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+		} else {
+			o += sprintf(o, "%%%02X", *p++);
+		}
+	}
+	*o = '\0';
+	free(s);
+	return out;
+}
+
 char *nc_url_resolve(const char *base, const char *ref)
 {
 	if (!ref)
@@ -106,7 +152,7 @@ char *nc_url_resolve(const char *base, const char *ref)
 		return r;
 	free(r);
 	nc_url_strip_controls(out); /* the base may have carried some */
-	return out;
+	return reencode_invalid(out);
 }
 
 char *nc_url_host(const char *url)
