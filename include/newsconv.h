@@ -289,6 +289,32 @@ void nc_exchange_unref(struct nc_exchange *x);
 int nc_read(const char *name, const unsigned char *data, size_t len,
 	    struct nc_doc **out, struct nc_err *err);
 
+/* Several documents: what one input gives (a feed gives one per item). */
+struct nc_doclist {
+	struct nc_doc **v;
+	size_t n, cap;
+};
+int nc_doclist_push(struct nc_doclist *l, struct nc_doc *doc); /* takes doc */
+void nc_doclist_free(struct nc_doclist *l);                    /* and the docs */
+
+/* A reader: one file each (read_html.c, read_feed.c ...), one line in
+ * the table nc_readers[] (src/readers.c).  detect() says how sure the
+ * reader is that the bytes are its kind: 0 not at all, 1 it could read
+ * them (a fallback), 2 they are clearly its kind.  The highest wins; in
+ * a tie, the first in the table. */
+struct nc_reader {
+	const char *name;       /* "html", "feed", "md", "warc" */
+	int (*detect)(const unsigned char *data, size_t len);
+	int (*read)(const char *name, const unsigned char *data, size_t len,
+		    struct nc_doclist *out, struct nc_err *err);
+};
+extern const struct nc_reader nc_reader_html;
+extern const struct nc_reader *const nc_readers[]; /* NULL-terminated */
+const struct nc_reader *nc_reader_find(const char *name);
+/* The best reader for the bytes, and its score (0: none wants them). */
+const struct nc_reader *nc_reader_detect(const unsigned char *data, size_t len,
+					 int *score);
+
 /* The two halves of nc_read(), exposed for tests. */
 int nc_frontmatter_parse(struct nc_doc *doc, const char *text, size_t len,
 			 size_t *body_offset, struct nc_err *err);

@@ -33,6 +33,9 @@ static void usage(FILE *f)
 "order; hidden files are skipped, and so are files that do not start\n"
 "with front matter or HTML markup.\n"
 "\n"
+"Inputs (--from, default auto: decided from the bytes):\n"
+"  html    front matter (YAML, JSON) followed by an HTML body, or a page\n"
+"\n"
 "Formats (--to):\n"
 "  md      CommonMark + GFM tables, YAML front matter first\n"
 "  epub    EPUB 3 e-book; several inputs with -o make one book\n"
@@ -112,11 +115,12 @@ enum {
 	OPT_COVER, OPT_FETCH, OPT_JOBS, OPT_MAXSIZE, OPT_UA, OPT_REFERER,
 	OPT_PRIVATE, OPT_CACHE, OPT_NOCACHE, OPT_OFFLINE, OPT_STRICT, OPT_CDX,
 	OPT_GZIP, OPT_NOGZIP, OPT_LOOPBACK, OPT_TIMEOUT, OPT_PROXY, OPT_FILES_FROM,
-	OPT_SHARD
+	OPT_SHARD, OPT_FROM
 };
 
 static const struct option long_opts[] = {
 	{"to", required_argument, NULL, OPT_TO},
+	{"from", required_argument, NULL, OPT_FROM},
 	{"output", required_argument, NULL, 'o'},
 	{"output-dir", required_argument, NULL, 'O'},
 	{"quiet", no_argument, NULL, 'q'},
@@ -191,6 +195,12 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			if (!(c->format = nc_format_find(optarg)))
 				return usage_error("unknown format '%s' (md, epub, warc, json)", optarg);
 			note_option(c, "--to", optarg);
+			break;
+		case OPT_FROM:
+			if (strcmp(optarg, "auto") == 0)
+				c->reader = NULL;
+			else if (!(c->reader = nc_reader_find(optarg)))
+				return usage_error("unknown input kind '%s' (auto, html)", optarg);
 			break;
 		case 'o': c->output = optarg; break;
 		case 'O': c->outdir = optarg; break;

@@ -22,9 +22,14 @@ setup build-test
 meson test -C build-test --print-errorlogs --num-processes 2 || status=1
 
 setup build-test-asan -Db_sanitize=address,undefined -Db_lundef=false
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
+NC_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C build-test-asan --print-errorlogs --num-processes 2 || status=1
+
+# Every fuzz harness for 30 s from its saved corpus (and every committed
+# finding replayed): clang's libFuzzer with ASan + UBSan.
+bash tests/fuzz/deps.sh >/dev/null
+FUZZ_PARALLEL=2 bash tests/fuzz/run.sh 30 || status=1
 
 # One closing line over both builds, in the form CI reads.
 python3 - <<'PY'

@@ -24,21 +24,29 @@
 
 #define WINDOW_PER_THREAD 64
 
-struct job {
-	const struct input *in;
-	size_t index;
+/* One document of an input, and its own output when it has one. */
+struct unit {
 	struct nc_doc *doc;
 	struct nc_err err;
 	int rc;
-	bool skipped;             /* a walked file that is not an article */
-	size_t warned;            /* warnings printed so far */
-	/* its own output (-O or next to the input) */
-	char *out_path;
+	char *out_path;           /* -O or next to the input */
 	struct out_file file;
 	struct nc_writer *w;
 };
 
-enum phase { PHASE_READ, PHASE_CONVERT, PHASE_BOTH };
+/* One input: one document, or several (a feed's items). */
+struct job {
+	const struct input *in;
+	size_t index;
+	struct nc_err err;        /* reading failed */
+	int rc;
+	bool skipped;             /* a walked file that is not an article */
+	struct nc_doclist docs;
+	struct unit *units;       /* one per document */
+	size_t nunits;
+};
+
+enum phase { PHASE_READ, PHASE_CONVERT };
 
 struct batch {
 	struct cli *c;
@@ -100,23 +108,40 @@ out:
 	return NC_OK;
 }
 
-static void read_job(struct job *j)
+static void read_job(struct cli *c, struct job *j)
 {
 	unsigned char *data = NULL;
 	size_t len = 0;
 	j->rc = slurp(j->in->path, &data, &len, &j->err);
-	if (!j->rc && j->in->walked && !nc_sniff_article(data, len)) {
-		j->skipped = true;
+	if (j->rc)
+		return;
+	int score = 0;
+	const struct nc_reader *r = c->reader;
+	if (!r)
+		r = nc_reader_detect(data, len, &score);
+	if (!c->reader && (!r || (j->in->walked && score < 2))) {
+		if (j->in->walked)
+			j->skipped = true;
+		else
+			j->rc = nc_err_set(&j->err, NC_ERR_PARSE, j->in->path,
+					   "not an article, feed or post newsconv can read");
 		free(data);
 		return;
 	}
-	if (!j->rc)
-		j->rc = nc_read(j->in->path, data, len, &j->doc, &j->err);
-	if (!j->rc) {
-		j->doc->index = j->index;
-		j->rc = nc_resolve(j->doc, &j->err);
-	}
+	j->rc = r->read(j->in->path, data, len, &j->docs, &j->err);
 	free(data);
+	if (!j->rc && !(j->units = calloc(j->docs.n ? j->docs.n : 1, sizeof *j->units)))
+		j->rc = nc_err_set(&j->err, NC_ERR_NOMEM, j->in->path, "out of memory");
+	if (j->rc)
+		return;
+	j->nunits = j->docs.n;
+	for (size_t k = 0; k < j->docs.n; k++) {
+		struct unit *u = &j->units[k];
+		u->doc = j->docs.v[k];
+		/* Stable record ids: the input's position, then the item's. */
+		u->doc->index = (j->index << 20) | (k & 0xfffff);
+		u->rc = nc_resolve(u->doc, &u->err);
+	}
 }
 
 /* ---- converting ----------------------------------------------------------- */
@@ -132,36 +157,41 @@ static struct nc_write_opts opts_for(const struct cli *c, const char *path)
 
 /* The document's own output, written to a temporary file; the main
  * thread renames it once the window is durable. */
-static void write_own(struct batch *b, struct job *j)
+static void write_own(struct batch *b, struct unit *u)
 {
-	struct nc_write_opts wo = opts_for(b->c, j->out_path);
-	int rc = file_open(&j->file, j->out_path, &j->err);
+	struct nc_write_opts wo = opts_for(b->c, u->out_path);
+	int rc = file_open(&u->file, u->out_path, &u->err);
 	if (!rc) {
-		struct nc_sink sink = { file_sink, j->file.f };
-		rc = nc_writer_new(&j->w, b->c->format, &wo, &sink, &j->err);
+		struct nc_sink sink = { file_sink, u->file.f };
+		rc = nc_writer_new(&u->w, b->c->format, &wo, &sink, &u->err);
 	}
 	if (!rc)
-		rc = nc_writer_add(j->w, j->doc, &j->err);
+		rc = nc_writer_add(u->w, u->doc, &u->err);
 	if (!rc)
-		rc = nc_writer_finish(j->w, &j->err);
+		rc = nc_writer_finish(u->w, &u->err);
 	if (!rc)
-		rc = file_close(&j->file, false, &j->err);
+		rc = file_close(&u->file, false, &u->err);
 	if (rc) {
-		file_abort(&j->file);
-		nc_writer_free(j->w);
-		j->w = NULL;
+		file_abort(&u->file);
+		nc_writer_free(u->w);
+		u->w = NULL;
 	}
-	j->rc = rc;
+	u->rc = rc;
 }
 
 static void convert_job(struct batch *b, struct job *j)
 {
 	if (j->rc || j->skipped)
 		return;
-	if (b->w)
-		j->rc = nc_writer_prepare(b->w, j->doc, &j->err);
-	else if (j->out_path)
-		write_own(b, j);
+	for (size_t k = 0; k < j->nunits; k++) {
+		struct unit *u = &j->units[k];
+		if (u->rc)
+			continue;
+		if (b->w)
+			u->rc = nc_writer_prepare(b->w, u->doc, &u->err);
+		else if (u->out_path)
+			write_own(b, u);
+	}
 }
 
 static void *worker(void *arg)
@@ -170,9 +200,9 @@ static void *worker(void *arg)
 	size_t i;
 	while ((i = atomic_fetch_add(&b->next, 1)) < b->njobs) {
 		struct job *j = &b->jobs[i];
-		if (b->phase != PHASE_CONVERT && !j->rc) /* rc: refused by plan_outputs() */
-			read_job(j);
-		if (b->phase != PHASE_READ)
+		if (b->phase == PHASE_READ)
+			read_job(b->c, j);
+		else
 			convert_job(b, j);
 	}
 	return NULL;
@@ -198,14 +228,12 @@ static void run_phase(struct batch *b, enum phase phase)
 
 /* ---- messages and progress --------------------------------------------- */
 
-static void print_warnings(const struct cli *c, struct job *j)
+/* A document's warnings, once: fetching may add some after reading. */
+static void print_warnings(const struct cli *c, const char *file, struct nc_doc *d)
 {
-	if (!j->doc)
-		return;
-	for (size_t i = j->warned; i < j->doc->nwarnings; i++)
+	for (size_t i = 0; d && i < d->nwarnings; i++)
 		if (c->verbosity >= 0)
-			cli_say(j->in->path, "warning", j->doc->warnings[i]);
-	j->warned = j->doc->nwarnings;
+			cli_say(file, "warning", d->warnings[i]);
 }
 
 static double now(void)
@@ -239,7 +267,8 @@ static void progress(struct batch *b, bool end)
 /* ---- one window ----------------------------------------------------------- */
 
 /* "dir/name.txt" -> "OUTDIR/name" + ext (or "dir/name" + ext). */
-static char *output_name(const char *input, const char *outdir, const char *ext)
+static char *output_name(const char *input, const char *outdir, const char *ext,
+			 size_t item, size_t items)
 {
 	const char *base = strrchr(input, '/');
 	base = base ? base + 1 : input;
@@ -259,6 +288,8 @@ static char *output_name(const char *input, const char *outdir, const char *ext)
 		nc_buf_puts(&b, "stdin");
 	else
 		nc_buf_put(&b, base, stem);
+	if (items > 1) /* a feed's items: feed-001.md, feed-002.md ... */
+		nc_buf_printf(&b, "-%03zu", item + 1);
 	nc_buf_puts(&b, ext);
 	if (b.oom) {
 		nc_buf_free(&b);
@@ -269,45 +300,52 @@ static char *output_name(const char *input, const char *outdir, const char *ext)
 
 /* Decide where each document of the window goes, refusing an output
  * that is an input or that another input of this run already claimed. */
+static void plan_unit(struct batch *b, struct job *j, size_t k, const char *ext)
+{
+	struct unit *u = &j->units[k];
+	if (u->rc)
+		return;
+	if (!(u->out_path = output_name(j->in->path, b->c->outdir, ext, k, j->nunits))) {
+		u->rc = nc_err_set(&u->err, NC_ERR_NOMEM, j->in->path, "out of memory");
+		return;
+	}
+	const char *prev = nc_map_get_str(&b->claimed, u->out_path);
+	if (prev)
+		u->rc = nc_err_set(&u->err, NC_ERR_USAGE, j->in->path,
+				   "its output %s is also the output of %s; not written "
+				   "(use -o to combine, or rename one)", u->out_path, prev);
+	else if (inputs_contain(b->in, u->out_path))
+		u->rc = nc_err_set(&u->err, NC_ERR_USAGE, u->out_path,
+				   "refusing to overwrite an input file");
+	else if (nc_map_put_str(&b->claimed, u->out_path, j->in->path))
+		u->rc = nc_err_set(&u->err, NC_ERR_NOMEM, j->in->path, "out of memory");
+}
+
 static void plan_outputs(struct batch *b)
 {
-	const struct cli *c = b->c;
-	const char *ext = c->format->extension;
-	if (c->format == &nc_format_warc && c->gzip == 1)
+	const char *ext = b->c->format->extension;
+	if (b->c->format == &nc_format_warc && b->c->gzip == 1)
 		ext = ".warc.gz";
-	for (size_t i = 0; i < b->njobs; i++) {
-		struct job *j = &b->jobs[i];
-		if (!(j->out_path = output_name(j->in->path, c->outdir, ext))) {
-			nc_err_set(&j->err, NC_ERR_NOMEM, j->in->path, "out of memory");
-			j->rc = NC_ERR_NOMEM;
-			continue;
-		}
-		const char *prev = nc_map_get_str(&b->claimed, j->out_path);
-		if (prev) {
-			j->rc = nc_err_set(&j->err, NC_ERR_USAGE, j->in->path,
-					   "its output %s is also the output of %s; not written "
-					   "(use -o to combine, or rename one)", j->out_path, prev);
-		} else if (inputs_contain(b->in, j->out_path)) {
-			j->rc = nc_err_set(&j->err, NC_ERR_USAGE, j->out_path,
-					   "refusing to overwrite an input file");
-		} else if (nc_map_put_str(&b->claimed, j->out_path, j->in->path)) {
-			j->rc = nc_err_set(&j->err, NC_ERR_NOMEM, j->in->path, "out of memory");
-		}
-	}
+	for (size_t i = 0; i < b->njobs; i++)
+		for (size_t k = 0; k < b->jobs[i].nunits; k++)
+			plan_unit(b, &b->jobs[i], k, ext);
 }
 
 static void fetch_window(struct batch *b, struct nc_fetch_stats *total)
 {
-	struct nc_doc **docs = calloc(b->njobs ? b->njobs : 1, sizeof *docs);
-	size_t n = 0;
+	size_t units = 0, n = 0;
+	for (size_t i = 0; i < b->njobs; i++)
+		units += b->jobs[i].nunits;
+	struct nc_doc **docs = calloc(units ? units : 1, sizeof *docs);
 	if (!docs) {
 		fprintf(stderr, "%s: out of memory\n", nc_progname);
 		b->exit_code = EXIT_INPUT;
 		return;
 	}
 	for (size_t i = 0; i < b->njobs; i++)
-		if (!b->jobs[i].rc && !b->jobs[i].skipped)
-			docs[n++] = b->jobs[i].doc;
+		for (size_t k = 0; k < b->jobs[i].nunits; k++)
+			if (!b->jobs[i].units[k].rc)
+				docs[n++] = b->jobs[i].units[k].doc;
 	struct nc_err err = {0};
 	struct nc_fetch_stats st = {0};
 	if (n && nc_fetch(docs, n, &b->c->fo, &st, &err) != NC_OK) {
@@ -322,36 +360,53 @@ static void fetch_window(struct batch *b, struct nc_fetch_stats *total)
 	free(docs);
 }
 
-/* In input order: messages, then the document into the shared output or
- * its own file into place. */
+/* One document, in order: into the shared output, or its own file into
+ * place. */
+static void finish_unit(struct batch *b, struct job *j, struct unit *u)
+{
+	const struct cli *c = b->c;
+	print_warnings(c, j->in->path, u->doc);
+	if (!u->rc && b->w && b->exit_code != EXIT_USAGE) {
+		if (nc_writer_add(b->w, u->doc, &u->err) != NC_OK) {
+			cli_report(&u->err, c->output);
+			b->exit_code = EXIT_USAGE; /* the shared output is lost */
+			u->rc = NC_OK;             /* said already */
+		}
+	} else if (!u->rc && u->w) {
+		for (size_t k = 0; k < u->w->nnotes; k++)
+			if (c->verbosity >= 0)
+				cli_say(u->out_path, NULL, u->w->notes[k]);
+		u->rc = file_commit(&u->file, &u->err);
+		if (!u->rc)
+			u->rc = file_commit_sides(u->w, &u->err);
+		if (!u->rc && c->verbosity > 0)
+			fprintf(stderr, "%s: wrote %s\n", nc_progname, u->out_path);
+	}
+	if (u->rc) {
+		cli_report(&u->err, j->in->path);
+		if (b->exit_code == EXIT_OK)
+			b->exit_code = EXIT_INPUT;
+	}
+	file_abort(&u->file);
+	nc_writer_free(u->w);
+	free(u->out_path);
+}
+
+/* In input order: messages, then each document to its output. */
 static void finish_window(struct batch *b)
 {
 	const struct cli *c = b->c;
 	if (!b->w) {
 		for (size_t i = 0; i < b->njobs; i++)
-			if (b->jobs[i].w) {
-				file_sync_dir_of(b->jobs[i].out_path);
-				break;
-			}
+			for (size_t k = 0; k < b->jobs[i].nunits; k++)
+				if (b->jobs[i].units[k].w) {
+					file_sync_dir_of(b->jobs[i].units[k].out_path);
+					goto synced;
+				}
 	}
+synced:
 	for (size_t i = 0; i < b->njobs; i++) {
 		struct job *j = &b->jobs[i];
-		print_warnings(c, j);
-		if (!j->rc && !j->skipped && b->w && b->exit_code != EXIT_USAGE) {
-			if (nc_writer_add(b->w, j->doc, &j->err) != NC_OK) {
-				cli_report(&j->err, c->output);
-				b->exit_code = EXIT_USAGE; /* the shared output is lost */
-			}
-		} else if (!j->rc && j->w) {
-			for (size_t k = 0; k < j->w->nnotes; k++)
-				if (c->verbosity >= 0)
-					cli_say(j->out_path, NULL, j->w->notes[k]);
-			j->rc = file_commit(&j->file, &j->err);
-			if (!j->rc)
-				j->rc = file_commit_sides(j->w, &j->err);
-			if (!j->rc && c->verbosity > 0)
-				fprintf(stderr, "%s: wrote %s\n", nc_progname, j->out_path);
-		}
 		if (j->rc) {
 			cli_report(&j->err, j->in->path);
 			if (b->exit_code == EXIT_OK)
@@ -359,10 +414,10 @@ static void finish_window(struct batch *b)
 		} else if (j->skipped && c->verbosity > 0) {
 			fprintf(stderr, "%s: %s: not an article, skipped\n", nc_progname, j->in->path);
 		}
-		file_abort(&j->file);
-		nc_writer_free(j->w);
-		nc_doc_free(j->doc);
-		free(j->out_path);
+		for (size_t k = 0; k < j->nunits; k++)
+			finish_unit(b, j, &j->units[k]);
+		nc_doclist_free(&j->docs);
+		free(j->units);
 		memset(j, 0, sizeof *j);
 		b->done++;
 	}
@@ -452,15 +507,12 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 			b.jobs[i].in = &in->v[first + i];
 			b.jobs[i].index = first + i;
 		}
+		run_phase(&b, PHASE_READ);
 		if (!one_output)
-			plan_outputs(&b);
-		if (c->fetch) {
-			run_phase(&b, PHASE_READ);
+			plan_outputs(&b); /* in input order: the first claim wins */
+		if (c->fetch)
 			fetch_window(&b, &fetched);
-			run_phase(&b, PHASE_CONVERT);
-		} else {
-			run_phase(&b, PHASE_BOTH);
-		}
+		run_phase(&b, PHASE_CONVERT);
 		finish_window(&b);
 	}
 	progress(&b, true);

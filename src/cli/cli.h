@@ -16,6 +16,7 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 struct cli {
 	const struct nc_format *format;
+	const struct nc_reader *reader; /* --from; NULL: by content */
 	const char *output;      /* -o */
 	const char *outdir;      /* -O */
 	int verbosity;           /* -1 quiet, 0 normal, 1 verbose */
