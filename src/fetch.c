@@ -126,18 +126,6 @@ static double now_mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void nc_fetch_opts_default(struct nc_fetch_opts *o)
-{
-	memset(o, 0, sizeof *o);
-	o->jobs = 8;
-	o->per_host = 4;
-	o->max_image_size = 20u * 1000 * 1000;
-	o->connect_timeout_ms = 10000;
-	o->total_timeout_ms = 60000;
-	o->retries = 3;
-	o->user_agent = "newsconv/" NC_VERSION;
-}
-
 /* ---- address policy --------------------------------------------------- */
 
 static bool v4_blocked(const unsigned char a[4])

@@ -60,6 +60,10 @@ struct batch {
 	/* per-input outputs: output path -> input that claimed it */
 	struct nc_map claimed;
 	int exit_code;
+	/* Large windows are made durable by one syncfs(); a few files are
+	 * cheaper to fsync one by one (syncfs flushes the whole file
+	 * system, other programs' data included). */
+	bool bulk_sync;
 	/* progress */
 	size_t done;
 	double start, last;
@@ -170,7 +174,7 @@ static void write_own(struct batch *b, struct unit *u)
 	if (!rc)
 		rc = nc_writer_finish(u->w, &u->err);
 	if (!rc)
-		rc = file_close(&u->file, false, &u->err);
+		rc = file_close(&u->file, !b->bulk_sync, &u->err);
 	if (rc) {
 		file_abort(&u->file);
 		nc_writer_free(u->w);
@@ -396,7 +400,7 @@ static void finish_unit(struct batch *b, struct job *j, struct unit *u)
 static void finish_window(struct batch *b)
 {
 	const struct cli *c = b->c;
-	if (!b->w) {
+	if (!b->w && b->bulk_sync) {
 		for (size_t i = 0; i < b->njobs; i++)
 			for (size_t k = 0; k < b->jobs[i].nunits; k++)
 				if (b->jobs[i].units[k].w) {
@@ -507,6 +511,7 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 			b.jobs[i].in = &in->v[first + i];
 			b.jobs[i].index = first + i;
 		}
+		b.bulk_sync = b.njobs >= 16;
 		run_phase(&b, PHASE_READ);
 		if (!one_output)
 			plan_outputs(&b); /* in input order: the first claim wins */

@@ -1,43 +1,7 @@
 #include "digest.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
-
-void nc_sha1(const void *data, size_t len, unsigned char out[20])
-{
-	unsigned int n = 20;
-	EVP_Digest(data, len, out, &n, EVP_sha1(), NULL);
-}
-
-int nc_sha1_begin(struct nc_sha1_ctx *c)
-{
-	EVP_MD_CTX *m = EVP_MD_CTX_new();
-	if (!m || !EVP_DigestInit_ex(m, EVP_sha1(), NULL)) {
-		EVP_MD_CTX_free(m);
-		c->impl = NULL;
-		return -1;
-	}
-	c->impl = m;
-	return 0;
-}
-
-void nc_sha1_update(struct nc_sha1_ctx *c, const void *data, size_t len)
-{
-	if (c->impl)
-		EVP_DigestUpdate((EVP_MD_CTX *)c->impl, data, len);
-}
-
-void nc_sha1_end(struct nc_sha1_ctx *c, unsigned char out[20])
-{
-	unsigned int n = 20;
-	if (c->impl)
-		EVP_DigestFinal_ex((EVP_MD_CTX *)c->impl, out, &n);
-	else
-		memset(out, 0, 20);
-	EVP_MD_CTX_free((EVP_MD_CTX *)c->impl);
-	c->impl = NULL;
-}
 
 void nc_sha1_base32(const unsigned char d[20], char out[38])
 {
