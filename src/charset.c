@@ -126,6 +126,7 @@ int nc_charset_to_utf8(const char *name, const unsigned char *in, size_t len,
 		       struct nc_err *err)
 {
 	struct nc_buf b = {0};
+	bool lost = false; /* a warning could not be kept */
 	char cs[64];
 	bool valid = nc_utf8_valid((const char *)in, len);
 
@@ -141,7 +142,8 @@ int nc_charset_to_utf8(const char *name, const unsigned char *in, size_t len,
 		} else if (!valid && convert(from, in, len, false, &b) == 0) {
 			goto done;
 		} else if (!valid) {
-			nc_doc_warn(doc, "declared charset '%s' is unknown; guessing", cs);
+			if (nc_doc_warn(doc, "declared charset '%s' is unknown; guessing", cs))
+				lost = true;
 			nc_buf_free(&b);
 		}
 		/* A valid UTF-8 file under a legacy declaration was re-saved as
@@ -152,14 +154,16 @@ int nc_charset_to_utf8(const char *name, const unsigned char *in, size_t len,
 		goto done;
 	}
 	if (convert("GB18030", in, len, true, &b) == 0) {
-		nc_doc_warn(doc, "not UTF-8 and no charset declared; read as GB18030");
+		if (nc_doc_warn(doc, "not UTF-8 and no charset declared; read as GB18030"))
+			lost = true;
 		goto done;
 	}
 	nc_buf_free(&b);
 	from_cp1252(in, len, &b);
-	nc_doc_warn(doc, "not UTF-8 and no charset declared; read as Windows-1252");
+	if (nc_doc_warn(doc, "not UTF-8 and no charset declared; read as Windows-1252"))
+		lost = true;
 done:
-	if (b.oom || (!b.data && nc_buf_reserve(&b, 0))) {
+	if (lost || b.oom || (!b.data && nc_buf_reserve(&b, 0))) {
 		nc_buf_free(&b);
 		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
 	}

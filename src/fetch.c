@@ -1102,10 +1102,10 @@ done:
 		for (size_t u = 0; u < j->nusers; u++) {
 			struct nc_resource *res = j->users[u].res;
 			res->state = j->state;
-			if (j->error) {
-				nc_set_str(&res->error, j->error);
-				nc_doc_warn(j->users[u].doc, "image %s: %s", j->url, j->error);
-			}
+			if (j->error && (nc_set_str(&res->error, j->error) ||
+					 nc_doc_warn(j->users[u].doc, "image %s: %s", j->url, j->error)) &&
+			    rc == NC_OK)
+				rc = nc_err_set(err, NC_ERR_NOMEM, j->url, "out of memory");
 			if (j->blob) {
 				nc_blob_ref(j->blob);
 				nc_blob_unref(res->blob);

@@ -106,8 +106,12 @@ int nc_read(const char *name, const unsigned char *data, size_t len,
 			rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
 			goto fail;
 		}
-		if (d->meta.fm_kind != NC_FM_NONE || d->meta.title_raw)
-			nc_doc_warn(d, "no usable title; using the %s: %s", why, t);
+		if ((d->meta.fm_kind != NC_FM_NONE || d->meta.title_raw) &&
+		    nc_doc_warn(d, "no usable title; using the %s: %s", why, t) != NC_OK) {
+			free(t);
+			rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+			goto fail;
+		}
 		free(d->meta.title);
 		d->meta.title = t;
 	}

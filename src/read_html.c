@@ -1086,9 +1086,11 @@ static void tidy(struct nc_node *root)
 
 /* ---- <head> metadata for pages without front matter ------------------- */
 
-static void head_meta(struct nc_doc *d, xmlNode *html)
+/* NC_OK, or NC_ERR_NOMEM when any value could not be kept. */
+static int head_meta(struct nc_doc *d, xmlNode *html)
 {
 	struct nc_meta *m = &d->meta;
+	int bad = 0;
 	const char *lang = attr(html, "lang");
 	if (!lang)
 		lang = attr(html, "xml:lang");
@@ -1098,15 +1100,17 @@ static void head_meta(struct nc_doc *d, xmlNode *html)
 		int rc = nc_lang_normalize(lang, &tag);
 		if (rc == NC_OK)
 			m->language = tag;
-		else if (rc == NC_ERR_PARSE)
-			nc_doc_warn(d, "<html lang=\"%s\"> is not a language tag; ignored", lang);
+		else if (rc == NC_ERR_NOMEM)
+			bad = 1;
+		else
+			bad |= nc_doc_warn(d, "<html lang=\"%s\"> is not a language tag; ignored", lang);
 	}
 	xmlNode *head = NULL;
 	for (xmlNode *c = html->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "head") == 0)
 			head = c;
 	if (!head)
-		return;
+		return bad ? NC_ERR_NOMEM : NC_OK;
 	char *og_title = NULL, *title = NULL;
 	for (xmlNode *c = head->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
@@ -1117,7 +1121,7 @@ static void head_meta(struct nc_doc *d, xmlNode *html)
 		} else if (strcasecmp(name, "link") == 0) {
 			const char *rel = attr(c, "rel"), *href = attr(c, "href");
 			if (rel && href && *href && strcasecmp(rel, "canonical") == 0 && !m->source_url)
-				nc_set_str(&m->source_url, href);
+				bad |= nc_set_str(&m->source_url, href);
 		} else if (strcasecmp(name, "meta") == 0) {
 			const char *key = attr(c, "property");
 			if (!key)
@@ -1126,38 +1130,40 @@ static void head_meta(struct nc_doc *d, xmlNode *html)
 			if (!key || !val || !*val)
 				continue;
 			if (strcasecmp(key, "og:title") == 0 && !og_title)
-				og_title = strdup(val);
+				bad |= !(og_title = strdup(val));
 			else if ((strcasecmp(key, "author") == 0 || strcasecmp(key, "article:author") == 0) && !m->authors.len)
-				nc_strlist_push(&m->authors, val);
+				bad |= nc_strlist_push(&m->authors, val);
 			else if ((strcasecmp(key, "description") == 0 || strcasecmp(key, "og:description") == 0) && !m->description)
-				nc_set_str(&m->description, val);
+				bad |= nc_set_str(&m->description, val);
 			else if (strcasecmp(key, "og:image") == 0 && !m->cover)
-				nc_set_str(&m->cover, val);
+				bad |= nc_set_str(&m->cover, val);
 			else if (strcasecmp(key, "og:url") == 0 && !m->source_url)
-				nc_set_str(&m->source_url, val);
+				bad |= nc_set_str(&m->source_url, val);
 			else if ((strcasecmp(key, "article:published_time") == 0 || strcasecmp(key, "date") == 0) && !m->date_raw) {
 				int64_t t;
-				nc_set_str(&m->date_raw, val);
+				bad |= nc_set_str(&m->date_raw, val);
 				if (nc_date_parse(val, &t) == 0) {
 					char iso[21];
 					nc_date_iso(t, iso);
-					nc_set_str(&m->date, iso);
+					bad |= nc_set_str(&m->date, iso);
 					m->date_epoch = t;
 				}
 			} else if (strcasecmp(key, "article:tag") == 0 || strcasecmp(key, "keywords") == 0) {
-				nc_strlist_push(&m->tags, val);
+				bad |= nc_strlist_push(&m->tags, val);
 			}
 		}
 	}
 	const char *t = og_title && *og_title ? og_title : title;
 	if (t && !nc_str_blank(t) && !m->title) {
 		char *s = nc_str_squash(t);
-		nc_set_str(&m->title, s);
-		nc_set_str(&m->title_raw, t);
+		bad |= !s;
+		bad |= nc_set_str(&m->title, s);
+		bad |= nc_set_str(&m->title_raw, t);
 		free(s);
 	}
 	free(og_title);
 	free(title);
+	return bad ? NC_ERR_NOMEM : NC_OK;
 }
 
 /* ---- tree-building pre-pass ------------------------------------------- */
@@ -1772,9 +1778,12 @@ int nc_html_read(struct nc_doc *doc, const char *html, size_t len, struct nc_err
 	size_t flen = 0;
 	bool flattened = false;
 	char *flat = tree_prepass(html, len, &flen, &flattened);
-	if (flattened)
-		nc_doc_warn(doc, "HTML nested deeper than %d elements; the deepest tags were removed, their text kept",
-			    MAX_OPEN);
+	if (flattened &&
+	    nc_doc_warn(doc, "HTML nested deeper than %d elements; the deepest tags were removed, their text kept",
+			MAX_OPEN) != NC_OK) {
+		free(flat);
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	}
 	if (flat) {
 		html = flat;
 		len = flen;
@@ -1793,8 +1802,8 @@ int nc_html_read(struct nc_doc *doc, const char *html, size_t len, struct nc_err
 	xmlNode *root = xmlDocGetRootElement(dom);
 	struct reader r = { .doc = doc, .block = doc->root };
 	if (root) {
-		if (doc->meta.fm_kind == NC_FM_NONE)
-			head_meta(doc, root);
+		if (doc->meta.fm_kind == NC_FM_NONE && head_meta(doc, root) != NC_OK)
+			r.rc = NC_ERR_NOMEM;
 		xmlNode *body = NULL;
 		for (xmlNode *c = root->children; c; c = c->next)
 			if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "body") == 0)

@@ -659,14 +659,14 @@ static void opf_doc(struct book *b, struct nc_buf *x)
 				for (size_t j = 0; j < subjects.len && !dup; j++)
 					dup = !strcmp(subjects.items[j], s);
 				if (!dup && subjects.len < 200)
-					nc_strlist_push(&subjects, s);
+					x->oom |= nc_strlist_push(&subjects, s) != NC_OK;
 			}
 		for (size_t k = 0; k < dm->tags.len; k++) {
 			bool dup = false;
 			for (size_t j = 0; j < subjects.len && !dup; j++)
 				dup = !strcmp(subjects.items[j], dm->tags.items[k]);
 			if (!dup && subjects.len < 200)
-				nc_strlist_push(&subjects, dm->tags.items[k]);
+				x->oom |= nc_strlist_push(&subjects, dm->tags.items[k]) != NC_OK;
 		}
 	}
 	for (size_t j = 0; j < subjects.len; j++)
