@@ -5,6 +5,7 @@
  * output is either complete or absent.  Formats live in the library.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -21,6 +22,28 @@
 #include "util/lang.h"
 
 const char *nc_progname = "newsconv";
+volatile sig_atomic_t cli_stop;
+
+static void on_stop(int sig)
+{
+	cli_stop = sig;
+}
+
+/* SIGINT / SIGTERM / SIGHUP stop the batch cleanly (cli/batch.c); a file
+ * size limit (ulimit -f) makes writes fail with EFBIG instead of killing
+ * the process with temporary files left behind. */
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGXFSZ, SIG_IGN);
+}
 #define progname nc_progname
 
 static void usage(FILE *f)
@@ -337,8 +360,10 @@ int main(int argc, char **argv)
 	c.gzip = -1;
 	nc_fetch_opts_default(&c.fo);
 	int rc = parse_args(&c, argc, argv);
-	if (rc < 0)
+	if (rc < 0) {
+		install_signals();
 		rc = run(&c, argc, argv);
+	}
 	nc_buf_free(&c.options_text);
 	return rc;
 }

@@ -202,7 +202,7 @@ static void *worker(void *arg)
 {
 	struct batch *b = arg;
 	size_t i;
-	while ((i = atomic_fetch_add(&b->next, 1)) < b->njobs) {
+	while (!cli_stop && (i = atomic_fetch_add(&b->next, 1)) < b->njobs) {
 		struct job *j = &b->jobs[i];
 		if (b->phase == PHASE_READ)
 			read_job(b->c, j);
@@ -428,6 +428,23 @@ synced:
 	progress(b, false);
 }
 
+/* Stopped by a signal: nothing of the window is written, and no
+ * temporary file is left. */
+static void abort_window(struct batch *b)
+{
+	for (size_t i = 0; i < b->njobs; i++) {
+		struct job *j = &b->jobs[i];
+		for (size_t k = 0; k < j->nunits; k++) {
+			file_abort(&j->units[k].file);
+			nc_writer_free(j->units[k].w);
+			free(j->units[k].out_path);
+		}
+		nc_doclist_free(&j->docs);
+		free(j->units);
+		memset(j, 0, sizeof *j);
+	}
+}
+
 /* ---- the run ---------------------------------------------------------------- */
 
 static int open_shared(struct batch *b, const char *single, struct out_file *file)
@@ -513,14 +530,31 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 		}
 		b.bulk_sync = b.njobs >= 16;
 		run_phase(&b, PHASE_READ);
-		if (!one_output)
+		if (!one_output && !cli_stop)
 			plan_outputs(&b); /* in input order: the first claim wins */
-		if (c->fetch)
+		if (c->fetch && !cli_stop)
 			fetch_window(&b, &fetched);
-		run_phase(&b, PHASE_CONVERT);
+		if (!cli_stop)
+			run_phase(&b, PHASE_CONVERT);
+		if (cli_stop) {
+			abort_window(&b);
+			break;
+		}
 		finish_window(&b);
 	}
 	progress(&b, true);
+	if (cli_stop) {
+		if (one_output) {
+			file_abort(&shared);
+			nc_writer_free(b.w);
+		}
+		fprintf(stderr, "%s: stopped by signal %d after %zu of %zu inputs; "
+			"finished outputs kept, nothing half-written\n",
+			nc_progname, (int)cli_stop, b.done, in->n);
+		nc_map_free(&b.claimed);
+		free(b.jobs);
+		return 128 + cli_stop;
+	}
 	int exit_code = b.exit_code == EXIT_USAGE ? EXIT_INPUT : b.exit_code;
 	if (one_output && close_shared(&b, single, &shared) != EXIT_OK)
 		exit_code = EXIT_INPUT;

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "newsconv.h"
@@ -34,6 +35,10 @@ struct cli {
 };
 
 extern const char *nc_progname;
+/* The signal (SIGINT, SIGTERM, SIGHUP) that asked the run to stop, or 0:
+ * the batch then stops between articles, removes its temporary files,
+ * keeps every output already finished, and exits with 128 + signal. */
+extern volatile sig_atomic_t cli_stop;
 void cli_say(const char *file, const char *level, const char *msg);
 void cli_report(const struct nc_err *err, const char *fallback);
 

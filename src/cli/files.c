@@ -89,8 +89,9 @@ int file_close(struct out_file *o, bool sync, struct nc_err *err)
 		e = errno;
 	}
 	if (bad) {
+		int rc = nc_err_set(err, NC_ERR_IO, o->path ? o->path : "-", "cannot write: %s", strerror(e));
 		file_abort(o);
-		return nc_err_set(err, NC_ERR_IO, o->path ? o->path : "-", "cannot write: %s", strerror(e));
+		return rc;
 	}
 	return NC_OK;
 }
