@@ -443,22 +443,19 @@ static void title_page(struct book *b, struct nc_buf *x)
 	}
 	nc_buf_puts(x, "</p>\n<h2>Sources</h2>\n<ul>\n");
 	/* Distinct sources: the feed (author) names, in order. */
+	struct nc_map seen = {0};
 	for (size_t i = 0; i < b->n; i++) {
 		const struct nc_strlist *l = &b->docs[i]->meta.authors;
 		const char *s = l->len ? l->items[0] : NULL;
-		if (!s)
+		if (!s || nc_map_get_str(&seen, s))
 			continue;
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++) {
-			const struct nc_strlist *k = &b->docs[j]->meta.authors;
-			seen = k->len && !strcmp(k->items[0], s);
-		}
-		if (seen)
-			continue;
+		if (nc_map_put_str(&seen, s, (void *)1))
+			x->oom = true;
 		nc_buf_puts(x, "<li>");
 		nc_buf_puts_xml(x, s, false);
 		nc_buf_puts(x, "</li>\n");
 	}
+	nc_map_free(&seen);
 	nc_buf_puts(x, "</ul>\n</section>\n</body>\n</html>\n");
 }
 
