@@ -39,6 +39,41 @@ void nc_sha1_end(struct nc_sha1_ctx *c, unsigned char out[20])
 	c->impl = NULL;
 }
 
+void nc_sha256(const void *data, size_t len, unsigned char out[32])
+{
+	unsigned int n = 32;
+	EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+}
+
+int nc_sha256_begin(struct nc_sha256_ctx *c)
+{
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	if (!m || !EVP_DigestInit_ex(m, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(m);
+		c->impl = NULL;
+		return -1;
+	}
+	c->impl = m;
+	return 0;
+}
+
+void nc_sha256_update(struct nc_sha256_ctx *c, const void *data, size_t len)
+{
+	if (c->impl)
+		EVP_DigestUpdate((EVP_MD_CTX *)c->impl, data, len);
+}
+
+void nc_sha256_end(struct nc_sha256_ctx *c, unsigned char out[32])
+{
+	unsigned int n = 32;
+	if (c->impl)
+		EVP_DigestFinal_ex((EVP_MD_CTX *)c->impl, out, &n);
+	else
+		memset(out, 0, 32);
+	EVP_MD_CTX_free((EVP_MD_CTX *)c->impl);
+	c->impl = NULL;
+}
+
 void nc_sha1_base32(const unsigned char d[20], char out[38])
 {
 	static const char alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

@@ -1,4 +1,4 @@
-/* digest.h - SHA-1 (libcrypto), base32 / hex text forms, UUID v5.
+/* digest.h - SHA-1 and SHA-256 (libcrypto), base32 / hex text forms, UUID v5.
  * SHA-1 is what WARC-Block-Digest and UUID v5 (RFC 9562) call for; it is
  * used for identity and integrity of content, not for security. */
 #ifndef NC_UTIL_DIGEST_H
@@ -13,6 +13,13 @@ struct nc_sha1_ctx { void *impl; };
 int nc_sha1_begin(struct nc_sha1_ctx *c);
 void nc_sha1_update(struct nc_sha1_ctx *c, const void *data, size_t len);
 void nc_sha1_end(struct nc_sha1_ctx *c, unsigned char out[20]);
+
+/* SHA-256, for WACZ's "sha256:<hex>" hashes: whole, or in pieces. */
+void nc_sha256(const void *data, size_t len, unsigned char out[32]);
+struct nc_sha256_ctx { void *impl; };
+int nc_sha256_begin(struct nc_sha256_ctx *c);
+void nc_sha256_update(struct nc_sha256_ctx *c, const void *data, size_t len);
+void nc_sha256_end(struct nc_sha256_ctx *c, unsigned char out[32]);
 
 /* "sha1:" + RFC 4648 base32 of the digest: 5 + 32 chars + NUL. */
 void nc_sha1_base32(const unsigned char d[20], char out[38]);
