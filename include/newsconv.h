@@ -343,6 +343,10 @@ struct nc_write_opts {
 	enum nc_sort sort;
 	bool gzip;                /* WARC: one gzip member per record */
 	const char *cdx_path;     /* WARC: also write a CDXJ index there */
+	/* WARC, WACZ: pages of articles without an http(s) source URL are
+	 * archived at base_url + "YYYY/MM/DD/<slug>-<sha1 prefix>.html";
+	 * NULL: http://newsconv.invalid/ (RFC 2606: never a real site). */
+	const char *base_url;
 	const char *options_text; /* options used, for warcinfo (no local paths) */
 	bool have_epoch;          /* SOURCE_DATE_EPOCH was set */
 	int64_t epoch;

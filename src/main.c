@@ -19,6 +19,7 @@
 
 #include "cli/cli.h"
 #include "util/lang.h"
+#include "write_warc.h"
 
 const char *nc_progname = "newsconv";
 #define progname nc_progname
@@ -83,6 +84,10 @@ static void usage(FILE *f)
 "  --gzip, --no-gzip           compress each record (default: when the\n"
 "                              output name ends in .gz)\n"
 "  --cdx FILE                  also write a CDXJ index\n"
+"  --base-url URL              (warc) archive the page of an article\n"
+"                              without an http(s) source URL at\n"
+"                              URL/YYYY/MM/DD/<title>-<sha1>.html (default\n"
+"                              http://newsconv.invalid/: never a real site)\n"
 "\n"
 "  -h, --help  --version\n"
 "\n"
@@ -112,7 +117,7 @@ enum {
 	OPT_COVER, OPT_FETCH, OPT_JOBS, OPT_MAXSIZE, OPT_UA, OPT_REFERER,
 	OPT_PRIVATE, OPT_CACHE, OPT_NOCACHE, OPT_OFFLINE, OPT_STRICT, OPT_CDX,
 	OPT_GZIP, OPT_NOGZIP, OPT_LOOPBACK, OPT_TIMEOUT, OPT_PROXY, OPT_FILES_FROM,
-	OPT_SHARD
+	OPT_SHARD, OPT_BASE_URL
 };
 
 static const struct option long_opts[] = {
@@ -146,6 +151,7 @@ static const struct option long_opts[] = {
 	{"offline", no_argument, NULL, OPT_OFFLINE},
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"cdx", required_argument, NULL, OPT_CDX},
+	{"base-url", required_argument, NULL, OPT_BASE_URL},
 	{"gzip", no_argument, NULL, OPT_GZIP},
 	{"no-gzip", no_argument, NULL, OPT_NOGZIP},
 	{NULL, 0, NULL, 0}
@@ -272,6 +278,12 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			break;
 		}
 		case OPT_CDX: c->wo.cdx_path = optarg; break;
+		case OPT_BASE_URL:
+			if (!nc_warc_base_ok(optarg))
+				return usage_error("--base-url: '%s' is not an http(s) URL without query, fragment or spaces", optarg);
+			c->wo.base_url = optarg;
+			note_option(c, "--base-url", optarg);
+			break;
 		case OPT_GZIP: c->gzip = 1; break;
 		case OPT_NOGZIP: c->gzip = 0; break;
 		case ':':
@@ -293,6 +305,8 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		return usage_error("%s", "--offline needs the cache; drop --no-cache");
 	if (c->wo.cdx_path && c->format != &nc_format_warc)
 		return usage_error("%s", "--cdx only applies to --to warc");
+	if (c->wo.base_url && c->format != &nc_format_warc)
+		return usage_error("%s", "--base-url only applies to --to warc");
 	return -1;
 }
 
