@@ -3,7 +3,7 @@
  *
  * newsconv reads news articles stored as front-matter HTML (YAML or JSON
  * front matter followed by an HTML body) into one document model, and
- * writes that model as Markdown, EPUB 3, WARC 1.1 or JSON.
+ * writes that model as Markdown, EPUB 3, WARC 1.1, WACZ 1.1.1 or JSON.
  *
  *   bytes --nc_read()--> struct nc_doc --nc_resolve()--> --nc_fetch()--> writer
  *
@@ -443,6 +443,7 @@ extern const struct nc_format nc_format_md;
 extern const struct nc_format nc_format_epub;
 extern const struct nc_format nc_format_warc;
 extern const struct nc_format nc_format_json;
+extern const struct nc_format nc_format_wacz;
 
 /* NULL-terminated table of every format; adding one is one line there. */
 extern const struct nc_format *const nc_formats[];
