@@ -3,7 +3,7 @@
  *
  * newsconv reads news articles stored as front-matter HTML (YAML or JSON
  * front matter followed by an HTML body) into one document model, and
- * writes that model as Markdown, EPUB 3, WARC 1.1 or JSON.
+ * writes that model as Markdown, EPUB 3, WARC 1.1, WACZ 1.1.1 or JSON.
  *
  *   bytes --nc_read()--> struct nc_doc --nc_resolve()--> --nc_fetch()--> writer
  *
@@ -369,6 +369,10 @@ struct nc_write_opts {
 	enum nc_sort sort;
 	bool gzip;                /* WARC: one gzip member per record */
 	const char *cdx_path;     /* WARC: also write a CDXJ index there */
+	/* WARC, WACZ: pages of articles without an http(s) source URL are
+	 * archived at base_url + "YYYY/MM/DD/<slug>-<sha1 prefix>.html";
+	 * NULL: http://newsconv.invalid/ (RFC 2606: never a real site). */
+	const char *base_url;
 	const char *options_text; /* options used, for warcinfo (no local paths) */
 	bool have_epoch;          /* SOURCE_DATE_EPOCH was set */
 	int64_t epoch;
@@ -465,6 +469,7 @@ extern const struct nc_format nc_format_md;
 extern const struct nc_format nc_format_epub;
 extern const struct nc_format nc_format_warc;
 extern const struct nc_format nc_format_json;
+extern const struct nc_format nc_format_wacz;
 
 /* NULL-terminated table of every format; adding one is one line there. */
 extern const struct nc_format *const nc_formats[];

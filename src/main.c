@@ -20,6 +20,7 @@
 
 #include "cli/cli.h"
 #include "util/lang.h"
+#include "write_warc.h"
 
 const char *nc_progname = "newsconv";
 volatile sig_atomic_t cli_stop;
@@ -51,7 +52,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: newsconv --to FORMAT [options] FILE|DIR...\n"
 "Convert news articles stored as front-matter HTML (YAML or JSON front\n"
-"matter followed by an HTML body) to EPUB, Markdown, WARC or JSON.\n"
+"matter followed by an HTML body) to EPUB, Markdown, WARC, WACZ or JSON.\n"
 "FILE may be - for standard input.  A DIR is walked recursively in sorted\n"
 "order; hidden files are skipped, and so are files that do not start\n"
 "with front matter or HTML markup.\n"
@@ -63,6 +64,8 @@ static void usage(FILE *f)
 "  md      CommonMark + GFM tables, YAML front matter first\n"
 "  epub    EPUB 3 e-book; several inputs with -o make one book\n"
 "  warc    WARC 1.1 archive (.warc.gz: one gzip member per record)\n"
+"  wacz    WACZ 1.1.1: the WARC, its index and a page list in one zip\n"
+"          that ReplayWeb.page opens as it is\n"
 "  json    the whole document model, for pipelines and tests\n"
 "\n"
 "Output:\n"
@@ -105,10 +108,14 @@ static void usage(FILE *f)
 "                              --fetch-images; no network)\n"
 "  --strict                    a missing image makes the exit code 1\n"
 "\n"
-"Archives (warc):\n"
+"Archives (warc, wacz):\n"
 "  --gzip, --no-gzip           compress each record (default: when the\n"
 "                              output name ends in .gz)\n"
 "  --cdx FILE                  also write a CDXJ index\n"
+"  --base-url URL              (warc, wacz) archive the page of an article\n"
+"                              without an http(s) source URL at\n"
+"                              URL/YYYY/MM/DD/<title>-<sha1>.html (default\n"
+"                              http://newsconv.invalid/: never a real site)\n"
 "\n"
 "  -h, --help  --version\n"
 "\n"
@@ -138,7 +145,7 @@ enum {
 	OPT_COVER, OPT_FETCH, OPT_JOBS, OPT_MAXSIZE, OPT_UA, OPT_REFERER,
 	OPT_PRIVATE, OPT_CACHE, OPT_NOCACHE, OPT_OFFLINE, OPT_STRICT, OPT_CDX,
 	OPT_GZIP, OPT_NOGZIP, OPT_LOOPBACK, OPT_TIMEOUT, OPT_PROXY, OPT_FILES_FROM,
-	OPT_SHARD, OPT_FROM
+	OPT_SHARD, OPT_FROM, OPT_BASE_URL
 };
 
 static const struct option long_opts[] = {
@@ -173,6 +180,7 @@ static const struct option long_opts[] = {
 	{"offline", no_argument, NULL, OPT_OFFLINE},
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"cdx", required_argument, NULL, OPT_CDX},
+	{"base-url", required_argument, NULL, OPT_BASE_URL},
 	{"gzip", no_argument, NULL, OPT_GZIP},
 	{"no-gzip", no_argument, NULL, OPT_NOGZIP},
 	{NULL, 0, NULL, 0}
@@ -216,7 +224,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		switch (opt) {
 		case OPT_TO:
 			if (!(c->format = nc_format_find(optarg)))
-				return usage_error("unknown format '%s' (md, epub, warc, json)", optarg);
+				return usage_error("unknown format '%s' (md, epub, warc, wacz, json)", optarg);
 			note_option(c, "--to", optarg);
 			break;
 		case OPT_FROM:
@@ -305,6 +313,12 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			break;
 		}
 		case OPT_CDX: c->wo.cdx_path = optarg; break;
+		case OPT_BASE_URL:
+			if (!nc_warc_base_ok(optarg))
+				return usage_error("--base-url: '%s' is not an http(s) URL without query, fragment or spaces", optarg);
+			c->wo.base_url = optarg;
+			note_option(c, "--base-url", optarg);
+			break;
 		case OPT_GZIP: c->gzip = 1; break;
 		case OPT_NOGZIP: c->gzip = 0; break;
 		case ':':
@@ -315,7 +329,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (!c->format)
-		return usage_error("%s", "no output format: say --to md, epub, warc or json");
+		return usage_error("%s", "no output format: say --to md, epub, warc, wacz or json");
 	if (optind >= argc && !c->files_from)
 		return usage_error("%s", "no input files");
 	if (c->nul && !c->files_from)
@@ -325,7 +339,9 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	if (c->fo.offline && c->fo.no_cache)
 		return usage_error("%s", "--offline needs the cache; drop --no-cache");
 	if (c->wo.cdx_path && c->format != &nc_format_warc)
-		return usage_error("%s", "--cdx only applies to --to warc");
+		return usage_error("%s", "--cdx only applies to --to warc (a WACZ holds its index)");
+	if (c->wo.base_url && c->format != &nc_format_warc && c->format != &nc_format_wacz)
+		return usage_error("%s", "--base-url only applies to --to warc and wacz");
 	return -1;
 }
 
@@ -374,7 +390,7 @@ static int run(struct cli *c, int argc, char **argv)
 {
 	c->wo.have_epoch = read_epoch(&c->wo.epoch);
 	c->wo.options_text = c->options_text.data ? c->options_text.data : "";
-	c->fo.keep_exchange = c->format == &nc_format_warc;
+	c->fo.keep_exchange = c->format == &nc_format_warc || c->format == &nc_format_wacz;
 	if (!c->threads)
 		c->threads = cores();
 
@@ -403,7 +419,7 @@ static int run(struct cli *c, int argc, char **argv)
 	if (!c->output && !c->outdir && nstdin)
 		one_output = true, single = NULL; /* stdin alone goes to stdout */
 	if (one_output && !single && isatty(STDOUT_FILENO) &&
-	    (c->format == &nc_format_epub || (c->format == &nc_format_warc && c->gzip == 1))) {
+	    (c->format == &nc_format_epub || c->format == &nc_format_wacz || (c->format == &nc_format_warc && c->gzip == 1))) {
 		rc = usage_error("%s", "refusing to write a binary format to a terminal; use -o FILE");
 		goto out;
 	}

@@ -4,7 +4,9 @@
  * and a CDXJ index as pywb reads it.
  *
  * Records, in order: one warcinfo; per article a resource record holding
- * an HTML5 page rendered from the model, a metadata record with every
+ * an HTML5 page rendered from the model (at the article's http(s)
+ * source URL, else at a URL made from --base-url, see write_warc.h, so
+ * that replay tools can open every page), a metadata record with every
  * front-matter field (original and normalised), and a resource record
  * with the input file byte for byte; then per fetched image a request
  * and a response record (or a revisit when the same payload was already
@@ -43,6 +45,7 @@
 #include "util/map.h"
 #include "util/text.h"
 #include "util/url.h"
+#include "write_warc.h"
 
 #define WARC_PROFILE_IDENTICAL "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 
@@ -59,6 +62,7 @@ struct warc {
 	const char *filename;
 	bool gzip;
 	bool stable;               /* SOURCE_DATE_EPOCH: ids from content */
+	const char *base_url;      /* for pages without an http(s) source */
 	z_stream z;                /* for the few records add() makes */
 	bool zready;
 	struct nc_map urls_done;   /* image URL -> (void *)1 */
@@ -340,6 +344,85 @@ static int make_record(const struct warc *w, struct rec *r, const char *seed,
 	return rc;
 }
 
+/* ---- where a page is archived ----------------------------------------- */
+
+static bool url_chars_ok(const char *u)
+{
+	for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || strchr("<>\"\\^`{|}", *p))
+			return false;
+	return true;
+}
+
+static bool is_http(const char *u)
+{
+	return strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0;
+}
+
+bool nc_warc_base_ok(const char *base)
+{
+	if (!base || !is_http(base) || !url_chars_ok(base) || strpbrk(base, "?#"))
+		return false;
+	const char *host = strstr(base, "://") + 3;
+	return *host && *host != '/' && *host != ':' && strlen(base) < 1024;
+}
+
+/* Lower-case ASCII letters and digits of the title, any run of other
+ * characters one '-': what a CMS would make of it, and the same bytes
+ * whatever the locale. */
+static void title_slug(struct nc_buf *out, const char *title)
+{
+	size_t start = out->len, n = 0;
+	bool dash = false;
+	for (const unsigned char *p = (const unsigned char *)(title ? title : ""); *p && n < 60; p++) {
+		unsigned c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && out->len > start) {
+				nc_buf_putc(out, '-');
+				n++;
+			}
+			nc_buf_putc(out, (char)c);
+			n++;
+			dash = false;
+		} else {
+			dash = true;
+		}
+	}
+}
+
+int nc_warc_page_url(const struct nc_doc *d, const char *base, struct nc_buf *out)
+{
+	const char *src = d->meta.source_url;
+	if (src && is_http(src) && !strpbrk(src, " \t\r\n<>\""))
+		return nc_buf_puts(out, src);
+	if (!base || !nc_warc_base_ok(base))
+		base = NC_WARC_DEFAULT_BASE;
+	nc_buf_puts(out, base);
+	if (out->len && out->data[out->len - 1] != '/')
+		nc_buf_putc(out, '/');
+	const char *t = d->meta.date; /* "2024-01-02T03:04:05Z" */
+	if (t && strlen(t) >= 10 && t[4] == '-' && t[7] == '-')
+		nc_buf_printf(out, "%.4s/%.2s/%.2s/", t, t + 5, t + 8);
+	unsigned char sha[20];
+	char hex[41];
+	nc_sha1(d->input, d->input_len, sha);
+	nc_hex(sha, sizeof sha, hex);
+	size_t before = out->len;
+	title_slug(out, d->meta.title);
+	if (out->len > before)
+		nc_buf_putc(out, '-');
+	nc_buf_printf(out, "%.12s.html", hex);
+	return out->oom ? NC_ERR_NOMEM : NC_OK;
+}
+
+int64_t nc_warc_record_date(const struct nc_writer *wr)
+{
+	const struct warc *w = wr->state;
+	return w->now;
+}
+
 /* ---- the archived page ------------------------------------------------- */
 
 static const char *page_image(void *ctx, const struct nc_resource *res, const char *url)
@@ -350,10 +433,30 @@ static const char *page_image(void *ctx, const struct nc_resource *res, const ch
 	 * link instead, since no record can answer for it. */
 	if (res && res->state == NC_RES_FAILED)
 		return NULL;
+	/* After a redirect the record is at the final URL, which is the
+	 * one a replay tool can answer for. */
+	if (res && res->blob && res->exchange && nc_url_is_http(res->exchange->url))
+		return res->exchange->url;
 	if (res && nc_url_is_http(res->resolved))
 		return res->resolved;
 	return nc_url_is_http(url) ? url : NULL;
 }
+
+/* The EPUB's typography, short: the page is read in a replay tool,
+ * which shows it as it is, so it must be readable without any other
+ * file. */
+static const char page_style[] =
+	"body { max-width: 42em; margin: 0 auto; padding: 0 1em; line-height: 1.6; font-family: serif; }\n"
+	":lang(zh), :lang(ja), :lang(ko) { line-height: 1.8; }\n"
+	"h1, h2, h3, h4, h5, h6 { line-height: 1.3; }\n"
+	"dl.meta { color: #555; font-size: 0.9em; }\n"
+	"dl.meta dt { float: left; clear: left; margin-right: 0.5em; font-weight: bold; }\n"
+	"img { max-width: 100%; height: auto; }\n"
+	"figure { margin: 1em 0; text-align: center; }\n"
+	"blockquote { margin: 1em 0; padding-left: 1em; border-left: 3px solid #ccc; }\n"
+	"pre { white-space: pre-wrap; font-size: 0.85em; }\n"
+	"table { border-collapse: collapse; }\n"
+	"td, th { border: 1px solid #999; padding: 0.2em 0.4em; vertical-align: top; }\n";
 
 static void page(struct nc_buf *x, const struct nc_doc *d)
 {
@@ -363,7 +466,9 @@ static void page(struct nc_buf *x, const struct nc_doc *d)
 	nc_html_attr(x, "lang", lang);
 	nc_buf_puts(x, ">\n<head>\n<meta charset=\"utf-8\"/>\n<title>");
 	nc_buf_puts_xml(x, m->title, false);
-	nc_buf_puts(x, "</title>\n");
+	nc_buf_puts(x, "</title>\n<style>\n");
+	nc_buf_puts(x, page_style);
+	nc_buf_puts(x, "</style>\n");
 	if (m->authors.len) {
 		nc_buf_puts(x, "<meta name=\"author\"");
 		nc_html_attr(x, "content", m->authors.items[0]);
@@ -612,12 +717,7 @@ static void article_made(const struct warc *w, struct part *p, const struct nc_d
 	nc_sha1(d->input, d->input_len, in_sha);
 	nc_sha1_base32(in_sha, b32);
 	struct nc_buf uri = {0}, in_uri = {0};
-	const char *src = d->meta.source_url;
-	if (src && (strncasecmp(src, "http://", 7) == 0 || strncasecmp(src, "https://", 8) == 0) &&
-	    !strpbrk(src, " \t\r\n<>\""))
-		nc_buf_puts(&uri, src);
-	else
-		nc_buf_printf(&uri, "urn:newsconv:article:%s", b32 + 5);
+	nc_warc_page_url(d, w->base_url, &uri);
 	nc_buf_printf(&in_uri, "urn:newsconv:input:%s", b32 + 5);
 
 	int64_t when = w->now;
@@ -799,6 +899,10 @@ static int warc_begin(struct nc_writer *wr, struct nc_err *err)
 	if (!w)
 		return nc_err_set(err, NC_ERR_NOMEM, where, "out of memory");
 	wr->state = w;
+	if (o->base_url && !nc_warc_base_ok(o->base_url))
+		return nc_err_set(err, NC_ERR_USAGE, o->base_url,
+				  "not a usable base URL (http or https, no query, fragment or spaces)");
+	w->base_url = o->base_url;
 	w->gzip = o->gzip;
 	w->stable = o->have_epoch;
 	w->now = o->have_epoch ? o->epoch : (int64_t)time(NULL);

@@ -15,6 +15,7 @@ const struct nc_format *const nc_formats[] = {
 	&nc_format_epub,
 	&nc_format_warc,
 	&nc_format_json,
+	&nc_format_wacz,
 	NULL
 };
 

@@ -50,3 +50,18 @@ if [ ! -d "$npm_dir/node_modules/@daisy/ace-core" ]; then
 	mkdir -p "$npm_dir"
 	npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$npm_dir" @daisy/ace-cli@1 >/dev/null
 fi
+# ReplayWeb.page (tests/warc/test_replay.py) replays a WACZ in chromium,
+# driven by puppeteer-core.  Only the package's prebuilt ui.js and sw.js
+# are served, so it is unpacked with `npm pack` instead of installed:
+# installing would pull its build and Electron dependencies for nothing.
+if [ ! -f "$npm_dir/replaywebpage/package/sw.js" ]; then
+	echo "deps: unpacking replaywebpage from npm into $npm_dir/replaywebpage"
+	mkdir -p "$npm_dir/replaywebpage"
+	(cd "$npm_dir/replaywebpage" && npm pack --silent replaywebpage@2.5.3 >/dev/null &&
+		tar -xzf replaywebpage-2.5.3.tgz && rm -f replaywebpage-2.5.3.tgz)
+fi
+if [ ! -d "$npm_dir/node_modules/puppeteer-core" ]; then
+	echo "deps: installing puppeteer-core from npm into $npm_dir"
+	mkdir -p "$npm_dir"
+	npm install --silent --no-audit --no-fund --ignore-scripts --prefix "$npm_dir" puppeteer-core@24 >/dev/null
+fi

@@ -28,7 +28,7 @@ struct nc_sha256_ctx {
 	unsigned char buf[64];
 	size_t nbuf;
 };
-void nc_sha256_begin(struct nc_sha256_ctx *c);
+int nc_sha256_begin(struct nc_sha256_ctx *c); /* always 0 */
 void nc_sha256_update(struct nc_sha256_ctx *c, const void *data, size_t len);
 void nc_sha256_end(struct nc_sha256_ctx *c, unsigned char out[32]);
 

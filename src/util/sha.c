@@ -179,13 +179,14 @@ static void sha256_block(uint32_t h[8], const unsigned char *p)
 	h[7] += k;
 }
 
-void nc_sha256_begin(struct nc_sha256_ctx *c)
+int nc_sha256_begin(struct nc_sha256_ctx *c)
 {
 	static const uint32_t init[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 					  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
 	memcpy(c->h, init, sizeof init);
 	c->len = 0;
 	c->nbuf = 0;
+	return 0;
 }
 
 void nc_sha256_update(struct nc_sha256_ctx *c, const void *data, size_t len)

@@ -1,0 +1,515 @@
+/*
+ * write_wacz.c - WACZ 1.1.1 (https://specs.webrecorder.net/wacz/1.1.1/),
+ * the zip that ReplayWeb.page and other replay tools open directly.
+ *
+ *   archive/data.warc.gz      the WARC of nc_format_warc, gzip per record,
+ *                             STORED so that a reader seeks to a record
+ *                             by its CDXJ offset without inflating
+ *   indexes/index.cdxj        that WARC's CDXJ index
+ *   pages/pages.jsonl         one line per article: url, ts, title and
+ *                             its plain text for full-text search
+ *   datapackage.json          Frictionless Data Package: every file
+ *                             above with its sha256 and size
+ *   datapackage-digest.json   the sha256 of datapackage.json
+ *
+ * Streaming: the WARC writer is driven as it is for --to warc, with a
+ * sink into a temporary file beside the output; pages go to another as
+ * articles are added, both hashed on the way.  finish() hashes the
+ * index, lets libzip read the temporary files, and copies the zip to
+ * the sink.  No archive is ever held in memory.
+ *
+ * Not supported: signing (signedData in datapackage-digest.json),
+ * several WARCs per WACZ, compressed CDX (index.cdx.gz + index.idx),
+ * which only pays for archives of many millions of records.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zip.h>
+
+#include "newsconv.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/digest.h"
+#include "util/text.h"
+#include "write_warc.h"
+
+/* A temporary file written once, hashed as it is written. */
+struct spool {
+	char *path;
+	FILE *f;
+	struct nc_sha256_ctx sha;
+	uint64_t bytes;
+	unsigned char digest[32];
+};
+
+struct wacz {
+	struct nc_writer *warc;   /* the inner WARC writer, into `data` */
+	struct spool data, pages;
+	char *cdx_base;           /* a reserved name; the WARC writer indexes beside it */
+	char *zip_tmp;
+	int64_t created;
+};
+
+/* What prepare() leaves in the document: the WARC writer's part and
+ * the article's pages.jsonl line. */
+struct wacz_part {
+	void *warc;
+	void (*warc_free)(void *);
+	struct nc_buf line;
+};
+
+static const char *where(const struct nc_writer *w)
+{
+	return w->opts.output_path ? w->opts.output_path : "-";
+}
+
+/* ---- temporary files --------------------------------------------------- */
+
+/* "dir/a.wacz" -> "dir/.a.wacz.<what>-XXXXXX" (same file system as the
+ * output); $TMPDIR for standard output.  Created, empty. */
+static char *staging(const struct nc_write_opts *o, const char *what)
+{
+	struct nc_buf b = {0};
+	if (o->output_path) {
+		const char *slash = strrchr(o->output_path, '/');
+		size_t dir = slash ? (size_t)(slash - o->output_path) + 1 : 0;
+		nc_buf_put(&b, o->output_path, dir);
+		nc_buf_printf(&b, ".%s.%s-XXXXXX", o->output_path + dir, what);
+	} else {
+		const char *t = getenv("TMPDIR");
+		nc_buf_printf(&b, "%s/newsconv-%s-XXXXXX", t && *t ? t : "/tmp", what);
+	}
+	char *name = nc_buf_detach(&b, NULL);
+	int fd = name ? mkstemp(name) : -1;
+	if (fd < 0) {
+		free(name);
+		return NULL;
+	}
+	close(fd);
+	return name;
+}
+
+static int spool_open(struct spool *s, const struct nc_write_opts *o, const char *what)
+{
+	if (!(s->path = staging(o, what)) || !(s->f = fopen(s->path, "wb")) ||
+	    nc_sha256_begin(&s->sha))
+		return NC_ERR_IO;
+	return NC_OK;
+}
+
+static int spool_write(void *ctx, const void *data, size_t len)
+{
+	struct spool *s = ctx;
+	if (len && fwrite(data, 1, len, s->f) != len)
+		return -1;
+	nc_sha256_update(&s->sha, data, len);
+	s->bytes += len;
+	return 0;
+}
+
+static int spool_close(struct spool *s)
+{
+	nc_sha256_end(&s->sha, s->digest);
+	int bad = fflush(s->f) != 0 || ferror(s->f);
+	bad |= fclose(s->f) != 0;
+	s->f = NULL;
+	return bad ? NC_ERR_IO : NC_OK;
+}
+
+static void spool_drop(struct spool *s)
+{
+	if (s->f)
+		fclose(s->f);
+	nc_sha256_end(&s->sha, s->digest);
+	if (s->path)
+		unlink(s->path);
+	free(s->path);
+	memset(s, 0, sizeof *s);
+}
+
+/* sha256 and size of a finished file. */
+static int hash_file(const char *path, unsigned char digest[32], uint64_t *bytes)
+{
+	FILE *f = fopen(path, "rb");
+	struct nc_sha256_ctx c;
+	if (!f)
+		return NC_ERR_IO;
+	if (nc_sha256_begin(&c)) {
+		fclose(f);
+		return NC_ERR_NOMEM;
+	}
+	char chunk[65536];
+	size_t n;
+	*bytes = 0;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		nc_sha256_update(&c, chunk, n);
+		*bytes += n;
+	}
+	int rc = ferror(f) ? NC_ERR_IO : NC_OK;
+	fclose(f);
+	nc_sha256_end(&c, digest);
+	return rc;
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+/* A JSON string; invalid UTF-8 becomes U+FFFD so the line always parses. */
+static void json_str(struct nc_buf *b, const char *s)
+{
+	nc_buf_putc(b, '"');
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)p);
+	while (n) {
+		unsigned char c = *p;
+		if (c < 0x80) {
+			if (c == '"' || c == '\\')
+				nc_buf_printf(b, "\\%c", c);
+			else if (c == '\n')
+				nc_buf_puts(b, "\\n");
+			else if (c < 0x20 || c == 0x7f)
+				nc_buf_printf(b, "\\u%04x", c);
+			else
+				nc_buf_putc(b, (char)c);
+			p++, n--;
+			continue;
+		}
+		size_t k = nc_utf8_valid_seq(p, n);
+		if (k) {
+			nc_buf_put(b, p, k);
+		} else {
+			nc_buf_puts(b, "\xef\xbf\xbd");
+			k = 1;
+		}
+		p += k, n -= k;
+	}
+	nc_buf_putc(b, '"');
+}
+
+static void hash_text(const unsigned char d[32], char out[72])
+{
+	memcpy(out, "sha256:", 7);
+	nc_hex(d, 32, out + 7);
+}
+
+/* ---- pages.jsonl ------------------------------------------------------- */
+
+static bool block_ends_line(enum nc_node_type t)
+{
+	switch (t) {
+	case NC_NODE_PARAGRAPH: case NC_NODE_HEADING: case NC_NODE_BLOCKQUOTE:
+	case NC_NODE_ITEM: case NC_NODE_CODE_BLOCK: case NC_NODE_TABLE_ROW:
+	case NC_NODE_FIGURE: case NC_NODE_CAPTION: case NC_NODE_LINE_BREAK:
+	case NC_NODE_THEMATIC_BREAK:
+		return true;
+	case NC_NODE_DOCUMENT: case NC_NODE_LIST: case NC_NODE_TABLE:
+	case NC_NODE_TABLE_CELL: case NC_NODE_TEXT: case NC_NODE_EMPH:
+	case NC_NODE_STRONG: case NC_NODE_STRIKE: case NC_NODE_SUB: case NC_NODE_SUP:
+	case NC_NODE_CODE: case NC_NODE_LINK: case NC_NODE_IMAGE: case NC_NODE_EMBED:
+		return false;
+	}
+	return false;
+}
+
+static void sep(struct nc_buf *t, char c)
+{
+	if (t->len && t->data[t->len - 1] != '\n' && t->data[t->len - 1] != ' ')
+		nc_buf_putc(t, c);
+}
+
+/* The article's text as a reader sees it: one line per block, for a
+ * replay tool's full-text search. */
+static void plain_text(struct nc_buf *t, struct nc_node *root)
+{
+	struct nc_iter it;
+	nc_iter_init(&it, root);
+	enum nc_event ev;
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
+		struct nc_node *n = it.cur;
+		if (ev == NC_EVENT_ENTER) {
+			if (n->type == NC_NODE_TEXT || n->type == NC_NODE_CODE)
+				nc_buf_put(t, n->as.text.literal, n->as.text.len);
+			else if (n->type == NC_NODE_CODE_BLOCK && n->as.code_block.literal)
+				nc_buf_put(t, n->as.code_block.literal, n->as.code_block.len);
+			else if (n->type == NC_NODE_TABLE_CELL)
+				sep(t, ' ');
+		}
+		if ((ev == NC_EVENT_EXIT || nc_node_is_leaf(n)) && block_ends_line(n->type))
+			sep(t, '\n');
+	}
+	while (t->len && (t->data[t->len - 1] == '\n' || t->data[t->len - 1] == ' '))
+		nc_buf_truncate(t, t->len - 1);
+}
+
+static int page_line(const struct nc_writer *w, const struct nc_doc *d, struct nc_buf *line)
+{
+	const struct wacz *z = w->state;
+	struct nc_buf url = {0}, text = {0};
+	char ts[21], id[41];
+	unsigned char h[20];
+	nc_warc_page_url(d, w->opts.base_url, &url);
+	nc_date_iso(nc_warc_record_date(z->warc), ts);
+	plain_text(&text, d->root);
+	/* An id that does not depend on threads or on the clock. */
+	nc_sha1(d->input, d->input_len, h);
+	nc_hex(h, 16, id);
+	nc_buf_puts(line, "{\"id\": ");
+	json_str(line, id);
+	nc_buf_puts(line, ", \"url\": ");
+	json_str(line, url.data);
+	nc_buf_printf(line, ", \"ts\": \"%s\", \"title\": ", ts);
+	json_str(line, d->meta.title);
+	nc_buf_puts(line, ", \"text\": ");
+	json_str(line, text.data);
+	nc_buf_puts(line, "}\n");
+	int rc = url.oom || text.oom || line->oom ? NC_ERR_NOMEM : NC_OK;
+	nc_buf_free(&url);
+	nc_buf_free(&text);
+	return rc;
+}
+
+/* ---- the format -------------------------------------------------------- */
+
+static void part_free(void *arg)
+{
+	struct wacz_part *p = arg;
+	if (p->warc && p->warc_free)
+		p->warc_free(p->warc);
+	nc_buf_free(&p->line);
+	free(p);
+}
+
+static int wacz_prepare(const struct nc_writer *w, struct nc_doc *d, struct nc_err *err)
+{
+	const struct wacz *z = w->state;
+	struct wacz_part *p = calloc(1, sizeof *p);
+	if (!p)
+		return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
+	int rc = nc_format_warc.prepare(z->warc, d, err);
+	if (rc) {
+		free(p);
+		return rc;
+	}
+	p->warc = d->prepared;
+	p->warc_free = d->prepared_free;
+	d->prepared = p;
+	d->prepared_free = part_free;
+	if (page_line(w, d, &p->line))
+		return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
+	return NC_OK;
+}
+
+static int wacz_add(struct nc_writer *w, struct nc_doc *d, struct nc_err *err)
+{
+	struct wacz *z = w->state;
+	struct wacz_part *p = d->prepared;
+	/* The WARC writer sees its own part, as if it had been called. */
+	d->prepared = p->warc;
+	d->prepared_free = p->warc_free;
+	int rc = nc_format_warc.add(z->warc, d, err);
+	d->prepared = p;
+	d->prepared_free = part_free;
+	z->warc->ndocs++;
+	if (!rc && spool_write(&z->pages, p->line.data, p->line.len))
+		rc = nc_err_set(err, NC_ERR_IO, z->pages.path, "cannot write: %s", strerror(errno));
+	return rc;
+}
+
+static int wacz_begin(struct nc_writer *w, struct nc_err *err)
+{
+	const struct nc_write_opts *o = &w->opts;
+	struct wacz *z = calloc(1, sizeof *z);
+	if (!z)
+		return nc_err_set(err, NC_ERR_NOMEM, where(w), "out of memory");
+	w->state = z;
+	z->created = o->have_epoch ? o->epoch : (int64_t)time(NULL);
+	if (spool_open(&z->data, o, "warc") || spool_open(&z->pages, o, "pages") ||
+	    !(z->cdx_base = staging(o, "cdxj")))
+		return nc_err_set(err, NC_ERR_IO, where(w), "cannot create a temporary file: %s",
+				  strerror(errno));
+	static const char header[] = "{\"format\": \"json-pages-1.0\", \"id\": \"pages\", \"title\": \"All Pages\"}\n";
+	if (spool_write(&z->pages, header, sizeof header - 1))
+		return nc_err_set(err, NC_ERR_IO, z->pages.path, "cannot write: %s", strerror(errno));
+	/* The name inside the WACZ: the WARC's WARC-Filename and the CDXJ's
+	 * "filename" must both say it. */
+	struct nc_write_opts inner = *o;
+	inner.output_path = "data.warc.gz";
+	inner.gzip = true;
+	inner.cdx_path = z->cdx_base;
+	struct nc_sink sink = { spool_write, &z->data };
+	return nc_writer_new(&z->warc, &nc_format_warc, &inner, &sink, err);
+}
+
+static int add_file(zip_t *za, const char *name, const char *path, bool store, time_t mtime)
+{
+	zip_source_t *s = zip_source_file(za, path, 0, -1);
+	if (!s)
+		return -1;
+	zip_int64_t idx = zip_file_add(za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+	if (idx < 0) {
+		zip_source_free(s);
+		return -1;
+	}
+	if (zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 6) < 0 ||
+	    zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) < 0)
+		return -1;
+	return 0;
+}
+
+static int add_mem(zip_t *za, const char *name, const struct nc_buf *b, time_t mtime)
+{
+	zip_source_t *s = zip_source_buffer(za, b->data, b->len, 0);
+	if (!s)
+		return -1;
+	zip_int64_t idx = zip_file_add(za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+	if (idx < 0) {
+		zip_source_free(s);
+		return -1;
+	}
+	if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6) < 0 ||
+	    zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) < 0)
+		return -1;
+	return 0;
+}
+
+static void resource(struct nc_buf *b, const char *name, const char *path,
+		     const unsigned char digest[32], uint64_t bytes, bool last)
+{
+	char h[72];
+	hash_text(digest, h);
+	nc_buf_puts(b, "    {\"name\": ");
+	json_str(b, name);
+	nc_buf_puts(b, ", \"path\": ");
+	json_str(b, path);
+	nc_buf_printf(b, ", \"hash\": \"%s\", \"bytes\": %llu}%s\n", h,
+		      (unsigned long long)bytes, last ? "" : ",");
+}
+
+static int build_zip(struct nc_writer *w, const char *cdx, const unsigned char cdx_sha[32],
+		     uint64_t cdx_bytes, struct nc_err *err)
+{
+	struct wacz *z = w->state;
+	char date[21];
+	nc_date_iso(z->created, date);
+	struct nc_buf pkg = {0}, digest = {0};
+	nc_buf_puts(&pkg, "{\n  \"profile\": \"data-package\",\n  \"wacz_version\": \"1.1.1\",\n");
+	if (w->opts.title) {
+		nc_buf_puts(&pkg, "  \"title\": ");
+		json_str(&pkg, w->opts.title);
+		nc_buf_puts(&pkg, ",\n");
+	}
+	nc_buf_printf(&pkg, "  \"software\": \"newsconv/%s\",\n  \"created\": \"%s\",\n"
+		      "  \"modified\": \"%s\",\n  \"resources\": [\n", NC_VERSION, date, date);
+	resource(&pkg, "pages.jsonl", "pages/pages.jsonl", z->pages.digest, z->pages.bytes, false);
+	resource(&pkg, "data.warc.gz", "archive/data.warc.gz", z->data.digest, z->data.bytes, false);
+	resource(&pkg, "index.cdxj", "indexes/index.cdxj", cdx_sha, cdx_bytes, true);
+	nc_buf_puts(&pkg, "  ]\n}\n");
+	unsigned char pkg_sha[32];
+	char h[72];
+	nc_sha256(pkg.data, pkg.len, pkg_sha);
+	hash_text(pkg_sha, h);
+	nc_buf_printf(&digest, "{\n  \"path\": \"datapackage.json\",\n  \"hash\": \"%s\"\n}\n", h);
+	if (pkg.oom || digest.oom) {
+		nc_buf_free(&pkg);
+		nc_buf_free(&digest);
+		return nc_err_set(err, NC_ERR_NOMEM, where(w), "out of memory");
+	}
+
+	int zerr = 0, rc = NC_OK;
+	zip_t *za = zip_open(z->zip_tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (!za) {
+		rc = nc_err_set(err, NC_ERR_IO, where(w), "cannot create the zip archive");
+	} else {
+		/* DOS time cannot go before 1980. */
+		time_t mtime = z->created < 315532800 ? 315532800 : (time_t)z->created;
+		bool ok = add_file(za, "archive/data.warc.gz", z->data.path, true, mtime) == 0 &&
+			  add_file(za, "indexes/index.cdxj", cdx, false, mtime) == 0 &&
+			  add_file(za, "pages/pages.jsonl", z->pages.path, false, mtime) == 0 &&
+			  add_mem(za, "datapackage.json", &pkg, mtime) == 0 &&
+			  add_mem(za, "datapackage-digest.json", &digest, mtime) == 0;
+		if (!ok) {
+			rc = nc_err_set(err, NC_ERR_INTERNAL, where(w), "cannot build the WACZ: %s",
+					zip_strerror(za));
+			zip_discard(za);
+		} else if (zip_close(za) < 0) {
+			rc = nc_err_set(err, NC_ERR_IO, where(w), "cannot finish the WACZ: %s",
+					zip_strerror(za));
+			zip_discard(za);
+		}
+	}
+	nc_buf_free(&pkg);
+	nc_buf_free(&digest);
+	return rc;
+}
+
+static int copy_to_sink(struct nc_writer *w, const char *path, struct nc_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return nc_err_set(err, NC_ERR_IO, path, "cannot read the finished WACZ back");
+	char chunk[65536];
+	size_t n;
+	int rc = NC_OK;
+	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		rc = nc_writer_put(w, chunk, n, err);
+	if (!rc && ferror(f))
+		rc = nc_err_set(err, NC_ERR_IO, path, "cannot read the finished WACZ back");
+	fclose(f);
+	return rc;
+}
+
+static int wacz_finish(struct nc_writer *w, struct nc_err *err)
+{
+	struct wacz *z = w->state;
+	int rc = nc_writer_finish(z->warc, err);
+	if (rc)
+		return rc;
+	if (z->warc->nside != 1 || !z->warc->side[0].tmp)
+		return nc_err_set(err, NC_ERR_INTERNAL, where(w), "the WARC writer made no index");
+	const char *cdx = z->warc->side[0].tmp;
+	unsigned char cdx_sha[32];
+	uint64_t cdx_bytes = 0;
+	if (spool_close(&z->data) || spool_close(&z->pages) || hash_file(cdx, cdx_sha, &cdx_bytes))
+		return nc_err_set(err, NC_ERR_IO, where(w), "cannot write a temporary file: %s",
+				  strerror(errno));
+	if (!(z->zip_tmp = staging(&w->opts, "zip")))
+		return nc_err_set(err, NC_ERR_IO, where(w), "cannot create a temporary file: %s",
+				  strerror(errno));
+	rc = build_zip(w, cdx, cdx_sha, cdx_bytes, err);
+	if (!rc)
+		rc = copy_to_sink(w, z->zip_tmp, err);
+	return rc;
+}
+
+static void wacz_free(struct nc_writer *w)
+{
+	struct wacz *z = w->state;
+	if (!z)
+		return;
+	nc_writer_free(z->warc); /* removes the index's temporary file */
+	spool_drop(&z->data);
+	spool_drop(&z->pages);
+	if (z->cdx_base)
+		unlink(z->cdx_base);
+	free(z->cdx_base);
+	if (z->zip_tmp)
+		unlink(z->zip_tmp);
+	free(z->zip_tmp);
+	free(z);
+	w->state = NULL;
+}
+
+const struct nc_format nc_format_wacz = {
+	.name = "wacz",
+	.extension = ".wacz",
+	.many_in_one = true,
+	.prepare = wacz_prepare,
+	.begin = wacz_begin,
+	.add = wacz_add,
+	.finish = wacz_finish,
+	.free = wacz_free,
+};
