@@ -35,6 +35,7 @@
 #include "frontmatter.h"
 #include "read.h"
 #include "util/buf.h"
+#include "util/map.h"
 #include "util/text.h"
 
 /* Model depth the Markdown side builds (grafted HTML adds its own,
@@ -603,7 +604,9 @@ struct md {
 	uint16_t ncols, col;
 	bool header_row;
 	const char *task;           /* "[x] " for the next paragraph of a task item */
-	char **fn_labels;           /* footnote labels, numbered by first reference */
+	struct nc_buf text;         /* text not yet in a node (cmark splits it) */
+	struct nc_node *text_parent;
+	struct nc_map fn_numbers;   /* footnote label -> number (first reference) */
 	size_t nfn;
 	struct nc_node *fn_list;    /* the list of footnote definitions */
 };
@@ -615,8 +618,11 @@ static int oom(struct md *m)
 	return m->rc;
 }
 
+static void flush_text(struct md *m);
+
 static struct nc_node *add_node(struct md *m, enum nc_node_type type)
 {
+	flush_text(m);
 	struct nc_node *n = nc_node_new(type);
 	if (!n) {
 		oom(m);
@@ -626,27 +632,34 @@ static struct nc_node *add_node(struct md *m, enum nc_node_type type)
 	return n;
 }
 
-/* Text into the current node, merged with a text node just before it
- * (cmark splits text at every special character). */
+/* Put the pending text into one text node. */
+static void flush_text(struct md *m)
+{
+	if (!m->text_parent)
+		return;
+	if (m->text.oom) {
+		oom(m);
+	} else if (m->text.len) {
+		struct nc_node *n = nc_node_new(NC_NODE_TEXT);
+		if (!n || nc_node_set_text(n, m->text.data, m->text.len)) {
+			nc_node_free(n);
+			oom(m);
+		} else {
+			nc_node_append(m->text_parent, n);
+		}
+	}
+	nc_buf_truncate(&m->text, 0);
+	m->text_parent = NULL;
+}
+
+/* Text into the current node: runs that cmark split (at every special
+ * character) are gathered in a buffer and become one node. */
 static void add_text(struct md *m, const char *s, size_t len)
 {
-	struct nc_node *last = m->cur->last_child;
-	if (last && last->type == NC_NODE_TEXT) {
-		size_t old = last->as.text.len;
-		char *p = realloc(last->as.text.literal, old + len + 1);
-		if (!p) {
-			oom(m);
-			return;
-		}
-		memcpy(p + old, s, len);
-		p[old + len] = '\0';
-		last->as.text.literal = p;
-		last->as.text.len = old + len;
-		return;
-	}
-	struct nc_node *n = add_node(m, NC_NODE_TEXT);
-	if (n && nc_node_set_text(n, s, len))
-		oom(m);
+	if (m->text_parent != m->cur)
+		flush_text(m);
+	m->text_parent = m->cur;
+	nc_buf_put(&m->text, s, len);
 }
 
 /* Open a container for cmark node `c`, unless too deep (then its
@@ -668,6 +681,7 @@ static struct nc_node *open_node(struct md *m, cmark_node *c, enum nc_node_type 
  * place. */
 static void graft_html(struct md *m, const char *html, size_t len)
 {
+	flush_text(m);
 	if (m->rc || !len)
 		return;
 	struct nc_doc *t = nc_doc_new();
@@ -743,19 +757,14 @@ static bool fix_inline_html(struct md *m, cmark_node *block)
 	return html;
 }
 
-/* Footnote number of a label, given by the order of first reference. */
+/* Footnote number of a label, given by the order of first reference
+ * (the order cmark-gfm lists the definitions in). */
 static size_t footnote_number(struct md *m, const char *label)
 {
-	for (size_t i = 0; i < m->nfn; i++) /* few per post; bounded below */
-		if (strcmp(m->fn_labels[i], label) == 0)
-			return i + 1;
-	if (m->nfn >= 1000)
-		return 0;
-	char **v = realloc(m->fn_labels, (m->nfn + 1) * sizeof *v);
-	if (!v)
-		return oom(m), 0;
-	m->fn_labels = v;
-	if (!(v[m->nfn] = strdup(label)))
+	void *v = nc_map_get_str(&m->fn_numbers, label);
+	if (v)
+		return (size_t)(uintptr_t)v;
+	if (nc_map_put_str(&m->fn_numbers, label, (void *)(uintptr_t)(m->nfn + 1)) != NC_OK)
 		return oom(m), 0;
 	return ++m->nfn;
 }
@@ -942,6 +951,7 @@ static void enter(struct md *m, cmark_iter *it, cmark_node *c)
 			struct nc_node *keep = m->cur;
 			m->cur = n;
 			add_text(m, num, (size_t)len);
+			flush_text(m);
 			m->cur = keep;
 		}
 		break;
@@ -979,6 +989,7 @@ static void enter(struct md *m, cmark_iter *it, cmark_node *c)
 static void leave(struct md *m, cmark_node *c)
 {
 	struct nc_node *n = cmark_node_get_user_data(c);
+	flush_text(m);
 	if (!n)
 		return;
 	m->cur = n->parent && cmark_node_get_type(c) != CMARK_NODE_FOOTNOTE_DEFINITION ? n->parent : m->d->root;
@@ -1072,13 +1083,13 @@ static int read_body(struct nc_doc *d, const char *text, size_t len, struct nc_e
 		else if (ev == CMARK_EVENT_EXIT)
 			leave(&m, c);
 	}
+	flush_text(&m);
+	nc_buf_free(&m.text);
 	if (it)
 		cmark_iter_free(it);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
-	for (size_t i = 0; i < m.nfn; i++)
-		free(m.fn_labels[i]);
-	free(m.fn_labels);
+	nc_map_free(&m.fn_numbers);
 	if (!m.rc && warn_templates(d) != NC_OK)
 		oom(&m);
 	return m.rc;
