@@ -84,7 +84,8 @@ enum nc_fm_kind {
 	NC_FM_NONE,      /* no front matter: metadata came from HTML <head> */
 	NC_FM_YAML,      /* --- YAML --- */
 	NC_FM_YAML_RECOVERED, /* invalid YAML, key: value lines recovered */
-	NC_FM_JSON       /* ;;; JSON ;;; (Hexo) */
+	NC_FM_JSON,      /* ;;; JSON ;;; (Hexo) */
+	NC_FM_TOML       /* +++ TOML +++ (Hugo), read line by line */
 };
 
 struct nc_meta {
@@ -309,6 +310,7 @@ struct nc_reader {
 		    struct nc_doclist *out, struct nc_err *err);
 };
 extern const struct nc_reader nc_reader_html;
+extern const struct nc_reader nc_reader_md;     /* Markdown posts (read_md.c) */
 extern const struct nc_reader *const nc_readers[]; /* NULL-terminated */
 const struct nc_reader *nc_reader_find(const char *name);
 /* The best reader for the bytes, and its score (0: none wants them). */

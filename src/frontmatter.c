@@ -9,8 +9,10 @@
  * a libyaml document built by hand, so both paths share one
  * interpretation (apply_key), and the raw text is always kept.
  *
- * Not supported: YAML tags (kept as plain scalars), multi-document
- * streams (the first document is used), TOML ("+++") front matter.
+ * Not supported here: YAML tags (kept as plain scalars), multi-document
+ * streams (the first document is used).  TOML ("+++") front matter is
+ * read by read_md.c into a libyaml document built by hand and applied
+ * through nc_frontmatter_apply(), so it shares this key mapping.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include <yaml.h>
 
 #include "newsconv.h"
+#include "frontmatter.h"
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/lang.h"
@@ -411,6 +414,11 @@ static int apply_document(struct nc_doc *d, yaml_document_t *doc, const char *na
 					  NC_MAX_YAML_NODES);
 	}
 	return NC_OK;
+}
+
+int nc_frontmatter_apply(struct nc_doc *d, yaml_document_t *doc, struct nc_err *err)
+{
+	return apply_document(d, doc, d->source_name ? d->source_name : "-", err);
 }
 
 /* ---- recovery of invalid YAML ---------------------------------------- */

@@ -52,12 +52,15 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: newsconv --to FORMAT [options] FILE|DIR...\n"
 "Convert news articles stored as front-matter HTML (YAML or JSON front\n"
-"matter followed by an HTML body) to EPUB, Markdown, WARC, WACZ or JSON.\n"
+"matter followed by an HTML body), front-matter Markdown posts and RSS or\n"
+"Atom feeds to EPUB, Markdown, WARC, WACZ or JSON.\n"
 "FILE may be - for standard input.  A DIR is walked recursively in sorted\n"
 "order; hidden files are skipped, and so are files that do not start\n"
 "with front matter or HTML markup.\n"
 "\n"
 "Inputs (--from, default auto: decided from the bytes):\n"
+"  md      Hexo/Jekyll/Hugo post: front matter (YAML, TOML, JSON) followed\n"
+"          by a CommonMark + GFM body\n"
 "  html    front matter (YAML, JSON) followed by an HTML body, or a page\n"
 "\n"
 "Formats (--to):\n"
@@ -231,7 +234,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			if (strcmp(optarg, "auto") == 0)
 				c->reader = NULL;
 			else if (!(c->reader = nc_reader_find(optarg)))
-				return usage_error("unknown input kind '%s' (auto, html)", optarg);
+				return usage_error("unknown input kind '%s' (auto, md, html)", optarg);
 			break;
 		case 'o': c->output = optarg; break;
 		case 'O': c->outdir = optarg; break;

@@ -8,11 +8,11 @@
 
 #include "newsconv.h"
 #include "charset.h"
+#include "read.h"
 #include "util/buf.h"
 #include "util/text.h"
 
-/* Text of the first heading, squashed, or NULL. */
-static char *first_heading_text(struct nc_node *root)
+char *nc_first_heading_text(struct nc_node *root)
 {
 	struct nc_iter it;
 	enum nc_event ev;
@@ -96,7 +96,7 @@ int nc_read(const char *name, const unsigned char *data, size_t len,
 		goto fail;
 
 	if (title_is_blank(d->meta.title)) {
-		char *t = first_heading_text(d->root);
+		char *t = nc_first_heading_text(d->root);
 		const char *why = "first heading";
 		if (!t) {
 			t = name_title(name);

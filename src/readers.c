@@ -33,7 +33,11 @@ const struct nc_reader nc_reader_html = {
 	.read = html_read,
 };
 
+/* md before html: both say 2 for front matter, and md only says 2 when
+ * the body is Markdown, so ties on front-matter HTML still go to html
+ * by md's lower score, and Markdown posts to md by order. */
 const struct nc_reader *const nc_readers[] = {
+	&nc_reader_md,
 	&nc_reader_html,
 	NULL
 };

@@ -85,6 +85,7 @@ static const char *fm_kind_name(enum nc_fm_kind k)
 	case NC_FM_YAML: return "yaml";
 	case NC_FM_YAML_RECOVERED: return "yaml-recovered";
 	case NC_FM_JSON: return "json";
+	case NC_FM_TOML: return "toml";
 	}
 	return "none";
 }

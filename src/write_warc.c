@@ -538,7 +538,7 @@ static void metadata_fields(struct nc_buf *b, const struct nc_doc *d)
 	const struct nc_meta *m = &d->meta;
 	const char *base = strrchr(d->source_name, '/');
 	field(b, "input-file", base ? base + 1 : d->source_name);
-	static const char *const kinds[] = {"none", "yaml", "yaml-recovered", "json"};
+	static const char *const kinds[] = {"none", "yaml", "yaml-recovered", "json", "toml"};
 	field(b, "front-matter", kinds[m->fm_kind]);
 	field(b, "title", m->title);
 	if (m->title_raw)

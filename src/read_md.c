@@ -1,0 +1,1196 @@
+/*
+ * read_md.c - front-matter Markdown posts (Hexo, Jekyll, Hugo) into a
+ * document: YAML "---" / JSON ";;;" front matter through frontmatter.c,
+ * TOML "+++" through a small line-by-line reader here, then a CommonMark
+ * + GFM body parsed by cmark-gfm (tables, strikethrough, autolinks, task
+ * lists, footnotes).
+ *
+ * The body goes straight from cmark's tree into the model, walked with
+ * cmark's iterator (no recursion).  Raw HTML takes the HTML reader's
+ * path: an HTML block is parsed by nc_html_read() and its nodes grafted
+ * in place; a paragraph or heading holding inline HTML (<sub>, <kbd>,
+ * <span style>) is rendered by cmark_render_html() and read the same
+ * way, because its tags only mean something together.  So Markdown
+ * keeps its exact structure (list starts, code info, table alignment),
+ * and HTML gets the one HTML reader the project has.
+ *
+ * Template tags ({% ... %}, {{< ... >}}, {{% ... %}}) are not expanded:
+ * they stay as text, and the document gets one warning naming the first.
+ *
+ * cmark-gfm aborts the process when an allocation fails (its default
+ * allocator); everything allocated here is checked.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+#include <yaml.h>
+
+#include "newsconv.h"
+#include "charset.h"
+#include "frontmatter.h"
+#include "read.h"
+#include "util/buf.h"
+#include "util/map.h"
+#include "util/text.h"
+
+/* Model depth the Markdown side builds (grafted HTML adds its own,
+ * bounded by read_html.c); deeper containers are unwrapped. */
+#define MD_MAX_DEPTH (NC_MAX_TREE_DEPTH / 2)
+/* How far detect() looks into the body. */
+#define DETECT_BYTES 65536
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static size_t line_len(const char *p, const char *end, const char **next)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	*next = nl ? nl + 1 : end;
+	if (n && p[n - 1] == '\r')
+		n--;
+	return n;
+}
+
+static bool line_is(const char *p, size_t n, const char *fence)
+{
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	return n == strlen(fence) && memcmp(p, fence, n) == 0;
+}
+
+static bool line_blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t')
+			return false;
+	return true;
+}
+
+/* `key: value` (or `key:`) at the start of a line, as Hexo writes. */
+static bool yaml_key_line(const char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (isalnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '-'))
+		i++;
+	return i > 0 && i < n && p[i] == ':' && (i + 1 == n || p[i + 1] == ' ' || p[i + 1] == '\t');
+}
+
+/* ---- detection ------------------------------------------------------------ */
+
+enum fm_style { FM_NONE, FM_YAML, FM_TOML, FM_JSON, FM_HEXO_BARE };
+
+/* Where the front matter of `t` ends (the body offset), and its style.
+ * FM_HEXO_BARE: Hexo's form without the opening "---", plain `key:
+ * value` / list lines up to a "---" line. */
+static enum fm_style split_fm(const char *t, size_t len, size_t *fm_start,
+			      size_t *fm_end, size_t *body)
+{
+	const char *p = t, *end = t + len, *next;
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end) { /* leading blank lines */
+		size_t n = line_len(p, end, &next);
+		if (!line_blank(p, n))
+			break;
+		p = next;
+	}
+	*body = *fm_start = *fm_end = (size_t)(p - t);
+	if (p >= end)
+		return FM_NONE;
+	size_t n = line_len(p, end, &next);
+	const char *fence = NULL, *alt = NULL;
+	enum fm_style style = FM_NONE;
+	if (line_is(p, n, "---"))
+		fence = "---", alt = "...", style = FM_YAML;
+	else if (line_is(p, n, "+++"))
+		fence = "+++", style = FM_TOML;
+	else if (line_is(p, n, ";;;"))
+		fence = ";;;", style = FM_JSON;
+	else if (*p == '{' || *p == '"')
+		fence = ";;;", style = FM_JSON, next = p;
+	else if (yaml_key_line(p, n))
+		fence = "---", style = FM_HEXO_BARE, next = p;
+	if (!fence)
+		return FM_NONE;
+	size_t fm_bytes = 0;
+	for (const char *q = next; q < end; ) {
+		const char *after;
+		size_t k = line_len(q, end, &after);
+		if (line_is(q, k, fence) || (alt && line_is(q, k, alt))) {
+			*fm_start = (size_t)(next - t);
+			*fm_end = (size_t)(q - t);
+			*body = (size_t)(after - t);
+			return style;
+		}
+		/* Bare Hexo front matter is only key lines, list items,
+		 * indented continuations and blank lines. */
+		if (style == FM_HEXO_BARE && !line_blank(q, k) && !yaml_key_line(q, k) &&
+		    q[0] != ' ' && q[0] != '\t' && q[0] != '-' && q[0] != '#')
+			return FM_NONE;
+		fm_bytes += k + 1;
+		if (fm_bytes > NC_MAX_FRONTMATTER)
+			return FM_NONE;
+		q = after;
+	}
+	return FM_NONE;
+}
+
+/* Does the body read as Markdown?  0: it is HTML (first line is a tag);
+ * 1: no sign either way; 2: Markdown signs, or text with no tags. */
+static int body_markdown_score(const char *p, size_t len)
+{
+	const char *end = p + (len < DETECT_BYTES ? len : DETECT_BYTES), *next;
+	bool first = true, signs = false, tags = false;
+	for (; p < end; p = next) {
+		size_t n = line_len(p, end, &next);
+		if (line_blank(p, n))
+			continue;
+		size_t i = 0;
+		while (i < n && i < 4 && p[i] == ' ')
+			i++;
+		const char *s = p + i;
+		size_t k = n - i;
+		if (first) {
+			first = false;
+			if (k && s[0] == '<')
+				return 0;
+		}
+		if (k >= 2 && s[0] == '#') {
+			size_t h = 0;
+			while (h < k && h < 7 && s[h] == '#')
+				h++;
+			if (h <= 6 && h < k && s[h] == ' ')
+				signs = true;
+		}
+		if (k >= 2 && (s[0] == '*' || s[0] == '-' || s[0] == '+' || s[0] == '>') && s[1] == ' ')
+			signs = true;
+		if (k >= 3 && (!memcmp(s, "```", 3) || !memcmp(s, "~~~", 3)))
+			signs = true;
+		for (size_t j = 0; j + 1 < n; j++) {
+			if (p[j] == ']' && p[j + 1] == '(')
+				signs = true;
+			else if (p[j] == '<' && (isalpha((unsigned char)p[j + 1]) ||
+						 (p[j + 1] == '/' && j + 2 < n && isalpha((unsigned char)p[j + 2]))))
+				tags = true;
+		}
+	}
+	if (first) /* an empty body */
+		return 1;
+	return signs || !tags ? 2 : 1;
+}
+
+static int md_detect(const unsigned char *data, size_t len)
+{
+	if (memchr(data, '\0', len < 8192 ? len : 8192))
+		return 0;
+	const char *t = (const char *)data;
+	size_t body, fs, fe;
+	enum fm_style st = split_fm(t, len, &fs, &fe, &body);
+	if (st == FM_NONE) {
+		/* No front matter: a file opening with an ATX heading is a
+		 * Markdown page (a Notion export); tie with html's fallback,
+		 * which md wins by coming first. */
+		const char *p = t + body;
+		size_t rest = len - body;
+		return rest >= 2 && p[0] == '#' && (p[1] == ' ' || (p[1] == '#' && rest > 2)) ? 1 : 0;
+	}
+	int s = body_markdown_score(t + body, len - body);
+	if (st == FM_HEXO_BARE && s == 0)
+		return 1; /* html does not see front matter without its opening fence */
+	return s;
+}
+
+/* ---- TOML front matter ------------------------------------------------------ */
+
+struct toml {
+	struct nc_doc *d;
+	yaml_document_t doc;
+	int map;
+	const char *name;
+	struct nc_err *err;
+	size_t bad_line;    /* first line not understood (1-based), 0: none */
+};
+
+static int toml_scalar(struct toml *tm, const char *s, size_t n, int *id)
+{
+	char *c = strndup(s, n);
+	if (!c)
+		return nc_err_set(tm->err, NC_ERR_NOMEM, tm->name, "out of memory");
+	/* libyaml takes UTF-8 only; the text was converted, escapes are
+	 * encoded below, so this holds unless the bytes lied. */
+	if (!nc_utf8_valid(c, strlen(c))) {
+		free(c);
+		c = strdup("\xef\xbf\xbd");
+		if (!c)
+			return nc_err_set(tm->err, NC_ERR_NOMEM, tm->name, "out of memory");
+	}
+	*id = yaml_document_add_scalar(&tm->doc, NULL, (yaml_char_t *)c, -1, YAML_PLAIN_SCALAR_STYLE);
+	free(c);
+	if (!*id)
+		return nc_err_set(tm->err, NC_ERR_NOMEM, tm->name, "out of memory");
+	return NC_OK;
+}
+
+static unsigned hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return (unsigned)(c - '0');
+	c = (char)(c | 0x20);
+	if (c >= 'a' && c <= 'f')
+		return (unsigned)(c - 'a' + 10);
+	return 16;
+}
+
+/* A TOML string starting at p[0] (a quote), up to `end`: its value goes
+ * into *out, and *stop gets the offset just past it.  Basic strings
+ * ("...", """...""") take escapes; literal ones ('...', '''...''') do
+ * not.  An unterminated string takes the rest of the line. */
+static int toml_string(const char *p, const char *end, struct nc_buf *out, const char **stop)
+{
+	char q = p[0];
+	bool multi = end - p >= 3 && p[1] == q && p[2] == q;
+	const char *s = p + (multi ? 3 : 1);
+	if (multi && s < end && *s == '\n')
+		s++;
+	else if (multi && end - s >= 2 && s[0] == '\r' && s[1] == '\n')
+		s += 2;
+	while (s < end) {
+		if (multi ? (end - s >= 3 && s[0] == q && s[1] == q && s[2] == q) : *s == q) {
+			*stop = s + (multi ? 3 : 1);
+			return out->oom ? NC_ERR_NOMEM : NC_OK;
+		}
+		if (!multi && (*s == '\n' || *s == '\r'))
+			break;
+		if (q == '"' && *s == '\\' && s + 1 < end) {
+			char e = s[1];
+			s += 2;
+			switch (e) {
+			case 'n': nc_buf_putc(out, '\n'); break;
+			case 't': nc_buf_putc(out, '\t'); break;
+			case 'r': nc_buf_putc(out, '\r'); break;
+			case 'b': case 'f': break;
+			case 'u': case 'U': {
+				int digits = e == 'u' ? 4 : 8;
+				unsigned cp = 0;
+				int i;
+				for (i = 0; i < digits && s + i < end && hexval(s[i]) < 16; i++)
+					cp = cp * 16 + hexval(s[i]);
+				s += i;
+				if (i < digits || cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+					cp = 0xfffd;
+				char u[4];
+				nc_buf_put(out, u, (size_t)nc_utf8_encode(cp, u));
+				break;
+			}
+			case '\n': case '\r': case ' ': case '\t':
+				/* line-ending backslash: trim the break and leading space */
+				while (s < end && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+					s++;
+				break;
+			default: nc_buf_putc(out, e); break;
+			}
+			continue;
+		}
+		nc_buf_putc(out, *s);
+		s++;
+	}
+	*stop = s;
+	return out->oom ? NC_ERR_NOMEM : NC_OK;
+}
+
+/* Where the value starting at p ends: the end of its line, or for an
+ * array or multi-line string, past its close (whatever lines it spans).
+ * Linear: one pass, aware of strings and comments. */
+static const char *toml_value_end(const char *p, const char *end)
+{
+	if (end - p >= 3 && (!memcmp(p, "\"\"\"", 3) || !memcmp(p, "'''", 3))) {
+		const char *s = p + 3;
+		while (end - s >= 3 && memcmp(s, p, 3) != 0)
+			s += (*s == '\\' && p[0] == '"' && end - s > 1) ? 2 : 1;
+		s = end - s >= 3 ? s + 3 : end;
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		return nl ? nl : end;
+	}
+	if (*p != '[') {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		return nl ? nl : end;
+	}
+	size_t depth = 0;
+	const char *s = p;
+	while (s < end) {
+		char c = *s;
+		if (c == '"' || c == '\'') {
+			struct nc_buf dummy = {0};
+			const char *stop;
+			toml_string(s, end, &dummy, &stop);
+			nc_buf_free(&dummy);
+			s = stop > s ? stop : s + 1;
+			continue;
+		}
+		if (c == '#') {
+			const char *nl = memchr(s, '\n', (size_t)(end - s));
+			s = nl ? nl : end;
+			continue;
+		}
+		if (c == '[')
+			depth++;
+		else if (c == ']' && depth && --depth == 0) {
+			const char *nl = memchr(s, '\n', (size_t)(end - s));
+			return nl ? nl : end;
+		}
+		s++;
+	}
+	return end;
+}
+
+/* The items of an array value [p, e) into sequence `seq`: strings and
+ * bare values (numbers, dates); nested arrays are flattened, inline
+ * tables kept as their text. */
+static int toml_array(struct toml *tm, const char *p, const char *e, int seq)
+{
+	struct nc_buf v = {0};
+	int rc = NC_OK;
+	const char *s = p + 1;
+	while (s < e && rc == NC_OK) {
+		char c = *s;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == '[' || c == ']') {
+			s++;
+			continue;
+		}
+		if (c == '#') {
+			const char *nl = memchr(s, '\n', (size_t)(e - s));
+			s = nl ? nl : e;
+			continue;
+		}
+		const char *stop;
+		nc_buf_truncate(&v, 0);
+		if (c == '"' || c == '\'') {
+			rc = toml_string(s, e, &v, &stop);
+		} else if (c == '{') {
+			const char *close = memchr(s, '}', (size_t)(e - s));
+			stop = close ? close + 1 : e;
+			nc_buf_put(&v, s, (size_t)(stop - s));
+		} else {
+			stop = s;
+			while (stop < e && !strchr(",]#\n\r", *stop))
+				stop++;
+			size_t n = (size_t)(stop - s);
+			while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+				n--;
+			nc_buf_put(&v, s, n);
+		}
+		if (rc == NC_OK && v.oom)
+			rc = NC_ERR_NOMEM;
+		if (rc != NC_OK)
+			break;
+		int id;
+		if ((rc = toml_scalar(tm, v.data ? v.data : "", v.len, &id)) != NC_OK)
+			break;
+		if (!yaml_document_append_sequence_item(&tm->doc, seq, id))
+			rc = NC_ERR_NOMEM;
+		s = stop > s ? stop : s + 1;
+	}
+	nc_buf_free(&v);
+	if (rc == NC_ERR_NOMEM && !tm->err->code)
+		nc_err_set(tm->err, NC_ERR_NOMEM, tm->name, "out of memory");
+	return rc;
+}
+
+/* One `key = value`: key [k, kn), value [v, ve). */
+static int toml_pair(struct toml *tm, const char *prefix, const char *k, size_t kn,
+		     const char *v, const char *ve)
+{
+	struct nc_buf key = {0}, val = {0};
+	int rc = NC_OK, kid, vid = 0;
+	nc_buf_puts(&key, prefix);
+	/* Quoted key parts lose their quotes: "a"."b" -> a.b */
+	for (size_t i = 0; i < kn; i++)
+		if (k[i] != '"' && k[i] != '\'' && k[i] != ' ' && k[i] != '\t')
+			nc_buf_putc(&key, k[i]);
+	if (key.oom)
+		goto nomem;
+	if ((rc = toml_scalar(tm, key.data ? key.data : "", key.len, &kid)) != NC_OK)
+		goto out;
+	if (v < ve && *v == '[') {
+		if (!(vid = yaml_document_add_sequence(&tm->doc, NULL, YAML_FLOW_SEQUENCE_STYLE)))
+			goto nomem;
+		if ((rc = toml_array(tm, v, ve, vid)) != NC_OK)
+			goto out;
+	} else {
+		if (v < ve && (*v == '"' || *v == '\'')) {
+			const char *stop;
+			if (toml_string(v, ve, &val, &stop) != NC_OK)
+				goto nomem;
+		} else {
+			/* bare: number, boolean, date, inline table; a comment ends it */
+			size_t n = (size_t)(ve - v);
+			if (*v != '{') {
+				const char *hash = memchr(v, '#', n);
+				if (hash)
+					n = (size_t)(hash - v);
+			}
+			while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r'))
+				n--;
+			nc_buf_put(&val, v, n);
+		}
+		if (val.oom)
+			goto nomem;
+		if ((rc = toml_scalar(tm, val.data ? val.data : "", val.len, &vid)) != NC_OK)
+			goto out;
+	}
+	if (!yaml_document_append_mapping_pair(&tm->doc, tm->map, kid, vid))
+		goto nomem;
+out:
+	nc_buf_free(&key);
+	nc_buf_free(&val);
+	return rc;
+nomem:
+	rc = nc_err_set(tm->err, NC_ERR_NOMEM, tm->name, "out of memory");
+	goto out;
+}
+
+/* TOML front matter, line by line: `key = value`, [table] and
+ * [[array.of.tables]] headers (their keys become "table.key"), strings,
+ * arrays of strings, dates and other bare values.  A line it cannot
+ * read is skipped with one warning, like invalid YAML. */
+static int read_toml(struct nc_doc *d, const char *text, size_t len, struct nc_err *err)
+{
+	struct toml tm = { .d = d, .name = d->source_name ? d->source_name : "-", .err = err };
+	if (!yaml_document_initialize(&tm.doc, NULL, NULL, NULL, 1, 1))
+		return nc_err_set(err, NC_ERR_NOMEM, tm.name, "out of memory");
+	struct nc_buf prefix = {0};
+	int rc = NC_OK;
+	if (!(tm.map = yaml_document_add_mapping(&tm.doc, NULL, YAML_BLOCK_MAPPING_STYLE))) {
+		rc = nc_err_set(err, NC_ERR_NOMEM, tm.name, "out of memory");
+		goto out;
+	}
+	const char *p = text, *end = text + len;
+	size_t lineno = 0;
+	while (p < end && rc == NC_OK) {
+		lineno++;
+		const char *next;
+		size_t n = line_len(p, end, &next);
+		const char *line = p;
+		p = next;
+		size_t i = 0;
+		while (i < n && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+		if (i == n || line[i] == '#')
+			continue;
+		if (line[i] == '[') {
+			/* [table] or [[table]] */
+			size_t a = i;
+			while (a < n && line[a] == '[')
+				a++;
+			size_t b = a;
+			while (b < n && line[b] != ']')
+				b++;
+			if (b == n) {
+				if (!tm.bad_line)
+					tm.bad_line = lineno;
+				continue;
+			}
+			nc_buf_truncate(&prefix, 0);
+			for (size_t j = a; j < b; j++)
+				if (line[j] != '"' && line[j] != '\'' && line[j] != ' ' && line[j] != '\t')
+					nc_buf_putc(&prefix, line[j]);
+			if (prefix.len)
+				nc_buf_putc(&prefix, '.');
+			if (prefix.oom)
+				rc = nc_err_set(err, NC_ERR_NOMEM, tm.name, "out of memory");
+			continue;
+		}
+		/* key = value; the key may be quoted or dotted */
+		size_t k = i;
+		while (k < n && line[k] != '=') {
+			if (line[k] == '"' || line[k] == '\'') {
+				const char *close = memchr(line + k + 1, line[k], n - k - 1);
+				if (!close)
+					break;
+				k = (size_t)(close - line);
+			}
+			k++;
+		}
+		size_t kn = k;
+		while (kn > i && (line[kn - 1] == ' ' || line[kn - 1] == '\t'))
+			kn--;
+		if (k >= n || kn == i) {
+			if (!tm.bad_line)
+				tm.bad_line = lineno;
+			continue;
+		}
+		const char *v = line + k + 1;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		const char *ve = v < end ? toml_value_end(v, end) : end;
+		if (ve > line + n) {
+			/* the value spans lines: count them, continue after it */
+			for (const char *q = line + n; q < ve; q++)
+				if (*q == '\n')
+					lineno++;
+			p = ve < end ? ve + 1 : end;
+		}
+		rc = toml_pair(&tm, prefix.data ? prefix.data : "", line + i, kn - i, v, ve);
+	}
+	if (rc == NC_OK && tm.bad_line &&
+	    nc_doc_warn(d, "TOML front matter line %zu is not `key = value` or a [table]; skipped", tm.bad_line) != NC_OK)
+		rc = nc_err_set(err, NC_ERR_NOMEM, tm.name, "out of memory");
+	if (rc == NC_OK)
+		rc = nc_frontmatter_apply(d, &tm.doc, err);
+out:
+	nc_buf_free(&prefix);
+	yaml_document_delete(&tm.doc);
+	return rc;
+}
+
+/* The front matter of `text` into d; *body gets the offset of the body. */
+static int read_front_matter(struct nc_doc *d, const char *text, size_t len,
+			     size_t *body, struct nc_err *err)
+{
+	const char *name = d->source_name;
+	size_t b, fs, fe;
+	enum fm_style st = split_fm(text, len, &fs, &fe, &b);
+	*body = 0;
+	if (st == FM_TOML) {
+		size_t n = fe - fs;
+		if (!(d->meta.fm_raw = strndup(text + fs, n)))
+			return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+		d->meta.fm_kind = NC_FM_TOML;
+		*body = b;
+		return read_toml(d, d->meta.fm_raw, n, err);
+	}
+	if (st == FM_HEXO_BARE) {
+		/* Hexo reads front matter ended by "---" without an opening
+		 * one; give frontmatter.c the form it knows. */
+		struct nc_buf t = {0};
+		nc_buf_puts(&t, "---\n");
+		nc_buf_put(&t, text + fs, b - fs);
+		if (t.oom) {
+			nc_buf_free(&t);
+			return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+		}
+		size_t off;
+		int rc = nc_frontmatter_parse(d, t.data, t.len, &off, err);
+		nc_buf_free(&t);
+		*body = b;
+		return rc;
+	}
+	return nc_frontmatter_parse(d, text, len, body, err);
+}
+
+/* ---- the body: cmark-gfm tree -> model ----------------------------------- */
+
+static pthread_once_t ext_once = PTHREAD_ONCE_INIT;
+static void ext_register(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+}
+
+struct md {
+	struct nc_doc *d;
+	const char *name;
+	struct nc_err *err;
+	int rc;
+	int options;
+	cmark_llist *exts;          /* the parser's, for rendering */
+	struct nc_node *cur;        /* where children go */
+	int depth;                  /* containers open in the model */
+	uint8_t *aligns;            /* of the current table */
+	uint16_t ncols, col;
+	bool header_row;
+	const char *task;           /* "[x] " for the next paragraph of a task item */
+	struct nc_buf text;         /* text not yet in a node (cmark splits it) */
+	struct nc_node *text_parent;
+	struct nc_map fn_numbers;   /* footnote label -> number (first reference) */
+	size_t nfn;
+	struct nc_node *fn_list;    /* the list of footnote definitions */
+};
+
+static int oom(struct md *m)
+{
+	if (!m->rc)
+		m->rc = nc_err_set(m->err, NC_ERR_NOMEM, m->name, "out of memory");
+	return m->rc;
+}
+
+static void flush_text(struct md *m);
+
+static struct nc_node *add_node(struct md *m, enum nc_node_type type)
+{
+	flush_text(m);
+	struct nc_node *n = nc_node_new(type);
+	if (!n) {
+		oom(m);
+		return NULL;
+	}
+	nc_node_append(m->cur, n);
+	return n;
+}
+
+/* Put the pending text into one text node. */
+static void flush_text(struct md *m)
+{
+	if (!m->text_parent)
+		return;
+	if (m->text.oom) {
+		oom(m);
+	} else if (m->text.len) {
+		struct nc_node *n = nc_node_new(NC_NODE_TEXT);
+		if (!n || nc_node_set_text(n, m->text.data, m->text.len)) {
+			nc_node_free(n);
+			oom(m);
+		} else {
+			nc_node_append(m->text_parent, n);
+		}
+	}
+	nc_buf_truncate(&m->text, 0);
+	m->text_parent = NULL;
+}
+
+/* Text into the current node: runs that cmark split (at every special
+ * character) are gathered in a buffer and become one node. */
+static void add_text(struct md *m, const char *s, size_t len)
+{
+	if (m->text_parent != m->cur)
+		flush_text(m);
+	m->text_parent = m->cur;
+	nc_buf_put(&m->text, s, len);
+}
+
+/* Open a container for cmark node `c`, unless too deep (then its
+ * children go to the current node: text is never dropped). */
+static struct nc_node *open_node(struct md *m, cmark_node *c, enum nc_node_type type)
+{
+	if (m->depth >= MD_MAX_DEPTH)
+		return NULL;
+	struct nc_node *n = add_node(m, type);
+	if (!n)
+		return NULL;
+	cmark_node_set_user_data(c, n);
+	m->cur = n;
+	m->depth++;
+	return n;
+}
+
+/* Parse HTML with the HTML reader and put its nodes at the current
+ * place. */
+static void graft_html(struct md *m, const char *html, size_t len)
+{
+	flush_text(m);
+	if (m->rc || !len)
+		return;
+	struct nc_doc *t = nc_doc_new();
+	if (!t || nc_set_str(&t->source_name, m->name)) {
+		nc_doc_free(t);
+		oom(m);
+		return;
+	}
+	t->meta.fm_kind = NC_FM_YAML; /* a fragment: no <head> metadata */
+	int rc = nc_html_read(t, html, len, m->err);
+	if (rc) {
+		m->rc = rc;
+		nc_doc_free(t);
+		return;
+	}
+	for (size_t i = 0; i < t->nwarnings; i++)
+		if (nc_doc_warn(m->d, "%s", t->warnings[i]) != NC_OK)
+			oom(m);
+	struct nc_node *c;
+	while ((c = t->root->first_child)) {
+		nc_node_unlink(c);
+		nc_node_append(m->cur, c);
+	}
+	nc_doc_free(t);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* Inside a paragraph or heading: turn HTML that is really a template
+ * tag ({{<youtube id>}}: cmark sees the tag <youtube id>) back into
+ * text, and say whether real inline HTML remains. */
+static bool fix_inline_html(struct md *m, cmark_node *block)
+{
+	bool html = false;
+	cmark_iter *it = cmark_iter_new(block);
+	cmark_node *pending = NULL; /* freed once the iterator has left it */
+	cmark_event_type ev;
+	if (!it) {
+		oom(m);
+		return false;
+	}
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+		if (pending && pending != c) {
+			cmark_node_free(pending);
+			pending = NULL;
+		}
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(c) != CMARK_NODE_HTML_INLINE)
+			continue;
+		cmark_node *prev = cmark_node_previous(c);
+		const char *pl = prev && cmark_node_get_type(prev) == CMARK_NODE_TEXT ? cmark_node_get_literal(prev) : NULL;
+		if (!pl || !ends_with(pl, "{{")) {
+			html = true;
+			continue;
+		}
+		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+		if (!t || !cmark_node_set_literal(t, cmark_node_get_literal(c)) || !cmark_node_insert_before(c, t)) {
+			if (t)
+				cmark_node_free(t);
+			oom(m);
+			break;
+		}
+		/* leave c in the tree until the iterator moves on */
+		pending = c;
+	}
+	cmark_iter_free(it);
+	if (pending)
+		cmark_node_free(pending);
+	return html;
+}
+
+/* Footnote number of a label, given by the order of first reference
+ * (the order cmark-gfm lists the definitions in). */
+static size_t footnote_number(struct md *m, const char *label)
+{
+	void *v = nc_map_get_str(&m->fn_numbers, label);
+	if (v)
+		return (size_t)(uintptr_t)v;
+	if (nc_map_put_str(&m->fn_numbers, label, (void *)(uintptr_t)(m->nfn + 1)) != NC_OK)
+		return oom(m), 0;
+	return ++m->nfn;
+}
+
+/* All text under `c` (an image's alt), without recursion. */
+static char *plain_text(struct md *m, cmark_node *c)
+{
+	struct nc_buf b = {0};
+	cmark_iter *it = cmark_iter_new(c);
+	cmark_event_type ev;
+	if (!it) {
+		oom(m);
+		return NULL;
+	}
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || n == c)
+			continue;
+		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
+			nc_buf_puts(&b, cmark_node_get_literal(n));
+		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+			nc_buf_putc(&b, ' ');
+	}
+	cmark_iter_free(it);
+	if (b.oom) {
+		nc_buf_free(&b);
+		oom(m);
+		return NULL;
+	}
+	char *s = nc_buf_detach(&b, NULL);
+	if (!s && !(s = strdup("")))
+		oom(m);
+	return s;
+}
+
+/* Render one block (with its inline HTML) as HTML and graft it. */
+static void block_as_html(struct md *m, cmark_node *c)
+{
+	char *html = cmark_render_html(c, m->options, m->exts);
+	if (!html) {
+		oom(m);
+		return;
+	}
+	graft_html(m, html, strlen(html));
+	free(html);
+}
+
+static void enter(struct md *m, cmark_iter *it, cmark_node *c)
+{
+	struct nc_node *n;
+	cmark_node_type t = cmark_node_get_type(c);
+	const char *lit;
+	switch (t) {
+	case CMARK_NODE_NONE:
+	case CMARK_NODE_DOCUMENT:
+	case CMARK_NODE_CUSTOM_BLOCK:
+	case CMARK_NODE_CUSTOM_INLINE:
+		break; /* custom nodes: their children go on */
+	case CMARK_NODE_BLOCK_QUOTE:
+		open_node(m, c, NC_NODE_BLOCKQUOTE);
+		break;
+	case CMARK_NODE_LIST:
+		if ((n = open_node(m, c, NC_NODE_LIST))) {
+			n->as.list.ordered = cmark_node_get_list_type(c) == CMARK_ORDERED_LIST;
+			n->as.list.start = n->as.list.ordered ? cmark_node_get_list_start(c) : 1;
+		}
+		break;
+	case CMARK_NODE_ITEM:
+		open_node(m, c, NC_NODE_ITEM);
+		if (strcmp(cmark_node_get_type_string(c), "tasklist") == 0)
+			m->task = cmark_gfm_extensions_get_tasklist_item_checked(c) ? "[x] " : "[ ] ";
+		break;
+	case CMARK_NODE_CODE_BLOCK:
+		if ((n = add_node(m, NC_NODE_CODE_BLOCK))) {
+			lit = cmark_node_get_literal(c);
+			size_t len = lit ? strlen(lit) : 0;
+			if (len && lit[len - 1] == '\n')
+				len--;
+			const char *info = cmark_node_get_fence_info(c);
+			if (nc_node_set_text(n, lit ? lit : "", len) ||
+			    (info && *info && nc_set_str(&n->as.code_block.info, info)))
+				oom(m);
+		}
+		break;
+	case CMARK_NODE_HTML_BLOCK:
+		lit = cmark_node_get_literal(c);
+		graft_html(m, lit ? lit : "", lit ? strlen(lit) : 0);
+		break;
+	case CMARK_NODE_PARAGRAPH:
+	case CMARK_NODE_HEADING:
+		if (fix_inline_html(m, c)) {
+			if (m->task) {
+				add_text(m, m->task, strlen(m->task));
+				m->task = NULL;
+			}
+			block_as_html(m, c);
+			cmark_iter_reset(it, c, CMARK_EVENT_EXIT);
+			break;
+		}
+		if ((n = open_node(m, c, t == CMARK_NODE_HEADING ? NC_NODE_HEADING : NC_NODE_PARAGRAPH))) {
+			if (t == CMARK_NODE_HEADING)
+				n->as.heading.level = cmark_node_get_heading_level(c);
+		}
+		if (m->task) {
+			add_text(m, m->task, strlen(m->task));
+			m->task = NULL;
+		}
+		break;
+	case CMARK_NODE_THEMATIC_BREAK:
+		add_node(m, NC_NODE_THEMATIC_BREAK);
+		break;
+	case CMARK_NODE_FOOTNOTE_DEFINITION: {
+		/* At the end of the document (cmark-gfm moves them there, in
+		 * order of reference): one ordered list after a rule. */
+		struct nc_node *keep = m->cur;
+		if (!m->fn_list) {
+			m->cur = m->d->root;
+			if (!add_node(m, NC_NODE_THEMATIC_BREAK) || !(m->fn_list = add_node(m, NC_NODE_LIST))) {
+				m->cur = keep;
+				break;
+			}
+			m->fn_list->as.list.ordered = true;
+			m->fn_list->as.list.start = 1;
+		}
+		m->cur = m->fn_list;
+		if (!open_node(m, c, NC_NODE_ITEM))
+			m->cur = keep;
+		break;
+	}
+	case CMARK_NODE_TEXT:
+		lit = cmark_node_get_literal(c);
+		if (lit)
+			add_text(m, lit, strlen(lit));
+		break;
+	case CMARK_NODE_SOFTBREAK:
+		add_text(m, " ", 1);
+		break;
+	case CMARK_NODE_LINEBREAK:
+		add_node(m, NC_NODE_LINE_BREAK);
+		break;
+	case CMARK_NODE_CODE:
+		if ((n = add_node(m, NC_NODE_CODE))) {
+			lit = cmark_node_get_literal(c);
+			if (nc_node_set_text(n, lit ? lit : "", lit ? strlen(lit) : 0))
+				oom(m);
+		}
+		break;
+	case CMARK_NODE_HTML_INLINE:
+		/* Only in table cells (paragraphs and headings with HTML go
+		 * through the HTML reader): the tag is dropped, the cell's
+		 * text kept. */
+		break;
+	case CMARK_NODE_EMPH:
+		open_node(m, c, NC_NODE_EMPH);
+		break;
+	case CMARK_NODE_STRONG:
+		open_node(m, c, NC_NODE_STRONG);
+		break;
+	case CMARK_NODE_LINK:
+		if ((n = open_node(m, c, NC_NODE_LINK))) {
+			const char *title = cmark_node_get_title(c);
+			if (nc_set_str(&n->as.link.url, cmark_node_get_url(c)) ||
+			    (title && *title && nc_set_str(&n->as.link.title, title)))
+				oom(m);
+		}
+		break;
+	case CMARK_NODE_IMAGE:
+		if ((n = add_node(m, NC_NODE_IMAGE))) {
+			const char *title = cmark_node_get_title(c);
+			n->as.image.alt = plain_text(m, c);
+			if (nc_set_str(&n->as.image.url, cmark_node_get_url(c)) ||
+			    (title && *title && nc_set_str(&n->as.image.title, title)))
+				oom(m);
+		}
+		cmark_iter_reset(it, c, CMARK_EVENT_EXIT);
+		break;
+	case CMARK_NODE_FOOTNOTE_REFERENCE: {
+		lit = cmark_node_get_literal(c);
+		size_t k = footnote_number(m, lit ? lit : "");
+		if (k && (n = add_node(m, NC_NODE_SUP))) {
+			char num[24];
+			int len = snprintf(num, sizeof num, "[%zu]", k);
+			struct nc_node *keep = m->cur;
+			m->cur = n;
+			add_text(m, num, (size_t)len);
+			flush_text(m);
+			m->cur = keep;
+		}
+		break;
+	}
+	default: {
+		/* Extension nodes: tables and strikethrough. */
+		const char *ts = cmark_node_get_type_string(c);
+		if (strcmp(ts, "table") == 0) {
+			m->ncols = cmark_gfm_extensions_get_table_columns(c);
+			m->aligns = cmark_gfm_extensions_get_table_alignments(c);
+			open_node(m, c, NC_NODE_TABLE);
+		} else if (strcmp(ts, "table_row") == 0 || strcmp(ts, "table_header") == 0) {
+			m->col = 0;
+			m->header_row = cmark_gfm_extensions_get_table_row_is_header(c);
+			if ((n = open_node(m, c, NC_NODE_TABLE_ROW)))
+				n->as.row.header = m->header_row;
+		} else if (strcmp(ts, "table_cell") == 0) {
+			if ((n = open_node(m, c, NC_NODE_TABLE_CELL))) {
+				uint8_t a = m->aligns && m->col < m->ncols ? m->aligns[m->col] : 0;
+				n->as.cell.header = m->header_row;
+				n->as.cell.align = a == 'l' ? NC_ALIGN_LEFT : a == 'c' ? NC_ALIGN_CENTER :
+						   a == 'r' ? NC_ALIGN_RIGHT : NC_ALIGN_NONE;
+				n->as.cell.colspan = n->as.cell.rowspan = 1;
+			}
+			m->col++;
+		} else if (strcmp(ts, "strikethrough") == 0) {
+			open_node(m, c, NC_NODE_STRIKE);
+		}
+		/* anything else (custom nodes): its children go on */
+		break;
+	}
+	}
+}
+
+static void leave(struct md *m, cmark_node *c)
+{
+	struct nc_node *n = cmark_node_get_user_data(c);
+	flush_text(m);
+	if (!n)
+		return;
+	m->cur = n->parent && cmark_node_get_type(c) != CMARK_NODE_FOOTNOTE_DEFINITION ? n->parent : m->d->root;
+	m->depth--;
+	if (n->type == NC_NODE_ITEM)
+		m->task = NULL;
+	if (n->type == NC_NODE_TABLE)
+		m->aligns = NULL;
+	cmark_node_set_user_data(c, NULL);
+	/* A container left empty (an empty emphasis, a paragraph of one
+	 * template HTML tag that said nothing) is not kept. */
+	if (!n->first_child && n->type != NC_NODE_TABLE_CELL && n->type != NC_NODE_ITEM &&
+	    n->type != NC_NODE_LINK)
+		nc_node_free(n);
+}
+
+/* The first template tag in the model's text, for the warning. */
+static const char *find_template(const char *s, size_t *len)
+{
+	for (const char *p = s; (p = strchr(p, '{')); p++) {
+		const char *close = NULL;
+		if (p[1] == '%')
+			close = "%}";
+		else if (p[1] == '{' && (p[2] == '<' || p[2] == '%'))
+			close = p[2] == '<' ? ">}}" : "%}}";
+		if (!close)
+			continue;
+		size_t max = strnlen(p, 120);
+		const char *e = NULL;
+		for (size_t i = 2; i + strlen(close) <= max; i++)
+			if (!memcmp(p + i, close, strlen(close))) {
+				e = p + i + strlen(close);
+				break;
+			}
+		size_t n = e ? (size_t)(e - p) : max;
+		if (!e) /* cut at a character boundary */
+			while (n && ((unsigned char)p[n] & 0xc0) == 0x80)
+				n--;
+		*len = n;
+		return p;
+	}
+	return NULL;
+}
+
+static int warn_templates(struct nc_doc *d)
+{
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, d->root);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
+		if (ev != NC_EVENT_ENTER || it.cur->type != NC_NODE_TEXT || !it.cur->as.text.literal)
+			continue;
+		size_t n;
+		const char *t = find_template(it.cur->as.text.literal, &n);
+		if (t)
+			return nc_doc_warn(d, "template tags are kept as text, not expanded (first: %.*s)", (int)n, t);
+	}
+	return NC_OK;
+}
+
+static int read_body(struct nc_doc *d, const char *text, size_t len, struct nc_err *err)
+{
+	const char *name = d->source_name;
+	pthread_once(&ext_once, ext_register);
+	struct md m = { .d = d, .name = name, .err = err, .cur = d->root,
+			.options = CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8 };
+	cmark_parser *p = cmark_parser_new(m.options);
+	if (!p)
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	static const char *const exts[] = {"table", "strikethrough", "autolink", "tasklist"};
+	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
+		cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
+		if (e)
+			cmark_parser_attach_syntax_extension(p, e);
+	}
+	m.exts = cmark_parser_get_syntax_extensions(p);
+	cmark_parser_feed(p, text, len);
+	cmark_node *doc = cmark_parser_finish(p);
+	if (!doc) {
+		cmark_parser_free(p);
+		return nc_err_set(err, NC_ERR_PARSE, name, "the Markdown body cannot be parsed");
+	}
+	cmark_iter *it = cmark_iter_new(doc);
+	if (!it)
+		oom(&m);
+	cmark_event_type ev;
+	while (it && !m.rc && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER)
+			enter(&m, it, c);
+		else if (ev == CMARK_EVENT_EXIT)
+			leave(&m, c);
+	}
+	flush_text(&m);
+	nc_buf_free(&m.text);
+	if (it)
+		cmark_iter_free(it);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	nc_map_free(&m.fn_numbers);
+	if (!m.rc && warn_templates(d) != NC_OK)
+		oom(&m);
+	return m.rc;
+}
+
+/* ---- the reader ------------------------------------------------------------- */
+
+/* "_posts/2009-09-05-edge-case-no-yaml-title.md" -> "edge case no yaml
+ * title" (Jekyll's date-slug names); else the base name without its
+ * extension. */
+static char *name_title(const char *name)
+{
+	const char *base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	size_t n = strlen(base);
+	const char *dot = strrchr(base, '.');
+	if (dot && dot != base)
+		n = (size_t)(dot - base);
+	if (n == 0 || strcmp(name, "-") == 0)
+		return strdup("Untitled");
+	if (n > 11 && isdigit((unsigned char)base[0]) && base[4] == '-' && base[7] == '-' && base[10] == '-' &&
+	    isdigit((unsigned char)base[5]) && isdigit((unsigned char)base[8])) {
+		char *t = strndup(base + 11, n - 11);
+		if (t)
+			for (char *q = t; *q; q++)
+				if (*q == '-')
+					*q = ' ';
+		return t;
+	}
+	return strndup(base, n);
+}
+
+static bool title_is_blank(const char *t)
+{
+	if (nc_str_blank(t))
+		return true;
+	for (const char *p = t; *p; p++)
+		if (*p != '#' && *p != ' ' && *p != '\t')
+			return false;
+	return true;
+}
+
+static int md_read(const char *name, const unsigned char *data, size_t len,
+		   struct nc_doclist *out, struct nc_err *err)
+{
+	if (len > NC_MAX_INPUT_BYTES)
+		return nc_err_set(err, NC_ERR_LIMIT, name, "larger than the %u MB limit",
+				  NC_MAX_INPUT_BYTES / (1024u * 1024u));
+	if (memchr(data, '\0', len < 8192 ? len : 8192))
+		return nc_err_set(err, NC_ERR_PARSE, name, "binary data, not a Markdown post");
+	struct nc_doc *d = nc_doc_new();
+	char *text = NULL;
+	size_t tlen = 0, body = 0;
+	int rc;
+	if (!d || nc_set_str(&d->source_name, name) || !(d->input = malloc(len ? len : 1))) {
+		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+		goto fail;
+	}
+	if (len)
+		memcpy(d->input, data, len);
+	d->input_len = len;
+	if ((rc = nc_charset_to_utf8(name, data, len, &text, &tlen, d, err)))
+		goto fail;
+	/* cmark reads up to a NUL as text; keep lengths and strings agreeing */
+	tlen = strnlen(text, tlen);
+	if ((rc = read_front_matter(d, text, tlen, &body, err)))
+		goto fail;
+	if ((rc = read_body(d, text + body, tlen - body, err)))
+		goto fail;
+	if (title_is_blank(d->meta.title)) {
+		char *t = nc_first_heading_text(d->root);
+		const char *why = "first heading";
+		if (!t) {
+			t = name_title(name);
+			why = "file name";
+		}
+		if (!t) {
+			rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+			goto fail;
+		}
+		if ((d->meta.fm_kind != NC_FM_NONE || d->meta.title_raw) &&
+		    nc_doc_warn(d, "no usable title; using the %s: %s", why, t) != NC_OK) {
+			free(t);
+			rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+			goto fail;
+		}
+		free(d->meta.title);
+		d->meta.title = t;
+	}
+	free(text);
+	if (nc_doclist_push(out, d))
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	return NC_OK;
+fail:
+	free(text);
+	nc_doc_free(d);
+	return rc;
+}
+
+const struct nc_reader nc_reader_md = {
+	.name = "md",
+	.detect = md_detect,
+	.read = md_read,
+};
