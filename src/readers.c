@@ -34,6 +34,7 @@ const struct nc_reader nc_reader_html = {
 };
 
 const struct nc_reader *const nc_readers[] = {
+	&nc_reader_feed, /* before html: a feed starting with <rss is HTML-ish too */
 	&nc_reader_html,
 	NULL
 };
