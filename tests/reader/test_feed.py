@@ -159,6 +159,27 @@ check(r.returncode == 0 and r.stdout.count(b'"source":"-#') == 3, "a feed on std
 r = run("--to", "json", "-o", "-", FX)
 check(r.returncode == 0 and r.stdout.count(b'"source":') == 11, "a directory of feeds gives 11 documents", r)
 
+# Limits and hostile feeds: no items is not an error; past NC_MAX_FEED_ITEMS
+# is a clear one; a feed's own entities are never expanded into a bomb.
+def feed_file(name, text):
+    p = os.path.join(tmp, name)
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(text)
+    return p
+
+
+r = run("--to", "json", "-o", "-", feed_file("empty.xml", '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>'))
+check(r.returncode == 0 and b"no items" in r.stderr and not r.stdout, "an empty feed: exit 0, nothing written", r)
+r = run("-q", "--to", "json", "-o", os.path.join(tmp, "over.json"),
+        feed_file("over.xml", "<rss><channel>" + "<item><title>x</title></item>" * 100001 + "</channel></rss>"))
+check(r.returncode != 0 and b"more than 100000 items" in r.stderr, "more than 100,000 items is refused", r)
+bomb = '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+for k in range(1, 10):
+    bomb += f'<!ENTITY a{k} "' + ("&a" + (str(k - 1) if k > 1 else "") + ";") * 10 + '">'
+bomb += "]><rss><channel><item><title>&a9;</title><description>&a9;</description></item></channel></rss>"
+r = run("--to", "json", "-o", "-", feed_file("bomb.xml", bomb))
+check(r.returncode == 0 and len(r.stdout) < 100000, f"entity bomb: {len(r.stdout)} bytes out", r)
+
 # Markdown: numbered files.
 out = os.path.join(tmp, "md")
 os.makedirs(out)
