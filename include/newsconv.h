@@ -66,6 +66,7 @@ void nc_err_clear(struct nc_err *err);
 #define NC_MAX_FRONTMATTER      (1u * 1024u * 1024u)  /* front-matter text */
 #define NC_MAX_YAML_NODES       100000u               /* after aliases */
 #define NC_MAX_TREE_DEPTH       256                   /* deeper HTML is flattened */
+#define NC_MAX_FEED_ITEMS       100000u               /* items or entries of one feed */
 
 /* ---- metadata --------------------------------------------------------- */
 
@@ -309,6 +310,7 @@ struct nc_reader {
 	int (*read)(const char *name, const unsigned char *data, size_t len,
 		    struct nc_doclist *out, struct nc_err *err);
 };
+extern const struct nc_reader nc_reader_feed; /* RSS 0.9x/1.0/2.0, Atom 1.0 */
 extern const struct nc_reader nc_reader_html;
 extern const struct nc_reader nc_reader_md;     /* Markdown posts (read_md.c) */
 extern const struct nc_reader *const nc_readers[]; /* NULL-terminated */

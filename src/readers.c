@@ -37,6 +37,7 @@ const struct nc_reader nc_reader_html = {
  * the body is Markdown, so ties on front-matter HTML still go to html
  * by md's lower score, and Markdown posts to md by order. */
 const struct nc_reader *const nc_readers[] = {
+	&nc_reader_feed, /* before html: a feed starting with <rss is HTML-ish too */
 	&nc_reader_md,
 	&nc_reader_html,
 	NULL

@@ -57,6 +57,7 @@ struct batch {
 	enum phase phase;
 	/* one output for all */
 	struct nc_writer *w;
+	size_t empty;             /* inputs read fine that held no document (a feed without items) */
 	/* per-input outputs: output path -> input that claimed it */
 	struct nc_map claimed;
 	int exit_code;
@@ -417,6 +418,11 @@ synced:
 				b->exit_code = EXIT_INPUT;
 		} else if (j->skipped && c->verbosity > 0) {
 			fprintf(stderr, "%s: %s: not an article, skipped\n", nc_progname, j->in->path);
+		} else if (!j->skipped && j->nunits == 0) {
+			/* An empty feed is a feed, not an error. */
+			b->empty++;
+			if (c->verbosity >= 0)
+				fprintf(stderr, "%s: %s: no items; nothing to convert\n", nc_progname, j->in->path);
 		}
 		for (size_t k = 0; k < j->nunits; k++)
 			finish_unit(b, j, &j->units[k]);
@@ -480,7 +486,12 @@ static int close_shared(struct batch *b, const char *single, struct out_file *fi
 	struct nc_err err = {0};
 	const char *where = single ? single : "-";
 	int rc = EXIT_OK;
-	if (b->exit_code == EXIT_USAGE || b->w->ndocs == 0) {
+	if (b->w->ndocs == 0 && b->exit_code == EXIT_OK && b->empty) {
+		/* every input was read, none held a document: nothing to do */
+		if (c->verbosity >= 0)
+			fprintf(stderr, "%s: %s: nothing written: the input held no items\n",
+				nc_progname, where);
+	} else if (b->exit_code == EXIT_USAGE || b->w->ndocs == 0) {
 		if (b->w->ndocs == 0 && b->exit_code != EXIT_USAGE)
 			fprintf(stderr, "%s: %s: nothing written: no article was converted\n",
 				nc_progname, where);

@@ -1,0 +1,1439 @@
+/*
+ * read_feed.c - RSS and Atom feeds: one document per item or entry.
+ *
+ * Specs: RSS 0.91/0.92/2.0 (RSS Advisory Board, RSS 2.0.11), RSS 1.0
+ * (RDF Site Summary, with the Dublin Core and content modules), Atom 1.0
+ * (RFC 4287, text constructs of section 3.1, xml:base of section 2),
+ * Media RSS 1.5 (media:content, media:thumbnail).
+ *
+ * The bytes are parsed with libxml2's XML parser in recovery mode, never
+ * loading a DTD or anything from the network and never expanding
+ * external entities.  Feeds break in known ways; a pre-pass mends the
+ * common ones before parsing (HTML named entities such as &nbsp;, a bare
+ * '&', bytes that are not UTF-8, an encoding declaration that the bytes
+ * contradict), and whatever libxml2 still finds wrong is recovered.  A
+ * feed that needed any of it gives every one of its documents the same
+ * one warning.
+ *
+ * Each document keeps its item serialised as XML as its input, so that a
+ * WARC holds an exact source per item.  Namespace declarations made on
+ * the feed's root are not repeated in that serialisation.
+ *
+ * Not supported: UTF-16 and UTF-32 feeds, Atom 0.3 specifics, RSS 0.90's
+ * top-level <textinput>/<image>, Atom content given out of line
+ * (src=...: kept as a link), base64 content of other media types, and
+ * paging (rel="next"): one file is one feed.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlsave.h>
+
+#include "newsconv.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/lang.h"
+#include "util/map.h"
+#include "util/text.h"
+#include "util/url.h"
+
+#define FEED_SNIFF_BYTES 65536          /* how far detect() looks for the root */
+#define ENTITY_BUDGET NC_MAX_INPUT_BYTES /* internal entity text copied, per feed */
+#define TITLE_FROM_BODY 60              /* bytes of body text a missing title takes */
+#define DESCRIPTION_MAX 1000            /* bytes kept of a summary beside a body */
+
+static const char BROKEN_WARNING[] = "feed is not well-formed XML; read with recovery";
+
+/* ---- detect ------------------------------------------------------------ */
+
+static size_t find(const unsigned char *p, size_t i, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+	for (; i + k <= n; i++)
+		if (p[i] == (unsigned char)s[0] && memcmp(p + i, s, k) == 0)
+			return i;
+	return n;
+}
+
+/* Offset of the root element's '<' after BOM, blanks, declaration,
+ * processing instructions, comments and a doctype; n if none. */
+static size_t root_start(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3;
+	for (;;) {
+		while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+			i++;
+		if (i + 1 >= n || p[i] != '<')
+			return n;
+		if (p[i + 1] == '?') {
+			i = find(p, i + 2, n, "?>");
+			if (i >= n)
+				return n;
+			i += 2;
+		} else if (n - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
+			i = find(p, i + 4, n, "-->");
+			if (i >= n)
+				return n;
+			i += 3;
+		} else if (n - i >= 9 && strncasecmp((const char *)p + i, "<!DOCTYPE", 9) == 0) {
+			size_t gt = find(p, i, n, ">"), br = find(p, i, n, "[");
+			if (br < gt) /* internal subset: up to "]>" */
+				gt = find(p, br, n, "]");
+			i = find(p, gt, n, ">");
+			if (i >= n)
+				return n;
+			i++;
+		} else {
+			return i;
+		}
+	}
+}
+
+static int feed_detect(const unsigned char *data, size_t len)
+{
+	size_t n = len < FEED_SNIFF_BYTES ? len : FEED_SNIFF_BYTES;
+	size_t i = root_start(data, n);
+	if (i >= n)
+		return 0;
+	size_t s = ++i;
+	while (i < n && data[i] != ' ' && data[i] != '\t' && data[i] != '\r' &&
+	       data[i] != '\n' && data[i] != '>' && data[i] != '/')
+		i++;
+	if (i >= n)
+		return 0;
+	size_t k = i - s;
+	const char *name = (const char *)data + s;
+	if ((k == 3 && memcmp(name, "rss", 3) == 0) || (k == 4 && memcmp(name, "feed", 4) == 0))
+		return 2;
+	/* rdf:RDF, or RDF under any prefix the feed chose */
+	if (k >= 3 && memcmp(name + k - 3, "RDF", 3) == 0 && (k == 3 || name[k - 4] == ':'))
+		return 2;
+	return 0;
+}
+
+/* ---- mending the bytes before parsing ---------------------------------- */
+
+/* The HTML named entities feeds use in XML, where they are undefined.
+ * Constant size: a linear look-up costs nothing the input controls. */
+static const struct { const char *name; unsigned cp; } html_entities[] = {
+	{"nbsp", 160}, {"iexcl", 161}, {"cent", 162}, {"pound", 163}, {"curren", 164},
+	{"yen", 165}, {"brvbar", 166}, {"sect", 167}, {"uml", 168}, {"copy", 169},
+	{"ordf", 170}, {"laquo", 171}, {"not", 172}, {"shy", 173}, {"reg", 174},
+	{"macr", 175}, {"deg", 176}, {"plusmn", 177}, {"sup2", 178}, {"sup3", 179},
+	{"acute", 180}, {"micro", 181}, {"para", 182}, {"middot", 183}, {"cedil", 184},
+	{"sup1", 185}, {"ordm", 186}, {"raquo", 187}, {"frac14", 188}, {"frac12", 189},
+	{"frac34", 190}, {"iquest", 191}, {"Agrave", 192}, {"Aacute", 193}, {"Acirc", 194},
+	{"Atilde", 195}, {"Auml", 196}, {"Aring", 197}, {"AElig", 198}, {"Ccedil", 199},
+	{"Egrave", 200}, {"Eacute", 201}, {"Ecirc", 202}, {"Euml", 203}, {"Igrave", 204},
+	{"Iacute", 205}, {"Icirc", 206}, {"Iuml", 207}, {"ETH", 208}, {"Ntilde", 209},
+	{"Ograve", 210}, {"Oacute", 211}, {"Ocirc", 212}, {"Otilde", 213}, {"Ouml", 214},
+	{"times", 215}, {"Oslash", 216}, {"Ugrave", 217}, {"Uacute", 218}, {"Ucirc", 219},
+	{"Uuml", 220}, {"Yacute", 221}, {"THORN", 222}, {"szlig", 223}, {"agrave", 224},
+	{"aacute", 225}, {"acirc", 226}, {"atilde", 227}, {"auml", 228}, {"aring", 229},
+	{"aelig", 230}, {"ccedil", 231}, {"egrave", 232}, {"eacute", 233}, {"ecirc", 234},
+	{"euml", 235}, {"igrave", 236}, {"iacute", 237}, {"icirc", 238}, {"iuml", 239},
+	{"eth", 240}, {"ntilde", 241}, {"ograve", 242}, {"oacute", 243}, {"ocirc", 244},
+	{"otilde", 245}, {"ouml", 246}, {"divide", 247}, {"oslash", 248}, {"ugrave", 249},
+	{"uacute", 250}, {"ucirc", 251}, {"uuml", 252}, {"yacute", 253}, {"thorn", 254},
+	{"yuml", 255}, {"OElig", 338}, {"oelig", 339}, {"Scaron", 352}, {"scaron", 353},
+	{"Yuml", 376}, {"fnof", 402}, {"circ", 710}, {"tilde", 732},
+	{"ensp", 8194}, {"emsp", 8195}, {"thinsp", 8201}, {"zwnj", 8204}, {"zwj", 8205},
+	{"lrm", 8206}, {"rlm", 8207}, {"ndash", 8211}, {"mdash", 8212}, {"lsquo", 8216},
+	{"rsquo", 8217}, {"sbquo", 8218}, {"ldquo", 8220}, {"rdquo", 8221}, {"bdquo", 8222},
+	{"dagger", 8224}, {"Dagger", 8225}, {"bull", 8226}, {"hellip", 8230}, {"permil", 8240},
+	{"prime", 8242}, {"Prime", 8243}, {"lsaquo", 8249}, {"rsaquo", 8250}, {"oline", 8254},
+	{"frasl", 8260}, {"euro", 8364}, {"trade", 8482}, {"larr", 8592}, {"uarr", 8593},
+	{"rarr", 8594}, {"darr", 8595}, {"harr", 8596}, {"minus", 8722}, {"infin", 8734},
+	{"ne", 8800}, {"le", 8804}, {"ge", 8805}, {"asymp", 8776}, {"hearts", 9829},
+};
+
+static unsigned html_entity(const unsigned char *s, size_t k)
+{
+	for (size_t i = 0; i < sizeof html_entities / sizeof html_entities[0]; i++)
+		if (strlen(html_entities[i].name) == k && memcmp(html_entities[i].name, s, k) == 0)
+			return html_entities[i].cp;
+	return 0;
+}
+
+static bool is_name_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == '.';
+}
+
+static bool is_digit_in(unsigned char c, bool hex)
+{
+	return (c >= '0' && c <= '9') ||
+	       (hex && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+}
+
+/* Length of a well-formed reference at p ("&amp;", "&#38;", "&#x26;",
+ * "&name;"), 0 when the '&' starts none.  *name and *nlen give a named one. */
+static size_t reference_len(const unsigned char *p, size_t n, const unsigned char **name,
+			    size_t *nlen)
+{
+	size_t i = 1;
+	*name = NULL;
+	*nlen = 0;
+	if (i < n && p[i] == '#') {
+		i++;
+		bool hex = i < n && (p[i] == 'x' || p[i] == 'X');
+		if (hex)
+			i++;
+		size_t d = i;
+		while (i < n && i - d < 8 && is_digit_in(p[i], hex))
+			i++;
+		return i > d && i < n && p[i] == ';' ? i + 1 : 0;
+	}
+	if (i >= n || !((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z'))
+		return 0;
+	while (i < n && i < 40 && is_name_char(p[i]))
+		i++;
+	if (i >= n || p[i] != ';')
+		return 0;
+	*name = p + 1;
+	*nlen = i - 1;
+	return i + 1;
+}
+
+struct mend {
+	struct nc_buf out;
+	bool changed;          /* the feed was not well-formed: warn */
+	char why[160];         /* the first reason, for the warning */
+};
+
+static void mend_note(struct mend *m, const char *why)
+{
+	m->changed = true;
+	if (!m->why[0])
+		snprintf(m->why, sizeof m->why, "%s", why);
+}
+
+/* "ISO-8859-1" from <?xml ... encoding="ISO-8859-1"?>, into out. */
+static bool declared_encoding(const unsigned char *p, size_t n, char *out, size_t outsz)
+{
+	size_t i = 0;
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3;
+	if (n - i < 5 || memcmp(p + i, "<?xml", 5) != 0)
+		return false;
+	size_t end = find(p, i, n < 512 ? n : 512, "?>");
+	size_t e = find(p, i, end, "encoding");
+	if (e >= end)
+		return false;
+	e += 8;
+	while (e < end && (p[e] == ' ' || p[e] == '=' || p[e] == '\t'))
+		e++;
+	if (e >= end || (p[e] != '"' && p[e] != '\''))
+		return false;
+	unsigned char q = p[e++];
+	size_t k = 0;
+	while (e < end && p[e] != q && k + 1 < outsz)
+		out[k++] = (char)p[e++];
+	out[k] = '\0';
+	return k > 0;
+}
+
+static bool is_utf8_name(const char *enc)
+{
+	return !strcasecmp(enc, "utf-8") || !strcasecmp(enc, "utf8") ||
+	       !strcasecmp(enc, "us-ascii") || !strcasecmp(enc, "ascii");
+}
+
+/* Copy the feed into m->out, mending what XML parsers refuse:
+ *   - bytes that are not UTF-8 in a feed read as UTF-8 are taken as
+ *     Latin-1 (one invalid byte at a time, the rest kept);
+ *   - HTML named entities become numeric references;
+ *   - a '&' that starts no reference, and unknown named references
+ *     (unless the feed declares entities of its own), become "&amp;".
+ * CDATA sections and comments are copied as they are.  *encoding is
+ * set to the encoding to parse with (NULL: as declared). */
+static int mend_bytes(struct mend *m, const unsigned char *p, size_t n, const char **encoding)
+{
+	char enc[64] = "";
+	bool declared = declared_encoding(p, n, enc, sizeof enc);
+	bool valid = nc_utf8_valid((const char *)p, n);
+	bool ascii = true;
+	for (size_t i = 0; i < n && ascii; i++)
+		ascii = p[i] < 0x80;
+	bool as_utf8 = !declared || is_utf8_name(enc);
+	*encoding = NULL;
+	if (declared && !as_utf8 && valid && !ascii) {
+		/* declares one encoding, is another: the bytes win */
+		char why[160];
+		snprintf(why, sizeof why, "declares encoding %.60s but the bytes are UTF-8", enc);
+		mend_note(m, why);
+		as_utf8 = true;
+	}
+	if (as_utf8)
+		*encoding = "UTF-8";
+	bool own_entities = find(p, 0, n, "<!ENTITY") < n;
+
+	if (nc_buf_reserve(&m->out, n + n / 16 + 16))
+		return NC_ERR_NOMEM;
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = p[i];
+		if (c == '<' && n - i >= 9 && memcmp(p + i, "<![CDATA[", 9) == 0) {
+			size_t e = find(p, i + 9, n, "]]>");
+			e = e < n ? e + 3 : n;
+			if (!as_utf8) {
+				nc_buf_put(&m->out, p + i, e - i);
+				i = e;
+				continue;
+			}
+			/* CDATA text must still be UTF-8: fall through byte by
+			 * byte below, but without touching '&'. */
+			for (size_t j = i; j < e;) {
+				size_t k = nc_utf8_valid_seq(p + j, e - j);
+				if (k) {
+					nc_buf_put(&m->out, p + j, k);
+					j += k;
+				} else {
+					char u[4];
+					nc_buf_put(&m->out, u, (size_t)nc_utf8_encode(p[j], u));
+					mend_note(m, "bytes that are not UTF-8 (read as Latin-1)");
+					j++;
+				}
+			}
+			i = e;
+			continue;
+		}
+		if (c == '<' && n - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
+			size_t e = find(p, i + 4, n, "-->");
+			e = e < n ? e + 3 : n;
+			nc_buf_put(&m->out, p + i, e - i);
+			i = e;
+			continue;
+		}
+		if (c == '&') {
+			const unsigned char *name;
+			size_t nlen, k = reference_len(p + i, n - i, &name, &nlen);
+			if (k && !name) {
+				nc_buf_put(&m->out, p + i, k); /* numeric */
+			} else if (k && ((nlen == 3 && !memcmp(name, "amp", 3)) ||
+					 (nlen == 2 && (!memcmp(name, "lt", 2) || !memcmp(name, "gt", 2))) ||
+					 (nlen == 4 && (!memcmp(name, "quot", 4) || !memcmp(name, "apos", 4))))) {
+				nc_buf_put(&m->out, p + i, k);
+			} else if (k && html_entity(name, nlen)) {
+				nc_buf_printf(&m->out, "&#%u;", html_entity(name, nlen));
+				mend_note(m, "HTML entities that XML does not define");
+			} else if (k && own_entities) {
+				nc_buf_put(&m->out, p + i, k);
+			} else {
+				nc_buf_puts(&m->out, "&amp;");
+				mend_note(m, k ? "an undefined entity" : "a bare '&'");
+				k = 1;
+			}
+			i += k;
+			continue;
+		}
+		if (as_utf8 && c >= 0x80) {
+			size_t k = nc_utf8_valid_seq(p + i, n - i);
+			if (k) {
+				nc_buf_put(&m->out, p + i, k);
+				i += k;
+			} else {
+				char u[4];
+				nc_buf_put(&m->out, u, (size_t)nc_utf8_encode(c, u));
+				mend_note(m, "bytes that are not UTF-8 (read as Latin-1)");
+				i++;
+			}
+			continue;
+		}
+		nc_buf_putc(&m->out, c);
+		i++;
+	}
+	return m->out.oom ? NC_ERR_NOMEM : NC_OK;
+}
+
+/* ---- the parsed tree --------------------------------------------------- */
+
+enum ns { NS_CORE, NS_ATOM, NS_CONTENT, NS_DC, NS_MEDIA, NS_ITUNES, NS_OTHER };
+
+enum feed_kind { FEED_RSS, FEED_RDF, FEED_ATOM };
+
+struct feed {
+	xmlDoc *x;
+	enum feed_kind kind;
+	const char *name;        /* the input, for messages */
+	char *title, *link, *language;
+	xmlNode *channel;        /* RSS channel, Atom feed */
+	size_t entity_budget;    /* bytes of internal entities left to copy */
+	bool broken;
+	char why[160];
+	struct nc_err *err;
+};
+
+static const char *local_name(const xmlNode *n)
+{
+	const char *s = (const char *)n->name;
+	const char *c = n->ns ? NULL : strchr(s, ':');
+	return c ? c + 1 : s;
+}
+
+static enum ns ns_of_href(const char *h, bool atom_feed)
+{
+	if (!strcmp(h, "http://www.w3.org/2005/Atom") || !strcmp(h, "http://purl.org/atom/ns#"))
+		return atom_feed ? NS_CORE : NS_ATOM;
+	if (!strcmp(h, "http://purl.org/rss/1.0/") || !strcmp(h, "http://my.netscape.com/rdf/simple/0.9/") ||
+	    !strcmp(h, "http://backend.userland.com/rss2") || !strcmp(h, "http://backend.userland.com/rss"))
+		return NS_CORE;
+	if (!strcmp(h, "http://purl.org/rss/1.0/modules/content/"))
+		return NS_CONTENT;
+	if (!strncmp(h, "http://purl.org/dc/elements/1.1", 31) || !strncmp(h, "http://purl.org/dc/terms", 24))
+		return NS_DC;
+	if (!strncmp(h, "http://search.yahoo.com/mrss", 28))
+		return NS_MEDIA;
+	if (!strcmp(h, "http://www.itunes.com/dtds/podcast-1.0.dtd"))
+		return NS_ITUNES;
+	return NS_OTHER;
+}
+
+/* The namespace of an element; a prefix the feed forgot to declare is
+ * taken at its usual meaning. */
+static enum ns ns_of(const struct feed *f, const xmlNode *n)
+{
+	if (n->ns && n->ns->href)
+		return ns_of_href((const char *)n->ns->href, f->kind == FEED_ATOM);
+	const char *s = (const char *)n->name, *c = strchr(s, ':');
+	if (!c)
+		return NS_CORE;
+	size_t k = (size_t)(c - s);
+	static const struct { const char *prefix; enum ns ns; } known[] = {
+		{"atom", NS_ATOM}, {"content", NS_CONTENT}, {"dc", NS_DC},
+		{"dcterms", NS_DC}, {"media", NS_MEDIA}, {"itunes", NS_ITUNES},
+	};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strlen(known[i].prefix) == k && !memcmp(s, known[i].prefix, k))
+			return known[i].ns == NS_ATOM && f->kind == FEED_ATOM ? NS_CORE : known[i].ns;
+	return NS_OTHER;
+}
+
+static bool is(const struct feed *f, const xmlNode *n, enum ns ns, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && ns_of(f, n) == ns && !strcmp(local_name(n), name);
+}
+
+static xmlNode *child(const struct feed *f, const xmlNode *parent, enum ns ns, const char *name)
+{
+	for (xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
+		if (is(f, c, ns, name))
+			return c;
+	return NULL;
+}
+
+static const char *attr(const xmlNode *n, const char *name)
+{
+	for (xmlAttr *a = n->properties; a; a = a->next)
+		if (!strcmp((const char *)a->name, name) && a->children &&
+		    (a->children->type == XML_TEXT_NODE) && a->children->content)
+			return (const char *)a->children->content;
+	return NULL;
+}
+
+/* Copy an internal entity's text (a feed's own <!ENTITY>), within the
+ * per-feed budget: the references are not expanded by the parser. */
+static void put_entity(struct feed *f, struct nc_buf *b, const xmlNode *n)
+{
+	xmlEntity *e = xmlGetDocEntity(f->x, n->name);
+	if (e && e->etype == XML_INTERNAL_GENERAL_ENTITY && e->content) {
+		size_t k = strlen((const char *)e->content);
+		if (k <= f->entity_budget) {
+			f->entity_budget -= k;
+			nc_buf_put(b, e->content, k);
+			return;
+		}
+	}
+	nc_buf_printf(b, "&%s;", (const char *)n->name);
+}
+
+/* All text under n (text, CDATA, entities), without recursion. */
+static void put_text(struct feed *f, struct nc_buf *b, const xmlNode *n)
+{
+	const xmlNode *c = n->children;
+	while (c) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (c->content)
+				nc_buf_puts(b, (const char *)c->content);
+		} else if (c->type == XML_ENTITY_REF_NODE) {
+			put_entity(f, b, c);
+		} else if (c->type == XML_ELEMENT_NODE && c->children) {
+			c = c->children;
+			continue;
+		}
+		while (c && !c->next && c != n)
+			c = c->parent;
+		if (!c || c == n)
+			break;
+		c = c->next;
+	}
+}
+
+/* Text of n, malloc'd ("" when empty), NULL on OOM. */
+static char *text_of(struct feed *f, const xmlNode *n)
+{
+	struct nc_buf b = {0};
+	if (n)
+		put_text(f, &b, n);
+	if (!b.data)
+		nc_buf_reserve(&b, 1);
+	if (b.oom) {
+		nc_buf_free(&b);
+		return NULL;
+	}
+	return nc_buf_detach(&b, NULL);
+}
+
+/* Text of n squashed to one line, or NULL when blank (or OOM: *oom). */
+static char *line_of(struct feed *f, const xmlNode *n, bool *oom)
+{
+	if (!n)
+		return NULL;
+	char *t = text_of(f, n);
+	char *s = t ? nc_str_squash(t) : NULL;
+	free(t);
+	if (!s) {
+		*oom = true;
+		return NULL;
+	}
+	if (!*s) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Serialise a node as UTF-8 XML (no character references for non-ASCII). */
+static void put_xml(struct nc_buf *b, xmlDoc *x, xmlNode *n)
+{
+	xmlBuffer *xb = xmlBufferCreate();
+	if (!xb) {
+		b->oom = true;
+		return;
+	}
+	xmlSaveCtxt *s = xmlSaveToBuffer(xb, "UTF-8", XML_SAVE_NO_DECL);
+	if (!s) {
+		xmlBufferFree(xb);
+		b->oom = true;
+		return;
+	}
+	(void)x;
+	xmlSaveTree(s, n);
+	xmlSaveClose(s);
+	nc_buf_put(b, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+	xmlBufferFree(xb);
+}
+
+/* The HTML an element holds: its text when it has no child elements
+ * (entity-escaped or CDATA HTML), else its children serialised (HTML
+ * written straight into the feed, which recovery keeps as elements). */
+static void put_html(struct feed *f, struct nc_buf *b, xmlNode *n)
+{
+	bool elements = false;
+	for (xmlNode *c = n->children; c && !elements; c = c->next)
+		elements = c->type == XML_ELEMENT_NODE;
+	if (!elements) {
+		put_text(f, b, n);
+		return;
+	}
+	for (xmlNode *c = n->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE && c->content)
+			nc_buf_puts_xml(b, (const char *)c->content, false);
+		else if (c->type == XML_CDATA_SECTION_NODE && c->content)
+			nc_buf_puts(b, (const char *)c->content);
+		else if (c->type == XML_ENTITY_REF_NODE)
+			put_entity(f, b, c);
+		else if (c->type == XML_ELEMENT_NODE)
+			put_xml(b, f->x, c);
+	}
+}
+
+/* Plain text as HTML paragraphs: blank lines part them. */
+static void put_text_as_html(struct nc_buf *b, const char *s)
+{
+	nc_buf_puts(b, "<p>");
+	while (*s) {
+		const char *e = strstr(s, "\n\n");
+		size_t k = e ? (size_t)(e - s) : strlen(s);
+		nc_buf_put_xml(b, s, k, false);
+		if (!e)
+			break;
+		nc_buf_puts(b, "</p>\n<p>");
+		s = e;
+		while (*s == '\n' || *s == '\r' || *s == ' ' || *s == '\t')
+			s++;
+	}
+	nc_buf_puts(b, "</p>");
+}
+
+/* An Atom text construct (RFC 4287 3.1) or a <content> as HTML. */
+static void put_atom_html(struct feed *f, struct nc_buf *b, xmlNode *n)
+{
+	const char *type = attr(n, "type");
+	const char *src = attr(n, "src");
+	if (src) {
+		nc_buf_puts(b, "<p><a href=\"");
+		nc_buf_puts_xml(b, src, true);
+		nc_buf_puts(b, "\">");
+		nc_buf_puts_xml(b, src, false);
+		nc_buf_puts(b, "</a></p>");
+		return;
+	}
+	if (!type || !strcasecmp(type, "text") || (!strncasecmp(type, "text/", 5) &&
+						    strcasecmp(type, "text/html"))) {
+		char *t = text_of(f, n);
+		if (!t) {
+			b->oom = true;
+			return;
+		}
+		if (!nc_str_blank(t))
+			put_text_as_html(b, t);
+		free(t);
+	} else if (!strcasecmp(type, "xhtml") || !strcasecmp(type, "application/xhtml+xml")) {
+		xmlNode *div = NULL;
+		for (xmlNode *c = n->children; c && !div; c = c->next)
+			if (c->type == XML_ELEMENT_NODE)
+				div = c;
+		/* The div is a wrapper, not content (RFC 4287 3.1.1.3). */
+		if (div && !strcmp(local_name(div), "div")) {
+			for (xmlNode *c = div->children; c; c = c->next) {
+				if (c->type == XML_TEXT_NODE && c->content)
+					nc_buf_puts_xml(b, (const char *)c->content, false);
+				else if (c->type == XML_CDATA_SECTION_NODE && c->content)
+					nc_buf_puts_xml(b, (const char *)c->content, false);
+				else if (c->type == XML_ELEMENT_NODE || c->type == XML_ENTITY_REF_NODE)
+					put_xml(b, f->x, c);
+			}
+		} else {
+			put_html(f, b, n);
+		}
+	} else {
+		put_html(f, b, n); /* "html", "text/html", or a type we read as HTML */
+	}
+}
+
+/* Tags stripped and entities decoded (HTML rules), squashed; NULL when
+ * blank or on OOM (*oom). */
+static char *html_to_line(const char *html, bool *oom)
+{
+	if (!html)
+		return NULL;
+	if (!strchr(html, '<') && !strchr(html, '&')) {
+		char *s = nc_str_squash(html);
+		if (!s)
+			*oom = true;
+		else if (!*s) {
+			free(s);
+			s = NULL;
+		}
+		return s;
+	}
+	size_t len = strlen(html);
+	if (len > INT32_MAX)
+		return NULL;
+	htmlDocPtr h = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+				      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+				      HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	if (!h)
+		return NULL;
+	xmlNode *root = xmlDocGetRootElement(h);
+	xmlChar *t = root ? xmlNodeGetContent(root) : NULL;
+	char *s = t ? nc_str_squash((const char *)t) : NULL;
+	if (t && !s)
+		*oom = true;
+	xmlFree(t);
+	xmlFreeDoc(h);
+	if (s && !*s) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+/* A title: Atom titles say their type; RSS titles are plain text by the
+ * spec but carry escaped HTML often enough (&amp;#8217;) to be read as
+ * HTML when they look like it. */
+static char *title_of(struct feed *f, xmlNode *n, bool *oom)
+{
+	if (!n)
+		return NULL;
+	char *t = text_of(f, n);
+	if (!t) {
+		*oom = true;
+		return NULL;
+	}
+	const char *type = attr(n, "type");
+	bool html = type && (!strcasecmp(type, "html") || !strcasecmp(type, "xhtml") ||
+			     !strcasecmp(type, "text/html"));
+	if (type && !strcasecmp(type, "xhtml")) {
+		struct nc_buf b = {0};
+		put_atom_html(f, &b, n);
+		free(t);
+		t = b.oom ? NULL : nc_buf_detach(&b, NULL);
+		if (!t) {
+			nc_buf_free(&b);
+			if (!b.oom)
+				return NULL;
+			*oom = true;
+			return NULL;
+		}
+	}
+	char *s;
+	if (html || (!type && f->kind != FEED_ATOM)) {
+		s = html_to_line(t, oom);
+	} else {
+		s = nc_str_squash(t);
+		if (!s)
+			*oom = true;
+		else if (!*s) {
+			free(s);
+			s = NULL;
+		}
+	}
+	free(t);
+	return s;
+}
+
+/* The absolute URL of a reference made in element n: against the
+ * element's xml:base, then the feed's link. */
+static char *absolute(struct feed *f, xmlNode *n, const char *ref, bool *oom)
+{
+	if (!ref || nc_url_is_blank(ref))
+		return NULL;
+	char *base = NULL;
+	xmlChar *xb = n ? xmlNodeGetBase(f->x, n) : NULL;
+	if (xb) {
+		base = nc_url_resolve(f->link, (const char *)xb);
+		xmlFree(xb);
+	} else if (f->link) {
+		base = strdup(f->link);
+		if (!base)
+			*oom = true;
+	}
+	const char *b = base && nc_url_is_absolute(base) ? base : NULL;
+	char *r = nc_url_resolve(b, ref);
+	free(base);
+	if (!r)
+		*oom = true;
+	return r;
+}
+
+/* ---- one item ------------------------------------------------------------ */
+
+static int add_extra(struct nc_meta *m, const char *key, const char *value)
+{
+	struct nc_kv *v = realloc(m->extra, (m->nextra + 1) * sizeof *v);
+	if (!v)
+		return NC_ERR_NOMEM;
+	m->extra = v;
+	v[m->nextra].key = strdup(key);
+	v[m->nextra].value = strdup(value ? value : "");
+	if (!v[m->nextra].key || !v[m->nextra].value) {
+		free(v[m->nextra].key);
+		free(v[m->nextra].value);
+		return NC_ERR_NOMEM;
+	}
+	m->nextra++;
+	return NC_OK;
+}
+
+static int set_date(struct nc_doc *d, const char *key, const char *raw,
+		    char **norm, char **rawp, int64_t *epoch)
+{
+	int rc = nc_set_str(rawp, raw);
+	if (rc != NC_OK)
+		return rc;
+	int64_t t;
+	if (nc_date_parse(raw, &t) != 0)
+		return nc_doc_warn(d, "%s '%s' is not a date I can read; kept as written", key, raw);
+	char iso[21];
+	nc_date_iso(t, iso);
+	if ((rc = nc_set_str(norm, iso)) == NC_OK)
+		*epoch = t;
+	return rc;
+}
+
+/* "editor@example.com (Jane Doe)" -> "Jane Doe" (RSS 2.0 <author>). */
+static void author_name(char *s)
+{
+	char *o = strchr(s, '(');
+	char *c = o ? strrchr(o, ')') : NULL;
+	if (!o || !c || o == s || !strchr(s, '@') || strchr(s, '@') > o)
+		return;
+	size_t k = (size_t)(c - o - 1);
+	memmove(s, o + 1, k);
+	s[k] = '\0';
+}
+
+static bool is_image_type(const char *t)
+{
+	return t && !strncasecmp(t, "image/", 6);
+}
+
+/* The cover: an image enclosure, then an image media:content, then a
+ * media:thumbnail (also inside media:group / media:content). */
+static const char *cover_of(struct feed *f, xmlNode *item, xmlNode **where)
+{
+	const char *thumb = NULL, *media = NULL;
+	xmlNode *thumb_n = NULL, *media_n = NULL;
+	for (xmlNode *c = item->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if ((is(f, c, NS_CORE, "enclosure") && is_image_type(attr(c, "type")) && attr(c, "url")) ||
+		    ((is(f, c, NS_CORE, "link") || is(f, c, NS_ATOM, "link")) && attr(c, "rel") &&
+		     !strcmp(attr(c, "rel"), "enclosure") && is_image_type(attr(c, "type")) && attr(c, "href"))) {
+			*where = c;
+			return attr(c, "url") ? attr(c, "url") : attr(c, "href");
+		}
+		if (ns_of(f, c) != NS_MEDIA)
+			continue;
+		/* media:group holds media:content; media:content may hold a thumbnail */
+		xmlNode *lv[3] = {c, NULL, NULL};
+		size_t nl = 1;
+		for (xmlNode *g = c->children; g && nl < 3; g = g->next)
+			if (g->type == XML_ELEMENT_NODE && ns_of(f, g) == NS_MEDIA)
+				lv[nl++] = g;
+		for (size_t i = 0; i < nl; i++) {
+			xmlNode *m = lv[i];
+			const char *u = attr(m, "url");
+			if (!u)
+				continue;
+			if (!strcmp(local_name(m), "content") && !media &&
+			    ((attr(m, "medium") && !strcmp(attr(m, "medium"), "image")) ||
+			     is_image_type(attr(m, "type")))) {
+				media = u;
+				media_n = m;
+			} else if (!strcmp(local_name(m), "thumbnail") && !thumb) {
+				thumb = u;
+				thumb_n = m;
+			}
+			for (xmlNode *t = m->children; t && !thumb; t = t->next)
+				if (t->type == XML_ELEMENT_NODE && ns_of(f, t) == NS_MEDIA &&
+				    !strcmp(local_name(t), "thumbnail") && attr(t, "url")) {
+					thumb = attr(t, "url");
+					thumb_n = t;
+				}
+		}
+	}
+	*where = media ? media_n : thumb_n;
+	return media ? media : thumb;
+}
+
+/* The first words of the body, for an item without a title. */
+static char *title_from_body(struct nc_node *root, size_t number)
+{
+	struct nc_buf b = {0};
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, root);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && b.len < 4 * TITLE_FROM_BODY) {
+		struct nc_node *n = it.cur;
+		if (ev == NC_EVENT_ENTER && (n->type == NC_NODE_TEXT || n->type == NC_NODE_CODE))
+			nc_buf_put(&b, n->as.text.literal, n->as.text.len);
+		else if (n->type == NC_NODE_LINE_BREAK || (ev == NC_EVENT_EXIT && nc_node_is_block(n->type)))
+			nc_buf_putc(&b, ' ');
+	}
+	char *s = b.data ? nc_str_squash(b.data) : NULL;
+	bool oom = b.oom;
+	nc_buf_free(&b);
+	if (oom) {
+		free(s);
+		return NULL;
+	}
+	if (!s || !*s) {
+		free(s);
+		struct nc_buf t = {0};
+		nc_buf_printf(&t, "Item %zu", number);
+		return t.oom ? NULL : nc_buf_detach(&t, NULL);
+	}
+	size_t n = strlen(s);
+	if (n <= TITLE_FROM_BODY)
+		return s;
+	size_t cut = TITLE_FROM_BODY;
+	while (cut > TITLE_FROM_BODY / 2 && s[cut] != ' ')
+		cut--;
+	if (s[cut] != ' ') {
+		cut = TITLE_FROM_BODY;
+		while (cut && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+	}
+	while (cut && s[cut - 1] == ' ')
+		cut--;
+	char *r = malloc(cut + sizeof "\xe2\x80\xa6");
+	if (r) {
+		memcpy(r, s, cut);
+		memcpy(r + cut, "\xe2\x80\xa6", sizeof "\xe2\x80\xa6");
+	}
+	free(s);
+	return r;
+}
+
+/* Relative URLs of the body against the base the content was written
+ * under (its xml:base); what is left relative nc_resolve() resolves
+ * against the item's link. */
+static bool rebase_body(struct nc_node *root, const char *base)
+{
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, root);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
+		if (ev != NC_EVENT_ENTER)
+			continue;
+		struct nc_node *n = it.cur;
+		char **v[2] = {NULL, NULL};
+		if (n->type == NC_NODE_LINK)
+			v[0] = &n->as.link.url;
+		else if (n->type == NC_NODE_IMAGE)
+			v[0] = &n->as.image.url;
+		else if (n->type == NC_NODE_EMBED) {
+			v[0] = &n->as.embed.url;
+			v[1] = &n->as.embed.poster;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (!v[i] || !*v[i] || nc_url_is_blank(*v[i]) || nc_url_is_absolute(*v[i]) ||
+			    (*v[i])[0] == '#')
+				continue;
+			char *r = nc_url_resolve(base, *v[i]);
+			if (!r)
+				return false;
+			free(*v[i]);
+			*v[i] = r;
+		}
+	}
+	return true;
+}
+
+struct categories {
+	struct nc_strlist *v;
+	size_t n, cap;
+	struct nc_map seen;
+};
+
+static int add_category(struct categories *c, const char *s)
+{
+	char *name = nc_str_squash(s);
+	if (!name)
+		return NC_ERR_NOMEM;
+	int rc = NC_OK;
+	if (!*name || nc_map_get_str(&c->seen, name))
+		goto out;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 4;
+		struct nc_strlist *v = realloc(c->v, cap * sizeof *v);
+		if (!v) {
+			rc = NC_ERR_NOMEM;
+			goto out;
+		}
+		c->v = v;
+		c->cap = cap;
+	}
+	memset(&c->v[c->n], 0, sizeof c->v[c->n]);
+	if ((rc = nc_strlist_push(&c->v[c->n], name)) != NC_OK)
+		goto out;
+	c->n++;
+	rc = nc_map_put_str(&c->seen, name, (void *)1);
+out:
+	free(name);
+	return rc;
+}
+
+/* An author once, however many elements name them (author and
+ * dc:creator often both do). */
+static bool add_author(struct nc_strlist *l, struct nc_map *seen, const char *a)
+{
+	if (!a || nc_map_get_str(seen, a))
+		return true;
+	return nc_strlist_push(l, a) == NC_OK && nc_map_put_str(seen, a, (void *)1) == NC_OK;
+}
+
+static int read_item(struct feed *f, xmlNode *item, size_t number, struct nc_doclist *out)
+{
+	struct nc_map seen_authors = {0};
+	struct nc_err *err = f->err;
+	struct nc_doc *d = nc_doc_new();
+	struct nc_buf body = {0}, tmp = {0};
+	struct categories cats = {0};
+	char *s = NULL, *body_base = NULL;
+	bool oom = !d;
+	int rc = NC_OK;
+	if (oom)
+		goto fail;
+	struct nc_meta *m = &d->meta;
+	bool atom = f->kind == FEED_ATOM;
+
+	nc_buf_printf(&tmp, "%s#%zu", f->name, number);
+	put_xml(&body, f->x, item);
+	if (tmp.oom || body.oom || nc_set_str(&d->source_name, tmp.data))
+		goto fail;
+	d->input_len = body.len;
+	d->input = (unsigned char *)nc_buf_detach(&body, NULL);
+	nc_buf_free(&tmp);
+
+	xmlNode *title = NULL, *link = NULL, *guid = NULL, *content = NULL, *encoded = NULL,
+		*desc = NULL, *summary = NULL;
+	xmlNode *pub = NULL, *dcdate = NULL, *published = NULL, *updated = NULL, *dclang = NULL;
+	for (xmlNode *c = item->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		enum ns ns = ns_of(f, c);
+		const char *ln = local_name(c);
+		if (ns == NS_CORE && !strcmp(ln, "title") && !title)
+			title = c;
+		else if ((ns == NS_CORE || ns == NS_ATOM) && !strcmp(ln, "link")) {
+			const char *rel = attr(c, "rel");
+			if (atom) {
+				/* Atom: the alternate link, an HTML one preferred */
+				if ((!rel || !strcmp(rel, "alternate")) && attr(c, "href") &&
+				    (!link || (attr(c, "type") && !strcasecmp(attr(c, "type"), "text/html"))))
+					link = c;
+			} else if (ns == NS_ATOM) {
+				if ((!rel || !strcmp(rel, "alternate")) && attr(c, "href") && !link)
+					link = c;
+			} else if (!link || ns_of(f, link) == NS_ATOM) {
+				link = c;
+			}
+		} else if (ns == NS_CORE && (!strcmp(ln, "guid") || (atom && !strcmp(ln, "id"))) && !guid)
+			guid = c;
+		else if (ns == NS_CONTENT && !strcmp(ln, "encoded") && !encoded)
+			encoded = c;
+		else if ((ns == NS_CORE && atom) && !strcmp(ln, "content") && !content)
+			content = c;
+		else if (ns == NS_CORE && !strcmp(ln, "description") && !desc)
+			desc = c;
+		else if (((ns == NS_CORE && atom) || ns == NS_ATOM) && !strcmp(ln, "summary") && !summary)
+			summary = c;
+		else if (ns == NS_CORE && !strcmp(ln, "pubDate") && !pub)
+			pub = c;
+		else if (ns == NS_DC && !strcmp(ln, "date") && !dcdate)
+			dcdate = c;
+		else if ((ns == NS_CORE || ns == NS_ATOM) && !strcmp(ln, "published") && !published)
+			published = c;
+		else if ((ns == NS_CORE || ns == NS_ATOM) && !strcmp(ln, "updated") && !updated)
+			updated = c;
+		else if (ns == NS_DC && !strcmp(ln, "modified") && !updated)
+			updated = c;
+		else if (ns == NS_DC && !strcmp(ln, "language") && !dclang)
+			dclang = c;
+		else if ((ns == NS_CORE && !strcmp(ln, "category")) || (ns == NS_DC && !strcmp(ln, "subject"))) {
+			const char *v = attr(c, "label");
+			if (!v || nc_str_blank(v))
+				v = attr(c, "term");
+			char *t = NULL;
+			if (!v || nc_str_blank(v))
+				v = t = text_of(f, c);
+			if (!v || (rc = add_category(&cats, v)) != NC_OK) {
+				free(t);
+				goto fail;
+			}
+			free(t);
+		} else if ((ns == NS_CORE && !strcmp(ln, "author")) || (ns == NS_DC && !strcmp(ln, "creator"))) {
+			xmlNode *nm = atom || ns_of(f, c) == NS_ATOM ? child(f, c, NS_CORE, "name") : NULL;
+			char *a = line_of(f, nm ? nm : c, &oom);
+			if (a && !atom)
+				author_name(a);
+			if (!add_author(&m->authors, &seen_authors, a))
+				oom = true;
+			free(a);
+			if (oom)
+				goto fail;
+		}
+	}
+	/* Atom entries inherit the feed's authors (RFC 4287 4.1.1) */
+	if (!m->authors.len && atom)
+		for (xmlNode *c = f->channel->children; c; c = c->next)
+			if (is(f, c, NS_CORE, "author")) {
+				char *a = line_of(f, child(f, c, NS_CORE, "name"), &oom);
+				if (!add_author(&m->authors, &seen_authors, a))
+					oom = true;
+				free(a);
+				if (oom)
+					goto fail;
+			}
+	if (!m->authors.len) {
+		xmlNode *ia = child(f, item, NS_ITUNES, "author");
+		char *a = line_of(f, ia, &oom);
+		if (a && nc_strlist_push(&m->authors, a))
+			oom = true;
+		free(a);
+		if (oom)
+			goto fail;
+	}
+
+	/* title */
+	if ((s = title_of(f, title, &oom))) {
+		char *raw = text_of(f, title);
+		if (!raw || nc_set_str(&m->title_raw, raw) || nc_set_str(&m->title, s)) {
+			free(raw);
+			goto fail;
+		}
+		free(raw);
+	}
+	free(s);
+	s = NULL;
+	if (oom)
+		goto fail;
+
+	/* link, else a guid that is a permalink */
+	const char *href = NULL;
+	char *ltext = NULL;
+	if (link && (atom || ns_of(f, link) == NS_ATOM))
+		href = attr(link, "href");
+	else if (link)
+		href = ltext = line_of(f, link, &oom);
+	if (!href && guid && !atom) {
+		const char *pl = attr(guid, "isPermaLink");
+		ltext = line_of(f, guid, &oom);
+		if (ltext && (!pl || strcmp(pl, "false")) && nc_url_is_http(ltext))
+			href = ltext;
+	}
+	if (href) {
+		char *u = absolute(f, link ? link : guid, href, &oom);
+		if (u && nc_set_str(&m->source_url, u))
+			oom = true;
+		free(u);
+	}
+	free(ltext);
+	if (oom)
+		goto fail;
+	if (guid) {
+		char *g = line_of(f, guid, &oom);
+		if (g && add_extra(m, atom ? "id" : "guid", g))
+			oom = true;
+		free(g);
+		if (oom)
+			goto fail;
+	}
+
+	/* dates */
+	struct { xmlNode *n; const char *key; } dates[] = {
+		{pub, "pubDate"}, {dcdate, "dc:date"}, {published, "published"}, {updated, "updated"},
+	};
+	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+		char *v = line_of(f, dates[i].n, &oom);
+		if (oom)
+			goto fail;
+		if (!v)
+			continue;
+		rc = set_date(d, dates[i].key, v, &m->date, &m->date_raw, &m->date_epoch);
+		free(v);
+		if (rc)
+			goto fail;
+		break;
+	}
+	if (updated) {
+		char *v = line_of(f, updated, &oom);
+		if (oom)
+			goto fail;
+		rc = v ? set_date(d, "updated", v, &m->updated, &m->updated_raw, &m->updated_epoch) : NC_OK;
+		free(v);
+		if (rc)
+			goto fail;
+	}
+
+	/* categories */
+	if (cats.n) {
+		m->categories = cats.v;
+		m->ncategories = cats.n;
+		cats.v = NULL;
+		cats.n = 0;
+	}
+
+	/* cover */
+	xmlNode *cn = NULL;
+	const char *cover = cover_of(f, item, &cn);
+	if (cover && !nc_url_is_blank(cover)) {
+		xmlChar *xb = xmlNodeGetBase(f->x, cn);
+		char *u = xb ? absolute(f, cn, cover, &oom) : NULL;
+		xmlFree(xb);
+		if (oom || nc_set_str(&m->cover, u ? u : cover)) {
+			free(u);
+			goto fail;
+		}
+		free(u);
+	}
+
+	/* language: the item's own, else the feed's */
+	xmlChar *xl = xmlNodeGetLang(item);
+	char *lang = xl ? strdup((const char *)xl) : line_of(f, dclang, &oom);
+	xmlFree(xl);
+	if (oom)
+		goto fail;
+	char *tag = NULL;
+	if (lang && (rc = nc_lang_normalize(lang, &tag)) == NC_ERR_NOMEM) {
+		free(lang);
+		goto fail;
+	}
+	free(lang);
+	rc = nc_set_str(&m->language, tag ? tag : f->language);
+	free(tag);
+	if (rc)
+		goto fail;
+
+	/* body: full content first, then the summary */
+	xmlNode *from = encoded ? encoded : content;
+	xmlNode *sum = desc ? desc : summary;
+	if (!from)
+		from = sum;
+	if (from) {
+		if (from == encoded || (from == desc && !atom))
+			put_html(f, &body, from);
+		else
+			put_atom_html(f, &body, from);
+		xmlChar *xb = xmlNodeGetBase(f->x, from);
+		if (xb) {
+			body_base = nc_url_resolve(f->link, (const char *)xb);
+			xmlFree(xb);
+			if (!body_base)
+				oom = true;
+		}
+	}
+	/* enclosures other than images: show them, as links to the media */
+	for (xmlNode *c = item->children; c; c = c->next) {
+		const char *u = NULL, *t = NULL;
+		if (is(f, c, NS_CORE, "enclosure")) {
+			u = attr(c, "url");
+			t = attr(c, "type");
+		} else if ((is(f, c, NS_CORE, "link") && atom) || is(f, c, NS_ATOM, "link")) {
+			const char *rel = attr(c, "rel");
+			if (rel && !strcmp(rel, "enclosure")) {
+				u = attr(c, "href");
+				t = attr(c, "type");
+			}
+		}
+		if (!u || nc_url_is_blank(u) || is_image_type(t) || (cover && !strcmp(u, cover)))
+			continue;
+		const char *tagname = t && !strncasecmp(t, "audio/", 6) ? "audio" :
+				      t && !strncasecmp(t, "video/", 6) ? "video" : NULL;
+		if (tagname) {
+			nc_buf_printf(&body, "\n<p><%s controls src=\"", tagname);
+			nc_buf_puts_xml(&body, u, true);
+			nc_buf_printf(&body, "\"></%s></p>", tagname);
+		} else {
+			nc_buf_puts(&body, "\n<p><a href=\"");
+			nc_buf_puts_xml(&body, u, true);
+			nc_buf_puts(&body, "\">");
+			nc_buf_puts_xml(&body, u, false);
+			nc_buf_puts(&body, "</a></p>");
+		}
+	}
+	if (body.oom || oom)
+		goto fail;
+	if (body.len && (rc = nc_html_read(d, body.data, body.len, err)) != NC_OK)
+		goto fail_set; /* err is set: keep it */
+	nc_buf_free(&body);
+	if (body_base && !rebase_body(d->root, body_base))
+		goto fail;
+
+	/* the summary beside a full body becomes the description */
+	if (sum && from != sum) {
+		if (sum == summary && atom)
+			put_atom_html(f, &tmp, sum);
+		else
+			put_html(f, &tmp, sum);
+		char *line = tmp.oom ? NULL : html_to_line(tmp.data ? tmp.data : "", &oom);
+		nc_buf_free(&tmp);
+		if (tmp.oom)
+			oom = true;
+		if (line && strlen(line) > DESCRIPTION_MAX) {
+			size_t k = DESCRIPTION_MAX;
+			while (k && ((unsigned char)line[k] & 0xc0) == 0x80)
+				k--;
+			memcpy(line + k, "\xe2\x80\xa6", sizeof "\xe2\x80\xa6");
+		}
+		if (line && nc_set_str(&m->description, line))
+			oom = true;
+		free(line);
+		if (oom)
+			goto fail;
+	}
+
+	if (!m->title) {
+		if (!(m->title = title_from_body(d->root, number)))
+			goto fail;
+	}
+	if ((f->title && add_extra(m, "feed_title", f->title)) ||
+	    (f->link && add_extra(m, "feed_link", f->link)))
+		goto fail;
+	if (f->broken && nc_doc_warn(d, "%s (%s)", BROKEN_WARNING, f->why))
+		goto fail;
+	free(body_base);
+	for (size_t i = 0; i < cats.n; i++)
+		nc_strlist_free(&cats.v[i]);
+	free(cats.v);
+	nc_map_free(&cats.seen);
+	nc_map_free(&seen_authors);
+	if (nc_doclist_push(out, d)) /* frees d on failure */
+		return nc_err_set(err, NC_ERR_NOMEM, f->name, "out of memory");
+	return NC_OK;
+fail:
+	rc = nc_err_set(err, NC_ERR_NOMEM, f->name, "out of memory reading item %zu", number);
+fail_set:
+	free(s);
+	free(body_base);
+	nc_buf_free(&body);
+	nc_buf_free(&tmp);
+	for (size_t i = 0; i < cats.n; i++)
+		nc_strlist_free(&cats.v[i]);
+	free(cats.v);
+	nc_map_free(&cats.seen);
+	nc_map_free(&seen_authors);
+	nc_doc_free(d);
+	return rc;
+}
+
+/* ---- the feed ------------------------------------------------------------ */
+
+static int read_channel(struct feed *f, xmlNode *root)
+{
+	bool oom = false;
+	f->channel = f->kind == FEED_ATOM ? root : child(f, root, NS_CORE, "channel");
+	if (!f->channel)
+		return NC_OK;
+	f->title = title_of(f, child(f, f->channel, NS_CORE, "title"), &oom);
+	xmlNode *ln = NULL;
+	for (xmlNode *c = f->channel->children; c; c = c->next) {
+		if (f->kind == FEED_ATOM ? is(f, c, NS_CORE, "link") : false) {
+			const char *rel = attr(c, "rel");
+			if ((!rel || !strcmp(rel, "alternate")) && attr(c, "href") && !ln)
+				ln = c;
+		} else if (is(f, c, NS_CORE, "link") && !ln) {
+			ln = c;
+		}
+	}
+	char *href = NULL;
+	if (ln && f->kind == FEED_ATOM)
+		href = attr(ln, "href") ? strdup(attr(ln, "href")) : NULL;
+	else if (ln)
+		href = line_of(f, ln, &oom);
+	if (href) {
+		xmlChar *xb = xmlNodeGetBase(f->x, ln);
+		f->link = nc_url_resolve(xb && nc_url_is_absolute((const char *)xb) ? (const char *)xb : NULL, href);
+		xmlFree(xb);
+		oom |= !f->link;
+		free(href);
+		if (f->link && !nc_url_is_absolute(f->link)) {
+			free(f->link);
+			f->link = NULL;
+		}
+	}
+	xmlNode *ll = child(f, f->channel, NS_CORE, "language");
+	if (!ll)
+		ll = child(f, f->channel, NS_DC, "language");
+	char *lang = line_of(f, ll, &oom);
+	if (!lang) {
+		xmlChar *xl = xmlNodeGetLang(f->channel);
+		lang = xl ? strdup((const char *)xl) : NULL;
+		xmlFree(xl);
+	}
+	if (lang && nc_lang_normalize(lang, &f->language) == NC_ERR_NOMEM)
+		oom = true;
+	free(lang);
+	return oom ? NC_ERR_NOMEM : NC_OK;
+}
+
+static int feed_read(const char *name, const unsigned char *data, size_t len,
+		     struct nc_doclist *out, struct nc_err *err)
+{
+	if (len > NC_MAX_INPUT_BYTES)
+		return nc_err_set(err, NC_ERR_LIMIT, name, "larger than the %u MB limit",
+				  NC_MAX_INPUT_BYTES / (1024u * 1024u));
+	if (len > INT32_MAX)
+		return nc_err_set(err, NC_ERR_LIMIT, name, "too large");
+	struct mend m = {0};
+	const char *encoding = NULL;
+	struct feed f = { .name = name, .err = err, .entity_budget = ENTITY_BUDGET };
+	xmlParserCtxt *ctxt = NULL;
+	int rc = mend_bytes(&m, data, len, &encoding);
+	if (rc) {
+		rc = nc_err_set(err, rc, name, "out of memory");
+		goto out;
+	}
+	if (m.out.len > INT32_MAX) {
+		rc = nc_err_set(err, NC_ERR_LIMIT, name, "too large");
+		goto out;
+	}
+	if (!(ctxt = xmlNewParserCtxt())) {
+		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+		goto out;
+	}
+	/* No NOENT (entities stay references), no DTDLOAD, no HUGE: libxml2's
+	 * own limits on depth and entity amplification stay on. */
+	f.x = xmlCtxtReadMemory(ctxt, m.out.data ? m.out.data : "", (int)m.out.len, NULL, encoding,
+				XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
+				XML_PARSE_NOWARNING);
+	xmlNode *root = f.x ? xmlDocGetRootElement(f.x) : NULL;
+	if (!root) {
+		rc = nc_err_set(err, NC_ERR_PARSE, name, "not a feed: no XML root element");
+		goto out;
+	}
+	f.broken = m.changed || !ctxt->wellFormed;
+	if (m.changed) {
+		snprintf(f.why, sizeof f.why, "%s", m.why);
+	} else if (!ctxt->wellFormed) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		char msg[120] = "";
+		if (e && e->message) {
+			snprintf(msg, sizeof msg, "%s", e->message);
+			msg[strcspn(msg, "\n")] = '\0';
+		}
+		snprintf(f.why, sizeof f.why, "line %d: %s", e ? e->line : 0, msg[0] ? msg : "error");
+	}
+	const char *rn = local_name(root);
+	if (!strcmp(rn, "rss"))
+		f.kind = FEED_RSS;
+	else if (!strcmp(rn, "RDF"))
+		f.kind = FEED_RDF;
+	else if (!strcmp(rn, "feed"))
+		f.kind = FEED_ATOM;
+	else {
+		rc = nc_err_set(err, NC_ERR_PARSE, name, "not a feed: the root element is <%.80s>", rn);
+		goto out;
+	}
+	if ((rc = read_channel(&f, root)) != NC_OK) {
+		rc = nc_err_set(err, rc, name, "out of memory");
+		goto out;
+	}
+
+	/* Items: RSS 2.0 in the channel; RSS 1.0 and 0.90 beside it. */
+	xmlNode *parents[2] = {f.kind == FEED_ATOM ? root : f.channel, f.kind == FEED_ATOM ? NULL : root};
+	const char *item_name = f.kind == FEED_ATOM ? "entry" : "item";
+	size_t number = 0;
+	for (int p = 0; p < 2; p++) {
+		if (!parents[p] || (p == 1 && parents[1] == parents[0]))
+			continue;
+		for (xmlNode *c = parents[p]->children; c; c = c->next) {
+			if (!is(&f, c, NS_CORE, item_name))
+				continue;
+			if (number == NC_MAX_FEED_ITEMS) {
+				rc = nc_err_set(err, NC_ERR_LIMIT, name, "more than %u items",
+						NC_MAX_FEED_ITEMS);
+				goto out;
+			}
+			if ((rc = read_item(&f, c, ++number, out)) != NC_OK)
+				goto out;
+		}
+	}
+out:
+	free(f.title);
+	free(f.link);
+	free(f.language);
+	if (f.x)
+		xmlFreeDoc(f.x);
+	if (ctxt)
+		xmlFreeParserCtxt(ctxt);
+	nc_buf_free(&m.out);
+	return rc;
+}
+
+const struct nc_reader nc_reader_feed = {
+	.name = "feed",
+	.detect = feed_detect,
+	.read = feed_read,
+};
