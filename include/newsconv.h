@@ -309,6 +309,7 @@ struct nc_reader {
 		    struct nc_doclist *out, struct nc_err *err);
 };
 extern const struct nc_reader nc_reader_html;
+extern const struct nc_reader nc_reader_warc; /* WARC, .warc.gz, WACZ (read_warc.c) */
 extern const struct nc_reader *const nc_readers[]; /* NULL-terminated */
 const struct nc_reader *nc_reader_find(const char *name);
 /* The best reader for the bytes, and its score (0: none wants them). */

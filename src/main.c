@@ -54,10 +54,13 @@ static void usage(FILE *f)
 "matter followed by an HTML body) to EPUB, Markdown, WARC or JSON.\n"
 "FILE may be - for standard input.  A DIR is walked recursively in sorted\n"
 "order; hidden files are skipped, and so are files that do not start\n"
-"with front matter or HTML markup.\n"
+"with front matter or HTML markup and are no WARC or WACZ archive.\n"
 "\n"
 "Inputs (--from, default auto: decided from the bytes):\n"
 "  html    front matter (YAML, JSON) followed by an HTML body, or a page\n"
+"  warc    WARC (.warc, .warc.gz) or WACZ: the articles newsconv archived\n"
+"          (their original files), or every HTML page of another crawler,\n"
+"          with the images the archive holds\n"
 "\n"
 "Formats (--to):\n"
 "  md      CommonMark + GFM tables, YAML front matter first\n"
@@ -223,7 +226,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			if (strcmp(optarg, "auto") == 0)
 				c->reader = NULL;
 			else if (!(c->reader = nc_reader_find(optarg)))
-				return usage_error("unknown input kind '%s' (auto, html)", optarg);
+				return usage_error("unknown input kind '%s' (auto, html, warc)", optarg);
 			break;
 		case 'o': c->output = optarg; break;
 		case 'O': c->outdir = optarg; break;

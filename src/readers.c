@@ -33,7 +33,9 @@ const struct nc_reader nc_reader_html = {
 	.read = html_read,
 };
 
+/* WARC first: an archive is never also an article. */
 const struct nc_reader *const nc_readers[] = {
+	&nc_reader_warc,
 	&nc_reader_html,
 	NULL
 };
