@@ -575,6 +575,31 @@ static int on_response(struct rd *r, const struct whead *h, const unsigned char 
 	return rc;
 }
 
+/* The same payload under another URL: its own image entry sharing the
+ * bytes (so a WARC written from this one has the revisit again), or an
+ * alias when the payload comes later in the archive. */
+static int on_revisit(struct rd *r, const struct whead *h, const unsigned char *p, size_t n)
+{
+	struct image *to = h->refers_to_target ? nc_map_get_str(&r->images, h->refers_to_target) : NULL;
+	struct http hp;
+	if (!to || nc_map_get_str(&r->images, h->target) || !http_parse(p, n, &hp))
+		return put_alias(r, h->target, h->refers_to_target);
+	free(hp.location);
+	if (hp.status != 200)
+		return NC_OK;
+	struct image *im = calloc(1, sizeof *im);
+	if (!im || !(im->x = exchange_new(h, hp.status, p, hp.head_len)) ||
+	    nc_map_put_str(&r->images, h->target, im)) {
+		image_free(im);
+		return oom(r);
+	}
+	nc_blob_ref(to->blob);
+	im->blob = to->blob;
+	if (h->id[0] && nc_map_put_str(&r->by_id, h->id, im))
+		return oom(r);
+	return NC_OK;
+}
+
 /* The request that got an image, for a WARC written from this one. */
 static int on_request(struct rd *r, const struct whead *h, const unsigned char *p, size_t n)
 {
@@ -598,7 +623,7 @@ static int on_record(struct rd *r, const struct whead *h, const unsigned char *p
 	if (!strcmp(h->type, "response") && has_prefix_ci(h->content_type, "application/http"))
 		return on_response(r, h, p, n);
 	if (!strcmp(h->type, "revisit") && h->target)
-		return put_alias(r, h->target, h->refers_to_target);
+		return on_revisit(r, h, p, n);
 	if (!strcmp(h->type, "request"))
 		return on_request(r, h, p, n);
 	return NC_OK;
