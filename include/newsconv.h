@@ -313,6 +313,7 @@ struct nc_reader {
 extern const struct nc_reader nc_reader_feed; /* RSS 0.9x/1.0/2.0, Atom 1.0 */
 extern const struct nc_reader nc_reader_html;
 extern const struct nc_reader nc_reader_md;     /* Markdown posts (read_md.c) */
+extern const struct nc_reader nc_reader_warc; /* WARC, .warc.gz, WACZ (read_warc.c) */
 extern const struct nc_reader *const nc_readers[]; /* NULL-terminated */
 const struct nc_reader *nc_reader_find(const char *name);
 /* The best reader for the bytes, and its score (0: none wants them). */

@@ -1039,6 +1039,10 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opt
 	for (size_t d = 0; d < ndocs; d++) {
 		for (size_t r = 0; r < docs[d]->nresources; r++) {
 			struct nc_resource *res = docs[d]->resources[r];
+			/* Bytes a reader found already (an archive's images) are
+			 * what the input says: not fetched again. */
+			if (res->blob)
+				continue;
 			struct job *j = nc_map_get_str(&by_url, res->resolved);
 			if (!j) {
 				j = &f.jobs[f.njobs++];

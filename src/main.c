@@ -56,13 +56,17 @@ static void usage(FILE *f)
 "Atom feeds to EPUB, Markdown, WARC, WACZ or JSON.\n"
 "FILE may be - for standard input.  A DIR is walked recursively in sorted\n"
 "order; hidden files are skipped, and so are files that do not start\n"
-"with front matter, HTML markup or a feed's XML.\n"
+"with front matter, HTML markup or a feed's XML, and are no WARC or\n"
+"WACZ archive.\n"
 "\n"
 "Inputs (--from, default auto: decided from the bytes):\n"
 "  md      Hexo/Jekyll/Hugo post: front matter (YAML, TOML, JSON) followed\n"
 "          by a CommonMark + GFM body\n"
 "  html    front matter (YAML, JSON) followed by an HTML body, or a page\n"
 "  feed    RSS 0.9x/1.0/2.0 or Atom 1.0 feed: one document per item\n"
+"  warc    WARC (.warc, .warc.gz) or WACZ: the articles newsconv archived\n"
+"          (their original files), or every HTML page of another crawler,\n"
+"          with the images the archive holds\n"
 "\n"
 "Formats (--to):\n"
 "  md      CommonMark + GFM tables, YAML front matter first\n"
@@ -235,7 +239,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			if (strcmp(optarg, "auto") == 0)
 				c->reader = NULL;
 			else if (!(c->reader = nc_reader_find(optarg)))
-				return usage_error("unknown input kind '%s' (auto, html, md, feed)", optarg);
+				return usage_error("unknown input kind '%s' (auto, html, md, feed, warc)", optarg);
 			break;
 		case 'o': c->output = optarg; break;
 		case 'O': c->outdir = optarg; break;

@@ -33,11 +33,14 @@ const struct nc_reader nc_reader_html = {
 	.read = html_read,
 };
 
-/* md before html: both say 2 for front matter, and md only says 2 when
- * the body is Markdown, so ties on front-matter HTML still go to html
- * by md's lower score, and Markdown posts to md by order. */
+/* WARC first: an archive is never also an article.  md before html: both
+ * say 2 for front matter, and md only says 2 when the body is Markdown,
+ * so ties on front-matter HTML still go to html by md's lower score, and
+ * Markdown posts to md by order.  A feed starting with <rss is HTML-ish
+ * too, so feed comes before html. */
 const struct nc_reader *const nc_readers[] = {
-	&nc_reader_feed, /* before html: a feed starting with <rss is HTML-ish too */
+	&nc_reader_warc,
+	&nc_reader_feed,
 	&nc_reader_md,
 	&nc_reader_html,
 	NULL

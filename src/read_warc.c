@@ -1,0 +1,953 @@
+/*
+ * read_warc.c - WARC 1.0/1.1 archives (ISO 28500:2017,
+ * https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/)
+ * and WACZ 1.1 packages (https://specs.webrecorder.net/wacz/1.1.1/) as input.
+ *
+ * Two kinds of archive give documents:
+ *   - newsconv's own: every `resource` record with a target of
+ *     urn:newsconv:input:... holds an original article byte for byte; it
+ *     is read with nc_read() exactly as the file was, so the document is
+ *     the one converting the file gives.  Its name comes from the
+ *     `input-file` field of the metadata record that refers to the same
+ *     page record.
+ *   - any other (wget, browsertrix ...): every `response` record of an
+ *     HTML page with status 200 is read as a page without front matter
+ *     (metadata from <head>), with the WARC-Target-URI as its source URL.
+ * Then the images: each document is resolved (nc_resolve) and every
+ * resource whose URL has a 200 `response` in the archive (directly,
+ * through a `revisit` of identical payload, or through 3xx redirects
+ * recorded there) gets the archived bytes, state NC_RES_CACHED, and the
+ * exchange (heads as recorded), so a later WARC keeps them.  nc_resolve()
+ * run again by the caller finds the same resources by resolved URL, and
+ * nc_fetch() leaves resources that already have bytes alone.
+ *
+ * Records are parsed in one pass, gzip member by member (zlib inflate,
+ * inflateReset at each member's end; a whole file compressed as one
+ * member works as well).  Limits: a record of at most WARC_MAX_RECORD
+ * bytes, WARC_MAX_INFLATED bytes inflated in all (gzip bombs), a header
+ * of at most WARC_MAX_HEADER bytes.  A truncated or corrupt tail keeps
+ * what was read before it, with a warning.
+ *
+ * Not supported: segmented (continuation) records, `conversion`
+ * records, Brotli-encoded HTTP bodies (such pages and images are
+ * skipped), pages answered with a status other than 200, redirects of
+ * images in newsconv's own archives (it records the final URL only).
+ * The whole archive is in memory (the CLI reads at most
+ * NC_MAX_INPUT_BYTES); large archives would need a streaming reader.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <zip.h>
+#include <zlib.h>
+
+#include "newsconv.h"
+#include "sniff.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/map.h"
+#include "util/url.h"
+
+#define WARC_MAX_RECORD   (128u * 1024u * 1024u)
+#define WARC_MAX_INFLATED (1024u * 1024u * 1024u)
+#define WARC_MAX_HEADER   (64u * 1024u)
+#define WARC_MAX_ALIASES  10    /* revisit / redirect hops followed */
+#define INFLATE_CHUNK     (256u * 1024u)
+
+/* An archived image: bytes and how they came. */
+struct image {
+	struct nc_blob *blob;
+	struct nc_exchange *x;
+};
+
+struct rd {
+	const char *name;            /* the archive, for messages */
+	struct nc_doclist *out;
+	size_t first;                /* out->v[first..] are this archive's */
+	struct nc_map input_names;   /* page record id -> char * input-file */
+	struct nc_map images;        /* URL -> struct image * */
+	struct nc_map by_id;         /* response record id -> struct image * (borrowed) */
+	struct nc_map alias;         /* URL -> char * (revisit target, redirect) */
+	struct nc_map pages;         /* HTML page URLs read (first capture wins) */
+	size_t ninputs;
+	uint64_t inflated;
+	struct nc_err *err;
+	struct nc_buf tail_warning;  /* why reading stopped early, if it did */
+};
+
+/* One record's header, the fields we use. */
+struct whead {
+	char type[32];
+	char id[128];
+	char refers_to[128];
+	char concurrent_to[128];
+	char content_type[256];
+	char ip[64];
+	char date[64];
+	char *target;                /* malloc'd, NULL if absent */
+	char *refers_to_target;
+	unsigned long long length;
+	bool have_length;
+};
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static void free_values(struct nc_map *m, void (*f)(void *))
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key)
+			f(m->slots[i].value);
+	nc_map_free(m);
+}
+
+static void image_free(void *p)
+{
+	struct image *im = p;
+	if (!im)
+		return;
+	nc_blob_unref(im->blob);
+	nc_exchange_unref(im->x);
+	free(im);
+}
+
+static int oom(struct rd *r)
+{
+	return nc_err_set(r->err, NC_ERR_NOMEM, r->name, "out of memory");
+}
+
+/* Copy a header value, trimmed, into a fixed field (false: too long). */
+static bool copy_val(char *dst, size_t cap, const char *v, size_t n)
+{
+	if (n >= cap)
+		return false;
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+	return true;
+}
+
+/* A URI as WARC 1.0 sometimes writes it, in <...>; controls removed so
+ * it can go into a message, a header or a file name. */
+static char *uri_dup(const char *v, size_t n)
+{
+	if (n >= 2 && v[0] == '<' && v[n - 1] == '>') {
+		v++;
+		n -= 2;
+	}
+	char *s = strndup(v, n);
+	if (s)
+		nc_url_strip_controls(s);
+	return s;
+}
+
+static bool has_prefix_ci(const char *s, const char *p)
+{
+	return strncasecmp(s, p, strlen(p)) == 0;
+}
+
+/* Whether `s` (a short header value) contains `w`, ignoring case. */
+static bool contains_ci(const char *s, const char *w)
+{
+	for (; *s; s++)
+		if (has_prefix_ci(s, w))
+			return true;
+	return false;
+}
+
+/* Find "\r\n\r\n" (or "\n\n") in p[0..n): the length of the head with
+ * its blank line, or 0 when not found. */
+static size_t head_end(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (p[i] != '\n')
+			continue;
+		if (p[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < n && p[i + 1] == '\r' && p[i + 2] == '\n')
+			return i + 3;
+	}
+	return 0;
+}
+
+/* Calls f(name, nlen, value, vlen) for each "Name: value" line of a head
+ * (the first line skipped when skip_first). */
+static void each_field(const unsigned char *p, size_t n, bool skip_first,
+		       void (*f)(void *, const char *, size_t, const char *, size_t), void *ctx)
+{
+	const char *s = (const char *)p, *end = s + n;
+	bool first = true;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *le = nl ? nl : end;
+		const char *te = le;
+		if (te > s && te[-1] == '\r')
+			te--;
+		if (!(first && skip_first)) {
+			const char *colon = memchr(s, ':', (size_t)(te - s));
+			if (colon) {
+				const char *v = colon + 1;
+				while (v < te && (*v == ' ' || *v == '\t'))
+					v++;
+				const char *ve = te;
+				while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+					ve--;
+				f(ctx, s, (size_t)(colon - s), v, (size_t)(ve - v));
+			}
+		}
+		first = false;
+		s = nl ? nl + 1 : end;
+	}
+}
+
+static bool name_is(const char *n, size_t nl, const char *want)
+{
+	return strlen(want) == nl && strncasecmp(n, want, nl) == 0;
+}
+
+struct whead_ctx {
+	struct whead *h;
+	bool oom;
+};
+
+static void whead_field(void *ctx, const char *n, size_t nl, const char *v, size_t vl)
+{
+	struct whead_ctx *c = ctx;
+	struct whead *h = c->h;
+	if (name_is(n, nl, "WARC-Type"))
+		copy_val(h->type, sizeof h->type, v, vl); /* too long: no type we use */
+	else if (name_is(n, nl, "WARC-Record-ID"))
+		copy_val(h->id, sizeof h->id, v, vl);
+	else if (name_is(n, nl, "WARC-Refers-To"))
+		copy_val(h->refers_to, sizeof h->refers_to, v, vl);
+	else if (name_is(n, nl, "WARC-Concurrent-To") && !h->concurrent_to[0])
+		copy_val(h->concurrent_to, sizeof h->concurrent_to, v, vl);
+	else if (name_is(n, nl, "Content-Type"))
+		copy_val(h->content_type, sizeof h->content_type, v, vl);
+	else if (name_is(n, nl, "WARC-IP-Address"))
+		copy_val(h->ip, sizeof h->ip, v, vl);
+	else if (name_is(n, nl, "WARC-Date"))
+		copy_val(h->date, sizeof h->date, v, vl);
+	else if (name_is(n, nl, "WARC-Target-URI") && !h->target)
+		c->oom |= !(h->target = uri_dup(v, vl));
+	else if (name_is(n, nl, "WARC-Refers-To-Target-URI") && !h->refers_to_target)
+		c->oom |= !(h->refers_to_target = uri_dup(v, vl));
+	else if (name_is(n, nl, "Content-Length")) {
+		char num[24];
+		char *e;
+		if (copy_val(num, sizeof num, v, vl) && vl && num[0] >= '0' && num[0] <= '9') {
+			h->length = strtoull(num, &e, 10);
+			h->have_length = *e == '\0';
+		}
+	}
+}
+
+static void whead_free(struct whead *h)
+{
+	free(h->target);
+	free(h->refers_to_target);
+}
+
+/* ---- HTTP messages ------------------------------------------------------- */
+
+struct http {
+	int status;
+	char content_type[128];
+	char transfer_encoding[64];
+	char content_encoding[64];
+	char *location;
+	size_t head_len;             /* bytes of the head, blank line included */
+};
+
+static void http_field(void *ctx, const char *n, size_t nl, const char *v, size_t vl)
+{
+	struct http *h = ctx;
+	if (name_is(n, nl, "Content-Type"))
+		copy_val(h->content_type, sizeof h->content_type, v, vl);
+	else if (name_is(n, nl, "Transfer-Encoding"))
+		copy_val(h->transfer_encoding, sizeof h->transfer_encoding, v, vl);
+	else if (name_is(n, nl, "Content-Encoding"))
+		copy_val(h->content_encoding, sizeof h->content_encoding, v, vl);
+	else if (name_is(n, nl, "Location") && !h->location)
+		h->location = uri_dup(v, vl);
+}
+
+/* false when the block is no HTTP response. */
+static bool http_parse(const unsigned char *p, size_t n, struct http *h)
+{
+	memset(h, 0, sizeof *h);
+	size_t lim = n < WARC_MAX_HEADER ? n : WARC_MAX_HEADER;
+	if (lim < 12 || memcmp(p, "HTTP/", 5) != 0)
+		return false;
+	size_t he = head_end(p, lim);
+	if (!he)
+		return false;
+	const unsigned char *sp = memchr(p, ' ', he);
+	if (!sp || (size_t)(sp - p) + 4 > he)
+		return false;
+	int st = 0;
+	for (int i = 1; i <= 3; i++) {
+		if (sp[i] < '0' || sp[i] > '9')
+			return false;
+		st = st * 10 + (sp[i] - '0');
+	}
+	h->status = st;
+	h->head_len = he;
+	each_field(p, he, true, http_field, h);
+	return true;
+}
+
+/* Chunked transfer coding removed (RFC 9112 section 7.1); trailers
+ * ignored.  false when malformed. */
+static bool dechunk(const unsigned char *p, size_t n, struct nc_buf *out)
+{
+	size_t i = 0;
+	for (;;) {
+		size_t size = 0;
+		bool digits = false;
+		while (i < n) {
+			int c = p[i], d;
+			if (c >= '0' && c <= '9') d = c - '0';
+			else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') d = (c | 0x20) - 'a' + 10;
+			else break;
+			if (size > (SIZE_MAX >> 4))
+				return false;
+			size = size * 16 + (size_t)d;
+			digits = true;
+			i++;
+		}
+		const unsigned char *nl = i < n ? memchr(p + i, '\n', n - i) : NULL;
+		if (!digits || !nl)
+			return false;
+		i = (size_t)(nl - p) + 1;
+		if (size == 0)
+			return true;
+		if (size > n - i)
+			return false;
+		if (nc_buf_put(out, p + i, size))
+			return false;
+		i += size;
+		if (i < n && p[i] == '\r')
+			i++;
+		if (i < n && p[i] == '\n')
+			i++;
+	}
+}
+
+/* gzip or zlib content coding removed, bounded. */
+static bool decode_gzip(const unsigned char *p, size_t n, struct nc_buf *out)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (n > UINT32_MAX || inflateInit2(&z, 15 + 32) != Z_OK)
+		return false;
+	z.next_in = (unsigned char *)p;
+	z.avail_in = (uInt)n;
+	int zr = Z_OK;
+	while (zr == Z_OK) {
+		if (out->len > WARC_MAX_RECORD || nc_buf_reserve(out, INFLATE_CHUNK)) {
+			zr = Z_MEM_ERROR;
+			break;
+		}
+		z.next_out = (unsigned char *)out->data + out->len;
+		z.avail_out = INFLATE_CHUNK;
+		zr = inflate(&z, Z_NO_FLUSH);
+		out->len += INFLATE_CHUNK - z.avail_out;
+		out->data[out->len] = '\0';
+		if (zr == Z_BUF_ERROR && z.avail_in == 0)
+			break; /* truncated: keep what came */
+	}
+	inflateEnd(&z);
+	return zr == Z_STREAM_END || zr == Z_BUF_ERROR;
+}
+
+/* The body as the page or image was, transfer and content coding
+ * removed.  *body points into the block or into `tmp`. */
+static bool http_body(const unsigned char *block, size_t len, const struct http *h,
+		      const unsigned char **body, size_t *blen, struct nc_buf *tmp)
+{
+	const unsigned char *b = block + h->head_len;
+	size_t n = len - h->head_len;
+	struct nc_buf t1 = {0};
+	if (contains_ci(h->transfer_encoding, "chunked")) {
+		if (!dechunk(b, n, &t1)) {
+			nc_buf_free(&t1);
+			return false;
+		}
+		b = (const unsigned char *)(t1.data ? t1.data : "");
+		n = t1.len;
+	}
+	const char *ce = h->content_encoding;
+	if (*ce && strcasecmp(ce, "identity")) {
+		if (strcasecmp(ce, "gzip") && strcasecmp(ce, "x-gzip") && strcasecmp(ce, "deflate")) {
+			nc_buf_free(&t1);
+			return false;
+		}
+		bool ok = decode_gzip(b, n, tmp);
+		nc_buf_free(&t1);
+		if (!ok)
+			return false;
+		*body = (const unsigned char *)(tmp->data ? tmp->data : "");
+		*blen = tmp->len;
+		return true;
+	}
+	if (t1.data) {
+		*tmp = t1;
+		*body = (const unsigned char *)tmp->data;
+		*blen = tmp->len;
+	} else {
+		*body = b;
+		*blen = n;
+	}
+	return true;
+}
+
+/* ---- documents ----------------------------------------------------------- */
+
+/* "ARCHIVE#name", with control characters of `name` replaced. */
+static char *member_name(const char *archive, const char *name)
+{
+	struct nc_buf b = {0};
+	nc_buf_printf(&b, "%s#", archive);
+	for (const unsigned char *p = (const unsigned char *)name; *p && b.len < 4096; p++)
+		nc_buf_putc(&b, *p < 0x20 || *p == 0x7f ? '_' : *p);
+	if (b.oom) {
+		nc_buf_free(&b);
+		return NULL;
+	}
+	return nc_buf_detach(&b, NULL);
+}
+
+/* A document read by nc_read() from bytes of the archive; `file` names
+ * it as the original input did (its title falls back to that name). */
+static int push_doc(struct rd *r, const char *file, const unsigned char *p, size_t n,
+		    const char *source_url)
+{
+	struct nc_doc *d = NULL;
+	struct nc_err e = {0};
+	char *full = member_name(r->name, file);
+	if (!full)
+		return oom(r);
+	int rc = nc_read(file, p, n, &d, &e);
+	if (rc == NC_ERR_NOMEM) {
+		free(full);
+		return oom(r);
+	}
+	if (rc) {
+		/* One unreadable member does not lose the others. */
+		if (nc_buf_printf(&r->tail_warning, "%s%s: %s", r->tail_warning.len ? "; " : "",
+				  full, e.msg))
+			rc = oom(r);
+		else
+			rc = NC_OK;
+		free(full);
+		return rc;
+	}
+	free(d->source_name);
+	d->source_name = full;
+	if (source_url && nc_set_str(&d->meta.source_url, source_url)) {
+		nc_doc_free(d);
+		return oom(r);
+	}
+	if (nc_doclist_push(r->out, d))
+		return oom(r);
+	return NC_OK;
+}
+
+/* "input-file: NAME" in a metadata record's warc-fields. */
+static int on_metadata(struct rd *r, const struct whead *h, const unsigned char *p, size_t n)
+{
+	if (!h->refers_to[0] || !has_prefix_ci(h->content_type, "application/warc-fields"))
+		return NC_OK;
+	const char *s = (const char *)p, *end = s + n;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *le = nl ? nl : end;
+		if ((size_t)(le - s) > 12 && strncmp(s, "input-file: ", 12) == 0) {
+			const char *v = s + 12, *ve = le;
+			if (ve > v && ve[-1] == '\r')
+				ve--;
+			char *name = strndup(v, (size_t)(ve - v));
+			if (!name)
+				return oom(r);
+			char *old = nc_map_get_str(&r->input_names, h->refers_to);
+			if (nc_map_put_str(&r->input_names, h->refers_to, name)) {
+				free(name);
+				return oom(r);
+			}
+			free(old);
+			return NC_OK;
+		}
+		s = nl ? nl + 1 : end;
+	}
+	return NC_OK;
+}
+
+static int on_input(struct rd *r, const struct whead *h, const unsigned char *p, size_t n)
+{
+	const char *name = h->concurrent_to[0] ? nc_map_get_str(&r->input_names, h->concurrent_to) : NULL;
+	char fallback[48];
+	r->ninputs++;
+	if (!name || !*name) {
+		snprintf(fallback, sizeof fallback, "input-%zu", r->ninputs);
+		name = fallback;
+	}
+	return push_doc(r, name, p, n, NULL);
+}
+
+static struct nc_exchange *exchange_new(const struct whead *h, int status,
+					const unsigned char *head, size_t head_len)
+{
+	struct nc_exchange *x = calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	x->refs = 1;
+	x->status = status;
+	int64_t when = 0;
+	if (h->date[0] && nc_date_parse(h->date, &when) == 0)
+		x->date = when;
+	if (!(x->url = strdup(h->target)) || (h->ip[0] && !(x->ip = strdup(h->ip))) ||
+	    !(x->response_head = malloc(head_len ? head_len : 1))) {
+		nc_exchange_unref(x);
+		return NULL;
+	}
+	memcpy(x->response_head, head, head_len);
+	x->response_head_len = head_len;
+	return x;
+}
+
+static int put_alias(struct rd *r, const char *from, const char *to)
+{
+	if (!to || !*to || !strcmp(from, to) || nc_map_get_str(&r->alias, from))
+		return NC_OK;
+	char *t = strdup(to);
+	if (!t || nc_map_put_str(&r->alias, from, t)) {
+		free(t);
+		return oom(r);
+	}
+	return NC_OK;
+}
+
+static int on_response(struct rd *r, const struct whead *h, const unsigned char *p, size_t n)
+{
+	struct http hp;
+	if (!h->target || !http_parse(p, n, &hp))
+		return NC_OK;
+	int rc = NC_OK;
+	if (hp.status >= 300 && hp.status < 400 && hp.location) {
+		char *to = nc_url_resolve(h->target, hp.location);
+		rc = to ? put_alias(r, h->target, to) : NC_OK;
+		free(to);
+		free(hp.location);
+		return rc;
+	}
+	free(hp.location);
+	if (hp.status != 200)
+		return NC_OK;
+	bool html = contains_ci(hp.content_type, "text/html") ||
+		    contains_ci(hp.content_type, "application/xhtml+xml");
+	if (nc_map_get_str(html ? &r->pages : &r->images, h->target))
+		return NC_OK; /* the first capture of a URL wins */
+	struct nc_buf tmp = {0};
+	const unsigned char *body;
+	size_t blen;
+	if (!http_body(p, n, &hp, &body, &blen, &tmp)) {
+		bool nomem = tmp.oom;
+		nc_buf_free(&tmp);
+		return nomem ? oom(r) : NC_OK;
+	}
+	if (html) {
+		if (nc_map_put_str(&r->pages, h->target, (void *)1))
+			rc = oom(r);
+		else
+			rc = push_doc(r, h->target, body, blen, h->target);
+	} else if (nc_sniff_image(body, blen)) {
+		struct image *im = calloc(1, sizeof *im);
+		if (!im || !(im->blob = nc_blob_new(body, blen)) ||
+		    !(im->x = exchange_new(h, hp.status, p, hp.head_len)) ||
+		    nc_map_put_str(&r->images, h->target, im)) {
+			image_free(im);
+			rc = oom(r);
+		} else if (h->id[0] && nc_map_put_str(&r->by_id, h->id, im)) {
+			rc = oom(r);
+		}
+	}
+	nc_buf_free(&tmp);
+	return rc;
+}
+
+/* The same payload under another URL: its own image entry sharing the
+ * bytes (so a WARC written from this one has the revisit again), or an
+ * alias when the payload comes later in the archive. */
+static int on_revisit(struct rd *r, const struct whead *h, const unsigned char *p, size_t n)
+{
+	struct image *to = h->refers_to_target ? nc_map_get_str(&r->images, h->refers_to_target) : NULL;
+	struct http hp;
+	if (!to || nc_map_get_str(&r->images, h->target) || !http_parse(p, n, &hp))
+		return put_alias(r, h->target, h->refers_to_target);
+	free(hp.location);
+	if (hp.status != 200)
+		return NC_OK;
+	struct image *im = calloc(1, sizeof *im);
+	if (!im || !(im->x = exchange_new(h, hp.status, p, hp.head_len)) ||
+	    nc_map_put_str(&r->images, h->target, im)) {
+		image_free(im);
+		return oom(r);
+	}
+	nc_blob_ref(to->blob);
+	im->blob = to->blob;
+	if (h->id[0] && nc_map_put_str(&r->by_id, h->id, im))
+		return oom(r);
+	return NC_OK;
+}
+
+/* The request that got an image, for a WARC written from this one. */
+static int on_request(struct rd *r, const struct whead *h, const unsigned char *p, size_t n)
+{
+	struct image *im = h->concurrent_to[0] ? nc_map_get_str(&r->by_id, h->concurrent_to) : NULL;
+	if (!im || im->x->request)
+		return NC_OK;
+	if (!(im->x->request = malloc(n ? n : 1)))
+		return oom(r);
+	memcpy(im->x->request, p, n);
+	im->x->request_len = n;
+	return NC_OK;
+}
+
+static int on_record(struct rd *r, const struct whead *h, const unsigned char *p, size_t n)
+{
+	if (!strcmp(h->type, "resource") && h->target &&
+	    !strncmp(h->target, "urn:newsconv:input:", 19))
+		return on_input(r, h, p, n);
+	if (!strcmp(h->type, "metadata"))
+		return on_metadata(r, h, p, n);
+	if (!strcmp(h->type, "response") && has_prefix_ci(h->content_type, "application/http"))
+		return on_response(r, h, p, n);
+	if (!strcmp(h->type, "revisit") && h->target)
+		return on_revisit(r, h, p, n);
+	if (!strcmp(h->type, "request"))
+		return on_request(r, h, p, n);
+	return NC_OK;
+}
+
+/* ---- records ------------------------------------------------------------- */
+
+enum { PARSED, NEED_MORE, BAD };
+
+/* Every complete record in p[0..n); *used says how far.  `final`: no
+ * more bytes follow.  `base` is p's offset in the (inflated) stream. */
+static int parse_records(struct rd *r, const unsigned char *p, size_t n, bool final,
+			 uint64_t base, size_t *used, int *rc)
+{
+	size_t pos = 0;
+	*rc = NC_OK;
+	for (;;) {
+		while (pos < n && (p[pos] == '\r' || p[pos] == '\n'))
+			pos++;
+		*used = pos;
+		if (pos == n)
+			return final ? PARSED : NEED_MORE;
+		size_t avail = n - pos;
+		if (avail < 8 && !final)
+			return NEED_MORE;
+		if (avail < 8 || memcmp(p + pos, "WARC/", 5) != 0) {
+			/* Zero padding after the last record is harmless. */
+			size_t k = pos;
+			while (k < n && p[k] == 0)
+				k++;
+			if (k == n && final)
+				return PARSED;
+			nc_buf_printf(&r->tail_warning, "%sno WARC record at byte %llu",
+				      r->tail_warning.len ? "; " : "",
+				      (unsigned long long)(base + pos));
+			return BAD;
+		}
+		size_t lim = avail < WARC_MAX_HEADER ? avail : WARC_MAX_HEADER;
+		size_t he = head_end(p + pos, lim);
+		if (!he) {
+			if (!final && avail < WARC_MAX_HEADER)
+				return NEED_MORE;
+			nc_buf_printf(&r->tail_warning, "%s%s record header at byte %llu",
+				      r->tail_warning.len ? "; " : "",
+				      final && avail < WARC_MAX_HEADER ? "truncated" : "oversized",
+				      (unsigned long long)(base + pos));
+			return BAD;
+		}
+		struct whead h;
+		memset(&h, 0, sizeof h);
+		struct whead_ctx c = { &h, false };
+		each_field(p + pos, he, true, whead_field, &c);
+		if (c.oom) {
+			whead_free(&h);
+			*rc = oom(r);
+			return BAD;
+		}
+		if (!h.have_length || h.length > WARC_MAX_RECORD) {
+			nc_buf_printf(&r->tail_warning, "%srecord at byte %llu: %s",
+				      r->tail_warning.len ? "; " : "", (unsigned long long)(base + pos),
+				      h.have_length ? "larger than the record limit" : "no Content-Length");
+			whead_free(&h);
+			return BAD;
+		}
+		if (h.length > avail - he) {
+			whead_free(&h);
+			if (!final)
+				return NEED_MORE;
+			nc_buf_printf(&r->tail_warning, "%srecord at byte %llu is truncated",
+				      r->tail_warning.len ? "; " : "", (unsigned long long)(base + pos));
+			return BAD;
+		}
+		*rc = on_record(r, &h, p + pos + he, (size_t)h.length);
+		whead_free(&h);
+		if (*rc)
+			return BAD;
+		pos += he + (size_t)h.length;
+	}
+}
+
+static int read_gzip(struct rd *r, const unsigned char *data, size_t len)
+{
+	if (len > UINT32_MAX)
+		return nc_err_set(r->err, NC_ERR_LIMIT, r->name, "compressed archive larger than 4 GB");
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, 15 + 16) != Z_OK)
+		return oom(r);
+	z.next_in = (unsigned char *)data;
+	z.avail_in = (uInt)len;
+	struct nc_buf pend = {0};
+	uint64_t base = 0;
+	int rc = NC_OK;
+	for (;;) {
+		if (nc_buf_reserve(&pend, INFLATE_CHUNK)) {
+			rc = oom(r);
+			break;
+		}
+		z.next_out = (unsigned char *)pend.data + pend.len;
+		z.avail_out = INFLATE_CHUNK;
+		int zr = inflate(&z, Z_NO_FLUSH);
+		size_t got = INFLATE_CHUNK - z.avail_out;
+		pend.len += got;
+		pend.data[pend.len] = '\0';
+		r->inflated += got;
+		bool final = false;
+		if (r->inflated > WARC_MAX_INFLATED) {
+			rc = nc_err_set(r->err, NC_ERR_LIMIT, r->name,
+					"inflates to more than %u MB", WARC_MAX_INFLATED / (1024u * 1024u));
+			break;
+		}
+		if (zr == Z_STREAM_END) {
+			/* The next member, unless only padding follows. */
+			size_t k = 0;
+			while (k < z.avail_in && z.next_in[k] == 0)
+				k++;
+			if (k == z.avail_in)
+				final = true;
+			else if (inflateReset(&z) != Z_OK)
+				final = true;
+		} else if (zr == Z_BUF_ERROR && z.avail_in == 0) {
+			final = true;
+			nc_buf_printf(&r->tail_warning, "%sgzip stream cut off at byte %zu",
+				      r->tail_warning.len ? "; " : "", len);
+		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			final = true;
+			nc_buf_printf(&r->tail_warning, "%scorrupt gzip data near byte %zu",
+				      r->tail_warning.len ? "; " : "", len - z.avail_in);
+		}
+		size_t used = 0;
+		int st = parse_records(r, (unsigned char *)pend.data, pend.len, final, base, &used, &rc);
+		if (st == BAD || final)
+			break;
+		if (pend.len - used > WARC_MAX_RECORD + WARC_MAX_HEADER) {
+			nc_buf_printf(&r->tail_warning, "%srecord at byte %llu larger than the record limit",
+				      r->tail_warning.len ? "; " : "", (unsigned long long)base);
+			break;
+		}
+		memmove(pend.data, pend.data + used, pend.len - used);
+		pend.len -= used;
+		base += used;
+	}
+	inflateEnd(&z);
+	nc_buf_free(&pend);
+	return rc;
+}
+
+static int read_stream(struct rd *r, const unsigned char *data, size_t len)
+{
+	if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+		return read_gzip(r, data, len);
+	size_t used;
+	int rc;
+	parse_records(r, data, len, true, 0, &used, &rc);
+	return rc;
+}
+
+/* ---- WACZ ---------------------------------------------------------------- */
+
+static bool is_warc_member(const char *n)
+{
+	size_t l = strlen(n);
+	return !strncmp(n, "archive/", 8) &&
+	       ((l > 16 && !strcmp(n + l - 8, ".warc.gz")) || (l > 13 && !strcmp(n + l - 5, ".warc")));
+}
+
+static zip_t *zip_open_mem(const unsigned char *data, size_t len)
+{
+	zip_error_t ze;
+	zip_error_init(&ze);
+	zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
+	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+	if (src && !z)
+		zip_source_free(src);
+	zip_error_fini(&ze);
+	return z;
+}
+
+static bool wacz_detect(const unsigned char *data, size_t len)
+{
+	if (len < 4 || memcmp(data, "PK\3\4", 4) != 0)
+		return false;
+	zip_t *z = zip_open_mem(data, len);
+	if (!z)
+		return false;
+	bool found = false;
+	zip_int64_t n = zip_get_num_entries(z, 0);
+	for (zip_int64_t i = 0; i < n && !found; i++) {
+		const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
+		found = name && is_warc_member(name);
+	}
+	zip_discard(z);
+	return found;
+}
+
+static int read_wacz(struct rd *r, const unsigned char *data, size_t len)
+{
+	zip_t *z = zip_open_mem(data, len);
+	if (!z)
+		return nc_err_set(r->err, NC_ERR_PARSE, r->name, "not a readable zip (WACZ) file");
+	int rc = NC_OK;
+	zip_int64_t n = zip_get_num_entries(z, 0);
+	for (zip_int64_t i = 0; i < n && !rc; i++) {
+		const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
+		zip_stat_t st;
+		if (!name || !is_warc_member(name) || zip_stat_index(z, (zip_uint64_t)i, 0, &st) ||
+		    !(st.valid & ZIP_STAT_SIZE))
+			continue;
+		if (st.size > WARC_MAX_INFLATED || r->inflated + st.size > WARC_MAX_INFLATED) {
+			rc = nc_err_set(r->err, NC_ERR_LIMIT, r->name, "%s: larger than %u MB", name,
+					WARC_MAX_INFLATED / (1024u * 1024u));
+			break;
+		}
+		unsigned char *buf = malloc(st.size ? (size_t)st.size : 1);
+		zip_file_t *f = buf ? zip_fopen_index(z, (zip_uint64_t)i, 0) : NULL;
+		if (!buf) {
+			rc = oom(r);
+		} else if (!f || zip_fread(f, buf, st.size) != (zip_int64_t)st.size) {
+			nc_buf_printf(&r->tail_warning, "%s%s: cannot be read from the package",
+				      r->tail_warning.len ? "; " : "", name);
+		} else {
+			r->inflated += st.size;
+			rc = read_stream(r, buf, (size_t)st.size);
+		}
+		if (f)
+			zip_fclose(f);
+		free(buf);
+	}
+	zip_discard(z);
+	return rc;
+}
+
+/* ---- the reader ------------------------------------------------------------ */
+
+static int warc_detect(const unsigned char *data, size_t len)
+{
+	if (len >= 8 && (!memcmp(data, "WARC/1.0", 8) || !memcmp(data, "WARC/1.1", 8)))
+		return 2;
+	if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b) {
+		unsigned char out[16];
+		z_stream z;
+		memset(&z, 0, sizeof z);
+		if (inflateInit2(&z, 15 + 16) != Z_OK)
+			return 0;
+		z.next_in = (unsigned char *)data;
+		z.avail_in = (uInt)(len < 4096 ? len : 4096);
+		z.next_out = out;
+		z.avail_out = sizeof out;
+		int zr = inflate(&z, Z_SYNC_FLUSH);
+		size_t got = sizeof out - z.avail_out;
+		inflateEnd(&z);
+		return (zr == Z_OK || zr == Z_STREAM_END || zr == Z_BUF_ERROR) && got >= 7 &&
+		       !memcmp(out, "WARC/1.", 7) ? 2 : 0;
+	}
+	return wacz_detect(data, len) ? 2 : 0;
+}
+
+/* Follow revisits and redirects to the archived image of `url`. */
+static struct image *find_image(const struct rd *r, const char *url)
+{
+	for (int hop = 0; url && hop <= WARC_MAX_ALIASES; hop++) {
+		struct image *im = nc_map_get_str(&r->images, url);
+		if (im)
+			return im;
+		url = nc_map_get_str(&r->alias, url);
+	}
+	return NULL;
+}
+
+static int attach_images(struct rd *r, struct nc_doc *d)
+{
+	int rc = nc_resolve(d, r->err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < d->nresources; i++) {
+		struct nc_resource *res = d->resources[i];
+		if (res->blob || !res->resolved)
+			continue;
+		struct image *im = find_image(r, res->resolved);
+		if (!im)
+			continue;
+		nc_blob_ref(im->blob);
+		res->blob = im->blob;
+		res->state = NC_RES_CACHED;
+		if (im->x->request) {
+			nc_exchange_ref(im->x);
+			res->exchange = im->x;
+		}
+	}
+	return NC_OK;
+}
+
+static int warc_read(const char *name, const unsigned char *data, size_t len,
+		     struct nc_doclist *out, struct nc_err *err)
+{
+	if (!warc_detect(data, len))
+		return nc_err_set(err, NC_ERR_PARSE, name, "not a WARC or WACZ file");
+	struct rd r = { .name = name, .out = out, .first = out->n, .err = err };
+	int rc = len >= 4 && !memcmp(data, "PK\3\4", 4) ? read_wacz(&r, data, len)
+							 : read_stream(&r, data, len);
+	for (size_t i = r.first; i < out->n && !rc; i++)
+		rc = attach_images(&r, out->v[i]);
+	if (!rc && r.tail_warning.oom)
+		rc = oom(&r);
+	if (!rc && r.tail_warning.len) {
+		if (out->n == r.first)
+			rc = nc_err_set(err, NC_ERR_PARSE, name, "%s", r.tail_warning.data);
+		else if (nc_doc_warn(out->v[r.first], "archive %s: %s", name, r.tail_warning.data))
+			rc = oom(&r);
+	}
+	if (!rc && out->n == r.first)
+		rc = nc_err_set(err, NC_ERR_PARSE, name,
+				"no article in this archive (no newsconv input record, no HTML page with status 200)");
+	free_values(&r.input_names, free);
+	free_values(&r.images, image_free);
+	nc_map_free(&r.by_id);
+	free_values(&r.alias, free);
+	nc_map_free(&r.pages);
+	nc_buf_free(&r.tail_warning);
+	return rc;
+}
+
+const struct nc_reader nc_reader_warc = {
+	.name = "warc",
+	.detect = warc_detect,
+	.read = warc_read,
+};
