@@ -1008,12 +1008,14 @@ static void pop_prefix(struct blocks *s, const struct nc_node *n)
 		s->npre--;
 }
 
-/* Tight when no item holds more than one paragraph-like block: a
- * paragraph followed by nested lists still reads as one line each.
- * (The model has no tight/loose flag, so <li><p>a</p></li> lists, which
- * the reader stores like <li>a</li>, are written tight.) */
+/* Tight when the model says so (the reader decides: <li><p>a</p></li>
+ * is loose, <li>a</li> tight) and the items allow it: no item may hold
+ * more than one paragraph-like block, since a tight list cannot (a
+ * paragraph followed by nested lists still reads as one line each). */
 static bool tight_list(const struct nc_node *list)
 {
+	if (!list->as.list.tight)
+		return false;
 	for (const struct nc_node *it = list->first_child; it; it = it->next)
 		for (const struct nc_node *c = it->first_child; c; c = c->next)
 			if (c != it->first_child && c->type != NC_NODE_LIST)
