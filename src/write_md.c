@@ -11,9 +11,11 @@
  *
  * Not supported, and what happens instead:
  *   - sub/sup and underline: no Markdown form; the text is kept plain.
- *   - table cells holding blocks (lists, paragraphs, code): the cell's
- *     text is joined with spaces; rowspan/colspan: the text stays in the
- *     first cell, the spanned positions are left empty.
+ *   - table cells holding one block or several short paragraphs: joined
+ *     with spaces; cells holding more (nested tables, long text) make
+ *     the table layout, written as blocks (see render_table);
+ *     rowspan: the rows a span covers repeat its text; colspan: the
+ *     columns after the first are left empty.
  *   - a table with no header row: GFM needs one, so the first row is used.
  *   - embeds (iframe/video/audio): a link to the embedded URL, with the
  *     poster image as the link text when there is one.
@@ -1110,18 +1112,46 @@ static void put_lines(struct blocks *s, const char *lead, const char *text, size
 	nc_buf_putc(&s->m->out, '\n');
 }
 
-/* A cell holds block content when it has a nested table or more than
- * one block (several paragraphs): GFM cells are one line. */
+/* Characters (not bytes) of text under n, counting stops past `limit`. */
+static size_t text_chars(const struct nc_node *n, size_t limit)
+{
+	size_t chars = 0;
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, (struct nc_node *)n);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && chars <= limit) {
+		const struct nc_node *c = it.cur;
+		if (ev != NC_EVENT_ENTER || (c->type != NC_NODE_TEXT && c->type != NC_NODE_CODE))
+			continue;
+		for (size_t i = 0; i < c->as.text.len; i++)
+			if (((unsigned char)c->as.text.literal[i] & 0xc0) != 0x80)
+				chars++;
+	}
+	return chars;
+}
+
+/* Most text a cell of several paragraphs may hold and still be data
+ * ("Date" / "(15 June)" in a timetable): joined with a space, it stays
+ * one readable line.  Longer is page layout. */
+#define CELL_JOIN_MAX 120
+
+/* A cell holds block content when it has a nested table, or several
+ * blocks that are not all paragraphs, or paragraphs with more text than
+ * CELL_JOIN_MAX together: GFM cells are one line. */
 static bool cell_has_blocks(const struct nc_node *cell)
 {
 	size_t blocks = 0;
+	bool all_para = true;
 	for (const struct nc_node *c = cell->first_child; c; c = c->next) {
 		if (c->type == NC_NODE_TABLE)
 			return true;
-		if (nc_node_is_block(c->type) && ++blocks > 1)
-			return true;
+		if (!nc_node_is_block(c->type))
+			continue;
+		blocks++;
+		if (c->type != NC_NODE_PARAGRAPH)
+			all_para = false;
 		/* a table further down (in a list or quote) */
-		if (nc_node_is_block(c->type) && c->type != NC_NODE_PARAGRAPH) {
+		if (c->type != NC_NODE_PARAGRAPH) {
 			struct nc_iter it;
 			enum nc_event ev;
 			nc_iter_init(&it, (struct nc_node *)c);
@@ -1130,7 +1160,9 @@ static bool cell_has_blocks(const struct nc_node *cell)
 					return true;
 		}
 	}
-	return false;
+	if (blocks <= 1)
+		return false;
+	return !all_para || text_chars(cell, CELL_JOIN_MAX) > CELL_JOIN_MAX;
 }
 
 /* See render_table; decided once per table and remembered, since every
@@ -1168,16 +1200,19 @@ struct carry {
 
 /*
  * Layout or data?  A table with one column, or one row, or whose cells
- * hold block content (a nested table, several paragraphs) is layout:
+ * hold block content (a nested table, several blocks that are not all
+ * paragraphs, paragraphs longer than CELL_JOIN_MAX together) is layout:
  * its cells' content is written as ordinary blocks, in reading order
  * (render_blocks walks into it), not as a GFM table.  Anything else is
  * data and becomes a GFM table.
  *
- * Spans: GFM has none, so the grid is expanded and every position a
- * rowspan/colspan cell covers repeats the cell's text.  Repeating (not
- * leaving it empty) because a GFM row is read on its own: an empty
- * cell would say "no value" where the source said "same as above", and
- * every cell keeps its row and column either way.
+ * Spans: GFM has none, so the grid is expanded and every cell keeps
+ * its row and column.  The rows a rowspan covers repeat its text (not
+ * left empty) because a GFM row is read on its own: an empty cell would
+ * say "no value" where the source said "same as above".  The columns a
+ * colspan covers after its first are left empty: a merged heading over
+ * two columns, repeated, would read as two headings (and a spanning
+ * cell's images would show twice).
  */
 static void render_table(struct blocks *s, struct nc_node *table)
 {
@@ -1241,12 +1276,12 @@ static void render_table(struct blocks *s, struct nc_node *table)
 				if (ri == 0)
 					align[c] = cell->as.cell.align;
 				nc_buf_putc(&line, ' ');
-				if (cb.data)
+				if (cb.data && k == 0)
 					nc_buf_put(&line, cb.data, cb.len);
 				nc_buf_puts(&line, " |");
 				if (rs > 1) {
 					free(carry[c].text);
-					carry[c].text = cb.data ? strndup(cb.data, cb.len) : NULL;
+					carry[c].text = cb.data && k == 0 ? strndup(cb.data, cb.len) : NULL;
 					carry[c].len = carry[c].text ? cb.len : 0;
 					carry[c].rows = rs - 1;
 				}
