@@ -14,8 +14,7 @@
  *   - table cells holding one block or several short paragraphs: joined
  *     with spaces; cells holding more (nested tables, long text) make
  *     the table layout, written as blocks (see render_table);
- *     rowspan: the rows a span covers repeat its text; colspan: the
- *     columns after the first are left empty.
+ *     rowspan/colspan: every position a span covers repeats its text.
  *   - a table with no header row: GFM needs one, so the first row is used.
  *   - embeds (iframe/video/audio): a link to the embedded URL, with the
  *     poster image as the link text when there is one.
@@ -1206,13 +1205,11 @@ struct carry {
  * (render_blocks walks into it), not as a GFM table.  Anything else is
  * data and becomes a GFM table.
  *
- * Spans: GFM has none, so the grid is expanded and every cell keeps
- * its row and column.  The rows a rowspan covers repeat its text (not
- * left empty) because a GFM row is read on its own: an empty cell would
- * say "no value" where the source said "same as above".  The columns a
- * colspan covers after its first are left empty: a merged heading over
- * two columns, repeated, would read as two headings (and a spanning
- * cell's images would show twice).
+ * Spans: GFM has none, so the grid is expanded and every position a
+ * rowspan/colspan cell covers repeats the cell's text.  Repeating (not
+ * leaving it empty) because a GFM row is read on its own: an empty
+ * cell would say "no value" where the source said "same as above", and
+ * every cell keeps its row and column either way.
  */
 static void render_table(struct blocks *s, struct nc_node *table)
 {
@@ -1276,12 +1273,12 @@ static void render_table(struct blocks *s, struct nc_node *table)
 				if (ri == 0)
 					align[c] = cell->as.cell.align;
 				nc_buf_putc(&line, ' ');
-				if (cb.data && k == 0)
+				if (cb.data)
 					nc_buf_put(&line, cb.data, cb.len);
 				nc_buf_puts(&line, " |");
 				if (rs > 1) {
 					free(carry[c].text);
-					carry[c].text = cb.data && k == 0 ? strndup(cb.data, cb.len) : NULL;
+					carry[c].text = cb.data ? strndup(cb.data, cb.len) : NULL;
 					carry[c].len = carry[c].text ? cb.len : 0;
 					carry[c].rows = rs - 1;
 				}
