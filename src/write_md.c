@@ -22,6 +22,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "newsconv.h"
 #include "util/buf.h"
@@ -149,7 +150,38 @@ struct inl {
 	struct nc_buf *b;
 	enum ctx ctx;
 	bool line_start;  /* next text starts a line (block-start markup matters) */
+	int in_link;      /* inside a link's or image's brackets: no autolinks there */
 };
+
+static bool ascii_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* GFM's autolink extension (cmark-gfm -e autolink, GitHub) turns text
+ * "https://x" and "www.x" into links the source did not have, so a
+ * second conversion would differ.  Its triggers are the ':' of
+ * "http://", "https://", "ftp://" and the '.' of "www." after a word
+ * boundary; an escape there keeps the text plain.  (Bare e-mail
+ * addresses are matched after escapes are resolved: no escape stops
+ * them.) */
+static bool autolink_trigger(const char *s, size_t n, size_t i)
+{
+	if (s[i] == ':') {
+		if (i + 2 >= n || s[i + 1] != '/' || s[i + 2] != '/')
+			return false;
+		static const char *const schemes[] = {"http", "https", "ftp", NULL};
+		for (const char *const *sc = schemes; *sc; sc++) {
+			size_t l = strlen(*sc);
+			if (i >= l && strncasecmp(s + i - l, *sc, l) == 0)
+				return true;
+		}
+		return false;
+	}
+	/* '.' of "www." at the start of a word */
+	return s[i] == '.' && i >= 3 && strncmp(s + i - 3, "www", 3) == 0 &&
+	       (i == 3 || !ascii_alnum(s[i - 4]));
+}
 
 static bool entity_follows(const char *s, size_t n)
 {
@@ -242,6 +274,12 @@ static void put_text(struct inl *x, const char *s, size_t n)
 				nc_buf_putc(b, c);
 			break;
 		case '!':
+			nc_buf_putc(b, c);
+			break;
+		case ':':
+		case '.':
+			if (!x->in_link && autolink_trigger(s, n, i))
+				nc_buf_putc(b, '\\');
 			nc_buf_putc(b, c);
 			break;
 		case '\n':
@@ -380,6 +418,7 @@ static void put_image(struct inl *x, const char *alt, const char *url,
 	nc_buf_puts(x->b, "![");
 	struct inl alt_x = *x;
 	alt_x.line_start = false;
+	alt_x.in_link++;
 	if (alt)
 		put_text(&alt_x, alt, strlen(alt));
 	nc_buf_puts(x->b, "](");
@@ -695,6 +734,7 @@ static void put_link_close(struct inl *x, const struct nc_node *n, bool empty)
 		/* An icon-only link (share buttons, <img src="">) keeps its
 		 * target; its host is a short, readable label. */
 		struct inl t = *x;
+		t.in_link++;
 		put_host_label(&t, n->as.link.url);
 	}
 	nc_buf_puts(x->b, "](");
@@ -764,8 +804,10 @@ static void put_embed(struct inl *x, const struct nc_node *n)
 	} else {
 		struct nc_buf w = {0};
 		nc_buf_printf(&w, "\xe2\x96\xb6 %s", text);
+		struct inl in = *x;
+		in.in_link++;
 		if (w.data)
-			put_text(x, w.data, w.len);
+			put_text(&in, w.data, w.len);
 		nc_buf_free(&w);
 	}
 	nc_buf_free(&label);
@@ -779,7 +821,7 @@ static void put_embed(struct inl *x, const struct nc_node *n)
 static void render_inlines(struct md *m, struct nc_node *container, enum ctx ctx,
 			   struct nc_buf *b)
 {
-	struct inl x = { m, b, ctx, ctx != CTX_CELL };
+	struct inl x = { m, b, ctx, ctx != CTX_CELL, 0 };
 	struct nc_iter it;
 	enum nc_event ev;
 	struct open_emph *opens = NULL;
@@ -889,10 +931,13 @@ static void render_inlines(struct md *m, struct nc_node *container, enum ctx ctx
 			put_code_span(&x, n->as.text.literal, n->as.text.len);
 			break;
 		case NC_NODE_LINK:
-			if (ev == NC_EVENT_ENTER)
+			if (ev == NC_EVENT_ENTER) {
 				put_link_open(&x);
-			else
+				x.in_link++;
+			} else {
+				x.in_link--;
 				put_link_close(&x, n, !n->first_child || !has_visible(m, n));
+			}
 			break;
 		case NC_NODE_IMAGE:
 			put_image(&x, n->as.image.alt, n->as.image.url, n->as.image.title, n->as.image.res);

@@ -124,4 +124,14 @@ out = cmark(md, gfm=True)
 check(out.count("<table>") == (1 if GFM else 0) and "<p>p1</p>\n<p>p2</p>" in out and "<p>y</p>" in out,
       "blocks in cells: outer table is layout, inner one a data table", md)
 
+# 8. Bare URLs in text stay text under GFM's autolink extension (a second
+#    conversion would otherwise gain links); linked ones stay links.
+if GFM:
+    md = to_md('<p>see https://a.org/x, HTTP://b.org and www.c.org; awww.d.org '
+               '<a href="https://e.org/">https://e.org/</a></p>')
+    out = subprocess.run([GFM, "-e", "autolink"], input=md.encode(), capture_output=True).stdout.decode()
+    check(out.strip() == '<p>see https://a.org/x, HTTP://b.org and www.c.org; awww.d.org '
+          '<a href="https://e.org/">https://e.org/</a></p>', "bare URLs are not autolinked", md + out)
+    check("[https://e.org/]" in md, "no escapes inside a link's text", md)
+
 done("md defects")
