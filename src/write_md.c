@@ -17,7 +17,8 @@
  *     rowspan/colspan: every position a span covers repeats its text.
  *   - a table with no header row: GFM needs one, so the first row is used.
  *   - embeds (iframe/video/audio): a link to the embedded URL, with the
- *     poster image as the link text when there is one.
+ *     poster image as the link text when there is one, else a mark and
+ *     the title or host ("▶ youtube.com").
  * Never emitted: raw HTML.
  */
 #include <stdlib.h>
@@ -724,6 +725,8 @@ static void put_host_label(struct inl *x, const char *url)
 	size_t len;
 	if (host_of(url, &host, &len))
 		put_text(x, host, len);
+	else if (strncasecmp(url, "mailto:", 7) == 0)
+		put_text(x, "e-mail", 6); /* a share-by-mail button: no address, a long query */
 	else
 		put_text(x, url, strlen(url));
 }
@@ -732,10 +735,15 @@ static void put_link_close(struct inl *x, const struct nc_node *n, bool empty)
 {
 	if (empty) {
 		/* An icon-only link (share buttons, <img src="">) keeps its
-		 * target; its host is a short, readable label. */
+		 * target; its host is a short, readable label (kept short:
+		 * it is text the article did not have). */
 		struct inl t = *x;
 		t.in_link++;
-		put_host_label(&t, n->as.link.url);
+		const char *frag = strchr(n->as.link.url, '#');
+		if (frag && frag[1])
+			put_text(&t, "#", 1); /* a heading's permalink: the usual mark */
+		else
+			put_host_label(&t, n->as.link.url);
 	}
 	nc_buf_puts(x->b, "](");
 	put_dest(x->b, n->as.link.url);
@@ -758,8 +766,10 @@ static bool host_is(const char *url, const char *const *hosts)
 	return false;
 }
 
-/* What an embed is, in words, when it has no title of its own. */
-static const char *embed_what(const struct nc_node *n)
+enum embed_what { EMBED_VIDEO, EMBED_AUDIO, EMBED_PAGE };
+
+/* What an embed is, when it has no title of its own. */
+static enum embed_what embed_what(const struct nc_node *n)
 {
 	static const char *const video[] = {"youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com",
 					    "dailymotion.com", "bilibili.com", "youku.com", "v.qq.com",
@@ -767,22 +777,52 @@ static const char *embed_what(const struct nc_node *n)
 	static const char *const audio[] = {"soundcloud.com", "spotify.com", "bandcamp.com",
 					    "podcasts.apple.com", "music.163.com", NULL};
 	switch (n->as.embed.kind) {
-	case NC_EMBED_VIDEO: return "video on ";
-	case NC_EMBED_AUDIO: return "audio on ";
+	case NC_EMBED_VIDEO: return EMBED_VIDEO;
+	case NC_EMBED_AUDIO: return EMBED_AUDIO;
 	case NC_EMBED_IFRAME: break;
 	}
 	if (host_is(n->as.embed.url, video))
-		return "video on ";
+		return EMBED_VIDEO;
 	if (host_is(n->as.embed.url, audio))
-		return "audio on ";
-	return "embedded page on ";
+		return EMBED_AUDIO;
+	return EMBED_PAGE;
 }
 
-/* "[▶ title](url)", or "[▶ video on youtube.com](url)" without a title:
- * the URL is the link's target already, so it is not repeated as text. */
+/* The host an embed label shows: a player's own subdomain
+ * ("player.youku.com", "w.soundcloud.com") says no more than the site. */
+static void embed_host(const char *url, struct nc_buf *label)
+{
+	static const char *const players[] = {"player.", "w.", "embed.", "m.", NULL};
+	const char *host;
+	size_t len;
+	if (!host_of(url, &host, &len)) {
+		nc_buf_puts(label, url);
+		return;
+	}
+	for (const char *const *p = players; *p; p++) {
+		size_t l = strlen(*p);
+		/* only when a dot remains: "w.org" stays */
+		if (len > l && strncmp(host, *p, l) == 0 && memchr(host + l, '.', len - l)) {
+			host += l;
+			len -= l;
+			break;
+		}
+	}
+	nc_buf_put(label, host, len);
+}
+
+/* "[▶ title](url)", or "[▶ youtube.com](url)" without a title: the URL is
+ * the link's target already, so it is not repeated as text.  The mark
+ * says what it is in one character (▶ video, ♪ audio, ↗ another page),
+ * kept short because every word here is text the article did not have;
+ * a poster image's alt text, which shows only in its place, says it in
+ * words ("video on youtube.com"). */
 static void put_embed(struct inl *x, const struct nc_node *n)
 {
+	static const char *const marks[] = {"\xe2\x96\xb6 ", "\xe2\x99\xaa ", "\xe2\x86\x97 "};
+	static const char *const words[] = {"video on ", "audio on ", "embedded page on "};
 	const char *title = n->as.embed.title && *n->as.embed.title ? n->as.embed.title : NULL;
+	enum embed_what what = title ? EMBED_VIDEO : embed_what(n);
 	guard_bang(x->b);
 	nc_buf_putc(x->b, '[');
 	x->line_start = false;
@@ -790,20 +830,16 @@ static void put_embed(struct inl *x, const struct nc_node *n)
 	if (title) {
 		nc_buf_puts(&label, title);
 	} else {
-		const char *host;
-		size_t len;
-		nc_buf_puts(&label, embed_what(n));
-		if (host_of(n->as.embed.url, &host, &len))
-			nc_buf_put(&label, host, len);
-		else
-			nc_buf_puts(&label, n->as.embed.url);
+		if (n->as.embed.poster)
+			nc_buf_puts(&label, words[what]);
+		embed_host(n->as.embed.url, &label);
 	}
 	const char *text = label.data ? label.data : "";
 	if (n->as.embed.poster) {
 		put_image(x, text, n->as.embed.poster, NULL, n->as.embed.poster_res);
 	} else {
 		struct nc_buf w = {0};
-		nc_buf_printf(&w, "\xe2\x96\xb6 %s", text);
+		nc_buf_printf(&w, "%s%s", marks[what], text);
 		struct inl in = *x;
 		in.in_link++;
 		if (w.data)
