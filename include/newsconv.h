@@ -159,7 +159,10 @@ struct nc_node {
 	union {
 		struct { char *literal; size_t len; } text;  /* TEXT, CODE */
 		struct { int level; } heading;               /* 1..6 */
-		struct { bool ordered; int start; } list;
+		/* tight: items are written without blank lines between them
+		 * (CommonMark's tight list).  The HTML reader sets it; a list
+		 * built by hand with nc_node_new starts loose (false). */
+		struct { bool ordered; int start; bool tight; } list;
 		struct { char *info; char *literal; size_t len; } code_block;
 		struct { char *url; char *title; } link;
 		struct {

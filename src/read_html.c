@@ -674,6 +674,11 @@ static bool enter(struct reader *r, xmlNode *n)
 			struct nc_node *p = add(r, block_for(r), t);
 			if (!p)
 				return false;
+			/* <li><p>a</p></li>: the author asked for a paragraph,
+			 * which CommonMark writes as a loose list. */
+			if (strcasecmp((const char *)n->name, "p") == 0 && p->parent->type == NC_NODE_ITEM &&
+			    p->parent->parent && p->parent->parent->type == NC_NODE_LIST)
+				p->parent->parent->as.list.tight = false;
 			if (t == NC_NODE_HEADING)
 				p->as.heading.level = n->name[1] - '0';
 			r->inl = p;
@@ -697,6 +702,8 @@ static bool enter(struct reader *r, xmlNode *n)
 				return false;
 			if (k == K_LIST) {
 				b->as.list.ordered = strcasecmp((const char *)n->name, "ol") == 0;
+				/* Loose once an item shows it is (see mark_loose). */
+				b->as.list.tight = true;
 				const char *st = attr(n, "start");
 				if (st) {
 					long v = strtol(st, NULL, 10);
@@ -718,10 +725,12 @@ static bool enter(struct reader *r, xmlNode *n)
 			struct nc_node *list = r->block;
 			if (list->type != NC_NODE_LIST) {
 				/* An <li> outside a list: give it one. */
-				list = list->last_child && list->last_child->type == NC_NODE_LIST
-				     ? list->last_child : add(r, block_for(r), NC_NODE_LIST);
+				bool reuse = list->last_child && list->last_child->type == NC_NODE_LIST;
+				list = reuse ? list->last_child : add(r, block_for(r), NC_NODE_LIST);
 				if (!list)
 					return false;
+				if (!reuse)
+					list->as.list.tight = true;
 			}
 			struct nc_node *it = add(r, list, NC_NODE_ITEM);
 			if (!it)
@@ -831,6 +840,21 @@ static bool enter(struct reader *r, xmlNode *n)
 	return push(r, n, K_UNWRAP);
 }
 
+/* A finished item holding several blocks besides nested lists (two
+ * paragraphs, a paragraph and a quote) makes its list loose: a tight
+ * list cannot hold them.  A nested list under the item's line does not. */
+static void mark_loose(struct nc_node *item)
+{
+	if (!item || item->type != NC_NODE_ITEM || !item->parent || item->parent->type != NC_NODE_LIST)
+		return;
+	size_t blocks = 0;
+	for (const struct nc_node *c = item->first_child; c; c = c->next)
+		if (nc_node_is_block(c->type) && c->type != NC_NODE_LIST && ++blocks > 1) {
+			item->parent->as.list.tight = false;
+			return;
+		}
+}
+
 static void leave(struct reader *r)
 {
 	struct frame *f = &r->stack[--r->depth];
@@ -860,6 +884,8 @@ static void leave(struct reader *r)
 	case K_LIST:
 	case K_ITEM:
 	case K_CELL:
+		if (f->opened && f->kind == K_ITEM)
+			mark_loose(r->block);
 		if (f->opened) {
 			r->block = f->block;
 			r->inl = NULL;

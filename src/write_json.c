@@ -167,6 +167,8 @@ static void put_node_fields(struct nc_buf *b, const struct nc_node *n, bool *fir
 			put_key(b, "start", first);
 			nc_buf_printf(b, "%d", n->as.list.start);
 		}
+		put_key(b, "tight", first);
+		nc_buf_puts(b, n->as.list.tight ? "true" : "false");
 		break;
 	case NC_NODE_CODE_BLOCK:
 		put_field(b, "info", n->as.code_block.info, first);

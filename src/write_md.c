@@ -11,16 +11,19 @@
  *
  * Not supported, and what happens instead:
  *   - sub/sup and underline: no Markdown form; the text is kept plain.
- *   - table cells holding blocks (lists, paragraphs, code): the cell's
- *     text is joined with spaces; rowspan/colspan: the text stays in the
- *     first cell, the spanned positions are left empty.
+ *   - table cells holding one block or several short paragraphs: joined
+ *     with spaces; cells holding more (nested tables, long text) make
+ *     the table layout, written as blocks (see render_table);
+ *     rowspan/colspan: every position a span covers repeats its text.
  *   - a table with no header row: GFM needs one, so the first row is used.
  *   - embeds (iframe/video/audio): a link to the embedded URL, with the
- *     poster image as the link text when there is one.
+ *     poster image as the link text when there is one, else a mark and
+ *     the title or host ("▶ youtube.com").
  * Never emitted: raw HTML.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "newsconv.h"
 #include "util/buf.h"
@@ -148,7 +151,38 @@ struct inl {
 	struct nc_buf *b;
 	enum ctx ctx;
 	bool line_start;  /* next text starts a line (block-start markup matters) */
+	int in_link;      /* inside a link's or image's brackets: no autolinks there */
 };
+
+static bool ascii_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* GFM's autolink extension (cmark-gfm -e autolink, GitHub) turns text
+ * "https://x" and "www.x" into links the source did not have, so a
+ * second conversion would differ.  Its triggers are the ':' of
+ * "http://", "https://", "ftp://" and the '.' of "www." after a word
+ * boundary; an escape there keeps the text plain.  (Bare e-mail
+ * addresses are matched after escapes are resolved: no escape stops
+ * them.) */
+static bool autolink_trigger(const char *s, size_t n, size_t i)
+{
+	if (s[i] == ':') {
+		if (i + 2 >= n || s[i + 1] != '/' || s[i + 2] != '/')
+			return false;
+		static const char *const schemes[] = {"http", "https", "ftp", NULL};
+		for (const char *const *sc = schemes; *sc; sc++) {
+			size_t l = strlen(*sc);
+			if (i >= l && strncasecmp(s + i - l, *sc, l) == 0)
+				return true;
+		}
+		return false;
+	}
+	/* '.' of "www." at the start of a word */
+	return s[i] == '.' && i >= 3 && strncmp(s + i - 3, "www", 3) == 0 &&
+	       (i == 3 || !ascii_alnum(s[i - 4]));
+}
 
 static bool entity_follows(const char *s, size_t n)
 {
@@ -241,6 +275,12 @@ static void put_text(struct inl *x, const char *s, size_t n)
 				nc_buf_putc(b, c);
 			break;
 		case '!':
+			nc_buf_putc(b, c);
+			break;
+		case ':':
+		case '.':
+			if (!x->in_link && autolink_trigger(s, n, i))
+				nc_buf_putc(b, '\\');
 			nc_buf_putc(b, c);
 			break;
 		case '\n':
@@ -379,6 +419,7 @@ static void put_image(struct inl *x, const char *alt, const char *url,
 	nc_buf_puts(x->b, "![");
 	struct inl alt_x = *x;
 	alt_x.line_start = false;
+	alt_x.in_link++;
 	if (alt)
 		put_text(&alt_x, alt, strlen(alt));
 	nc_buf_puts(x->b, "](");
@@ -684,6 +725,8 @@ static void put_host_label(struct inl *x, const char *url)
 	size_t len;
 	if (host_of(url, &host, &len))
 		put_text(x, host, len);
+	else if (strncasecmp(url, "mailto:", 7) == 0)
+		put_text(x, "e-mail", 6); /* a share-by-mail button: no address, a long query */
 	else
 		put_text(x, url, strlen(url));
 }
@@ -692,9 +735,15 @@ static void put_link_close(struct inl *x, const struct nc_node *n, bool empty)
 {
 	if (empty) {
 		/* An icon-only link (share buttons, <img src="">) keeps its
-		 * target; its host is a short, readable label. */
+		 * target; its host is a short, readable label (kept short:
+		 * it is text the article did not have). */
 		struct inl t = *x;
-		put_host_label(&t, n->as.link.url);
+		t.in_link++;
+		const char *frag = strchr(n->as.link.url, '#');
+		if (frag && frag[1])
+			put_text(&t, "#", 1); /* a heading's permalink: the usual mark */
+		else
+			put_host_label(&t, n->as.link.url);
 	}
 	nc_buf_puts(x->b, "](");
 	put_dest(x->b, n->as.link.url);
@@ -717,8 +766,10 @@ static bool host_is(const char *url, const char *const *hosts)
 	return false;
 }
 
-/* What an embed is, in words, when it has no title of its own. */
-static const char *embed_what(const struct nc_node *n)
+enum embed_what { EMBED_VIDEO, EMBED_AUDIO, EMBED_PAGE };
+
+/* What an embed is, when it has no title of its own. */
+static enum embed_what embed_what(const struct nc_node *n)
 {
 	static const char *const video[] = {"youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com",
 					    "dailymotion.com", "bilibili.com", "youku.com", "v.qq.com",
@@ -726,22 +777,52 @@ static const char *embed_what(const struct nc_node *n)
 	static const char *const audio[] = {"soundcloud.com", "spotify.com", "bandcamp.com",
 					    "podcasts.apple.com", "music.163.com", NULL};
 	switch (n->as.embed.kind) {
-	case NC_EMBED_VIDEO: return "video on ";
-	case NC_EMBED_AUDIO: return "audio on ";
+	case NC_EMBED_VIDEO: return EMBED_VIDEO;
+	case NC_EMBED_AUDIO: return EMBED_AUDIO;
 	case NC_EMBED_IFRAME: break;
 	}
 	if (host_is(n->as.embed.url, video))
-		return "video on ";
+		return EMBED_VIDEO;
 	if (host_is(n->as.embed.url, audio))
-		return "audio on ";
-	return "embedded page on ";
+		return EMBED_AUDIO;
+	return EMBED_PAGE;
 }
 
-/* "[▶ title](url)", or "[▶ video on youtube.com](url)" without a title:
- * the URL is the link's target already, so it is not repeated as text. */
+/* The host an embed label shows: a player's own subdomain
+ * ("player.youku.com", "w.soundcloud.com") says no more than the site. */
+static void embed_host(const char *url, struct nc_buf *label)
+{
+	static const char *const players[] = {"player.", "w.", "embed.", "m.", NULL};
+	const char *host;
+	size_t len;
+	if (!host_of(url, &host, &len)) {
+		nc_buf_puts(label, url);
+		return;
+	}
+	for (const char *const *p = players; *p; p++) {
+		size_t l = strlen(*p);
+		/* only when a dot remains: "w.org" stays */
+		if (len > l && strncmp(host, *p, l) == 0 && memchr(host + l, '.', len - l)) {
+			host += l;
+			len -= l;
+			break;
+		}
+	}
+	nc_buf_put(label, host, len);
+}
+
+/* "[▶ title](url)", or "[▶ youtube.com](url)" without a title: the URL is
+ * the link's target already, so it is not repeated as text.  The mark
+ * says what it is in one character (▶ video, ♪ audio, ↗ another page),
+ * kept short because every word here is text the article did not have;
+ * a poster image's alt text, which shows only in its place, says it in
+ * words ("video on youtube.com"). */
 static void put_embed(struct inl *x, const struct nc_node *n)
 {
+	static const char *const marks[] = {"\xe2\x96\xb6 ", "\xe2\x99\xaa ", "\xe2\x86\x97 "};
+	static const char *const words[] = {"video on ", "audio on ", "embedded page on "};
 	const char *title = n->as.embed.title && *n->as.embed.title ? n->as.embed.title : NULL;
+	enum embed_what what = title ? EMBED_VIDEO : embed_what(n);
 	guard_bang(x->b);
 	nc_buf_putc(x->b, '[');
 	x->line_start = false;
@@ -749,22 +830,20 @@ static void put_embed(struct inl *x, const struct nc_node *n)
 	if (title) {
 		nc_buf_puts(&label, title);
 	} else {
-		const char *host;
-		size_t len;
-		nc_buf_puts(&label, embed_what(n));
-		if (host_of(n->as.embed.url, &host, &len))
-			nc_buf_put(&label, host, len);
-		else
-			nc_buf_puts(&label, n->as.embed.url);
+		if (n->as.embed.poster)
+			nc_buf_puts(&label, words[what]);
+		embed_host(n->as.embed.url, &label);
 	}
 	const char *text = label.data ? label.data : "";
 	if (n->as.embed.poster) {
 		put_image(x, text, n->as.embed.poster, NULL, n->as.embed.poster_res);
 	} else {
 		struct nc_buf w = {0};
-		nc_buf_printf(&w, "\xe2\x96\xb6 %s", text);
+		nc_buf_printf(&w, "%s%s", marks[what], text);
+		struct inl in = *x;
+		in.in_link++;
 		if (w.data)
-			put_text(x, w.data, w.len);
+			put_text(&in, w.data, w.len);
 		nc_buf_free(&w);
 	}
 	nc_buf_free(&label);
@@ -778,7 +857,7 @@ static void put_embed(struct inl *x, const struct nc_node *n)
 static void render_inlines(struct md *m, struct nc_node *container, enum ctx ctx,
 			   struct nc_buf *b)
 {
-	struct inl x = { m, b, ctx, ctx != CTX_CELL };
+	struct inl x = { m, b, ctx, ctx != CTX_CELL, 0 };
 	struct nc_iter it;
 	enum nc_event ev;
 	struct open_emph *opens = NULL;
@@ -888,10 +967,13 @@ static void render_inlines(struct md *m, struct nc_node *container, enum ctx ctx
 			put_code_span(&x, n->as.text.literal, n->as.text.len);
 			break;
 		case NC_NODE_LINK:
-			if (ev == NC_EVENT_ENTER)
+			if (ev == NC_EVENT_ENTER) {
 				put_link_open(&x);
-			else
+				x.in_link++;
+			} else {
+				x.in_link--;
 				put_link_close(&x, n, !n->first_child || !has_visible(m, n));
+			}
 			break;
 		case NC_NODE_IMAGE:
 			put_image(&x, n->as.image.alt, n->as.image.url, n->as.image.title, n->as.image.res);
@@ -1008,12 +1090,14 @@ static void pop_prefix(struct blocks *s, const struct nc_node *n)
 		s->npre--;
 }
 
-/* Tight when no item holds more than one paragraph-like block: a
- * paragraph followed by nested lists still reads as one line each.
- * (The model has no tight/loose flag, so <li><p>a</p></li> lists, which
- * the reader stores like <li>a</li>, are written tight.) */
+/* Tight when the model says so (the reader decides: <li><p>a</p></li>
+ * is loose, <li>a</li> tight) and the items allow it: no item may hold
+ * more than one paragraph-like block, since a tight list cannot (a
+ * paragraph followed by nested lists still reads as one line each). */
 static bool tight_list(const struct nc_node *list)
 {
+	if (!list->as.list.tight)
+		return false;
 	for (const struct nc_node *it = list->first_child; it; it = it->next)
 		for (const struct nc_node *c = it->first_child; c; c = c->next)
 			if (c != it->first_child && c->type != NC_NODE_LIST)
@@ -1108,18 +1192,46 @@ static void put_lines(struct blocks *s, const char *lead, const char *text, size
 	nc_buf_putc(&s->m->out, '\n');
 }
 
-/* A cell holds block content when it has a nested table or more than
- * one block (several paragraphs): GFM cells are one line. */
+/* Characters (not bytes) of text under n, counting stops past `limit`. */
+static size_t text_chars(const struct nc_node *n, size_t limit)
+{
+	size_t chars = 0;
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, (struct nc_node *)n);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && chars <= limit) {
+		const struct nc_node *c = it.cur;
+		if (ev != NC_EVENT_ENTER || (c->type != NC_NODE_TEXT && c->type != NC_NODE_CODE))
+			continue;
+		for (size_t i = 0; i < c->as.text.len; i++)
+			if (((unsigned char)c->as.text.literal[i] & 0xc0) != 0x80)
+				chars++;
+	}
+	return chars;
+}
+
+/* Most text a cell of several paragraphs may hold and still be data
+ * ("Date" / "(15 June)" in a timetable): joined with a space, it stays
+ * one readable line.  Longer is page layout. */
+#define CELL_JOIN_MAX 120
+
+/* A cell holds block content when it has a nested table, or several
+ * blocks that are not all paragraphs, or paragraphs with more text than
+ * CELL_JOIN_MAX together: GFM cells are one line. */
 static bool cell_has_blocks(const struct nc_node *cell)
 {
 	size_t blocks = 0;
+	bool all_para = true;
 	for (const struct nc_node *c = cell->first_child; c; c = c->next) {
 		if (c->type == NC_NODE_TABLE)
 			return true;
-		if (nc_node_is_block(c->type) && ++blocks > 1)
-			return true;
+		if (!nc_node_is_block(c->type))
+			continue;
+		blocks++;
+		if (c->type != NC_NODE_PARAGRAPH)
+			all_para = false;
 		/* a table further down (in a list or quote) */
-		if (nc_node_is_block(c->type) && c->type != NC_NODE_PARAGRAPH) {
+		if (c->type != NC_NODE_PARAGRAPH) {
 			struct nc_iter it;
 			enum nc_event ev;
 			nc_iter_init(&it, (struct nc_node *)c);
@@ -1128,7 +1240,9 @@ static bool cell_has_blocks(const struct nc_node *cell)
 					return true;
 		}
 	}
-	return false;
+	if (blocks <= 1)
+		return false;
+	return !all_para || text_chars(cell, CELL_JOIN_MAX) > CELL_JOIN_MAX;
 }
 
 /* See render_table; decided once per table and remembered, since every
@@ -1166,7 +1280,8 @@ struct carry {
 
 /*
  * Layout or data?  A table with one column, or one row, or whose cells
- * hold block content (a nested table, several paragraphs) is layout:
+ * hold block content (a nested table, several blocks that are not all
+ * paragraphs, paragraphs longer than CELL_JOIN_MAX together) is layout:
  * its cells' content is written as ordinary blocks, in reading order
  * (render_blocks walks into it), not as a GFM table.  Anything else is
  * data and becomes a GFM table.

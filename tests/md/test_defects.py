@@ -79,7 +79,9 @@ renders("<ul><li>a</li><li>b</li></ul>", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>")
 renders("<ul><li><p>a</p><p>a2</p></li><li><p>b</p></li></ul>",
         "<ul>\n<li>\n<p>a</p>\n<p>a2</p>\n</li>\n<li>\n<p>b</p>\n</li>\n</ul>")
 
-# 9. Links without text show their host; embeds say what they are.
+# 9. Links without text show their host (a permalink "#", a share-by-mail
+#    button "e-mail"); embeds say what they are in one mark (text the
+#    article did not have is kept short), in words in a poster's alt.
 renders('<p><a href="https://service.weibo.com/share/share.php?url=x&title=y"><img src=""></a></p>',
         '<p><a href="https://service.weibo.com/share/share.php?url=x&amp;title=y">service.weibo.com</a></p>')
 renders('<p><a href="https://www.e.org:8080/a/b"></a></p>', '<p><a href="https://www.e.org:8080/a/b">e.org</a></p>')
@@ -87,9 +89,17 @@ renders('<p>x<a href="mailto:a@b.example?subject=hi"></a></p>', '<p>x<a href="ma
 renders('<iframe src="https://www.youtube.com/embed/abc" title="Launch video"></iframe>',
         '<p><a href="https://www.youtube.com/embed/abc">\u25b6 Launch video</a></p>')
 renders('<iframe src="https://www.youtube.com/embed/abc"></iframe>',
-        '<p><a href="https://www.youtube.com/embed/abc">\u25b6 video on youtube.com</a></p>')
+        '<p><a href="https://www.youtube.com/embed/abc">\u25b6 youtube.com</a></p>')
 renders('<iframe src="https://maps.example.org/embed?q=1"></iframe>',
-        '<p><a href="https://maps.example.org/embed?q=1">\u25b6 embedded page on maps.example.org</a></p>')
+        '<p><a href="https://maps.example.org/embed?q=1">\u2197 maps.example.org</a></p>')
+renders('<iframe src="https://w.soundcloud.com/player/?url=x"></iframe>',
+        '<p><a href="https://w.soundcloud.com/player/?url=x">\u266a soundcloud.com</a></p>')
+renders('<video src="https://e.org/v.mp4" poster="https://e.org/p.jpg"></video>',
+        '<p><a href="https://e.org/v.mp4"><img src="https://e.org/p.jpg" alt="video on e.org" /></a></p>')
+renders('<h2>T<a class="headerlink" href="https://e.org/p#t" title="T"></a></h2>',
+        '<h2>T<a href="https://e.org/p#t" title="T">#</a></h2>')
+renders('<p>x<a href="mailto:?body=a%20b&subject=c"></a></p>',
+        '<p>x<a href="mailto:?body=a%20b&amp;subject=c">e-mail</a></p>')
 
 
 def gfm_rows(body):
@@ -123,5 +133,15 @@ md = to_md("<table><tr><td><p>p1</p><p>p2</p></td><td>x</td></tr>"
 out = cmark(md, gfm=True)
 check(out.count("<table>") == (1 if GFM else 0) and "<p>p1</p>\n<p>p2</p>" in out and "<p>y</p>" in out,
       "blocks in cells: outer table is layout, inner one a data table", md)
+
+# 8. Bare URLs in text stay text under GFM's autolink extension (a second
+#    conversion would otherwise gain links); linked ones stay links.
+if GFM:
+    md = to_md('<p>see https://a.org/x, HTTP://b.org and www.c.org; awww.d.org '
+               '<a href="https://e.org/">https://e.org/</a></p>')
+    out = subprocess.run([GFM, "-e", "autolink"], input=md.encode(), capture_output=True).stdout.decode()
+    check(out.strip() == '<p>see https://a.org/x, HTTP://b.org and www.c.org; awww.d.org '
+          '<a href="https://e.org/">https://e.org/</a></p>', "bare URLs are not autolinked", md + out)
+    check("[https://e.org/]" in md, "no escapes inside a link's text", md)
 
 done("md defects")
