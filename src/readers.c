@@ -5,6 +5,7 @@
 
 #include "newsconv.h"
 #include "sniff.h"
+#include "util/text.h"
 
 /* front-matter HTML: nc_read() in read.c */
 static int html_detect(const unsigned char *data, size_t len)
@@ -71,8 +72,77 @@ const struct nc_reader *nc_reader_detect(const unsigned char *data, size_t len,
 	return best;
 }
 
+/* Every reader hands its documents over here, so this is where their
+ * metadata is made valid UTF-8 whatever the input was (a file name, a
+ * feed read with recovery, an archive's fields): writers rely on it. */
+static int repair_meta(struct nc_meta *m)
+{
+	int bad = 0;
+	char **one[] = { &m->title, &m->title_raw, &m->date_raw, &m->updated_raw, &m->language,
+			 &m->cover, &m->description, &m->source_url, &m->fm_raw };
+	for (size_t i = 0; i < sizeof one / sizeof *one; i++)
+		bad |= nc_utf8_repair(one[i]);
+	struct nc_strlist *lists[] = { &m->authors, &m->tags };
+	for (size_t i = 0; i < 2; i++)
+		for (size_t k = 0; k < lists[i]->len; k++)
+			bad |= nc_utf8_repair(&lists[i]->items[k]);
+	for (size_t c = 0; c < m->ncategories; c++)
+		for (size_t k = 0; k < m->categories[c].len; k++)
+			bad |= nc_utf8_repair(&m->categories[c].items[k]);
+	for (size_t i = 0; i < m->nextra; i++)
+		bad |= nc_utf8_repair(&m->extra[i].key) | nc_utf8_repair(&m->extra[i].value);
+	return bad ? NC_ERR_NOMEM : NC_OK;
+}
+
+/* The same for the text of the tree (a reader that missed a byte). */
+static int repair_tree(struct nc_node *root)
+{
+	int bad = 0;
+	struct nc_iter it;
+	enum nc_event ev;
+	nc_iter_init(&it, root);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
+		struct nc_node *n = it.cur;
+		if (ev != NC_EVENT_ENTER)
+			continue;
+		/* Not a switch: only a few types hold text (-Wswitch-enum). */
+		enum nc_node_type t = n->type;
+		if (t == NC_NODE_TEXT || t == NC_NODE_CODE) {
+			if (n->as.text.literal && !nc_utf8_valid(n->as.text.literal, n->as.text.len)) {
+				char *text = strndup(n->as.text.literal, n->as.text.len);
+				bad |= !text || nc_utf8_repair(&text) || nc_node_set_text(n, text, strlen(text));
+				free(text);
+			}
+		} else if (t == NC_NODE_CODE_BLOCK) {
+			if (n->as.code_block.literal &&
+			    !nc_utf8_valid(n->as.code_block.literal, n->as.code_block.len)) {
+				bad |= nc_utf8_repair(&n->as.code_block.literal);
+				if (n->as.code_block.literal)
+					n->as.code_block.len = strlen(n->as.code_block.literal);
+			}
+			bad |= nc_utf8_repair(&n->as.code_block.info);
+		} else if (t == NC_NODE_LINK) {
+			bad |= nc_utf8_repair(&n->as.link.url) | nc_utf8_repair(&n->as.link.title);
+		} else if (t == NC_NODE_IMAGE) {
+			bad |= nc_utf8_repair(&n->as.image.url) | nc_utf8_repair(&n->as.image.alt) |
+			       nc_utf8_repair(&n->as.image.title);
+		} else if (t == NC_NODE_EMBED) {
+			bad |= nc_utf8_repair(&n->as.embed.url) | nc_utf8_repair(&n->as.embed.title) |
+			       nc_utf8_repair(&n->as.embed.poster);
+		}
+	}
+	return bad ? NC_ERR_NOMEM : NC_OK;
+}
+
 int nc_doclist_push(struct nc_doclist *l, struct nc_doc *doc)
 {
+	int bad = 0;
+	for (size_t i = 0; i < doc->nwarnings; i++)
+		bad |= nc_utf8_repair(&doc->warnings[i]);
+	if (bad || repair_meta(&doc->meta) || (doc->root && repair_tree(doc->root))) {
+		nc_doc_free(doc);
+		return NC_ERR_NOMEM;
+	}
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 4;
 		struct nc_doc **v = realloc(l->v, cap * sizeof *v);

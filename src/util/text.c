@@ -1,5 +1,7 @@
 #include "text.h"
 
+#include "newsconv.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,4 +163,31 @@ bool nc_str_blank(const char *s)
 		if (!is_space(*s))
 			return false;
 	return true;
+}
+
+int nc_utf8_repair(char **s)
+{
+	if (!*s || nc_utf8_valid(*s, strlen(*s)))
+		return NC_OK;
+	size_t n = strlen(*s);
+	char *out = malloc(3 * n + 1), *o = out;
+	if (!out)
+		return NC_ERR_NOMEM;
+	const unsigned char *p = (const unsigned char *)*s, *end = p + n;
+	while (p < end) {
+		size_t k = nc_utf8_valid_seq(p, (size_t)(end - p));
+		if (k) {
+			memcpy(o, p, k);
+			o += k;
+			p += k;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+		}
+	}
+	*o = '\0';
+	free(*s);
+	*s = out;
+	return NC_OK;
 }

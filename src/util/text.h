@@ -10,6 +10,9 @@
 /* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid. */
 size_t nc_utf8_valid_seq(const unsigned char *s, size_t n);
 bool nc_utf8_valid(const char *s, size_t n);
+/* Make *s valid UTF-8 in place of the old string: each byte that starts
+ * no valid sequence becomes U+FFFD.  NC_OK or NC_ERR_NOMEM. */
+int nc_utf8_repair(char **s);
 /* Decode one code point; returns bytes used (0 on invalid). */
 size_t nc_utf8_decode(const unsigned char *s, size_t n, unsigned *cp);
 int nc_utf8_encode(unsigned cp, char out[4]); /* returns length */

@@ -199,7 +199,7 @@ static inline void fuzz_check_strlist(const struct nc_strlist *l, const char *wh
 /* Every metadata string valid UTF-8; dates normalised as documented. */
 static inline void fuzz_check_meta(const struct nc_meta *m)
 {
-	FUZZ_ASSERT((unsigned)m->fm_kind <= NC_FM_JSON, "fm_kind %d", (int)m->fm_kind);
+	FUZZ_ASSERT((unsigned)m->fm_kind <= NC_FM_TOML, "fm_kind %d", (int)m->fm_kind);
 	FUZZ_UTF8_STR(m->title, "title");
 	FUZZ_UTF8_STR(m->title_raw, "title_raw");
 	FUZZ_UTF8_STR(m->date_raw, "date_raw");

@@ -22,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$src/build-fuzz}
 shared=${NC_SHARED:-$src/../shared}
-harnesses=${FUZZ_HARNESSES:-frontmatter html article charset date url}
+harnesses=${FUZZ_HARNESSES:-frontmatter html article charset date url feed md warc}
 parallel=${FUZZ_PARALLEL:-1}
 
 if [ ! -f "$build/build.ninja" ]; then
@@ -40,6 +40,9 @@ stage_seeds() {
 	mkdir -p "$dir"
 	[ -d "$here/seeds/$h" ] && cp "$here/seeds/$h"/* "$dir"/ 2>/dev/null
 	case $h in
+	feed) cp "$src"/fixtures/feeds/* "$dir"/ 2>/dev/null ;;
+	md) cp "$src"/fixtures/posts/* "$dir"/ 2>/dev/null ;;
+	warc) cp "$here"/seeds/warc-in/* "$dir"/ 2>/dev/null ;;
 	frontmatter|html|article|charset)
 		cp "$src"/fixtures/*.txt "$dir"/ 2>/dev/null
 		if [ -d "$shared/corpus" ]; then
