@@ -1050,10 +1050,27 @@ static int warn_templates(struct nc_doc *d)
 	return NC_OK;
 }
 
+/* cmark-gfm is not thread-safe with extensions: attaching one adds its
+ * special characters ('~') to a table shared by every parser, and freeing
+ * a parser takes them out again, so a parse on another thread loses its
+ * strikethrough.  One Markdown body is parsed at a time (found by the
+ * -j determinism test). */
+static pthread_mutex_t cmark_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int read_body_locked(struct nc_doc *d, const char *text, size_t len, struct nc_err *err);
+
 static int read_body(struct nc_doc *d, const char *text, size_t len, struct nc_err *err)
 {
-	const char *name = d->source_name;
 	pthread_once(&ext_once, ext_register);
+	pthread_mutex_lock(&cmark_lock);
+	int rc = read_body_locked(d, text, len, err);
+	pthread_mutex_unlock(&cmark_lock);
+	return rc;
+}
+
+static int read_body_locked(struct nc_doc *d, const char *text, size_t len, struct nc_err *err)
+{
+	const char *name = d->source_name;
 	struct md m = { .d = d, .name = name, .err = err, .cur = d->root,
 			.options = CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8 };
 	cmark_parser *p = cmark_parser_new(m.options);

@@ -123,9 +123,15 @@ char *nc_url_resolve(const char *base, const char *ref)
 		return NULL;
 	if (nc_url_is_blank(ref))
 		return NULL;
-	char *r = dup_trimmed(ref);
-	if (r)
-		nc_url_strip_controls(r);
+	/* Controls first, then blanks: a blank left at an end once a
+	 * control is gone would make a second resolution differ (fuzz
+	 * finding url-not-idempotent). */
+	char *raw = strdup(ref);
+	if (!raw)
+		return NULL;
+	nc_url_strip_controls(raw);
+	char *r = dup_trimmed(raw);
+	free(raw);
 	if (!r || !*r) {
 		free(r);
 		return NULL;

@@ -64,6 +64,15 @@ try:
             outs.append(os.path.join(d, name))
         check(all(os.path.exists(o) for o in outs) and filecmp.cmp(outs[0], outs[1], shallow=False)
               and filecmp.cmp(outs[0], outs[2], shallow=False), f"{fmt}: -j 1, 2 and 5 give identical bytes")
+    # The fixtures hold every kind of input (feeds, Markdown posts): their
+    # readers must not depend on thread timing either (cmark-gfm did).
+    outs = []
+    for j in ("1", "5", "5", "5"):
+        o = os.path.join(tmp, f"fx{len(outs)}.json")
+        run("-q", "-j", j, "--to", "json", FIX, "-o", o)
+        outs.append(o)
+    check(all(os.path.exists(o) and filecmp.cmp(outs[0], o, shallow=False) for o in outs),
+          "fixtures (all input kinds): -j 1 and -j 5 identical")
     md1, md2 = os.path.join(tmp, "md1"), os.path.join(tmp, "md2")
     run("-q", "-j", "1", "--to", "md", src, "-O", md1)
     run("-q", "-j", "2", "--to", "md", src, "-O", md2)
