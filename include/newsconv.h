@@ -445,6 +445,8 @@ void nc_writer_free(struct nc_writer *w);
 /* For formats: put bytes into the sink; add a side file or a note. */
 int nc_writer_put(struct nc_writer *w, const void *data, size_t len,
 		  struct nc_err *err);
+/* A finished file (a zip built by libzip) into the sink, in chunks. */
+int nc_writer_put_file(struct nc_writer *w, const char *path, struct nc_err *err);
 int nc_writer_side(struct nc_writer *w, const char *path, const void *data,
 		   size_t len);
 int nc_writer_side_tmp(struct nc_writer *w, const char *path, const char *tmp);

@@ -65,6 +65,32 @@ static bool title_is_blank(const char *t)
 	return true;
 }
 
+/* A document without a usable title gets its first heading's text, else
+ * one made from its file name by `from_name`, with a warning when the
+ * front matter had tried. */
+int nc_title_fallback(struct nc_doc *d, const char *name,
+		      char *(*from_name)(const char *), struct nc_err *err)
+{
+	if (!title_is_blank(d->meta.title))
+		return NC_OK;
+	char *t = nc_first_heading_text(d->root);
+	const char *why = "first heading";
+	if (!t) {
+		t = from_name(name);
+		why = "file name";
+	}
+	if (!t)
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	if ((d->meta.fm_kind != NC_FM_NONE || d->meta.title_raw) &&
+	    nc_doc_warn(d, "no usable title; using the %s: %s", why, t) != NC_OK) {
+		free(t);
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	}
+	free(d->meta.title);
+	d->meta.title = t;
+	return NC_OK;
+}
+
 int nc_read(const char *name, const unsigned char *data, size_t len,
 	    struct nc_doc **out, struct nc_err *err)
 {
@@ -95,26 +121,8 @@ int nc_read(const char *name, const unsigned char *data, size_t len,
 	if ((rc = nc_html_read(d, text + body, tlen - body, err)))
 		goto fail;
 
-	if (title_is_blank(d->meta.title)) {
-		char *t = nc_first_heading_text(d->root);
-		const char *why = "first heading";
-		if (!t) {
-			t = name_title(name);
-			why = "file name";
-		}
-		if (!t) {
-			rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
-			goto fail;
-		}
-		if ((d->meta.fm_kind != NC_FM_NONE || d->meta.title_raw) &&
-		    nc_doc_warn(d, "no usable title; using the %s: %s", why, t) != NC_OK) {
-			free(t);
-			rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
-			goto fail;
-		}
-		free(d->meta.title);
-		d->meta.title = t;
-	}
+	if ((rc = nc_title_fallback(d, name, name_title, err)))
+		goto fail;
 	free(text);
 	*out = d;
 	return NC_OK;

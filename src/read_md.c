@@ -1139,16 +1139,6 @@ static char *name_title(const char *name)
 	return strndup(base, n);
 }
 
-static bool title_is_blank(const char *t)
-{
-	if (nc_str_blank(t))
-		return true;
-	for (const char *p = t; *p; p++)
-		if (*p != '#' && *p != ' ' && *p != '\t')
-			return false;
-	return true;
-}
-
 static int md_read(const char *name, const unsigned char *data, size_t len,
 		   struct nc_doclist *out, struct nc_err *err)
 {
@@ -1176,26 +1166,8 @@ static int md_read(const char *name, const unsigned char *data, size_t len,
 		goto fail;
 	if ((rc = read_body(d, text + body, tlen - body, err)))
 		goto fail;
-	if (title_is_blank(d->meta.title)) {
-		char *t = nc_first_heading_text(d->root);
-		const char *why = "first heading";
-		if (!t) {
-			t = name_title(name);
-			why = "file name";
-		}
-		if (!t) {
-			rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
-			goto fail;
-		}
-		if ((d->meta.fm_kind != NC_FM_NONE || d->meta.title_raw) &&
-		    nc_doc_warn(d, "no usable title; using the %s: %s", why, t) != NC_OK) {
-			free(t);
-			rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
-			goto fail;
-		}
-		free(d->meta.title);
-		d->meta.title = t;
-	}
+	if ((rc = nc_title_fallback(d, name, name_title, err)))
+		goto fail;
 	free(text);
 	if (nc_doclist_push(out, d))
 		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");

@@ -828,22 +828,6 @@ static int build_zip(struct book *b, const char *spool, const char *zpath, struc
 	return rc;
 }
 
-static int copy_to_sink(struct nc_writer *w, const char *path, struct nc_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return nc_err_set(err, NC_ERR_IO, path, "cannot read the finished EPUB back");
-	char chunk[65536];
-	size_t n;
-	int rc = NC_OK;
-	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		rc = nc_writer_put(w, chunk, n, err);
-	if (!rc && ferror(f))
-		rc = nc_err_set(err, NC_ERR_IO, path, "cannot read the finished EPUB back");
-	fclose(f);
-	return rc;
-}
-
 #define MAX_COVER_BYTES (50u * 1024u * 1024u)
 
 static int load_cover_file(struct book *b, struct nc_err *err)
@@ -1159,7 +1143,7 @@ static int epub_finish(struct nc_writer *w, struct nc_err *err)
 	close(fd);
 	rc = build_zip(b, spool, zpath, err);
 	if (!rc)
-		rc = copy_to_sink(w, zpath, err);
+		rc = nc_writer_put_file(w, zpath, err);
 	unlink(zpath);
 	free(zpath);
 	if (!rc && b->not_embedded)

@@ -446,22 +446,6 @@ static int build_zip(struct nc_writer *w, const char *cdx, const unsigned char c
 	return rc;
 }
 
-static int copy_to_sink(struct nc_writer *w, const char *path, struct nc_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return nc_err_set(err, NC_ERR_IO, path, "cannot read the finished WACZ back");
-	char chunk[65536];
-	size_t n;
-	int rc = NC_OK;
-	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		rc = nc_writer_put(w, chunk, n, err);
-	if (!rc && ferror(f))
-		rc = nc_err_set(err, NC_ERR_IO, path, "cannot read the finished WACZ back");
-	fclose(f);
-	return rc;
-}
-
 static int wacz_finish(struct nc_writer *w, struct nc_err *err)
 {
 	struct wacz *z = w->state;
@@ -481,7 +465,7 @@ static int wacz_finish(struct nc_writer *w, struct nc_err *err)
 				  strerror(errno));
 	rc = build_zip(w, cdx, cdx_sha, cdx_bytes, err);
 	if (!rc)
-		rc = copy_to_sink(w, z->zip_tmp, err);
+		rc = nc_writer_put_file(w, z->zip_tmp, err);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
  * the table of formats. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -123,6 +124,22 @@ int nc_writer_put(struct nc_writer *w, const void *data, size_t len,
 				  strerror(errno));
 	w->offset += len;
 	return NC_OK;
+}
+
+int nc_writer_put_file(struct nc_writer *w, const char *path, struct nc_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return nc_err_set(err, NC_ERR_IO, path, "cannot read the finished output back");
+	char chunk[65536];
+	size_t n;
+	int rc = NC_OK;
+	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		rc = nc_writer_put(w, chunk, n, err);
+	if (!rc && ferror(f))
+		rc = nc_err_set(err, NC_ERR_IO, path, "cannot read the finished output back");
+	fclose(f);
+	return rc;
 }
 
 static struct nc_sidefile *new_side(struct nc_writer *w, const char *path)
