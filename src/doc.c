@@ -9,6 +9,7 @@
 #include "util/buf.h"
 #include "util/digest.h"
 #include "util/map.h"
+#include "util/text.h"
 #include "sniff.h"
 
 /* ---- errors ----------------------------------------------------------- */
@@ -456,8 +457,12 @@ int nc_doc_warn(struct nc_doc *d, const char *fmt, ...)
 	nc_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	char *line = nc_buf_detach(&b, NULL);
-	if (!line)
+	/* Warnings quote the input (names, tags, archive fields): they are
+	 * printed and written into outputs, so they are made valid UTF-8. */
+	if (!line || nc_utf8_repair(&line)) {
+		free(line);
 		return NC_ERR_NOMEM;
+	}
 	char **w = realloc(d->warnings, (d->nwarnings + 1) * sizeof *w);
 	if (!w) {
 		free(line);
