@@ -445,6 +445,9 @@ void nc_writer_free(struct nc_writer *w);
 /* For formats: put bytes into the sink; add a side file or a note. */
 int nc_writer_put(struct nc_writer *w, const void *data, size_t len,
 		  struct nc_err *err);
+/* A template for mkstemp(): "dir/.out.epub.<what>-XXXXXX" beside the
+ * output (same file system), or under $TMPDIR for standard output. */
+char *nc_staging_name(const struct nc_write_opts *o, const char *what);
 /* A finished file (a zip built by libzip) into the sink, in chunks. */
 int nc_writer_put_file(struct nc_writer *w, const char *path, struct nc_err *err);
 int nc_writer_side(struct nc_writer *w, const char *path, const void *data,

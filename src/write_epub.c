@@ -752,23 +752,6 @@ static int add_spooled(zip_t *za, const char *spool, const char *name, uint64_t 
 	return set_entry(za, zip_source_file(za, spool, off, (zip_int64_t)len), name, store, mtime);
 }
 
-/* "dir/book.epub" -> "dir/.book.epub.XXXXXX-<what>": staging beside the
- * output, on the same file system; $TMPDIR for standard output. */
-static char *staging_name(const struct nc_write_opts *o, const char *what)
-{
-	struct nc_buf b = {0};
-	if (o->output_path) {
-		const char *slash = strrchr(o->output_path, '/');
-		size_t dir = slash ? (size_t)(slash - o->output_path) + 1 : 0;
-		nc_buf_put(&b, o->output_path, dir);
-		nc_buf_printf(&b, ".%s.%s-XXXXXX", o->output_path + dir, what);
-	} else {
-		const char *t = getenv("TMPDIR");
-		nc_buf_printf(&b, "%s/newsconv-%s-XXXXXX", t && *t ? t : "/tmp", what);
-	}
-	return nc_buf_detach(&b, NULL);
-}
-
 /* Write the package documents, then let libzip read chapters and images
  * from the spool while it writes the book to a temporary file. */
 static int build_zip(struct book *b, const char *spool, const char *zpath, struct nc_err *err)
@@ -1077,7 +1060,7 @@ static int epub_begin(struct nc_writer *w, struct nc_err *err)
 	if (nc_sha1_begin(&b->content))
 		return nc_err_set(err, NC_ERR_NOMEM, where, "out of memory");
 	b->content_open = true;
-	char *name = staging_name(o, "spool");
+	char *name = nc_staging_name(o, "spool");
 	int fd = name ? mkstemp(name) : -1;
 	if (fd >= 0) {
 		unlink(name); /* gone when closed, whatever happens */
@@ -1134,7 +1117,7 @@ static int epub_finish(struct nc_writer *w, struct nc_err *err)
 	/* libzip reads the spool by name. */
 	char spool[64];
 	snprintf(spool, sizeof spool, "/proc/self/fd/%d", fileno(b->spool));
-	char *zpath = staging_name(b->o, "zip");
+	char *zpath = nc_staging_name(b->o, "zip");
 	int fd = zpath ? mkstemp(zpath) : -1;
 	if (fd < 0) {
 		free(zpath);

@@ -74,17 +74,7 @@ static const char *where(const struct nc_writer *w)
  * output); $TMPDIR for standard output.  Created, empty. */
 static char *staging(const struct nc_write_opts *o, const char *what)
 {
-	struct nc_buf b = {0};
-	if (o->output_path) {
-		const char *slash = strrchr(o->output_path, '/');
-		size_t dir = slash ? (size_t)(slash - o->output_path) + 1 : 0;
-		nc_buf_put(&b, o->output_path, dir);
-		nc_buf_printf(&b, ".%s.%s-XXXXXX", o->output_path + dir, what);
-	} else {
-		const char *t = getenv("TMPDIR");
-		nc_buf_printf(&b, "%s/newsconv-%s-XXXXXX", t && *t ? t : "/tmp", what);
-	}
-	char *name = nc_buf_detach(&b, NULL);
+	char *name = nc_staging_name(o, what);
 	int fd = name ? mkstemp(name) : -1;
 	if (fd < 0) {
 		free(name);

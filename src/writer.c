@@ -126,6 +126,21 @@ int nc_writer_put(struct nc_writer *w, const void *data, size_t len,
 	return NC_OK;
 }
 
+char *nc_staging_name(const struct nc_write_opts *o, const char *what)
+{
+	struct nc_buf b = {0};
+	if (o->output_path) {
+		const char *slash = strrchr(o->output_path, '/');
+		size_t dir = slash ? (size_t)(slash - o->output_path) + 1 : 0;
+		nc_buf_put(&b, o->output_path, dir);
+		nc_buf_printf(&b, ".%s.%s-XXXXXX", o->output_path + dir, what);
+	} else {
+		const char *t = getenv("TMPDIR");
+		nc_buf_printf(&b, "%s/newsconv-%s-XXXXXX", t && *t ? t : "/tmp", what);
+	}
+	return nc_buf_detach(&b, NULL);
+}
+
 int nc_writer_put_file(struct nc_writer *w, const char *path, struct nc_err *err)
 {
 	FILE *f = fopen(path, "rb");
