@@ -6,17 +6,11 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <pthread.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include <libxml/parser.h>
 
 #include "cli/cli.h"
 #include "util/lang.h"
