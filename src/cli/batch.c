@@ -48,11 +48,28 @@ struct job {
 
 enum phase { PHASE_READ, PHASE_CONVERT };
 
+/* A window of inputs.  Large windows are made durable by one syncfs();
+ * a few files are cheaper to fsync one by one (syncfs flushes the whole
+ * file system, other programs' data included). */
+struct window {
+	struct job *jobs;
+	size_t njobs;
+	bool bulk_sync;
+};
+
+/* The window being committed (synced, renamed into place, reported)
+ * on its own thread while the next one is read and converted. */
+struct committer {
+	struct batch *b;
+	struct window w;
+	pthread_t thread;
+	bool running;
+};
+
 struct batch {
 	struct cli *c;
 	struct inputs *in;
-	struct job *jobs;
-	size_t njobs;
+	struct window win;        /* the one being read and converted */
 	atomic_size_t next;
 	enum phase phase;
 	/* one output for all */
@@ -60,11 +77,9 @@ struct batch {
 	size_t empty;             /* inputs read fine that held no document (a feed without items) */
 	/* per-input outputs: output path -> input that claimed it */
 	struct nc_map claimed;
-	int exit_code;
-	/* Large windows are made durable by one syncfs(); a few files are
-	 * cheaper to fsync one by one (syncfs flushes the whole file
-	 * system, other programs' data included). */
-	bool bulk_sync;
+	int exit_code;            /* written by the committer */
+	bool fetch_failed;        /* written by the main thread */
+	struct committer commit;
 	/* progress */
 	size_t done;
 	double start, last;
@@ -175,7 +190,7 @@ static void write_own(struct batch *b, struct unit *u)
 	if (!rc)
 		rc = nc_writer_finish(u->w, &u->err);
 	if (!rc)
-		rc = file_close(&u->file, !b->bulk_sync, &u->err);
+		rc = file_close(&u->file, !b->win.bulk_sync, &u->err);
 	if (rc) {
 		file_abort(&u->file);
 		nc_writer_free(u->w);
@@ -203,8 +218,8 @@ static void *worker(void *arg)
 {
 	struct batch *b = arg;
 	size_t i;
-	while (!cli_stop && (i = atomic_fetch_add(&b->next, 1)) < b->njobs) {
-		struct job *j = &b->jobs[i];
+	while (!cli_stop && (i = atomic_fetch_add(&b->next, 1)) < b->win.njobs) {
+		struct job *j = &b->win.jobs[i];
 		if (b->phase == PHASE_READ)
 			read_job(b->c, j);
 		else
@@ -219,8 +234,8 @@ static void run_phase(struct batch *b, enum phase phase)
 	b->phase = phase;
 	atomic_store(&b->next, 0);
 	size_t extra = b->c->threads > 1 ? (size_t)b->c->threads - 1 : 0;
-	if (extra > b->njobs)
-		extra = b->njobs ? b->njobs - 1 : 0;
+	if (extra > b->win.njobs)
+		extra = b->win.njobs ? b->win.njobs - 1 : 0;
 	pthread_t t[256];
 	size_t started = 0;
 	for (; started < extra && started < 256; started++)
@@ -331,31 +346,31 @@ static void plan_outputs(struct batch *b)
 	const char *ext = b->c->format->extension;
 	if (b->c->format == &nc_format_warc && b->c->gzip == 1)
 		ext = ".warc.gz";
-	for (size_t i = 0; i < b->njobs; i++)
-		for (size_t k = 0; k < b->jobs[i].nunits; k++)
-			plan_unit(b, &b->jobs[i], k, ext);
+	for (size_t i = 0; i < b->win.njobs; i++)
+		for (size_t k = 0; k < b->win.jobs[i].nunits; k++)
+			plan_unit(b, &b->win.jobs[i], k, ext);
 }
 
 static void fetch_window(struct batch *b, struct nc_fetch_stats *total)
 {
 	size_t units = 0, n = 0;
-	for (size_t i = 0; i < b->njobs; i++)
-		units += b->jobs[i].nunits;
+	for (size_t i = 0; i < b->win.njobs; i++)
+		units += b->win.jobs[i].nunits;
 	struct nc_doc **docs = calloc(units ? units : 1, sizeof *docs);
 	if (!docs) {
 		fprintf(stderr, "%s: out of memory\n", nc_progname);
-		b->exit_code = EXIT_INPUT;
+		b->fetch_failed = true;
 		return;
 	}
-	for (size_t i = 0; i < b->njobs; i++)
-		for (size_t k = 0; k < b->jobs[i].nunits; k++)
-			if (!b->jobs[i].units[k].rc)
-				docs[n++] = b->jobs[i].units[k].doc;
+	for (size_t i = 0; i < b->win.njobs; i++)
+		for (size_t k = 0; k < b->win.jobs[i].nunits; k++)
+			if (!b->win.jobs[i].units[k].rc)
+				docs[n++] = b->win.jobs[i].units[k].doc;
 	struct nc_err err = {0};
 	struct nc_fetch_stats st = {0};
 	if (n && nc_fetch(docs, n, &b->c->fo, &st, &err) != NC_OK) {
 		cli_report(&err, "fetch");
-		b->exit_code = EXIT_INPUT;
+		b->fetch_failed = true;
 	}
 	total->total += st.total;
 	total->fetched += st.fetched;
@@ -398,20 +413,20 @@ static void finish_unit(struct batch *b, struct job *j, struct unit *u)
 }
 
 /* In input order: messages, then each document to its output. */
-static void finish_window(struct batch *b)
+static void finish_window(struct batch *b, struct window *w)
 {
 	const struct cli *c = b->c;
-	if (!b->w && b->bulk_sync) {
-		for (size_t i = 0; i < b->njobs; i++)
-			for (size_t k = 0; k < b->jobs[i].nunits; k++)
-				if (b->jobs[i].units[k].w) {
-					file_sync_dir_of(b->jobs[i].units[k].out_path);
+	if (!b->w && w->bulk_sync) {
+		for (size_t i = 0; i < w->njobs; i++)
+			for (size_t k = 0; k < w->jobs[i].nunits; k++)
+				if (w->jobs[i].units[k].w) {
+					file_sync_dir_of(w->jobs[i].units[k].out_path);
 					goto synced;
 				}
 	}
 synced:
-	for (size_t i = 0; i < b->njobs; i++) {
-		struct job *j = &b->jobs[i];
+	for (size_t i = 0; i < w->njobs; i++) {
+		struct job *j = &w->jobs[i];
 		if (j->rc) {
 			cli_report(&j->err, j->in->path);
 			if (b->exit_code == EXIT_OK)
@@ -436,10 +451,10 @@ synced:
 
 /* Stopped by a signal: nothing of the window is written, and no
  * temporary file is left. */
-static void abort_window(struct batch *b)
+static void abort_window(struct window *w)
 {
-	for (size_t i = 0; i < b->njobs; i++) {
-		struct job *j = &b->jobs[i];
+	for (size_t i = 0; i < w->njobs; i++) {
+		struct job *j = &w->jobs[i];
 		for (size_t k = 0; k < j->nunits; k++) {
 			file_abort(&j->units[k].file);
 			nc_writer_free(j->units[k].w);
@@ -449,6 +464,41 @@ static void abort_window(struct batch *b)
 		free(j->units);
 		memset(j, 0, sizeof *j);
 	}
+}
+
+/* The committer: finish_window() of the window just converted, on its
+ * own thread, so that syncing and renaming one window overlaps reading
+ * and converting the next.  One thread (-j 1) means one thread: the
+ * window is committed in place.  A shared output is too: its add()
+ * must not run beside the next window's prepare(). */
+static void *commit_thread(void *arg)
+{
+	struct committer *k = arg;
+	finish_window(k->b, &k->w);
+	return NULL;
+}
+
+static void commit_wait(struct batch *b)
+{
+	if (b->commit.running)
+		pthread_join(b->commit.thread, NULL);
+	b->commit.running = false;
+}
+
+/* Hands the current window to the committer; the caller gets the other
+ * job array for the next window. */
+static void commit_start(struct batch *b, struct job *spare)
+{
+	struct committer *k = &b->commit;
+	k->b = b;
+	k->w = b->win;
+	b->win.jobs = spare;
+	b->win.njobs = 0;
+	if (b->c->threads > 1 && !b->w &&
+	    pthread_create(&k->thread, NULL, commit_thread, k) == 0)
+		k->running = true;
+	else
+		finish_window(b, &k->w);
 }
 
 /* ---- the run ---------------------------------------------------------------- */
@@ -516,6 +566,43 @@ static int close_shared(struct batch *b, const char *single, struct out_file *fi
 	return rc;
 }
 
+/* Every window through read, plan, fetch and convert; each converted
+ * window is committed while the next one is worked on.  Two job arrays
+ * take turns.  Returns false when a signal stopped the run. */
+static bool run_windows(struct batch *b, bool one_output, struct job *arrays[2],
+			size_t window, struct nc_fetch_stats *fetched)
+{
+	const struct inputs *in = b->in;
+	b->win.jobs = arrays[0];
+	for (size_t first = 0; first < in->n; first += window) {
+		struct window *w = &b->win;
+		w->njobs = in->n - first < window ? in->n - first : window;
+		for (size_t i = 0; i < w->njobs; i++) {
+			w->jobs[i].in = &in->v[first + i];
+			w->jobs[i].index = first + i;
+		}
+		w->bulk_sync = w->njobs >= 16;
+		run_phase(b, PHASE_READ);
+		if (!one_output && !cli_stop)
+			plan_outputs(b); /* in input order: the first claim wins */
+		if (b->c->fetch && !cli_stop)
+			fetch_window(b, fetched);
+		if (!cli_stop)
+			run_phase(b, PHASE_CONVERT);
+		commit_wait(b); /* the window before: its array is free again */
+		if (cli_stop) {
+			abort_window(w);
+			return false;
+		}
+		commit_start(b, w->jobs == arrays[0] ? arrays[1] : arrays[0]);
+		/* A lost shared output is known at once: it is committed in place. */
+		if (!b->commit.running && b->exit_code == EXIT_USAGE)
+			break;
+	}
+	commit_wait(b);
+	return !cli_stop;
+}
+
 int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *single)
 {
 	struct batch b = { .c = c, .in = in };
@@ -523,38 +610,18 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 	struct nc_fetch_stats fetched = {0};
 	xmlInitParser(); /* before threads, as libxml2 requires */
 	size_t window = (size_t)(c->threads > 0 ? c->threads : 1) * WINDOW_PER_THREAD;
-	b.jobs = calloc(window, sizeof *b.jobs);
-	if (!b.jobs) {
+	struct job *arrays[2] = { calloc(window, sizeof **arrays), calloc(window, sizeof **arrays) };
+	int exit_code = EXIT_INPUT;
+	if (!arrays[0] || !arrays[1]) {
 		fprintf(stderr, "%s: out of memory\n", nc_progname);
-		return EXIT_INPUT;
+		goto out;
 	}
 	b.start = b.last = now();
-	if (one_output && open_shared(&b, single, &shared) != EXIT_OK) {
-		free(b.jobs);
-		return EXIT_INPUT;
-	}
-	for (size_t first = 0; first < in->n && b.exit_code != EXIT_USAGE; first += window) {
-		b.njobs = in->n - first < window ? in->n - first : window;
-		for (size_t i = 0; i < b.njobs; i++) {
-			b.jobs[i].in = &in->v[first + i];
-			b.jobs[i].index = first + i;
-		}
-		b.bulk_sync = b.njobs >= 16;
-		run_phase(&b, PHASE_READ);
-		if (!one_output && !cli_stop)
-			plan_outputs(&b); /* in input order: the first claim wins */
-		if (c->fetch && !cli_stop)
-			fetch_window(&b, &fetched);
-		if (!cli_stop)
-			run_phase(&b, PHASE_CONVERT);
-		if (cli_stop) {
-			abort_window(&b);
-			break;
-		}
-		finish_window(&b);
-	}
+	if (one_output && open_shared(&b, single, &shared) != EXIT_OK)
+		goto out;
+	bool finished = run_windows(&b, one_output, arrays, window, &fetched);
 	progress(&b, true);
-	if (cli_stop) {
+	if (!finished) {
 		if (one_output) {
 			file_abort(&shared);
 			nc_writer_free(b.w);
@@ -562,11 +629,12 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 		fprintf(stderr, "%s: stopped by signal %d after %zu of %zu inputs; "
 			"finished outputs kept, nothing half-written\n",
 			nc_progname, (int)cli_stop, b.done, in->n);
-		nc_map_free(&b.claimed);
-		free(b.jobs);
-		return 128 + cli_stop;
+		exit_code = 128 + cli_stop;
+		goto out;
 	}
-	int exit_code = b.exit_code == EXIT_USAGE ? EXIT_INPUT : b.exit_code;
+	exit_code = b.exit_code == EXIT_USAGE ? EXIT_INPUT : b.exit_code;
+	if (b.fetch_failed && exit_code == EXIT_OK)
+		exit_code = EXIT_INPUT;
 	if (one_output && close_shared(&b, single, &shared) != EXIT_OK)
 		exit_code = EXIT_INPUT;
 	if (c->fetch && c->verbosity >= 0 && fetched.total)
@@ -575,7 +643,9 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 			(unsigned long long)fetched.bytes);
 	if (c->strict && fetched.failed)
 		exit_code = EXIT_INPUT;
+out:
 	nc_map_free(&b.claimed);
-	free(b.jobs);
+	free(arrays[0]);
+	free(arrays[1]);
 	return exit_code;
 }
