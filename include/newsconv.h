@@ -112,6 +112,11 @@ struct nc_meta {
 	size_t nextra;
 	enum nc_fm_kind fm_kind;
 	char *fm_raw;           /* raw front-matter text, NULL when none */
+	/* The part of a digest book the document goes in (its source,
+	 * category or day, as --group says), shown as a section heading by
+	 * the writers.  Set by the CLI's digest step (src/cli/digest.c),
+	 * never by a reader; NULL outside digests. */
+	char *section;
 };
 
 /* ---- the node tree ---------------------------------------------------- */
@@ -371,6 +376,20 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs,
 
 enum nc_sort { NC_SORT_DATE, NC_SORT_INPUT, NC_SORT_NEWEST };
 
+/* A digest book: several feeds or folders in one output, selected and
+ * ordered by the CLI (src/cli/digest.c) before they reach the writer.
+ * A writer given one keeps the order the documents are added in (the
+ * digest sorted them already), shows meta.section as group headings
+ * when `grouped`, and an EPUB opens with a title page naming the range,
+ * the sources and the count. */
+struct nc_digest {
+	bool grouped;             /* documents carry meta.section */
+	bool have_since, have_until;
+	int64_t since, until;     /* the window asked for, seconds UTC */
+	const char *const *sources; /* feed titles or file names, in order */
+	size_t nsources;
+};
+
 struct nc_write_opts {
 	const char *output_path;  /* final path of the main output, NULL for stdout */
 	const char *title, *author, *lang, *cover_file; /* book overrides */
@@ -385,6 +404,7 @@ struct nc_write_opts {
 	bool have_epoch;          /* SOURCE_DATE_EPOCH was set */
 	int64_t epoch;
 	bool quiet;
+	const struct nc_digest *digest; /* NULL: not a digest (borrowed) */
 };
 
 /* Where a writer's bytes go, as libarchive's client callbacks: the CLI

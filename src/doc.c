@@ -414,6 +414,7 @@ static void meta_free(struct nc_meta *m)
 	}
 	free(m->extra);
 	free(m->fm_raw);
+	free(m->section);
 }
 
 static void resource_free(struct nc_resource *r)

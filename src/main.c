@@ -92,6 +92,22 @@ static void usage(FILE *f)
 "  --sort date|input|newest   chapter order (default: date, oldest first)\n"
 "  --title TEXT  --author TEXT  --lang TAG  --cover IMAGE\n"
 "\n"
+"Digest books (with -o: several feeds or folders in one book, epub, md\n"
+"or json, laid out like a newspaper, with a title page in an EPUB):\n"
+"  --since WHEN       only articles dated WHEN or later: a date\n"
+"                     (2024-03-01, 2024-03-01T08:00:00Z, RFC 822) or a\n"
+"                     time before now, 24h or 7d (now: SOURCE_DATE_EPOCH\n"
+"                     when it is set)\n"
+"  --until WHEN       only articles dated WHEN or earlier (a bare date:\n"
+"                     to the end of that day)\n"
+"                     Articles without a date are kept, with a warning.\n"
+"  --max-per-source N the newest N articles of each source\n"
+"  --group source|category|day|none   sections of the book (default\n"
+"                     none); a source is the feed's title, else the\n"
+"                     folder or file name the article came from\n"
+"  Duplicates (same source URL, or same title and date) are kept once,\n"
+"  with a note naming both.\n"
+"\n"
 "Images:\n"
 "  --fetch-images              download the images so outputs are complete\n"
 "  --transfers N               transfers at once (default 8, 4 per host;\n"
@@ -147,7 +163,8 @@ enum {
 	OPT_COVER, OPT_FETCH, OPT_JOBS, OPT_MAXSIZE, OPT_UA, OPT_REFERER,
 	OPT_PRIVATE, OPT_CACHE, OPT_NOCACHE, OPT_OFFLINE, OPT_STRICT, OPT_CDX,
 	OPT_GZIP, OPT_NOGZIP, OPT_LOOPBACK, OPT_TIMEOUT, OPT_PROXY, OPT_FILES_FROM,
-	OPT_SHARD, OPT_FROM, OPT_BASE_URL
+	OPT_SHARD, OPT_FROM, OPT_BASE_URL, OPT_SINCE, OPT_UNTIL, OPT_MAX_PER_SOURCE,
+	OPT_GROUP
 };
 
 static const struct option long_opts[] = {
@@ -183,6 +200,10 @@ static const struct option long_opts[] = {
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"cdx", required_argument, NULL, OPT_CDX},
 	{"base-url", required_argument, NULL, OPT_BASE_URL},
+	{"since", required_argument, NULL, OPT_SINCE},
+	{"until", required_argument, NULL, OPT_UNTIL},
+	{"max-per-source", required_argument, NULL, OPT_MAX_PER_SOURCE},
+	{"group", required_argument, NULL, OPT_GROUP},
 	{"gzip", no_argument, NULL, OPT_GZIP},
 	{"no-gzip", no_argument, NULL, OPT_NOGZIP},
 	{NULL, 0, NULL, 0}
@@ -215,6 +236,37 @@ static void note_option(struct cli *c, const char *name, const char *value)
 	nc_buf_puts(&c->options_text, name);
 	if (value)
 		nc_buf_printf(&c->options_text, "=%s", value);
+}
+
+/* --since, --until, --max-per-source, --group; -1 when not one of them. */
+static int parse_digest(struct cli *c, int opt, const char *arg)
+{
+	unsigned long long v;
+	int64_t t;
+	switch (opt) {
+	case OPT_SINCE:
+	case OPT_UNTIL:
+		if (digest_when(arg, 0, false, &t))
+			return usage_error("'%s' is not a date (2024-03-01) or a time ago (24h, 7d)", arg);
+		*(opt == OPT_SINCE ? &c->since : &c->until) = arg;
+		break;
+	case OPT_MAX_PER_SOURCE:
+		if (!parse_size(arg, &v) || v < 1 || v > 1000000)
+			return usage_error("--max-per-source: '%s' is not a number from 1 to 1000000", arg);
+		c->max_per_source = (size_t)v;
+		break;
+	case OPT_GROUP:
+		if (!strcmp(arg, "source")) c->group = GROUP_SOURCE;
+		else if (!strcmp(arg, "category")) c->group = GROUP_CATEGORY;
+		else if (!strcmp(arg, "day")) c->group = GROUP_DAY;
+		else if (!strcmp(arg, "none")) c->group = GROUP_NONE;
+		else return usage_error("--group: '%s' is not source, category, day or none", arg);
+		break;
+	default:
+		return -1;
+	}
+	c->digest = true;
+	return EXIT_OK;
 }
 
 static int parse_args(struct cli *c, int argc, char **argv)
@@ -321,6 +373,13 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			c->wo.base_url = optarg;
 			note_option(c, "--base-url", optarg);
 			break;
+		case OPT_SINCE:
+		case OPT_UNTIL:
+		case OPT_MAX_PER_SOURCE:
+		case OPT_GROUP:
+			if (parse_digest(c, opt, optarg) != EXIT_OK)
+				return EXIT_USAGE;
+			break;
 		case OPT_GZIP: c->gzip = 1; break;
 		case OPT_NOGZIP: c->gzip = 0; break;
 		case ':':
@@ -344,6 +403,8 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		return usage_error("%s", "--cdx only applies to --to warc (a WACZ holds its index)");
 	if (c->wo.base_url && c->format != &nc_format_warc && c->format != &nc_format_wacz)
 		return usage_error("%s", "--base-url only applies to --to warc and wacz");
+	if (c->digest && !c->output)
+		return usage_error("%s", "--since, --until, --max-per-source and --group make one book: say -o FILE");
 	return -1;
 }
 
@@ -412,7 +473,7 @@ static int run(struct cli *c, int argc, char **argv)
 	}
 	bool several = in.n > 1 || (size_t)(argc - optind) > 1 || c->files_from;
 	bool one_output = c->output != NULL;
-	if (one_output && several && !c->format->many_in_one) {
+	if (one_output && several && !c->format->many_in_one && !c->digest) {
 		rc = usage_error("--to %s makes one file per input: use -O DIR for several inputs",
 				 c->format->name);
 		goto out;

@@ -1258,8 +1258,10 @@ static int read_item(struct feed *f, xmlNode *item, size_t number, struct nc_doc
 		if (!(m->title = title_from_body(d->root, number)))
 			goto fail;
 	}
+	/* The feed itself, for digests that name or group by their source. */
 	if ((f->title && add_extra(m, "feed_title", f->title)) ||
-	    (f->link && add_extra(m, "feed_link", f->link)))
+	    (f->link && add_extra(m, "feed_link", f->link)) ||
+	    (f->language && add_extra(m, "feed_language", f->language)))
 		goto fail;
 	if (f->broken && nc_doc_warn(d, "%s (%s)", BROKEN_WARNING, f->why))
 		goto fail;

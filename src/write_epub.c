@@ -128,6 +128,19 @@ static const char *first_category(const struct nc_doc *d)
 	return NULL;
 }
 
+/* The group a chapter is listed under: a digest's section, else the
+ * first category. */
+static const char *group_of(const struct book *b, const struct nc_doc *d)
+{
+	return b->o->digest ? d->meta.section : first_category(d);
+}
+
+/* A digest opens with a title page however few articles it holds. */
+static bool has_title_page(const struct book *b)
+{
+	return b->n > 1 || b->o->digest;
+}
+
 /* Sort, and group by first category when the articles span several:
  * groups appear in the order their first article would. */
 static int order(struct book *b)
@@ -143,7 +156,8 @@ static int order(struct book *b)
 		rc = NC_ERR_NOMEM;
 		goto out;
 	}
-	g_sort = b->o->sort;
+	/* A digest comes in the order its step decided. */
+	g_sort = b->o->digest ? NC_SORT_INPUT : b->o->sort;
 	for (size_t i = 0; i < n; i++) {
 		v[i].doc = b->docs[i];
 		v[i].input = i;
@@ -152,7 +166,7 @@ static int order(struct book *b)
 	/* Group number = rank of the category's first appearance. */
 	int next = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *c = first_category(v[i].doc);
+		const char *c = group_of(b, v[i].doc);
 		const char *key = c ? c : "";
 		size_t klen = c ? strlen(c) + 1 : 0; /* "no category" differs from "" */
 		void *g = nc_map_get(&groups, key, klen);
@@ -166,13 +180,13 @@ static int order(struct book *b)
 		v[i].group = (int)(uintptr_t)g - 1;
 	}
 	size_t distinct = groups.len - (nc_map_get(&groups, "", 0) ? 1 : 0);
-	b->grouped = n > 1 && distinct > 1;
+	b->grouped = b->o->digest ? b->o->digest->grouped : n > 1 && distinct > 1;
 	if (b->grouped)
 		qsort(v, n, sizeof *v, cmp_docs);
 	for (size_t i = 0; i < n; i++) {
 		docs[i] = v[i].doc;
 		staged[i] = b->staged[v[i].input];
-		b->groups[i] = (char *)first_category(v[i].doc);
+		b->groups[i] = (char *)group_of(b, v[i].doc);
 	}
 	free(b->docs);
 	free(b->staged);
@@ -343,7 +357,7 @@ static int book_meta(struct book *b)
 	struct nc_buf t = {0};
 	if (o->title) {
 		nc_buf_puts(&t, o->title);
-	} else if (b->n == 1) {
+	} else if (b->n == 1 && !b->o->digest) {
 		nc_buf_puts(&t, first->meta.title);
 	} else {
 		int64_t lo = 0, hi = 0;
@@ -356,7 +370,7 @@ static int book_meta(struct book *b)
 			if (!d || strcmp(c, d))
 				same = false;
 		}
-		nc_buf_puts(&t, c && same ? c : "Articles");
+		nc_buf_puts(&t, b->o->digest ? "Digest" : c && same ? c : "Articles");
 		if (any) {
 			char a[21], z[21];
 			nc_date_iso(lo, a);
@@ -420,6 +434,62 @@ done:
 
 /* ---- package files ----------------------------------------------------- */
 
+/* "<time>2024-03-01</time>" */
+static void put_day(struct nc_buf *x, int64_t t)
+{
+	char d[21];
+	nc_date_iso(t, d);
+	nc_buf_printf(x, "<time datetime=\"%.10s\">%.10s</time>", d, d);
+}
+
+/* The span of the book: the digest's window where it was given, else
+ * the oldest and newest article. */
+static bool book_range(const struct book *b, int64_t *lo, int64_t *hi)
+{
+	bool any;
+	date_range(b, lo, hi, &any);
+	const struct nc_digest *g = b->o->digest;
+	if (g && g->have_since)
+		*lo = g->since;
+	if (g && g->have_until)
+		*hi = g->until;
+	if (g && (g->have_since || g->have_until) && !any) {
+		if (!g->have_since)
+			*lo = *hi;
+		if (!g->have_until)
+			*hi = *lo;
+		any = true;
+	}
+	return any;
+}
+
+/* Sources: a digest's (feed titles, file names), else the first author
+ * of each article; the list only when there is one (no empty <ul>). */
+static void title_sources(struct book *b, struct nc_buf *x)
+{
+	const struct nc_digest *g = b->o->digest;
+	struct nc_map seen = {0};
+	size_t n = g ? g->nsources : b->n;
+	bool open = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct nc_strlist *l = g ? NULL : &b->docs[i]->meta.authors;
+		const char *s = g ? g->sources[i] : l->len ? l->items[0] : NULL;
+		if (!s || nc_str_blank(s) || nc_map_get_str(&seen, s))
+			continue;
+		if (nc_map_put_str(&seen, s, (void *)1))
+			x->oom = true;
+		if (!open)
+			nc_buf_puts(x, "<h2>Sources</h2>\n<ul>\n");
+		open = true;
+		nc_buf_puts(x, "<li>");
+		nc_buf_puts_xml(x, s, false);
+		nc_buf_puts(x, "</li>\n");
+	}
+	if (open)
+		nc_buf_puts(x, "</ul>\n");
+	nc_map_free(&seen);
+}
+
 static void title_page(struct book *b, struct nc_buf *x)
 {
 	xhtml_open(x, b->lang, b->title);
@@ -432,37 +502,29 @@ static void title_page(struct book *b, struct nc_buf *x)
 		nc_buf_puts(x, "</p>\n");
 	}
 	int64_t lo = 0, hi = 0;
-	bool any;
-	date_range(b, &lo, &hi, &any);
-	nc_buf_printf(x, "<p>%zu articles", b->n);
+	bool any = book_range(b, &lo, &hi);
+	nc_buf_printf(x, "<p class=\"count\">%zu article%s", b->n, b->n == 1 ? "" : "s");
+	if (b->o->digest)
+		nc_buf_printf(x, " from %zu source%s", b->o->digest->nsources,
+			      b->o->digest->nsources == 1 ? "" : "s");
+	nc_buf_puts(x, "</p>\n");
 	if (any) {
-		char a[21], z[21];
-		nc_date_iso(lo, a);
-		nc_date_iso(hi, z);
-		nc_buf_printf(x, ", %.10s \xe2\x80\x93 %.10s", a, z);
+		nc_buf_puts(x, "<p class=\"range\">");
+		put_day(x, lo);
+		nc_buf_puts(x, " \xe2\x80\x93 ");
+		put_day(x, hi);
+		nc_buf_puts(x, "</p>\n");
 	}
-	nc_buf_puts(x, "</p>\n<h2>Sources</h2>\n<ul>\n");
-	/* Distinct sources: the feed (author) names, in order. */
-	struct nc_map seen = {0};
-	for (size_t i = 0; i < b->n; i++) {
-		const struct nc_strlist *l = &b->docs[i]->meta.authors;
-		const char *s = l->len ? l->items[0] : NULL;
-		if (!s || nc_map_get_str(&seen, s))
-			continue;
-		if (nc_map_put_str(&seen, s, (void *)1))
-			x->oom = true;
-		nc_buf_puts(x, "<li>");
-		nc_buf_puts_xml(x, s, false);
-		nc_buf_puts(x, "</li>\n");
-	}
-	nc_map_free(&seen);
-	nc_buf_puts(x, "</ul>\n</section>\n</body>\n</html>\n");
+	title_sources(b, x);
+	nc_buf_puts(x, "</section>\n</body>\n</html>\n");
 }
 
 static void nav_doc(struct book *b, struct nc_buf *x)
 {
 	xhtml_open(x, b->lang, b->title);
 	nc_buf_puts(x, "<body>\n<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">Contents</h1>\n<ol>\n");
+	if (b->o->digest)
+		nc_buf_puts(x, "<li><a href=\"title.xhtml\">Title page</a></li>\n");
 	for (size_t i = 0; i < b->n; i++) {
 		bool open_group = b->grouped && (i == 0 || (b->groups[i] ? !b->groups[i - 1] || strcmp(b->groups[i], b->groups[i - 1])
 								   : b->groups[i - 1] != NULL));
@@ -496,6 +558,11 @@ static void ncx_doc(struct book *b, struct nc_buf *x)
 	nc_buf_puts(x, "</text></docTitle>\n<navMap>\n");
 	size_t play = 0; /* NCX play order starts at 1 */
 	int group = 0;
+	if (b->o->digest) {
+		nc_buf_puts(x, "<navPoint id=\"titlepage\" playOrder=\"1\"><navLabel><text>Title page</text></navLabel>"
+			       "<content src=\"title.xhtml\"/></navPoint>\n");
+		play = 1;
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		bool open_group = b->grouped && (i == 0 || (b->groups[i] ? !b->groups[i - 1] || strcmp(b->groups[i], b->groups[i - 1])
 								   : b->groups[i - 1] != NULL));
@@ -685,7 +752,7 @@ static void opf_doc(struct book *b, struct nc_buf *x)
 		       "<item id=\"nav\" href=\"nav.xhtml\" media-type=\"application/xhtml+xml\" properties=\"nav\"/>\n"
 		       "<item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n"
 		       "<item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n");
-	if (b->n > 1)
+	if (has_title_page(b))
 		nc_buf_puts(x, "<item id=\"titlepage\" href=\"title.xhtml\" media-type=\"application/xhtml+xml\"/>\n");
 	for (size_t i = 0; i < b->n; i++)
 		nc_buf_printf(x, "<item id=\"chapter-%zu\" href=\"chapter-%04zu.xhtml\" media-type=\"application/xhtml+xml\"/>\n",
@@ -696,7 +763,7 @@ static void opf_doc(struct book *b, struct nc_buf *x)
 			      b->images[i].cover ? " properties=\"cover-image\"" : "");
 	}
 	nc_buf_puts(x, "</manifest>\n<spine toc=\"ncx\">\n");
-	if (b->n > 1)
+	if (has_title_page(b))
 		nc_buf_puts(x, "<itemref idref=\"titlepage\"/>\n");
 	for (size_t i = 0; i < b->n; i++)
 		nc_buf_printf(x, "<itemref idref=\"chapter-%zu\"/>\n", i + 1);
@@ -773,7 +840,7 @@ static int build_zip(struct book *b, const char *spool, const char *zpath, struc
 	opf_doc(b, &opf);
 	nav_doc(b, &nav);
 	ncx_doc(b, &ncx);
-	if (b->n > 1)
+	if (has_title_page(b))
 		title_page(b, &title);
 	bool ok = !opf.oom && !nav.oom && !ncx.oom && !title.oom &&
 		  add_entry(za, "mimetype", "application/epub+zip", 20, true, mtime) == 0 &&
@@ -782,7 +849,7 @@ static int build_zip(struct book *b, const char *spool, const char *zpath, struc
 		  add_entry(za, "OEBPS/nav.xhtml", nav.data, nav.len, false, mtime) == 0 &&
 		  add_entry(za, "OEBPS/toc.ncx", ncx.data, ncx.len, false, mtime) == 0 &&
 		  add_entry(za, "OEBPS/style.css", stylesheet, sizeof stylesheet - 1, false, mtime) == 0;
-	if (ok && b->n > 1)
+	if (ok && has_title_page(b))
 		ok = add_entry(za, "OEBPS/title.xhtml", title.data, title.len, false, mtime) == 0;
 	for (size_t i = 0; ok && i < b->n; i++) {
 		char name[64];
@@ -977,6 +1044,7 @@ static struct nc_doc *summary_of(const struct nc_doc *d)
 	bool ok = !nc_set_str(&t->title, m->title) && !nc_set_str(&t->date, m->date) &&
 		  !nc_set_str(&t->date_raw, m->date_raw) && !nc_set_str(&t->language, m->language) &&
 		  !nc_set_str(&t->source_url, m->source_url) && !nc_set_str(&t->description, m->description) &&
+		  !nc_set_str(&t->section, m->section) &&
 		  !nc_set_str(&s->source_name, d->source_name);
 	t->date_epoch = m->date_epoch;
 	for (size_t i = 0; ok && i < m->authors.len; i++)

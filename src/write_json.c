@@ -321,6 +321,8 @@ static int json_prepare(const struct nc_writer *w, struct nc_doc *d,
 	bool first = true;
 	nc_buf_putc(b, '{');
 	put_field(b, "source", d->source_name, &first);
+	if (d->meta.section) /* a digest's group (--group) */
+		put_field(b, "section", d->meta.section, &first);
 	put_key(b, "meta", &first);
 	put_meta(b, &d->meta);
 	put_key(b, "body", &first);

@@ -106,6 +106,7 @@ struct md {
 	struct nc_map lists;
 	/* table node -> 1 data, 2 layout (see render_table); per document. */
 	struct nc_map tables;
+	char *section;       /* a digest's section written last */
 	int rc;
 };
 
@@ -1783,6 +1784,36 @@ static int md_begin(struct nc_writer *w, struct nc_err *err)
 	return NC_OK;
 }
 
+/* A digest's group heading, "# Name", before the first article of each
+ * section: rendered from a heading node, so the name is escaped as any
+ * heading text is. */
+static void section_heading(struct md *m, const struct nc_doc *d)
+{
+	const char *s = d->meta.section;
+	if (!m->o->digest || !m->o->digest->grouped || !s || (m->section && !strcmp(m->section, s)))
+		return;
+	if (nc_set_str(&m->section, s)) {
+		m->rc = NC_ERR_NOMEM;
+		return;
+	}
+	struct nc_node *root = nc_node_new(NC_NODE_DOCUMENT);
+	struct nc_node *h = nc_node_new(NC_NODE_HEADING);
+	struct nc_node *t = nc_node_new(NC_NODE_TEXT);
+	if (!root || !h || !t || nc_node_set_text(t, s, strlen(s))) {
+		m->rc = NC_ERR_NOMEM;
+	} else {
+		h->as.heading.level = 1;
+		nc_node_append(h, t);
+		nc_node_append(root, h);
+		h = t = NULL;
+		render_blocks(m, root);
+		nc_buf_puts(&m->out, "\n");
+	}
+	nc_node_free(t);
+	nc_node_free(h);
+	nc_node_free(root);
+}
+
 /* Several articles in one Markdown stream are separated by a blank line. */
 static int md_add(struct nc_writer *w, struct nc_doc *d, struct nc_err *err)
 {
@@ -1790,6 +1821,7 @@ static int md_add(struct nc_writer *w, struct nc_doc *d, struct nc_err *err)
 	nc_buf_truncate(&m->out, 0);
 	if (w->ndocs)
 		nc_buf_puts(&m->out, "\n");
+	section_heading(m, d);
 	front_matter(&m->out, &d->meta);
 	render_blocks(m, d->root);
 	m->ntrims = 0;
@@ -1815,6 +1847,7 @@ static void md_free(struct nc_writer *w)
 	nc_buf_free(&m->out);
 	free(m->files_dir);
 	free(m->files_path);
+	free(m->section);
 	free(m->trims);
 	free(m);
 	w->state = NULL;

@@ -87,7 +87,7 @@ struct batch {
 
 /* ---- reading ------------------------------------------------------------ */
 
-static int slurp(const char *path, unsigned char **data, size_t *len,
+int slurp(const char *path, unsigned char **data, size_t *len,
 		 struct nc_err *err)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -609,6 +609,8 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 	struct out_file shared = {0};
 	struct nc_fetch_stats fetched = {0};
 	xmlInitParser(); /* before threads, as libxml2 requires */
+	if (one_output && c->digest) /* needs every item first: cli/digest.c */
+		return digest_run(c, in, single);
 	size_t window = (size_t)(c->threads > 0 ? c->threads : 1) * WINDOW_PER_THREAD;
 	struct job *arrays[2] = { calloc(window, sizeof **arrays), calloc(window, sizeof **arrays) };
 	int exit_code = EXIT_INPUT;

@@ -15,6 +15,8 @@
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
+enum digest_group { GROUP_NONE, GROUP_SOURCE, GROUP_CATEGORY, GROUP_DAY };
+
 struct cli {
 	const struct nc_format *format;
 	const struct nc_reader *reader; /* --from; NULL: by content */
@@ -32,6 +34,11 @@ struct cli {
 	struct nc_fetch_opts fo;
 	struct nc_write_opts wo;
 	struct nc_buf options_text;
+	/* digest books (cli/digest.c) */
+	const char *since, *until;   /* as given: a date, or N h / N d ago */
+	size_t max_per_source;       /* 0: no limit */
+	enum digest_group group;
+	bool digest;                 /* any of the four was given */
 };
 
 extern const char *nc_progname;
@@ -90,5 +97,18 @@ int file_commit_sides(struct nc_writer *w, struct nc_err *err);
 
 /* Read, convert and write every input; returns the exit code. */
 int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *single);
+/* The whole of one input, within NC_MAX_INPUT_BYTES ("-": stdin). */
+int slurp(const char *path, unsigned char **data, size_t *len, struct nc_err *err);
+
+/* ---- digest.c ---------------------------------------------------------- */
+
+/* "2024-03-01", any form nc_date_parse() reads, or "24h" / "7d": that
+ * long before `now`.  `end`: a bare date stands for the end of its day
+ * (--until 2024-03-01 keeps that day).  0, or -1 when unreadable. */
+int digest_when(const char *s, int64_t now, bool end, int64_t *out);
+/* Several feeds or folders into one output, newspaper-like: every input
+ * read, then --since/--until, duplicates dropped, --max-per-source,
+ * sorted and grouped, then written in that order.  The exit code. */
+int digest_run(struct cli *c, struct inputs *in, const char *single);
 
 #endif

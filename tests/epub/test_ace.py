@@ -121,6 +121,16 @@ if pixel_book:
     opf, ch = parts(pixel_book)
     check('alt="" role="presentation"' in ch and "conformsTo" in opf, "a 1x1 image is a layout image", ch)
 
+# A digest book (tests/epub/test_digest.py): its title page and nested
+# sections in the nav.
+digest = os.path.join(tmp, "digest.epub")
+r = subprocess.run([NC, "-q", "--to", "epub", "--group", "source", "-o", digest,
+                    *sorted(glob.glob(os.path.join(SRC, "fixtures", "feeds", "digest-*.xml")))],
+                   capture_output=True, timeout=300)
+check(r.returncode == 0, "digest book", r)
+if r.returncode == 0:
+    books.append(digest)
+
 # The made-up books must stay valid EPUB: epubcheck runs while Ace does.
 made = [b for b in (no_alt, pixel_book) if b]
 epubcheck = subprocess.Popen(["java", "-cp", "/usr/share/java/epubcheck.jar", os.path.join(HERE, "EpubBatch.java"),

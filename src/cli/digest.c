@@ -1,0 +1,544 @@
+/* digest.c - several feeds or folders into one book, laid out like a
+ * newspaper (--since, --until, --max-per-source, --group).
+ *
+ * Choosing what goes in needs every item's metadata before the first is
+ * written, so a digest does not stream as a batch does: every input is
+ * read (digests are small: tens to a few thousand items), then
+ *   1. --since/--until keep the items inside the window (undated items
+ *      are kept, with a warning: nothing says they are outside it);
+ *   2. duplicates (same source URL, or same title and date) are kept
+ *      once, the first in input order, with a note naming both;
+ *   3. --max-per-source keeps the newest N of each source;
+ *   4. the rest is sorted (groups, then --sort inside each group) and
+ *      each document is told its section;
+ * and the documents are added to the writer in that order.  The writer
+ * is told (nc_write_opts.digest) to keep that order and to show the
+ * sections and a title page.
+ *
+ * A source is the feed's title; for an article that did not come from a
+ * feed, the folder it was found in, else its file name. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "util/date.h"
+#include "util/text.h"
+
+struct item {
+	struct nc_doc *doc;
+	size_t seq;               /* input order */
+	const char *source;       /* interned */
+	size_t source_rank;       /* order of the source's first item */
+	const char *group;        /* interned; NULL: --group none */
+	bool group_missing;       /* no category / no date: that group goes last */
+	bool drop;
+};
+
+struct digest {
+	struct cli *c;
+	struct item *v;
+	size_t n, cap;
+	struct nc_strlist names;  /* interned strings (owned) */
+	struct nc_map interned;   /* string -> its copy in names */
+	struct nc_map ranks;      /* source -> rank + 1 */
+	const char **sources;     /* by rank */
+	size_t nsources;
+	size_t read, dropped;
+	int exit_code;
+};
+
+/* ---- when ---------------------------------------------------------------- */
+
+int digest_when(const char *s, int64_t now, bool end, int64_t *out)
+{
+	char *stop;
+	errno = 0;
+	long long n = strtoll(s, &stop, 10);
+	if (!errno && stop != s && *s >= '0' && *s <= '9' && n >= 0 && n <= 1000000 &&
+	    (!strcmp(stop, "h") || !strcmp(stop, "d"))) {
+		*out = now - (int64_t)n * (*stop == 'h' ? 3600 : 86400);
+		return 0;
+	}
+	if (nc_date_parse(s, out))
+		return -1;
+	if (end && strlen(s) == 10) /* a bare YYYY-MM-DD: the whole day */
+		*out += 86399;
+	return 0;
+}
+
+/* ---- strings and sources ----------------------------------------------- */
+
+static const char *intern(struct digest *d, const char *s)
+{
+	const char *known = nc_map_get_str(&d->interned, s);
+	if (known)
+		return known;
+	if (nc_strlist_push(&d->names, s))
+		return NULL;
+	const char *copy = d->names.items[d->names.len - 1];
+	return nc_map_put_str(&d->interned, s, (void *)copy) ? NULL : copy;
+}
+
+static const char *extra_of(const struct nc_doc *doc, const char *key)
+{
+	for (size_t i = 0; i < doc->meta.nextra; i++)
+		if (!strcmp(doc->meta.extra[i].key, key))
+			return doc->meta.extra[i].value;
+	return NULL;
+}
+
+/* The feed's title; else the folder a walked file was found in, else
+ * the file's name. */
+static const char *source_of(struct digest *d, const struct input *in, const struct nc_doc *doc)
+{
+	const char *t = extra_of(doc, "feed_title");
+	if (t && !nc_str_blank(t))
+		return intern(d, t);
+	const char *path = in->path;
+	const char *base = strrchr(path, '/');
+	if (in->walked && base && base != path) {
+		const char *dir = base;
+		while (dir > path && dir[-1] != '/')
+			dir--;
+		char *name = strndup(dir, (size_t)(base - dir));
+		const char *r = name ? intern(d, name) : NULL;
+		free(name);
+		return r;
+	}
+	return intern(d, base ? base + 1 : path);
+}
+
+static int rank_source(struct digest *d, struct item *it)
+{
+	size_t r = (size_t)(uintptr_t)nc_map_get_str(&d->ranks, it->source);
+	if (!r) {
+		const char **v = realloc(d->sources, (d->nsources + 1) * sizeof *v);
+		if (!v)
+			return NC_ERR_NOMEM;
+		d->sources = v;
+		v[d->nsources++] = it->source;
+		r = d->nsources;
+		if (nc_map_put_str(&d->ranks, it->source, (void *)(uintptr_t)r))
+			return NC_ERR_NOMEM;
+	}
+	it->source_rank = r - 1;
+	return NC_OK;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static int push_item(struct digest *d, const struct input *in, struct nc_doc *doc)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 256;
+		struct item *v = realloc(d->v, cap * sizeof *v);
+		if (!v)
+			return NC_ERR_NOMEM;
+		d->v = v;
+		d->cap = cap;
+	}
+	struct item *it = &d->v[d->n];
+	memset(it, 0, sizeof *it);
+	it->doc = doc;
+	it->seq = d->n;
+	if (!(it->source = source_of(d, in, doc)) || rank_source(d, it))
+		return NC_ERR_NOMEM;
+	d->n++;
+	return NC_OK;
+}
+
+static void failed(struct digest *d, const struct nc_err *err, const char *where)
+{
+	cli_report(err, where);
+	d->exit_code = EXIT_INPUT;
+}
+
+/* One input's documents, resolved, into d->v; as batch.c's read_job. */
+static int read_input(struct digest *d, const struct input *in, size_t index)
+{
+	struct nc_err err = {0};
+	struct nc_doclist docs = {0};
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int score = 0;
+	if (slurp(in->path, &data, &len, &err)) {
+		failed(d, &err, in->path);
+		return NC_OK;
+	}
+	const struct nc_reader *r = d->c->reader ? d->c->reader : nc_reader_detect(data, len, &score);
+	if (!d->c->reader && (!r || (in->walked && score < 2))) {
+		if (!in->walked) {
+			nc_err_set(&err, NC_ERR_PARSE, in->path, "not an article, feed or post newsconv can read");
+			failed(d, &err, in->path);
+		}
+		free(data);
+		return NC_OK;
+	}
+	int rc = r->read(in->path, data, len, &docs, &err);
+	free(data);
+	if (rc) {
+		failed(d, &err, in->path);
+		return rc == NC_ERR_NOMEM ? rc : NC_OK;
+	}
+	if (!docs.n && d->c->verbosity >= 0)
+		fprintf(stderr, "%s: %s: no items; nothing to convert\n", nc_progname, in->path);
+	for (size_t k = 0; k < docs.n; k++) {
+		struct nc_doc *doc = docs.v[k];
+		docs.v[k] = NULL;
+		doc->index = (index << 20) | (k & 0xfffff); /* stable record ids */
+		if (nc_resolve(doc, &err)) {
+			failed(d, &err, in->path);
+			nc_doc_free(doc);
+		} else if (push_item(d, in, doc)) {
+			nc_doc_free(doc);
+			rc = NC_ERR_NOMEM;
+		}
+	}
+	d->read += docs.n;
+	nc_doclist_free(&docs);
+	return rc;
+}
+
+/* ---- choosing ------------------------------------------------------------ */
+
+static void window(struct digest *d, int64_t now)
+{
+	const struct cli *c = d->c;
+	int64_t since = 0, until = 0;
+	if (c->since)
+		digest_when(c->since, now, false, &since);
+	if (c->until)
+		digest_when(c->until, now, true, &until);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct nc_meta *m = &d->v[i].doc->meta;
+		if (!m->date) {
+			if (c->verbosity >= 0)
+				cli_say(d->v[i].doc->source_name, "warning",
+					"no date; kept, as --since/--until cannot place it");
+			continue;
+		}
+		if ((c->since && m->date_epoch < since) || (c->until && m->date_epoch > until))
+			d->v[i].drop = true;
+	}
+}
+
+/* The item's keys: "u" + URL, and "t" + title + NUL + date. */
+static void dedupe_keys(const struct nc_meta *m, struct nc_buf key[2])
+{
+	nc_buf_truncate(&key[0], 0);
+	nc_buf_truncate(&key[1], 0);
+	if (m->source_url && *m->source_url)
+		nc_buf_printf(&key[0], "u%s", m->source_url);
+	if (m->date && m->title && !nc_str_blank(m->title))
+		nc_buf_printf(&key[1], "t%s%c%s", m->title, 0, m->date);
+}
+
+/* Kept once: the first in input order.  Only kept items register their
+ * keys, so a note always names an item that is in the book. */
+static int dedupe(struct digest *d)
+{
+	struct nc_map seen = {0};
+	struct nc_buf key[2] = {{0}, {0}};
+	int rc = NC_OK;
+	for (size_t i = 0; i < d->n && !rc; i++) {
+		struct item *it = &d->v[i];
+		if (it->drop)
+			continue;
+		dedupe_keys(&it->doc->meta, key);
+		if (key[0].oom || key[1].oom) {
+			rc = NC_ERR_NOMEM;
+			break;
+		}
+		for (int k = 0; k < 2 && !it->drop; k++) {
+			const struct item *first = key[k].len ? nc_map_get(&seen, key[k].data, key[k].len) : NULL;
+			if (!first)
+				continue;
+			it->drop = true;
+			d->dropped++;
+			if (d->c->verbosity >= 0)
+				fprintf(stderr, "%s: %s: duplicate of %s (same %s); kept once\n",
+					nc_progname, it->doc->source_name, first->doc->source_name,
+					k == 0 ? "source URL" : "title and date");
+		}
+		for (int k = 0; k < 2 && !it->drop && !rc; k++)
+			if (key[k].len && nc_map_put(&seen, key[k].data, key[k].len, it))
+				rc = NC_ERR_NOMEM;
+	}
+	nc_map_free(&seen);
+	nc_buf_free(&key[0]);
+	nc_buf_free(&key[1]);
+	return rc;
+}
+
+static enum nc_sort g_sort;
+static enum digest_group g_group;
+
+/* Dated before undated; then by date as --sort says; then input order. */
+static int cmp_date(const struct item *a, const struct item *b, enum nc_sort sort)
+{
+	const struct nc_meta *ma = &a->doc->meta, *mb = &b->doc->meta;
+	if (sort != NC_SORT_INPUT) {
+		if (!ma->date != !mb->date)
+			return ma->date ? -1 : 1;
+		if (ma->date && ma->date_epoch != mb->date_epoch) {
+			bool less = ma->date_epoch < mb->date_epoch;
+			return (sort == NC_SORT_NEWEST ? !less : less) ? -1 : 1;
+		}
+	}
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Newest first inside each source, for --max-per-source. */
+static int cmp_source_newest(const void *pa, const void *pb)
+{
+	const struct item *a = pa, *b = pb;
+	if (a->source_rank != b->source_rank)
+		return a->source_rank < b->source_rank ? -1 : 1;
+	return cmp_date(a, b, NC_SORT_NEWEST);
+}
+
+/* Sections: sources in input order, categories by name, days in
+ * date order (newest first with --sort newest); the missing last. */
+static int cmp_final(const void *pa, const void *pb)
+{
+	const struct item *a = pa, *b = pb;
+	if (g_group == GROUP_SOURCE && a->source_rank != b->source_rank)
+		return a->source_rank < b->source_rank ? -1 : 1;
+	if (g_group == GROUP_CATEGORY || g_group == GROUP_DAY) {
+		if (a->group_missing != b->group_missing)
+			return a->group_missing ? 1 : -1;
+		int k = strcmp(a->group, b->group);
+		if (k)
+			return g_group == GROUP_DAY && g_sort == NC_SORT_NEWEST ? -k : k;
+	}
+	return cmp_date(a, b, g_sort);
+}
+
+/* Drop what is marked, keeping the order. */
+static void compact(struct digest *d)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].drop)
+			nc_doc_free(d->v[i].doc);
+		else
+			d->v[k++] = d->v[i];
+	}
+	d->n = k;
+}
+
+static void max_per_source(struct digest *d)
+{
+	size_t limit = d->c->max_per_source;
+	if (!limit)
+		return;
+	qsort(d->v, d->n, sizeof *d->v, cmp_source_newest);
+	size_t kept = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		if (i == 0 || d->v[i].source_rank != d->v[i - 1].source_rank)
+			kept = 0;
+		d->v[i].drop = ++kept > limit;
+	}
+	compact(d);
+}
+
+static int group_items(struct digest *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		struct item *it = &d->v[i];
+		const struct nc_meta *m = &it->doc->meta;
+		char day[11];
+		switch (d->c->group) {
+		case GROUP_NONE: continue;
+		case GROUP_SOURCE: it->group = it->source; break;
+		case GROUP_CATEGORY:
+			it->group_missing = !m->ncategories || !m->categories[0].len ||
+					    nc_str_blank(m->categories[0].items[0]);
+			it->group = intern(d, it->group_missing ? "Uncategorised" : m->categories[0].items[0]);
+			break;
+		case GROUP_DAY:
+			it->group_missing = !m->date;
+			if (m->date)
+				snprintf(day, sizeof day, "%.10s", m->date);
+			it->group = intern(d, m->date ? day : "Undated");
+			break;
+		}
+		if (!it->group || nc_set_str(&it->doc->meta.section, it->group))
+			return NC_ERR_NOMEM;
+	}
+	g_sort = d->c->wo.sort;
+	g_group = d->c->group;
+	qsort(d->v, d->n, sizeof *d->v, cmp_final);
+	return NC_OK;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static void say_notes(const struct cli *c, const char *where, const struct nc_writer *w)
+{
+	for (size_t k = 0; k < w->nnotes; k++)
+		if (c->verbosity >= 0)
+			cli_say(where, NULL, w->notes[k]);
+}
+
+static void fetch_all(struct digest *d)
+{
+	struct nc_doc **docs = calloc(d->n ? d->n : 1, sizeof *docs);
+	struct nc_err err = {0};
+	struct nc_fetch_stats st = {0};
+	if (!docs) {
+		nc_err_set(&err, NC_ERR_NOMEM, "fetch", "out of memory");
+		failed(d, &err, "fetch");
+		return;
+	}
+	for (size_t i = 0; i < d->n; i++)
+		docs[i] = d->v[i].doc;
+	if (d->n && nc_fetch(docs, d->n, &d->c->fo, &st, &err) != NC_OK)
+		failed(d, &err, "fetch");
+	free(docs);
+	if (d->c->verbosity >= 0 && st.total)
+		fprintf(stderr, "%s: images: %zu fetched, %zu from cache, %zu failed (%llu bytes)\n",
+			nc_progname, st.fetched, st.cached, st.failed, (unsigned long long)st.bytes);
+	if (d->c->strict && st.failed)
+		d->exit_code = EXIT_INPUT;
+}
+
+/* The sources the chosen articles came from, in input order. */
+static struct nc_digest digest_info(struct digest *d, int64_t now, bool *used)
+{
+	struct nc_digest g = { .grouped = d->c->group != GROUP_NONE };
+	g.have_since = d->c->since && !digest_when(d->c->since, now, false, &g.since);
+	g.have_until = d->c->until && !digest_when(d->c->until, now, true, &g.until);
+	for (size_t i = 0; i < d->n; i++)
+		used[d->v[i].source_rank] = true;
+	for (size_t r = 0; r < d->nsources; r++)
+		if (used[r])
+			d->sources[g.nsources++] = d->sources[r];
+	g.sources = d->sources;
+	return g;
+}
+
+static int add_all(struct digest *d, struct nc_writer *w, struct nc_err *err)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		struct nc_doc *doc = d->v[i].doc;
+		for (size_t k = 0; k < doc->nwarnings; k++)
+			if (d->c->verbosity >= 0)
+				cli_say(doc->source_name, "warning", doc->warnings[k]);
+		if (cli_stop)
+			return NC_ERR_INTERNAL;
+		int rc = nc_writer_add(w, doc, err);
+		d->v[i].doc = NULL;
+		nc_doc_free(doc); /* the writer kept what it needs */
+		if (rc)
+			return rc;
+	}
+	return NC_OK;
+}
+
+static int write_book(struct digest *d, const char *single, int64_t now)
+{
+	const struct cli *c = d->c;
+	const char *where = single ? single : "-";
+	struct out_file file = {0};
+	struct nc_writer *w = NULL;
+	struct nc_err err = {0};
+	bool *used = calloc(d->nsources ? d->nsources : 1, sizeof *used);
+	if (!used) {
+		fprintf(stderr, "%s: out of memory\n", nc_progname);
+		return EXIT_INPUT;
+	}
+	struct nc_digest info = digest_info(d, now, used);
+	free(used);
+	struct nc_write_opts wo = c->wo;
+	wo.output_path = single;
+	wo.digest = &info;
+	wo.gzip = c->gzip == 1 || (c->gzip == -1 && single && strlen(single) > 3 &&
+				   !strcmp(single + strlen(single) - 3, ".gz"));
+	struct nc_sink sink = { file_sink, stdout };
+	int rc = single ? file_open(&file, single, &err) : NC_OK;
+	if (!rc) {
+		if (single)
+			sink.ctx = file.f;
+		rc = nc_writer_new(&w, c->format, &wo, &sink, &err);
+	}
+	if (!rc)
+		rc = add_all(d, w, &err);
+	if (!rc)
+		rc = nc_writer_finish(w, &err);
+	if (!rc && single)
+		rc = file_close(&file, true, &err) || file_commit(&file, &err);
+	else if (!rc && fflush(stdout))
+		rc = nc_err_set(&err, NC_ERR_IO, "-", "cannot write to standard output");
+	if (!rc)
+		rc = file_commit_sides(w, &err);
+	if (!rc)
+		say_notes(c, where, w);
+	else if (!cli_stop)
+		cli_report(&err, where);
+	if (!rc && c->verbosity > 0)
+		fprintf(stderr, "%s: wrote %s: %zu articles from %zu sources (%zu read, %zu duplicates dropped)\n",
+			nc_progname, where, d->n, info.nsources, d->read, d->dropped);
+	file_abort(&file);
+	nc_writer_free(w);
+	return rc ? EXIT_INPUT : EXIT_OK;
+}
+
+/* ---- the run ---------------------------------------------------------------- */
+
+static void digest_free(struct digest *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		nc_doc_free(d->v[i].doc);
+	free(d->v);
+	free(d->sources);
+	nc_strlist_free(&d->names);
+	nc_map_free(&d->interned);
+	nc_map_free(&d->ranks);
+}
+
+int digest_run(struct cli *c, struct inputs *in, const char *single)
+{
+	struct digest d = { .c = c };
+	int64_t now = c->wo.have_epoch ? c->wo.epoch : (int64_t)time(NULL);
+	int rc = NC_OK;
+	if (single && (inputs_contain(in, single) ||
+		       (c->wo.cdx_path && inputs_contain(in, c->wo.cdx_path)))) {
+		fprintf(stderr, "%s: %s: refusing to overwrite an input file\n", nc_progname,
+			inputs_contain(in, single) ? single : c->wo.cdx_path);
+		return EXIT_INPUT;
+	}
+	for (size_t i = 0; i < in->n && !rc && !cli_stop; i++)
+		rc = read_input(&d, &in->v[i], i);
+	if (!rc && !cli_stop) {
+		window(&d, now);
+		rc = dedupe(&d);
+	}
+	if (!rc && !cli_stop) {
+		compact(&d);
+		max_per_source(&d);
+		rc = group_items(&d);
+	}
+	int exit_code = d.exit_code;
+	if (rc) {
+		fprintf(stderr, "%s: out of memory\n", nc_progname);
+		exit_code = EXIT_INPUT;
+	} else if (!cli_stop && d.n == 0) {
+		if (c->verbosity >= 0)
+			fprintf(stderr, "%s: %s: nothing written: no article left after --since, --until and duplicates\n",
+				nc_progname, single ? single : "-");
+	} else if (!cli_stop) {
+		if (c->fetch)
+			fetch_all(&d);
+		int w = write_book(&d, single, now);
+		exit_code = w ? w : d.exit_code;
+	}
+	digest_free(&d);
+	if (cli_stop) {
+		fprintf(stderr, "%s: stopped by signal %d; nothing written\n", nc_progname, (int)cli_stop);
+		return 128 + cli_stop;
+	}
+	return exit_code;
+}
