@@ -990,6 +990,8 @@ static int run_transfers(struct fetcher *f, struct nc_err *err)
 				job_finished(f, j, true);
 			else
 				waiting[nwaiting++] = j; /* a retry or the next hop */
+			if (!j->done && j->not_before <= now)
+				next_wake = 0; /* a next hop starts at once, not after a 1 s poll */
 		}
 		if (active > 0 || nwaiting > 0)
 			curl_multi_poll(multi, NULL, 0, (int)(next_wake * 1000) + 1, NULL);
