@@ -371,6 +371,17 @@ void nc_fetch_opts_default(struct nc_fetch_opts *o);
 int nc_fetch(struct nc_doc *const *docs, size_t ndocs,
 	     const struct nc_fetch_opts *o, struct nc_fetch_stats *stats,
 	     struct nc_err *err);
+/* Fetch one input (a feed, an article, a post) by its http or https
+ * URL under the same rules as images: address checks, redirects followed
+ * and checked hop by hop, retries, time-outs, the cache (o->offline:
+ * from the cache only).  The body is capped at NC_MAX_INPUT_BYTES (not
+ * max_image_size) and may be anything.  On success *data (malloc'd,
+ * *len bytes) and *final_url (malloc'd, the URL after redirects; the
+ * base of the input's relative links; may be NULL) are the caller's;
+ * on failure err names the URL.  Safe to call from several threads. */
+int nc_fetch_url(const char *url, const struct nc_fetch_opts *o,
+		 unsigned char **data, size_t *len, char **final_url,
+		 struct nc_err *err);
 
 /* ---- writing ---------------------------------------------------------- */
 

@@ -33,6 +33,10 @@
  * (24 h when the server gives none) is used without any transfer, an
  * older one is revalidated with If-None-Match / If-Modified-Since.
  *
+ * nc_fetch_url() fetches one input (a feed, an article) through the same
+ * machinery as one job: the same address rules, redirects, retries and
+ * cache, with NC_MAX_INPUT_BYTES as the cap and any bytes accepted.
+ *
  * Not supported: cookies, authentication, redirect chains in the WARC
  * (the final response is kept), HTTP/2 when recording for a WARC (the
  * record must be HTTP/1.1, so those transfers use HTTP/1.1).
@@ -42,6 +46,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +122,7 @@ struct fetcher {
 	char *cache_dir;
 	struct nc_fetch_stats *st;
 	size_t finished, failed;
+	bool input;              /* nc_fetch_url: any bytes, up to NC_MAX_INPUT_BYTES */
 };
 
 static double now_mono(void)
@@ -599,7 +605,7 @@ static void accept_bytes(struct fetcher *f, struct job *j, const unsigned char *
 		fail(j, "%s", "out of memory");
 		return;
 	}
-	if (!b->media_type[0]) {
+	if (!b->media_type[0] && !f->input) {
 		nc_blob_unref(b);
 		fail(j, "%s", n == 0 ? "empty response" : "not an image (the server sent something else, e.g. an HTML page)");
 		return;
@@ -833,7 +839,10 @@ static void finish(struct fetcher *f, CURLM *multi, struct job *j, CURLcode rc)
 	}
 	if (j->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		char msg[96];
-		snprintf(msg, sizeof msg, "larger than %zu bytes (--max-image-size)", f->o->max_image_size);
+		if (f->input)
+			snprintf(msg, sizeof msg, "larger than the %u MB limit", NC_MAX_INPUT_BYTES / (1024u * 1024u));
+		else
+			snprintf(msg, sizeof msg, "larger than %zu bytes (--max-image-size)", f->o->max_image_size);
 		fail(j, "%s", msg);
 		return;
 	}
@@ -981,6 +990,8 @@ static int run_transfers(struct fetcher *f, struct nc_err *err)
 				job_finished(f, j, true);
 			else
 				waiting[nwaiting++] = j; /* a retry or the next hop */
+			if (!j->done && j->not_before <= now)
+				next_wake = 0; /* a next hop starts at once, not after a 1 s poll */
 		}
 		if (active > 0 || nwaiting > 0)
 			curl_multi_poll(multi, NULL, 0, (int)(next_wake * 1000) + 1, NULL);
@@ -1141,6 +1152,117 @@ done:
 		free(j->c_ip);
 	}
 	free(f.jobs);
+	free(f.cache_dir);
+	free(f.proxy_addrs);
+	for (size_t i = 0; i < f.host_checks.cap; i++)
+		if (f.host_checks.slots[i].key && f.host_checks.slots[i].value != verdict_ok)
+			free(f.host_checks.slots[i].value);
+	nc_map_free(&f.host_checks);
+	return rc;
+}
+
+/* ---- one input by URL -------------------------------------------------- */
+
+/* nc_fetch_url() runs on the CLI's reading threads: libcurl is set up
+ * once for all of them. */
+static pthread_once_t input_curl_once = PTHREAD_ONCE_INIT;
+static bool input_curl_ok;
+
+static void input_curl_init(void)
+{
+	input_curl_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+}
+
+static void input_job_free(struct job *j)
+{
+	nc_blob_unref(j->blob);
+	free(j->url);
+	free(j->cur_url);
+	free(j->location);
+	free(j->c_final_url);
+	free(j->error);
+	curl_slist_free_all(j->hdrs);
+	nc_buf_free(&j->body);
+	nc_buf_free(&j->head);
+	nc_buf_free(&j->request);
+	nc_buf_free(&j->c_body);
+	nc_buf_free(&j->c_head);
+	nc_buf_free(&j->c_request);
+	free(j->c_etag);
+	free(j->c_lastmod);
+	free(j->c_ip);
+}
+
+/* The job's bytes and the URL they came from, handed to the caller. */
+static int input_result(struct job *j, unsigned char **data, size_t *len, char **final_url,
+			struct nc_err *err)
+{
+	if (j->state == NC_RES_FAILED || !j->blob)
+		return nc_err_set(err, NC_ERR_NETWORK, j->url, "%s", j->error ? j->error : "fetch failed");
+	const char *final = j->state == NC_RES_CACHED ? j->c_final_url : j->cur_url;
+	char *fu = NULL;
+	if (final_url && !(fu = strdup(final ? final : j->url)))
+		return nc_err_set(err, NC_ERR_NOMEM, j->url, "out of memory");
+	/* The blob is this job's alone: its bytes move to the caller. */
+	*data = j->blob->data;
+	*len = j->blob->size;
+	j->blob->data = NULL;
+	if (final_url)
+		*final_url = fu;
+	return NC_OK;
+}
+
+int nc_fetch_url(const char *url, const struct nc_fetch_opts *opts, unsigned char **data,
+		 size_t *len, char **final_url, struct nc_err *err)
+{
+	*data = NULL;
+	*len = 0;
+	if (final_url)
+		*final_url = NULL;
+	if (!nc_url_is_http(url))
+		return nc_err_set(err, NC_ERR_UNSUPPORTED, url, "not an http or https URL");
+	if (pthread_once(&input_curl_once, input_curl_init) != 0 || !input_curl_ok)
+		return nc_err_set(err, NC_ERR_NETWORK, url, "cannot initialise libcurl");
+	/* An input, not an image: the input size limit, no live line, no
+	 * exchange kept, no article to name as Referer. */
+	struct nc_fetch_opts o = *opts;
+	o.max_image_size = NC_MAX_INPUT_BYTES;
+	o.progress = false;
+	o.keep_exchange = false;
+	o.jobs = 1;
+	if (o.referer && !strcmp(o.referer, "source"))
+		o.referer = NULL;
+	struct nc_fetch_stats st = {0};
+	struct job j = {0};
+	struct fetcher f = { .o = &o, .st = &st, .input = true, .jobs = &j, .njobs = 1 };
+	j.f = &f;
+	j.referer = o.referer;
+	j.url = strdup(url);
+	if (!o.no_cache)
+		f.cache_dir = o.cache_dir ? strdup(o.cache_dir) : default_cache_dir();
+	int rc = NC_OK;
+	if (!j.url) {
+		rc = nc_err_set(err, NC_ERR_NOMEM, url, "out of memory");
+		goto done;
+	}
+	unsigned char h[20];
+	nc_sha1(url, strlen(url), h);
+	nc_hex(h, 20, j.key);
+	if (o.proxy && *o.proxy && !o.offline) {
+		f.proxy = o.proxy;
+		resolve_proxy(&f);
+	}
+	cache_load(&f, &j);
+	if (j.cached && (o.offline || (int64_t)time(NULL) - j.c_date < j.c_max_age))
+		use_cache(&f, &j, "fresh");
+	else if (o.offline)
+		fail(&j, "%s", "not in the cache (--offline)");
+	else
+		rc = run_transfers(&f, err);
+	if (!rc)
+		rc = input_result(&j, data, len, final_url, err);
+done:
+	input_job_free(&j);
 	free(f.cache_dir);
 	free(f.proxy_addrs);
 	for (size_t i = 0; i < f.host_checks.cap; i++)

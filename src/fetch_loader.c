@@ -6,10 +6,12 @@
  *
  * The module is looked for in $NEWSCONV_FETCH_MODULE, beside the running
  * program (the build directory), then in the installed module directory.
- * The library libnewsconv itself links fetch.c directly. */
+ * The library libnewsconv itself links fetch.c directly.  nc_fetch_url()
+ * (inputs given as URLs) comes from the same module. */
 #include <dlfcn.h>
 #include <stdint.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,8 @@
 
 typedef int (*fetch_fn)(struct nc_doc *const *, size_t, const struct nc_fetch_opts *,
 			struct nc_fetch_stats *, struct nc_err *);
+typedef int (*fetch_url_fn)(const char *, const struct nc_fetch_opts *, unsigned char **,
+			    size_t *, char **, struct nc_err *);
 
 static void *try_open(const char *path)
 {
@@ -54,20 +58,44 @@ static void *open_module(char *why, size_t whylen)
 	return NULL;
 }
 
+/* Opened once, whichever thread fetches first (URL inputs are fetched
+ * on the reading threads). */
+static pthread_once_t module_once = PTHREAD_ONCE_INIT;
+static void *module;
+static char module_why[256];
+
+static void load_module(void)
+{
+	module = open_module(module_why, sizeof module_why);
+}
+
+static int module_symbol(const char *name, void **sym, struct nc_err *err)
+{
+	pthread_once(&module_once, load_module);
+	if (!module)
+		return nc_err_set(err, NC_ERR_UNSUPPORTED, MODULE_NAME, "cannot load the fetcher: %s",
+				  module_why);
+	if (!(*sym = dlsym(module, name)))
+		return nc_err_set(err, NC_ERR_UNSUPPORTED, MODULE_NAME, "the fetcher has no %s", name);
+	return NC_OK;
+}
+
 int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opts *o,
 	     struct nc_fetch_stats *stats, struct nc_err *err)
 {
-	static fetch_fn fn; /* called from the main thread only */
-	if (!fn) {
-		char why[256];
-		void *h = open_module(why, sizeof why);
-		if (!h)
-			return nc_err_set(err, NC_ERR_UNSUPPORTED, MODULE_NAME,
-					  "cannot load the image fetcher: %s", why);
-		fn = (fetch_fn)(uintptr_t)dlsym(h, "nc_fetch");
-		if (!fn)
-			return nc_err_set(err, NC_ERR_UNSUPPORTED, MODULE_NAME,
-					  "the image fetcher has no nc_fetch");
-	}
-	return fn(docs, ndocs, o, stats, err);
+	void *sym = NULL;
+	int rc = module_symbol("nc_fetch", &sym, err);
+	return rc ? rc : ((fetch_fn)(uintptr_t)sym)(docs, ndocs, o, stats, err);
+}
+
+int nc_fetch_url(const char *url, const struct nc_fetch_opts *o, unsigned char **data,
+		 size_t *len, char **final_url, struct nc_err *err)
+{
+	void *sym = NULL;
+	*data = NULL;
+	*len = 0;
+	if (final_url)
+		*final_url = NULL;
+	int rc = module_symbol("nc_fetch_url", &sym, err);
+	return rc ? rc : ((fetch_url_fn)(uintptr_t)sym)(url, o, data, len, final_url, err);
 }

@@ -19,6 +19,10 @@
  * WARC holds an exact source per item.  Namespace declarations made on
  * the feed's root are not repeated in that serialisation.
  *
+ * A feed read under the http(s) URL it was fetched from (the name given
+ * is that URL) resolves relative references against it when the feed
+ * has no absolute link or xml:base of its own.
+ *
  * Not supported: UTF-16 and UTF-32 feeds, Atom 0.3 specifics, RSS 0.90's
  * top-level <textinput>/<image>, Atom content given out of line
  * (src=...: kept as a link), base64 content of other media types, and
@@ -363,6 +367,7 @@ struct feed {
 	xmlDoc *x;
 	enum feed_kind kind;
 	const char *name;        /* the input, for messages */
+	const char *url;         /* name, when the input was fetched from that http(s) URL */
 	char *title, *link, *language;
 	xmlNode *channel;        /* RSS channel, Atom feed */
 	size_t entity_budget;    /* bytes of internal entities left to copy */
@@ -701,8 +706,15 @@ static char *title_of(struct feed *f, xmlNode *n, bool *oom)
 	return s;
 }
 
+/* What relative references of the feed are resolved against when no
+ * xml:base says: the feed's link, else the URL the feed was fetched from. */
+static const char *feed_base(const struct feed *f)
+{
+	return f->link ? f->link : f->url;
+}
+
 /* The absolute URL of a reference made in element n: against the
- * element's xml:base, then the feed's link. */
+ * element's xml:base, then the feed's link (or URL). */
 static char *absolute(struct feed *f, xmlNode *n, const char *ref, bool *oom)
 {
 	if (!ref || nc_url_is_blank(ref))
@@ -710,10 +722,10 @@ static char *absolute(struct feed *f, xmlNode *n, const char *ref, bool *oom)
 	char *base = NULL;
 	xmlChar *xb = n ? xmlNodeGetBase(f->x, n) : NULL;
 	if (xb) {
-		base = nc_url_resolve(f->link, (const char *)xb);
+		base = nc_url_resolve(feed_base(f), (const char *)xb);
 		xmlFree(xb);
-	} else if (f->link) {
-		base = strdup(f->link);
+	} else if (feed_base(f)) {
+		base = strdup(feed_base(f));
 		if (!base)
 			*oom = true;
 	}
@@ -1188,10 +1200,12 @@ static int read_item(struct feed *f, xmlNode *item, size_t number, struct nc_doc
 			put_atom_html(f, &body, from);
 		xmlChar *xb = xmlNodeGetBase(f->x, from);
 		if (xb) {
-			body_base = nc_url_resolve(f->link, (const char *)xb);
+			body_base = nc_url_resolve(feed_base(f), (const char *)xb);
 			xmlFree(xb);
 			if (!body_base)
 				oom = true;
+		} else if (!m->source_url && !f->link && f->url && !(body_base = strdup(f->url))) {
+			oom = true; /* fetched, and nothing else to resolve against */
 		}
 	}
 	/* enclosures other than images: show them, as links to the media */
@@ -1316,7 +1330,7 @@ static int read_channel(struct feed *f, xmlNode *root)
 		href = line_of(f, ln, &oom);
 	if (href) {
 		xmlChar *xb = xmlNodeGetBase(f->x, ln);
-		f->link = nc_url_resolve(xb && nc_url_is_absolute((const char *)xb) ? (const char *)xb : NULL, href);
+		f->link = nc_url_resolve(xb && nc_url_is_absolute((const char *)xb) ? (const char *)xb : f->url, href);
 		xmlFree(xb);
 		oom |= !f->link;
 		free(href);
@@ -1350,7 +1364,8 @@ static int feed_read(const char *name, const unsigned char *data, size_t len,
 		return nc_err_set(err, NC_ERR_LIMIT, name, "too large");
 	struct mend m = {0};
 	const char *encoding = NULL;
-	struct feed f = { .name = name, .err = err, .entity_budget = ENTITY_BUDGET };
+	struct feed f = { .name = name, .err = err, .entity_budget = ENTITY_BUDGET,
+			  .url = nc_url_is_http(name) ? name : NULL };
 	xmlParserCtxt *ctxt = NULL;
 	int rc = mend_bytes(&m, data, len, &encoding);
 	if (rc) {

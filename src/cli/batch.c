@@ -132,7 +132,11 @@ static void read_job(struct cli *c, struct job *j)
 {
 	unsigned char *data = NULL;
 	size_t len = 0;
-	j->rc = slurp(j->in->path, &data, &len, &j->err);
+	char *url = NULL; /* the final URL of an input given as a URL */
+	if (url_input_is(j->in->path))
+		j->rc = url_input_fetch(c, j->in->path, &data, &len, &url, &j->err);
+	else
+		j->rc = slurp(j->in->path, &data, &len, &j->err);
 	if (j->rc)
 		return;
 	int score = 0;
@@ -146,10 +150,14 @@ static void read_job(struct cli *c, struct job *j)
 			j->rc = nc_err_set(&j->err, NC_ERR_PARSE, j->in->path,
 					   "not an article, feed or post newsconv can read");
 		free(data);
+		free(url);
 		return;
 	}
-	j->rc = r->read(j->in->path, data, len, &j->docs, &j->err);
+	j->rc = r->read(url ? url : j->in->path, data, len, &j->docs, &j->err);
+	if (!j->rc && url)
+		j->rc = url_input_adopt(&j->docs, url, &j->err);
 	free(data);
+	free(url);
 	if (!j->rc && !(j->units = calloc(j->docs.n ? j->docs.n : 1, sizeof *j->units)))
 		j->rc = nc_err_set(&j->err, NC_ERR_NOMEM, j->in->path, "out of memory");
 	if (j->rc)
@@ -290,6 +298,8 @@ static void progress(struct batch *b, bool end)
 static char *output_name(const char *input, const char *outdir, const char *ext,
 			 size_t item, size_t items)
 {
+	if (url_input_is(input))
+		return url_input_output_name(input, outdir, ext, item, items);
 	const char *base = strrchr(input, '/');
 	base = base ? base + 1 : input;
 	size_t stem = strlen(base);

@@ -93,6 +93,22 @@ void file_sync_dir_of(const char *path); /* syncfs of that file system */
 /* Side files of a finished writer, after its main output. */
 int file_commit_sides(struct nc_writer *w, struct nc_err *err);
 
+/* ---- url_input.c ------------------------------------------------------- */
+
+/* "scheme://...": an input to fetch, never a path to stat. */
+bool url_input_is(const char *arg);
+/* The input's bytes (http and https only; other schemes are refused) and
+ * the final URL after redirects, both malloc'd; err names the URL. */
+int url_input_fetch(const struct cli *c, const char *url, unsigned char **data, size_t *len,
+		    char **final_url, struct nc_err *err);
+/* Documents read under final_url: an article with no absolute source
+ * URL of its own gets (or is resolved against) final_url. */
+int url_input_adopt(struct nc_doclist *docs, const char *final_url, struct nc_err *err);
+/* "http://h/a/feed.xml" -> "[OUTDIR/]feed" + ext (the host when the last
+ * segment is empty), item-numbered like files. */
+char *url_input_output_name(const char *url, const char *outdir, const char *ext, size_t item,
+			    size_t items);
+
 /* ---- batch.c ----------------------------------------------------------- */
 
 /* Read, convert and write every input; returns the exit code. */

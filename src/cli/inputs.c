@@ -1,6 +1,7 @@
-/* inputs.c - which files a run converts: the arguments, directories
- * walked recursively in sorted order, --files-from lists, then the part
- * that belongs to this --shard.  Linear in the number of inputs. */
+/* inputs.c - which files a run converts: the arguments (URLs as they
+ * are, see url_input.c), directories walked recursively in sorted order,
+ * --files-from lists, then the part that belongs to this --shard.
+ * Linear in the number of inputs. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -130,7 +131,7 @@ out:
 static int add_arg(struct inputs *in, const char *arg)
 {
 	struct stat st;
-	if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+	if (!url_input_is(arg) && strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
 		return walk(in, arg, 0);
 	/* Files that do not exist are reported when read, in order. */
 	if (push(in, arg, strlen(arg), false)) {
@@ -193,7 +194,7 @@ static void keep_shard(struct inputs *in, unsigned i, unsigned n)
 static int inode_key(const char *path, unsigned char key[16])
 {
 	struct stat st;
-	if (strcmp(path, "-") == 0 || stat(path, &st) != 0)
+	if (strcmp(path, "-") == 0 || url_input_is(path) || stat(path, &st) != 0)
 		return -1;
 	uint64_t dev = (uint64_t)st.st_dev, ino = (uint64_t)st.st_ino;
 	memcpy(key, &dev, 8);

@@ -20,16 +20,25 @@ It counts hits per path (GET /__hits -> JSON) and exits by itself after
   /same/NAME.png            the bytes of /img/a.png under another URL
   /redirect/NAME            302 to /img/NAME
   GET /__headers            every request so far as JSON [path, [[name, value], ...]]
+  GET /__log                every answered request as JSON [path, status, conditional]
+                            (conditional: it carried If-None-Match / If-Modified-Since)
+  /feeds/news.xml           an RSS feed of 3 items without a channel link (relative
+                            links inside; ETag + Last-Modified, Cache-Control: no-cache,
+                            304 on a matching validator); / serves it too
+  /post.md                  a Markdown post with no source URL and a relative image
+  /go/news                  302 to /feeds/news.xml
+  /goto?URL                 302 to URL (percent-decoded): redirects anywhere
 Requests in absolute form (GET http://host/path, as sent to a proxy) are
 counted under the whole URL; the server then acts as a proxy to itself
 only (127.0.0.1 and its own port) and answers 502 for any other target
 without connecting anywhere, so it can stand in for a proxy safely.
 """
-import argparse, base64, json, os, socket, struct, sys, threading, time, zlib
+import argparse, base64, json, os, socket, struct, sys, threading, time, urllib.parse, zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 hits = {}
 seen_headers = []
+answered = []
 lock = threading.Lock()
 
 
@@ -62,6 +71,29 @@ def image_for(name):
     return png(sum(name.encode())), "image/png"
 
 
+def feed(port):
+    """RSS 2.0 without a channel link: relative references resolve against
+    the item's link, else the URL the feed was fetched from."""
+    return ("""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Local news</title><description>test feed</description>
+<item><title>First item</title><link>/posts/1</link><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;One, with &lt;img src="../img/one.png" alt="one"&gt;&lt;/p&gt;</description></item>
+<item><title>Second item</title><link>http://127.0.0.1:%d/posts/2</link><pubDate>Tue, 02 Jan 2024 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;Two.&lt;/p&gt;</description></item>
+<item><title>Third item</title><pubDate>Wed, 03 Jan 2024 10:00:00 GMT</pubDate>
+<description>&lt;p&gt;Three, &lt;a href="more.html"&gt;more&lt;/a&gt;.&lt;/p&gt;</description></item>
+</channel></rss>
+""" % port).encode()
+
+
+POST = b"""---
+title: A post from the web
+date: 2024-01-04 05:06:07
+---
+A post with an image: ![pic](pic.png)
+"""
+
+
 class H(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -80,6 +112,10 @@ class H(BaseHTTPRequestHandler):
             return hits[p]
 
     def send(self, code, body=b"", ctype="image/png", extra=()):
+        if not self.path.startswith("/__"):
+            with lock:
+                answered.append([self.path, code, bool(self.headers.get("If-None-Match")
+                                                       or self.headers.get("If-Modified-Since"))])
         self.send_response(code)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -96,6 +132,9 @@ class H(BaseHTTPRequestHandler):
         if p == "/__headers":
             with lock:
                 return self.send(200, json.dumps(seen_headers).encode(), "application/json")
+        if p == "/__log":
+            with lock:
+                return self.send(200, json.dumps(answered).encode(), "application/json")
         n = self.count()
         port = self.server.server_address[1]
         if p.startswith("http://") or p.startswith("https://"):
@@ -118,6 +157,20 @@ class H(BaseHTTPRequestHandler):
             return self.send(200, body, ctype)
         if p.startswith("/redirect/"):
             return self.send(302, b"", "text/plain", [("Location", "/img/" + p[len("/redirect/"):])])
+        if p.split("?")[0] in ("/feeds/news.xml", "/"):
+            body = feed(port)
+            etag = '"%08x"' % zlib.crc32(body)
+            lm = "Mon, 01 Jan 2024 00:00:00 GMT"
+            if self.headers.get("If-None-Match") == etag or self.headers.get("If-Modified-Since") == lm:
+                return self.send(304, b"", "application/rss+xml", [("ETag", etag)])
+            return self.send(200, body, "application/rss+xml", [("ETag", etag), ("Last-Modified", lm),
+                                                                 ("Cache-Control", "no-cache")])
+        if p.split("?")[0] == "/post.md":
+            return self.send(200, POST, "text/markdown")
+        if p == "/go/news":
+            return self.send(302, b"", "text/plain", [("Location", "/feeds/news.xml")])
+        if p.startswith("/goto?"):
+            return self.send(302, b"", "text/plain", [("Location", urllib.parse.unquote(p[6:]))])
         if p == "/404":
             return self.send(404, b"not found", "text/plain")
         if p.startswith("/flaky/"):

@@ -1,0 +1,164 @@
+/* url_input.c - inputs given as URLs.  An http(s) URL is fetched with
+ * the fetcher's rules (nc_fetch_url: address checks, redirects checked
+ * hop by hop, retries, the cache, --offline) and its bytes are read like
+ * a file's, under the final URL: that URL is the base of relative links
+ * and the source URL of an article that names none.  Any other scheme is
+ * refused when read.  Outputs are named after the URL's last path
+ * segment ("…/feed.xml" -> feed.epub), or its host, in the current
+ * directory or -O DIR. */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/text.h"
+#include "util/url.h"
+
+#define MAX_STEM 200
+
+/* Connections at once to what is likely one host: --transfers per host. */
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slots_free = PTHREAD_COND_INITIALIZER;
+static int slots_used;
+
+bool url_input_is(const char *arg)
+{
+	if (!isalpha((unsigned char)arg[0]))
+		return false;
+	const char *p = arg + 1;
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return strncmp(p, "://", 3) == 0;
+}
+
+int url_input_fetch(const struct cli *c, const char *url, unsigned char **data, size_t *len,
+		    char **final_url, struct nc_err *err)
+{
+	if (!nc_url_is_http(url)) {
+		*data = NULL;
+		*final_url = NULL;
+		return nc_err_set(err, NC_ERR_UNSUPPORTED, url,
+				  "not an http or https URL (only those are fetched)");
+	}
+	int limit = c->fo.per_host > 0 ? c->fo.per_host : 4;
+	pthread_mutex_lock(&slots_lock);
+	while (slots_used >= limit)
+		pthread_cond_wait(&slots_free, &slots_lock);
+	slots_used++;
+	pthread_mutex_unlock(&slots_lock);
+	int rc = nc_fetch_url(url, &c->fo, data, len, final_url, err);
+	pthread_mutex_lock(&slots_lock);
+	slots_used--;
+	pthread_cond_signal(&slots_free);
+	pthread_mutex_unlock(&slots_lock);
+	return rc;
+}
+
+/* An article read under the final URL names itself by it unless its
+ * front matter or <head> did; a relative source URL is resolved against
+ * it.  A feed's items and an archive's records have names of their own
+ * ("URL#3") and their own links: the feed reader used the URL as base. */
+int url_input_adopt(struct nc_doclist *docs, const char *final_url, struct nc_err *err)
+{
+	for (size_t i = 0; i < docs->n; i++) {
+		struct nc_doc *d = docs->v[i];
+		if (!d->source_name || strcmp(d->source_name, final_url) != 0)
+			continue;
+		if (d->meta.source_url && nc_url_is_absolute(d->meta.source_url))
+			continue;
+		char *u = d->meta.source_url && !nc_url_is_blank(d->meta.source_url)
+				  ? nc_url_resolve(final_url, d->meta.source_url)
+				  : strdup(final_url);
+		if (!u)
+			return nc_err_set(err, NC_ERR_NOMEM, final_url, "out of memory");
+		free(d->meta.source_url);
+		d->meta.source_url = u;
+	}
+	return NC_OK;
+}
+
+static int hexval(int ch)
+{
+	return ch >= '0' && ch <= '9' ? ch - '0'
+	     : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+	     : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
+
+/* Percent-decoded, then only what is safe in a file name: letters,
+ * digits, "-_.+,=@~" and valid UTF-8; any other byte becomes '_'.  No
+ * leading dot (no hidden file, no ".."), at most MAX_STEM bytes. */
+static void put_safe(struct nc_buf *b, const char *s, size_t n)
+{
+	struct nc_buf raw = {0};
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
+		    hexval((unsigned char)s[i + 2]) >= 0) {
+			nc_buf_putc(&raw, hexval((unsigned char)s[i + 1]) * 16 + hexval((unsigned char)s[i + 2]));
+			i += 2;
+		} else {
+			nc_buf_putc(&raw, s[i]);
+		}
+	}
+	const unsigned char *r = (const unsigned char *)(raw.data ? raw.data : "");
+	size_t start = b->len;
+	for (size_t i = 0; i < raw.len;) {
+		size_t k = r[i] >= 0x80 ? nc_utf8_valid_seq(r + i, raw.len - i) : 1;
+		if (b->len - start + (k ? k : 1) > MAX_STEM)
+			break;
+		if (k > 1)
+			nc_buf_put(b, (const char *)r + i, k);
+		else if (r[i] == '.' && b->len == start)
+			; /* no leading dot */
+		else
+			nc_buf_putc(b, isalnum(r[i]) || (r[i] && strchr("-_.+,=@~", r[i])) ? r[i] : '_');
+		i += k ? k : 1;
+	}
+	nc_buf_free(&raw);
+}
+
+/* "http://host/a/feed.xml?x#y" -> "feed"; "http://host/" -> "host". */
+static void put_stem(struct nc_buf *b, const char *url)
+{
+	const char *p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	const char *path = p + strcspn(p, "/?#");
+	const char *end = path + strcspn(path, "?#");
+	const char *seg = end;
+	while (seg > path && seg[-1] != '/')
+		seg--;
+	const char *dot = NULL;
+	for (const char *q = seg; q < end; q++)
+		if (*q == '.')
+			dot = q;
+	size_t before = b->len;
+	put_safe(b, seg, (size_t)((dot && dot != seg ? dot : end) - seg));
+	if (b->len == before) {
+		char *host = nc_url_host(url);
+		if (host)
+			put_safe(b, host, strlen(host));
+		free(host);
+	}
+	if (b->len == before)
+		nc_buf_puts(b, "index");
+}
+
+char *url_input_output_name(const char *url, const char *outdir, const char *ext, size_t item,
+			    size_t items)
+{
+	struct nc_buf b = {0};
+	if (outdir) {
+		nc_buf_puts(&b, outdir);
+		if (b.len && b.data[b.len - 1] != '/')
+			nc_buf_putc(&b, '/');
+	}
+	put_stem(&b, url);
+	if (items > 1) /* a feed's items: feed-001.md, feed-002.md ... */
+		nc_buf_printf(&b, "-%03zu", item + 1);
+	nc_buf_puts(&b, ext);
+	if (b.oom) {
+		nc_buf_free(&b);
+		return NULL;
+	}
+	return nc_buf_detach(&b, NULL);
+}
