@@ -34,6 +34,7 @@
 #include "charset.h"
 #include "frontmatter.h"
 #include "read.h"
+#include "read_md_detect.h"
 #include "util/buf.h"
 #include "util/map.h"
 #include "util/text.h"
@@ -41,169 +42,6 @@
 /* Model depth the Markdown side builds (grafted HTML adds its own,
  * bounded by read_html.c); deeper containers are unwrapped. */
 #define MD_MAX_DEPTH (NC_MAX_TREE_DEPTH / 2)
-/* How far detect() looks into the body. */
-#define DETECT_BYTES 65536
-
-/* ---- small helpers ------------------------------------------------------- */
-
-static size_t line_len(const char *p, const char *end, const char **next)
-{
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-	size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-	*next = nl ? nl + 1 : end;
-	if (n && p[n - 1] == '\r')
-		n--;
-	return n;
-}
-
-static bool line_is(const char *p, size_t n, const char *fence)
-{
-	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-		n--;
-	return n == strlen(fence) && memcmp(p, fence, n) == 0;
-}
-
-static bool line_blank(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\t')
-			return false;
-	return true;
-}
-
-/* `key: value` (or `key:`) at the start of a line, as Hexo writes. */
-static bool yaml_key_line(const char *p, size_t n)
-{
-	size_t i = 0;
-	while (i < n && (isalnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '-'))
-		i++;
-	return i > 0 && i < n && p[i] == ':' && (i + 1 == n || p[i + 1] == ' ' || p[i + 1] == '\t');
-}
-
-/* ---- detection ------------------------------------------------------------ */
-
-enum fm_style { FM_NONE, FM_YAML, FM_TOML, FM_JSON, FM_HEXO_BARE };
-
-/* Where the front matter of `t` ends (the body offset), and its style.
- * FM_HEXO_BARE: Hexo's form without the opening "---", plain `key:
- * value` / list lines up to a "---" line. */
-static enum fm_style split_fm(const char *t, size_t len, size_t *fm_start,
-			      size_t *fm_end, size_t *body)
-{
-	const char *p = t, *end = t + len, *next;
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (p < end) { /* leading blank lines */
-		size_t n = line_len(p, end, &next);
-		if (!line_blank(p, n))
-			break;
-		p = next;
-	}
-	*body = *fm_start = *fm_end = (size_t)(p - t);
-	if (p >= end)
-		return FM_NONE;
-	size_t n = line_len(p, end, &next);
-	const char *fence = NULL, *alt = NULL;
-	enum fm_style style = FM_NONE;
-	if (line_is(p, n, "---"))
-		fence = "---", alt = "...", style = FM_YAML;
-	else if (line_is(p, n, "+++"))
-		fence = "+++", style = FM_TOML;
-	else if (line_is(p, n, ";;;"))
-		fence = ";;;", style = FM_JSON;
-	else if (*p == '{' || *p == '"')
-		fence = ";;;", style = FM_JSON, next = p;
-	else if (yaml_key_line(p, n))
-		fence = "---", style = FM_HEXO_BARE, next = p;
-	if (!fence)
-		return FM_NONE;
-	size_t fm_bytes = 0;
-	for (const char *q = next; q < end; ) {
-		const char *after;
-		size_t k = line_len(q, end, &after);
-		if (line_is(q, k, fence) || (alt && line_is(q, k, alt))) {
-			*fm_start = (size_t)(next - t);
-			*fm_end = (size_t)(q - t);
-			*body = (size_t)(after - t);
-			return style;
-		}
-		/* Bare Hexo front matter is only key lines, list items,
-		 * indented continuations and blank lines. */
-		if (style == FM_HEXO_BARE && !line_blank(q, k) && !yaml_key_line(q, k) &&
-		    q[0] != ' ' && q[0] != '\t' && q[0] != '-' && q[0] != '#')
-			return FM_NONE;
-		fm_bytes += k + 1;
-		if (fm_bytes > NC_MAX_FRONTMATTER)
-			return FM_NONE;
-		q = after;
-	}
-	return FM_NONE;
-}
-
-/* Does the body read as Markdown?  0: it is HTML (first line is a tag);
- * 1: no sign either way; 2: Markdown signs, or text with no tags. */
-static int body_markdown_score(const char *p, size_t len)
-{
-	const char *end = p + (len < DETECT_BYTES ? len : DETECT_BYTES), *next;
-	bool first = true, signs = false, tags = false;
-	for (; p < end; p = next) {
-		size_t n = line_len(p, end, &next);
-		if (line_blank(p, n))
-			continue;
-		size_t i = 0;
-		while (i < n && i < 4 && p[i] == ' ')
-			i++;
-		const char *s = p + i;
-		size_t k = n - i;
-		if (first) {
-			first = false;
-			if (k && s[0] == '<')
-				return 0;
-		}
-		if (k >= 2 && s[0] == '#') {
-			size_t h = 0;
-			while (h < k && h < 7 && s[h] == '#')
-				h++;
-			if (h <= 6 && h < k && s[h] == ' ')
-				signs = true;
-		}
-		if (k >= 2 && (s[0] == '*' || s[0] == '-' || s[0] == '+' || s[0] == '>') && s[1] == ' ')
-			signs = true;
-		if (k >= 3 && (!memcmp(s, "```", 3) || !memcmp(s, "~~~", 3)))
-			signs = true;
-		for (size_t j = 0; j + 1 < n; j++) {
-			if (p[j] == ']' && p[j + 1] == '(')
-				signs = true;
-			else if (p[j] == '<' && (isalpha((unsigned char)p[j + 1]) ||
-						 (p[j + 1] == '/' && j + 2 < n && isalpha((unsigned char)p[j + 2]))))
-				tags = true;
-		}
-	}
-	if (first) /* an empty body */
-		return 1;
-	return signs || !tags ? 2 : 1;
-}
-
-static int md_detect(const unsigned char *data, size_t len)
-{
-	if (memchr(data, '\0', len < 8192 ? len : 8192))
-		return 0;
-	const char *t = (const char *)data;
-	size_t body, fs, fe;
-	enum fm_style st = split_fm(t, len, &fs, &fe, &body);
-	if (st == FM_NONE) {
-		/* No front matter: a file opening with an ATX heading is a
-		 * Markdown page (a Notion export); tie with html's fallback,
-		 * which md wins by coming first. */
-		const char *p = t + body;
-		size_t rest = len - body;
-		return rest >= 2 && p[0] == '#' && (p[1] == ' ' || (p[1] == '#' && rest > 2)) ? 1 : 0;
-	}
-	int s = body_markdown_score(t + body, len - body);
-	if (st == FM_HEXO_BARE && s == 0)
-		return 1; /* html does not see front matter without its opening fence */
-	return s;
-}
 
 /* ---- TOML front matter ------------------------------------------------------ */
 
@@ -474,7 +312,7 @@ static int read_toml(struct nc_doc *d, const char *text, size_t len, struct nc_e
 	while (p < end && rc == NC_OK) {
 		lineno++;
 		const char *next;
-		size_t n = line_len(p, end, &next);
+		size_t n = nc_md_line_len(p, end, &next);
 		const char *line = p;
 		p = next;
 		size_t i = 0;
@@ -554,9 +392,9 @@ static int read_front_matter(struct nc_doc *d, const char *text, size_t len,
 {
 	const char *name = d->source_name;
 	size_t b, fs, fe;
-	enum fm_style st = split_fm(text, len, &fs, &fe, &b);
+	enum nc_md_fm st = nc_md_split_fm(text, len, &fs, &fe, &b);
 	*body = 0;
-	if (st == FM_TOML) {
+	if (st == NC_MD_FM_TOML) {
 		size_t n = fe - fs;
 		if (!(d->meta.fm_raw = strndup(text + fs, n)))
 			return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
@@ -564,7 +402,7 @@ static int read_front_matter(struct nc_doc *d, const char *text, size_t len,
 		*body = b;
 		return read_toml(d, d->meta.fm_raw, n, err);
 	}
-	if (st == FM_HEXO_BARE) {
+	if (st == NC_MD_FM_HEXO_BARE) {
 		/* Hexo reads front matter ended by "---" without an opening
 		 * one; give frontmatter.c the form it knows. */
 		struct nc_buf t = {0};
@@ -1180,6 +1018,6 @@ fail:
 
 const struct nc_reader nc_reader_md = {
 	.name = "md",
-	.detect = md_detect,
+	.detect = nc_md_detect,
 	.read = md_read,
 };

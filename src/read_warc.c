@@ -34,15 +34,16 @@
  * images in newsconv's own archives (it records the final URL only).
  * The whole archive is in memory (the CLI reads at most
  * NC_MAX_INPUT_BYTES); large archives would need a streaming reader.
+ * The zip side of WACZ is read_wacz.c (libzip, a module of the program).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <zip.h>
 #include <zlib.h>
 
 #include "newsconv.h"
+#include "read_wacz.h"
 #include "sniff.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -783,77 +784,23 @@ static int read_stream(struct rd *r, const unsigned char *data, size_t len)
 
 /* ---- WACZ ---------------------------------------------------------------- */
 
-static bool is_warc_member(const char *n)
+static int on_wacz_member(void *ctx, const unsigned char *data, size_t len)
 {
-	size_t l = strlen(n);
-	return !strncmp(n, "archive/", 8) &&
-	       ((l > 16 && !strcmp(n + l - 8, ".warc.gz")) || (l > 13 && !strcmp(n + l - 5, ".warc")));
-}
-
-static zip_t *zip_open_mem(const unsigned char *data, size_t len)
-{
-	zip_error_t ze;
-	zip_error_init(&ze);
-	zip_source_t *src = zip_source_buffer_create(data, len, 0, &ze);
-	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
-	if (src && !z)
-		zip_source_free(src);
-	zip_error_fini(&ze);
-	return z;
-}
-
-static bool wacz_detect(const unsigned char *data, size_t len)
-{
-	if (len < 4 || memcmp(data, "PK\3\4", 4) != 0)
-		return false;
-	zip_t *z = zip_open_mem(data, len);
-	if (!z)
-		return false;
-	bool found = false;
-	zip_int64_t n = zip_get_num_entries(z, 0);
-	for (zip_int64_t i = 0; i < n && !found; i++) {
-		const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
-		found = name && is_warc_member(name);
-	}
-	zip_discard(z);
-	return found;
+	return read_stream(ctx, data, len);
 }
 
 static int read_wacz(struct rd *r, const unsigned char *data, size_t len)
 {
-	zip_t *z = zip_open_mem(data, len);
-	if (!z)
-		return nc_err_set(r->err, NC_ERR_PARSE, r->name, "not a readable zip (WACZ) file");
-	int rc = NC_OK;
-	zip_int64_t n = zip_get_num_entries(z, 0);
-	for (zip_int64_t i = 0; i < n && !rc; i++) {
-		const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
-		zip_stat_t st;
-		if (!name || !is_warc_member(name) || zip_stat_index(z, (zip_uint64_t)i, 0, &st) ||
-		    !(st.valid & ZIP_STAT_SIZE))
-			continue;
-		if (st.size > WARC_MAX_INFLATED || r->inflated + st.size > WARC_MAX_INFLATED) {
-			rc = nc_err_set(r->err, NC_ERR_LIMIT, r->name, "%s: larger than %u MB", name,
-					WARC_MAX_INFLATED / (1024u * 1024u));
-			break;
-		}
-		unsigned char *buf = malloc(st.size ? (size_t)st.size : 1);
-		zip_file_t *f = buf ? zip_fopen_index(z, (zip_uint64_t)i, 0) : NULL;
-		if (!buf) {
-			rc = oom(r);
-		} else if (!f || zip_fread(f, buf, st.size) != (zip_int64_t)st.size) {
-			nc_buf_printf(&r->tail_warning, "%s%s: cannot be read from the package",
-				      r->tail_warning.len ? "; " : "", name);
-		} else {
-			r->inflated += st.size;
-			rc = read_stream(r, buf, (size_t)st.size);
-		}
-		if (f)
-			zip_fclose(f);
-		free(buf);
-	}
-	zip_discard(z);
-	return rc;
+	struct nc_wacz_in in = {
+		.name = r->name,
+		.inflated = &r->inflated,
+		.max_inflated = WARC_MAX_INFLATED,
+		.tail_warning = &r->tail_warning,
+		.member = on_wacz_member,
+		.ctx = r,
+		.err = r->err,
+	};
+	return nc_wacz_read(&in, data, len);
 }
 
 /* ---- the reader ------------------------------------------------------------ */
@@ -878,7 +825,7 @@ static int warc_detect(const unsigned char *data, size_t len)
 		return (zr == Z_OK || zr == Z_STREAM_END || zr == Z_BUF_ERROR) && got >= 7 &&
 		       !memcmp(out, "WARC/1.", 7) ? 2 : 0;
 	}
-	return wacz_detect(data, len) ? 2 : 0;
+	return len >= 4 && !memcmp(data, "PK\3\4", 4) && nc_wacz_detect(data, len) ? 2 : 0;
 }
 
 /* Follow revisits and redirects to the archived image of `url`. */
