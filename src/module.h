@@ -10,6 +10,7 @@
 
 #define NC_MODULE_ZIP "newsconv-zip.so"  /* EPUB, WACZ out and in (libzip) */
 #define NC_MODULE_MD  "newsconv-md.so"   /* Markdown posts in (cmark-gfm) */
+#define NC_MODULE_FETCH "newsconv-fetch.so" /* images and URL inputs (libcurl) */
 
 /* The address of `symbol` in the module file `module_file`, loaded on
  * first use from $NEWSCONV_MODULE_DIR, the program's own directory,
