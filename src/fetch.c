@@ -22,6 +22,9 @@
  * Redirects are followed here, not by libcurl (at most MAX_REDIRECTS),
  * so that every hop passes the checks above and the exchange kept for a
  * WARC is the last hop's: its URL, request head and response head.
+ * What is read from a response head or a cache entry (Location,
+ * Retry-After, Cache-Control, .meta) is parsed in fetch_parse.c, which
+ * tests/fuzz/fuzz_fetch.c feeds.
  *
  * Types come from the bytes (sniff.c), never from Content-Type.  Bodies
  * are capped, transfers time out, 5xx / 429 / timeouts / resets are
@@ -59,13 +62,13 @@
 #include <curl/curl.h>
 
 #include "newsconv.h"
+#include "fetch_parse.h"
 #include "util/buf.h"
 #include "util/digest.h"
 #include "util/map.h"
 #include "util/url.h"
 #include "util/text.h"
 
-#define DEFAULT_MAX_AGE (24 * 3600)
 #define MAX_REDIRECTS 5
 #define MAX_RETRY_AFTER 10.0
 
@@ -408,19 +411,6 @@ static void mkdirs(const char *dir)
 	free(d);
 }
 
-/* "key: value" lines of the .meta file. */
-static char *meta_value(const char *meta, const char *key)
-{
-	size_t kl = strlen(key);
-	for (const char *p = meta; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-		if (!strncmp(p, key, kl) && p[kl] == ':' && p[kl + 1] == ' ') {
-			const char *v = p + kl + 2;
-			return strndup(v, strcspn(v, "\n"));
-		}
-	}
-	return NULL;
-}
-
 static void cache_load(struct fetcher *f, struct job *j)
 {
 	if (!f->cache_dir)
@@ -431,25 +421,18 @@ static void cache_load(struct fetcher *f, struct job *j)
 	if (pm && pb && ph && pr && read_file(pm, &meta, 65536) && meta.data &&
 	    read_file(pb, &j->c_body, f->o->max_image_size) &&
 	    read_file(ph, &j->c_head, 1 << 20) && read_file(pr, &j->c_request, 1 << 20)) {
-		char *url = meta_value(meta.data, "url");
-		char *date = meta_value(meta.data, "date");
-		char *age = meta_value(meta.data, "max-age");
-		char *status = meta_value(meta.data, "status");
+		struct nc_fetch_meta m;
 		/* A hash collision or a stale layout is a miss, not an error. */
-		if (url && !strcmp(url, j->url) && date && status) {
+		if (nc_fetch_meta_parse(meta.data, j->url, &m)) {
 			j->cached = true;
-			j->c_date = strtoll(date, NULL, 10);
-			j->c_max_age = age ? strtol(age, NULL, 10) : DEFAULT_MAX_AGE;
-			j->c_status = atoi(status);
-			j->c_etag = meta_value(meta.data, "etag");
-			j->c_lastmod = meta_value(meta.data, "last-modified");
-			j->c_ip = meta_value(meta.data, "ip");
-			j->c_final_url = meta_value(meta.data, "final-url");
+			j->c_date = m.date;
+			j->c_max_age = m.max_age;
+			j->c_status = m.status;
+			j->c_etag = m.etag;
+			j->c_lastmod = m.last_modified;
+			j->c_ip = m.ip;
+			j->c_final_url = m.final_url;
 		}
-		free(url);
-		free(date);
-		free(age);
-		free(status);
 	}
 	if (!j->cached) {
 		nc_buf_free(&j->c_body);
@@ -463,54 +446,16 @@ static void cache_load(struct fetcher *f, struct job *j)
 	free(pr);
 }
 
-/* Header value from a response head, or NULL. */
-static char *head_value(const char *head, size_t len, const char *name)
-{
-	size_t nl = strlen(name);
-	const char *p = head, *end = head + len;
-	while (p < end) {
-		const char *e = memchr(p, '\n', (size_t)(end - p));
-		if (!e)
-			e = end;
-		if ((size_t)(e - p) > nl && !strncasecmp(p, name, nl) && p[nl] == ':') {
-			const char *v = p + nl + 1;
-			while (v < e && (*v == ' ' || *v == '\t'))
-				v++;
-			const char *ve = e;
-			while (ve > v && (ve[-1] == '\r' || ve[-1] == ' '))
-				ve--;
-			return strndup(v, (size_t)(ve - v));
-		}
-		p = e + 1;
-	}
-	return NULL;
-}
-
-static long max_age_of(const char *head, size_t len)
-{
-	char *cc = head_value(head, len, "Cache-Control");
-	long age = DEFAULT_MAX_AGE;
-	if (cc) {
-		const char *m = strstr(cc, "max-age=");
-		if (m)
-			age = strtol(m + 8, NULL, 10);
-		if (strstr(cc, "no-cache") || strstr(cc, "no-store"))
-			age = 0;
-	}
-	free(cc);
-	return age < 0 ? 0 : age;
-}
-
 static void cache_store(struct fetcher *f, struct job *j, const char *ip, int status, int64_t date)
 {
 	if (!f->cache_dir)
 		return;
 	mkdirs(f->cache_dir);
-	char *etag = head_value(j->head.data ? j->head.data : "", j->head.len, "ETag");
-	char *lm = head_value(j->head.data ? j->head.data : "", j->head.len, "Last-Modified");
+	char *etag = nc_fetch_head_value(j->head.data ? j->head.data : "", j->head.len, "ETag");
+	char *lm = nc_fetch_head_value(j->head.data ? j->head.data : "", j->head.len, "Last-Modified");
 	struct nc_buf meta = {0};
 	nc_buf_printf(&meta, "url: %s\ndate: %lld\nmax-age: %ld\nstatus: %d\n", j->url, (long long)date,
-		      max_age_of(j->head.data ? j->head.data : "", j->head.len), status);
+		      nc_fetch_max_age(j->head.data ? j->head.data : "", j->head.len), status);
 	if (etag)
 		nc_buf_printf(&meta, "etag: %s\n", etag);
 	if (lm)
@@ -544,7 +489,7 @@ static void cache_touch(struct fetcher *f, struct job *j, int64_t date)
 	char *pm = cache_path(f, j, ".meta");
 	struct nc_buf meta = {0};
 	nc_buf_printf(&meta, "url: %s\ndate: %lld\nmax-age: %ld\nstatus: %d\n", j->url, (long long)date,
-		      max_age_of(j->head.data ? j->head.data : "", j->head.len), j->c_status);
+		      nc_fetch_max_age(j->head.data ? j->head.data : "", j->head.len), j->c_status);
 	if (j->c_etag)
 		nc_buf_printf(&meta, "etag: %s\n", j->c_etag);
 	if (j->c_lastmod)
@@ -817,10 +762,10 @@ static void finish(struct fetcher *f, CURLM *multi, struct job *j, CURLcode rc)
 	char *ipp = NULL;
 	curl_easy_getinfo(j->h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(j->h, CURLINFO_PRIMARY_IP, &ipp);
-	char *loc = NULL;
-	curl_easy_getinfo(j->h, CURLINFO_REDIRECT_URL, &loc);
 	free(j->location);
-	j->location = loc ? strdup(loc) : NULL;
+	j->location = status >= 300 && status < 400
+		? nc_fetch_location(j->head.data ? j->head.data : "", j->head.len, j->cur_url ? j->cur_url : j->url)
+		: NULL;
 	char ip[64];
 	/* Through a proxy the address connected to was the proxy's. */
 	snprintf(ip, sizeof ip, "%s", ipp && !f->proxy ? ipp : "");
@@ -846,13 +791,13 @@ static void finish(struct fetcher *f, CURLM *multi, struct job *j, CURLcode rc)
 		fail(j, "%s", msg);
 		return;
 	}
-	char *ra = head_value(j->head.data ? j->head.data : "", j->head.len, "Retry-After");
-	j->retry_after = ra ? strtod(ra, NULL) : 0;
+	char *ra = nc_fetch_head_value(j->head.data ? j->head.data : "", j->head.len, "Retry-After");
+	j->retry_after = nc_fetch_retry_after(ra, date, MAX_RETRY_AFTER);
 	free(ra);
 	if (retryable(rc, status) && j->attempts <= f->o->retries) {
 		double wait = 0.25 * (double)(1 << (j->attempts - 1));
 		if (j->retry_after > wait)
-			wait = j->retry_after > MAX_RETRY_AFTER ? MAX_RETRY_AFTER : j->retry_after;
+			wait = j->retry_after;
 		j->not_before = now_mono() + wait;
 		return;
 	}
@@ -876,8 +821,9 @@ static void finish(struct fetcher *f, CURLM *multi, struct job *j, CURLcode rc)
 			fail(j, "%s", "too many redirects");
 			return;
 		}
-		if (!nc_url_is_http(j->location)) {
-			fail(j, "%s", "redirected to a URL that is not http or https");
+		const char *why = nc_fetch_redirect_refused(j->location);
+		if (why) {
+			fail(j, "%s", why);
 			return;
 		}
 		/* The next hop starts over: checks, retries and all. */
@@ -1094,7 +1040,7 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opt
 			continue;
 		}
 		cache_load(&f, j);
-		if (j->cached && (o->offline || now - j->c_date < j->c_max_age)) {
+		if (j->cached && (o->offline || nc_fetch_fresh(j->c_date, j->c_max_age, now))) {
 			use_cache(&f, j, "fresh");
 			job_finished(&f, j, false);
 		} else if (o->offline) {

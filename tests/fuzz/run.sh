@@ -6,7 +6,8 @@
 #
 # Environment:
 #   BUILD_DIR       build directory (default: <source>/build-fuzz)
-#   FUZZ_HARNESSES  which harnesses (default: all six)
+#   FUZZ_HARNESSES  which harnesses (default: all ten: frontmatter html article
+#                   charset date url feed md warc fetch)
 #   FUZZ_PARALLEL   how many run at once (default 1)
 #   NC_SHARED       shared data beside the checkout (default: <source>/../shared);
 #                   a sample of its corpus/*.txt seeds the article harnesses
@@ -22,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$src/build-fuzz}
 shared=${NC_SHARED:-$src/../shared}
-harnesses=${FUZZ_HARNESSES:-frontmatter html article charset date url feed md warc}
+harnesses=${FUZZ_HARNESSES:-frontmatter html article charset date url feed md warc fetch}
 parallel=${FUZZ_PARALLEL:-1}
 
 if [ ! -f "$build/build.ninja" ]; then
