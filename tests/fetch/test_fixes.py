@@ -14,12 +14,15 @@
   many_images      40,000 images with --offline: one job per distinct URL
                    (the run time is printed; no timing assert)
   cache_fsync      the cache writer fsyncs each temp file before renaming it
+  cache_full       a cache directory on a full file system (a 64 KB tmpfs;
+                   root only): the run still succeeds with every image, no
+                   temporary file is left, and what was cached is whole
 
 All traffic goes to tests/fetch/server.py on 127.0.0.1; the one private
 address used (10.255.255.1) must never be connected to, and the tests
 assert that through the guard's refusal, never with
 --allow-private-network."""
-import gzip, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.parse, urllib.request
+import gzip, hashlib, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.parse, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from nctest import NC, SRC, SHARED, check, done  # noqa: E402
@@ -285,6 +288,47 @@ def case_cache_fsync():
     check(len(renamed) == 4, f"four cache files written through temp files ({len(renamed)})")
     unsynced = [p for p in renamed if p not in synced]
     check(not unsynced, f"each temp file is fsynced before its rename (not: {unsynced})")
+
+
+def case_cache_full():
+    cache = os.path.join(tmp, "cache")
+    os.mkdir(cache)
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", cache],
+                                           capture_output=True).returncode != 0:
+        print("not root or mount not permitted: skipped")
+        sys.exit(77)
+    try:
+        port = server()
+        n = 40
+        urls = [f"http://127.0.0.1:{port}/img/full{i}.png" for i in range(n)]
+        a = article("full.txt", urls)
+        out = os.path.join(tmp, "full.json")
+        base = ["--to", "json", "--fetch-images", "--allow-loopback", "--cache-dir", cache, a, "-o", out]
+        r = run(*base, env=no_proxy_env())
+        check(r.returncode == 0 and f"{n} fetched" in r.stderr, "full cache: the run succeeds, every image fetched", r)
+        res = resources(out)
+        check(sorted(x["state"] for x in res.values()) == ["fetched"] * n, "full cache: every image in the output")
+        names = os.listdir(cache)
+        check(not [x for x in names if ".tmp-" in x], "full cache: no temporary file left", names[:5])
+        metas = [x for x in names if x.endswith(".meta")]
+        check(0 < len(metas) < n, f"full cache: the disk filled up part-way ({len(metas)} of {n} entries)")
+        # What was cached is whole: --offline serves exactly those, with the
+        # bytes the server sends, and misses the rest cleanly.
+        r = run(*base, "--offline", env=no_proxy_env())
+        check(r.returncode == 0 and f"{len(metas)} from cache" in r.stderr,
+              "full cache, --offline: every complete entry is used", r)
+        res = resources(out)
+        ok = [x for x in res.values() if x["state"] == "cached"]
+        check(len(ok) == len(metas), f"full cache, --offline: {len(ok)} images from {len(metas)} entries")
+        for u in urls:
+            if res[u]["state"] != "cached":
+                check(res[u]["state"] == "failed", f"full cache, --offline: {u} missed cleanly")
+                continue
+            body = urllib.request.urlopen(u, timeout=5).read()
+            check(res[u].get("sha1") == hashlib.sha1(body).hexdigest(),
+                  f"full cache: cached bytes of {u} are the server's")
+    finally:
+        subprocess.run(["umount", "-l", cache])
 
 
 try:
