@@ -21,6 +21,7 @@
 
 #include "cli/cli.h"
 #include "sniff.h"
+#include "util/text.h"
 
 #define WINDOW_PER_THREAD 64
 
@@ -294,38 +295,70 @@ static void progress(struct batch *b, bool end)
 
 /* ---- one window ----------------------------------------------------------- */
 
-/* "dir/name.txt" -> "OUTDIR/name" + ext (or "dir/name" + ext). */
-static char *output_name(const char *input, const char *outdir, const char *ext,
-			 size_t item, size_t items)
+/* An item of a many-document input (a feed) is named from its date and
+ * title: "2024-03-01-some-title", CJK kept; "" when it has neither. */
+static void put_item_name(struct nc_buf *b, const struct nc_doc *d)
 {
-	if (url_input_is(input))
-		return url_input_output_name(input, outdir, ext, item, items);
+	const char *t = d->meta.date; /* "2024-01-02T03:04:05Z" */
+	size_t before = b->len;
+	if (t && strlen(t) >= 10 && t[4] == '-' && t[7] == '-')
+		nc_buf_put(b, t, 10);
+	size_t dated = b->len;
+	if (dated > before)
+		nc_buf_putc(b, '-');
+	nc_slug(b, d->meta.title_raw ? d->meta.title : NULL, 120);
+	if (b->len == dated + 1)
+		b->len = dated; /* a date and no title */
+}
+
+/* "dir/name.txt" -> "OUTDIR/name" + ext (or "dir/name" + ext); a feed's
+ * items by date and title, else numbered (feed-001.md ...). */
+static char *output_name(const char *input, const char *outdir, const char *ext,
+			 const struct nc_doc *d, size_t item, size_t items)
+{
+	bool url = url_input_is(input);
 	const char *base = strrchr(input, '/');
-	base = base ? base + 1 : input;
-	size_t stem = strlen(base);
-	const char *dot = strrchr(base, '.');
-	if (dot && dot != base)
-		stem = (size_t)(dot - base);
+	base = base && !url ? base + 1 : input;
 	struct nc_buf b = {0};
 	if (outdir) {
 		nc_buf_puts(&b, outdir);
 		if (b.len && b.data[b.len - 1] != '/')
 			nc_buf_putc(&b, '/');
-	} else {
+	} else if (!url) {
 		nc_buf_put(&b, input, (size_t)(base - input));
 	}
-	if (strcmp(input, "-") == 0)
-		nc_buf_puts(&b, "stdin");
-	else
-		nc_buf_put(&b, base, stem);
-	if (items > 1) /* a feed's items: feed-001.md, feed-002.md ... */
-		nc_buf_printf(&b, "-%03zu", item + 1);
+	size_t dir = b.len;
+	if (items > 1)
+		put_item_name(&b, d);
+	if (b.len == dir) {
+		if (url)
+			url_input_put_stem(&b, input);
+		else if (strcmp(input, "-") == 0)
+			nc_buf_puts(&b, "stdin");
+		else {
+			const char *dot = strrchr(base, '.');
+			nc_buf_put(&b, base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+		}
+		if (items > 1)
+			nc_buf_printf(&b, "-%03zu", item + 1);
+	}
 	nc_buf_puts(&b, ext);
 	if (b.oom) {
 		nc_buf_free(&b);
 		return NULL;
 	}
 	return nc_buf_detach(&b, NULL);
+}
+
+/* Two items of feeds with the same date and title: the later gets "-2",
+ * "-3" ... before the extension. */
+static char *next_variant(const char *path, const char *ext, unsigned n)
+{
+	size_t stem = strlen(path) - strlen(ext);
+	struct nc_buf b = {0};
+	nc_buf_put(&b, path, stem);
+	nc_buf_printf(&b, "-%u%s", n, ext);
+	return b.oom ? (nc_buf_free(&b), NULL) : nc_buf_detach(&b, NULL);
 }
 
 /* Decide where each document of the window goes, refusing an output
@@ -335,11 +368,24 @@ static void plan_unit(struct batch *b, struct job *j, size_t k, const char *ext)
 	struct unit *u = &j->units[k];
 	if (u->rc)
 		return;
-	if (!(u->out_path = output_name(j->in->path, b->c->outdir, ext, k, j->nunits))) {
+	if (!(u->out_path = output_name(j->in->path, b->c->outdir, ext, u->doc, k, j->nunits))) {
 		u->rc = nc_err_set(&u->err, NC_ERR_NOMEM, j->in->path, "out of memory");
 		return;
 	}
 	const char *prev = nc_map_get_str(&b->claimed, u->out_path);
+	for (unsigned n = 2; prev && j->nunits > 1 && n < 1000; n++) {
+		char *v = next_variant(u->out_path, ext, n);
+		if (!v) {
+			u->rc = nc_err_set(&u->err, NC_ERR_NOMEM, j->in->path, "out of memory");
+			return;
+		}
+		if (!(prev = nc_map_get_str(&b->claimed, v))) {
+			free(u->out_path);
+			u->out_path = v;
+		} else {
+			free(v);
+		}
+	}
 	if (prev)
 		u->rc = nc_err_set(&u->err, NC_ERR_USAGE, j->in->path,
 				   "its output %s is also the output of %s; not written "

@@ -104,10 +104,9 @@ int url_input_fetch(const struct cli *c, const char *url, unsigned char **data, 
 /* Documents read under final_url: an article with no absolute source
  * URL of its own gets (or is resolved against) final_url. */
 int url_input_adopt(struct nc_doclist *docs, const char *final_url, struct nc_err *err);
-/* "http://h/a/feed.xml" -> "[OUTDIR/]feed" + ext (the host when the last
- * segment is empty), item-numbered like files. */
-char *url_input_output_name(const char *url, const char *outdir, const char *ext, size_t item,
-			    size_t items);
+/* "http://h/a/feed.xml" -> "feed" (the host when the last segment is
+ * empty), made safe as a file name; appended to b. */
+void url_input_put_stem(struct nc_buf *b, const char *url);
 
 /* ---- batch.c ----------------------------------------------------------- */
 

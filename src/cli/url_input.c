@@ -143,22 +143,7 @@ static void put_stem(struct nc_buf *b, const char *url)
 		nc_buf_puts(b, "index");
 }
 
-char *url_input_output_name(const char *url, const char *outdir, const char *ext, size_t item,
-			    size_t items)
+void url_input_put_stem(struct nc_buf *b, const char *url)
 {
-	struct nc_buf b = {0};
-	if (outdir) {
-		nc_buf_puts(&b, outdir);
-		if (b.len && b.data[b.len - 1] != '/')
-			nc_buf_putc(&b, '/');
-	}
-	put_stem(&b, url);
-	if (items > 1) /* a feed's items: feed-001.md, feed-002.md ... */
-		nc_buf_printf(&b, "-%03zu", item + 1);
-	nc_buf_puts(&b, ext);
-	if (b.oom) {
-		nc_buf_free(&b);
-		return NULL;
-	}
-	return nc_buf_detach(&b, NULL);
+	put_stem(b, url);
 }

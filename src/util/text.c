@@ -191,3 +191,49 @@ int nc_utf8_repair(char **s)
 	*s = out;
 	return NC_OK;
 }
+
+/* Punctuation and spaces outside ASCII that a slug drops: general
+ * punctuation, CJK symbols and punctuation, full-width ASCII
+ * punctuation, no-break and ideographic spaces. */
+static bool slug_gap(unsigned cp)
+{
+	return cp == 0xA0 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F) ||
+	       (cp >= 0xFF01 && cp <= 0xFF0F) || (cp >= 0xFF1A && cp <= 0xFF20) ||
+	       (cp >= 0xFF3B && cp <= 0xFF40) || (cp >= 0xFF5B && cp <= 0xFF65) ||
+	       cp == 0xFEFF || cp == 0xFFFD || cp < 0xA0;
+}
+
+int nc_slug(struct nc_buf *out, const char *title, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)(title ? title : "");
+	size_t n = strlen((const char *)p), start = out->len;
+	bool gap = false;
+	for (size_t i = 0; i < n;) {
+		unsigned cp = p[i];
+		size_t k = cp < 0x80 ? 1 : nc_utf8_decode(p + i, n - i, &cp);
+		if (k == 0) { /* invalid byte: a gap */
+			i++;
+			gap = true;
+			continue;
+		}
+		if (cp >= 'A' && cp <= 'Z')
+			cp += 32;
+		bool keep = (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || (cp >= 0x80 && !slug_gap(cp));
+		if (keep) {
+			size_t need = k + (gap && out->len > start);
+			if (out->len - start + need > max)
+				break;
+			if (gap && out->len > start)
+				nc_buf_putc(out, '-');
+			if (k == 1)
+				nc_buf_putc(out, (char)cp);
+			else
+				nc_buf_put(out, (const char *)p + i, k);
+			gap = false;
+		} else {
+			gap = true;
+		}
+		i += k;
+	}
+	return out->oom ? NC_ERR_NOMEM : NC_OK;
+}

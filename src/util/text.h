@@ -29,4 +29,10 @@ int nc_buf_puts_xml(struct nc_buf *b, const char *s, bool attr);
 char *nc_str_squash(const char *s);
 bool nc_str_blank(const char *s); /* NULL, empty, or ASCII whitespace only */
 
+/* Append a file-name slug of title, at most max bytes: ASCII letters
+ * (lower-cased) and digits and every non-ASCII letter (CJK kept), each
+ * run of anything else one '-', none at either end; the same bytes
+ * whatever the locale.  Appends nothing for a title without letters. */
+int nc_slug(struct nc_buf *out, const char *title, size_t max);
+
 #endif

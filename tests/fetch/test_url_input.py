@@ -149,8 +149,8 @@ def main(port):
           [x["resolved"] for x in post[0]["resources"]] == [base + "/pic.png"],
           "an article without a source URL takes its URL, and relative images resolve against it")
 
-    # Output names: after the last path segment, else the host; in the
-    # current directory (or -O).
+    # Output names: after the last path segment, else the host, a feed's
+    # items after their date and title; in the current directory (or -O).
     names = os.path.join(tmp, "names")
     os.mkdir(names)
     r = run("--to", "epub", "-q", "--allow-loopback", "--no-cache", f"{base}/post.md?x=1#top", cwd=names)
@@ -158,7 +158,8 @@ def main(port):
     got = sorted(os.listdir(names)) + sorted(os.listdir(os.path.join(names, "out")) if os.path.isdir(
         os.path.join(names, "out")) else [])
     check(r.returncode == 0 and r2.returncode == 0 and
-          got == ["out", "post.epub", "127.0.0.1-001.md", "127.0.0.1-002.md", "127.0.0.1-003.md"],
+          got == ["out", "post.epub", "2024-01-01-first-item.md", "2024-01-02-second-item.md",
+                 "2024-01-03-third-item.md"],
           f"outputs named after the URL ({got})", r if r.returncode else r2)
 
     # 2. Again with the same cache: no request, or a conditional one answered 304.

@@ -181,17 +181,30 @@ bomb += "]><rss><channel><item><title>&a9;</title><description>&a9;</description
 r = run("--to", "json", "-o", "-", feed_file("bomb.xml", bomb))
 check(r.returncode == 0 and len(r.stdout) < 100000, f"entity bomb: {len(r.stdout)} bytes out", r)
 
-# Markdown: numbered files.
+# Markdown: one file per item, named from its date and title (CJK kept);
+# an item without a title by its date; two alike get -2.
 out = os.path.join(tmp, "md")
 os.makedirs(out)
 r = run("--to", "md", "-O", out, os.path.join(FX, "rss2.xml"), os.path.join(FX, "atom-xhtml.xml"))
 check(r.returncode == 0, "md -O", r)
 got = sorted(os.listdir(out))
-check(got == ["atom-xhtml.md", "rss2-001.md", "rss2-002.md", "rss2-003.md"], f"md files: {got}")
-if "rss2-002.md" in got:
-    text = open(os.path.join(out, "rss2-002.md"), encoding="utf-8").read()
+check(got == ["2024-03-25-streaming-gear-you-need.md", "2024-03-25-vinyl-unboxed-silk-soul.md",
+              "2024-03-26.md", "atom-xhtml.md"], f"md files: {got}")
+if "2024-03-25-streaming-gear-you-need.md" in got:
+    text = open(os.path.join(out, "2024-03-25-streaming-gear-you-need.md"), encoding="utf-8").read()
     check('title: "Streaming gear you need"' in text and "microphone & a camera" in text,
-          "rss2-002.md holds the second item")
+          "the file named after the second item holds it")
+same = feed_file("same.xml", """<rss version="2.0"><channel><title>t</title>
+<item><title>東京の天気 — Today!</title><pubDate>Mon, 25 Mar 2024 16:51:57 +0000</pubDate><description>a</description></item>
+<item><title>東京の天気 — Today!</title><pubDate>Mon, 25 Mar 2024 18:00:00 +0000</pubDate><description>b</description></item>
+<item><description>no title, no date</description></item>
+<item><description>no title, no date either</description></item>
+</channel></rss>""")
+out2 = os.path.join(tmp, "md-same")
+r = run("--to", "md", "-O", out2, same)
+got = sorted(os.listdir(out2)) if os.path.isdir(out2) else []
+check(r.returncode == 0 and got == ["2024-03-25-東京の天気-today-2.md", "2024-03-25-東京の天気-today.md",
+                                    "same-003.md", "same-004.md"], f"alike items: {got}", r)
 
 
 # ---- epubcheck, one JVM for every book ---------------------------------------
