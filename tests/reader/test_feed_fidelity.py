@@ -76,12 +76,14 @@ for path in FEEDS:
     out = os.path.join(tmp, stem)
     if not bodies:
         continue
-    r = subprocess.run([NC, "-q", "--to", "md", "-O", out, path], capture_output=True, timeout=300)
+    # Files are named from each item's date and title; -v says which
+    # file each item went to, in item order.
+    r = subprocess.run([NC, "-v", "--to", "md", "-O", out, path], capture_output=True, timeout=300)
     if r.returncode != 0:
         bad.append(f"{stem}: newsconv exit {r.returncode}: {r.stderr.decode(errors='replace')[:300]}")
         continue
-    mds = sorted((f for f in os.listdir(out) if re.fullmatch(re.escape(stem) + r"(-\d+)?\.md", f)),
-                 key=lambda f: int(re.search(r"(\d+)\.md$", f).group(1)) if "-" in f else 0)
+    mds = [os.path.basename(m) for m in
+           re.findall(r"^newsconv: wrote (.*\.md)$", r.stderr.decode("utf-8", "replace"), re.M)]
     if len(mds) != len(bodies):
         bad.append(f"{stem}: {len(mds)} Markdown files, the feed has {len(bodies)} items")
         continue
