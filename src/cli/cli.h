@@ -75,9 +75,13 @@ uint64_t inputs_shard_hash(const char *path);
 /* An output being written: PATH.tmp-XXXXXX beside PATH, renamed over
  * PATH by file_commit() so that a reader sees the old file or the whole
  * new one. */
+/* An output being written: an unnamed file (O_TMPFILE) in the output's
+ * directory, given its name by linkat() on commit, or, where that is not
+ * available, a named temporary file renamed on commit. */
 struct out_file {
-	char *path, *tmp;
-	FILE *f;
+	char *path, *tmp;         /* tmp: the named temporary, if any */
+	FILE *f;                  /* an unnamed file's stays open until commit */
+	bool anon;                /* unnamed (O_TMPFILE) */
 };
 
 int file_open(struct out_file *o, const char *path, struct nc_err *err);

@@ -2,6 +2,8 @@
  * to a temporary file beside its final name and renamed into place. */
 #define _GNU_SOURCE /* syncfs */
 #include <errno.h>
+#include <stdatomic.h>
+#include <sys/resource.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,33 +47,90 @@ int file_mkdirs_for(const char *path, struct nc_err *err)
 	return NC_OK;
 }
 
+/* Unnamed files stay open until their window is committed, up to two
+ * windows of them; past a quarter of the descriptor limit, or where
+ * O_TMPFILE or /proc/self/fd is missing, a named temporary is used. */
+static atomic_long anon_open;
+
+static bool anon_allowed(void)
+{
+	static atomic_long cap = -1;
+	long c = atomic_load(&cap);
+	if (c < 0) {
+		struct rlimit rl;
+		c = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur / 4 : 256;
+		if (access("/proc/self/fd", X_OK) != 0)
+			c = 0;
+		atomic_store(&cap, c);
+	}
+	return atomic_load(&anon_open) < c;
+}
+
+/* An unnamed file in the output's directory: nothing is ever left
+ * behind, and the file system allocates its inode without locking the
+ * directory (threads creating thousands of outputs in one directory
+ * contend for that lock, ext4 more than most). */
+static int open_anon(const char *path)
+{
+#ifdef O_TMPFILE
+	if (!anon_allowed())
+		return -1;
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+	if (!dir)
+		return -1;
+	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666); /* the umask applies */
+	free(dir);
+	if (fd >= 0)
+		atomic_fetch_add(&anon_open, 1);
+	return fd;
+#else
+	(void)path;
+	return -1;
+#endif
+}
+
+static int open_named(struct out_file *o, const char *path)
+{
+	size_t n = strlen(path) + 16;
+	if (!(o->tmp = malloc(n)))
+		return -1;
+	snprintf(o->tmp, n, "%s.tmp-XXXXXX", path);
+	int fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		free(o->tmp);
+		o->tmp = NULL;
+		return -1;
+	}
+	/* mkstemp makes 0600; an output is an ordinary file. */
+	mode_t mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0) {
+		close(fd);
+		unlink(o->tmp);
+		return -1;
+	}
+	return fd;
+}
+
 int file_open(struct out_file *o, const char *path, struct nc_err *err)
 {
 	memset(o, 0, sizeof *o);
 	if (file_mkdirs_for(path, err))
 		return err->code;
-	size_t n = strlen(path) + 16;
-	o->path = strdup(path);
-	o->tmp = malloc(n);
-	if (!o->path || !o->tmp) {
-		file_abort(o);
+	if (!(o->path = strdup(path)))
 		return nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
-	}
-	snprintf(o->tmp, n, "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(o->tmp);
-	if (fd < 0) {
+	int fd = open_anon(path);
+	o->anon = fd >= 0;
+	if (fd < 0)
+		fd = open_named(o, path);
+	if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
 		int e = errno;
-		free(o->tmp);
-		o->tmp = NULL;
-		file_abort(o);
-		return nc_err_set(err, NC_ERR_IO, path, "cannot create: %s", strerror(e));
-	}
-	/* mkstemp makes 0600; an output is an ordinary file. */
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 || !(o->f = fdopen(fd, "wb"))) {
-		int e = errno;
-		close(fd);
+		if (fd >= 0)
+			close(fd);
+		if (o->anon)
+			atomic_fetch_sub(&anon_open, 1);
+		o->anon = false;
 		file_abort(o);
 		return nc_err_set(err, NC_ERR_IO, path, "cannot create: %s", strerror(e));
 	}
@@ -80,13 +139,15 @@ int file_open(struct out_file *o, const char *path, struct nc_err *err)
 
 int file_close(struct out_file *o, bool sync, struct nc_err *err)
 {
-	FILE *f = o->f;
-	o->f = NULL;
-	int bad = fflush(f) != 0 || ferror(f) || (sync && fsync(fileno(f)) != 0);
+	int bad = fflush(o->f) != 0 || ferror(o->f) || (sync && fsync(fileno(o->f)) != 0);
 	int e = errno;
-	if (fclose(f) != 0 && !bad) {
-		bad = 1;
-		e = errno;
+	if (!bad && !o->anon) { /* a named file need not stay open */
+		FILE *f = o->f;
+		o->f = NULL;
+		if (fclose(f) != 0) {
+			bad = 1;
+			e = errno;
+		}
 	}
 	if (bad) {
 		int rc = nc_err_set(err, NC_ERR_IO, o->path ? o->path : "-", "cannot write: %s", strerror(e));
@@ -96,13 +157,43 @@ int file_close(struct out_file *o, bool sync, struct nc_err *err)
 	return NC_OK;
 }
 
+/* An unnamed file gets its name: linkat() when the name is free, else a
+ * link under a temporary name renamed over the old file. */
+static int link_anon(struct out_file *o)
+{
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(o->f));
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, o->path, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	size_t n = strlen(o->path) + 16;
+	if (!(o->tmp = malloc(n)))
+		return -1;
+	for (int tries = 0; tries < 100; tries++) {
+		snprintf(o->tmp, n, "%s.tmp-%06x", o->path, (unsigned)(random() & 0xffffff));
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp, AT_SYMLINK_FOLLOW) == 0)
+			return rename(o->tmp, o->path);
+		if (errno != EEXIST)
+			break;
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return -1;
+}
+
 int file_commit(struct out_file *o, struct nc_err *err)
 {
-	if (rename(o->tmp, o->path) != 0) {
+	bool anon = o->anon;
+	if (anon ? link_anon(o) != 0 : rename(o->tmp, o->path) != 0) {
 		int e = errno;
 		int rc = nc_err_set(err, NC_ERR_IO, o->path, "cannot write: %s", strerror(e));
 		file_abort(o);
 		return rc;
+	}
+	if (anon) {
+		fclose(o->f);
+		atomic_fetch_sub(&anon_open, 1);
 	}
 	free(o->tmp);
 	free(o->path);
@@ -114,6 +205,8 @@ void file_abort(struct out_file *o)
 {
 	if (o->f)
 		fclose(o->f);
+	if (o->anon)
+		atomic_fetch_sub(&anon_open, 1);
 	if (o->tmp)
 		unlink(o->tmp);
 	free(o->tmp);
