@@ -82,6 +82,7 @@ struct out_file {
 	char *path, *tmp;         /* tmp: the named temporary, if any */
 	FILE *f;                  /* an unnamed file's stays open until commit */
 	bool anon;                /* unnamed (O_TMPFILE) */
+	bool direct;              /* not a regular file (/dev/null, a FIFO): written in place */
 };
 
 int file_open(struct out_file *o, const char *path, struct nc_err *err);

@@ -120,6 +120,21 @@ int file_open(struct out_file *o, const char *path, struct nc_err *err)
 		return err->code;
 	if (!(o->path = strdup(path)))
 		return nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
+	/* A device or a FIFO (-o /dev/null, -o /dev/stdout) is written to as
+	 * it is: renaming a file over it would replace the device. */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		int dfd = S_ISDIR(st.st_mode) ? -1 : open(path, O_WRONLY | O_CLOEXEC);
+		int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+		if (dfd < 0 || !(o->f = fdopen(dfd, "wb"))) {
+			if (dfd >= 0)
+				close(dfd);
+			file_abort(o);
+			return nc_err_set(err, NC_ERR_IO, path, "cannot write: %s", strerror(e));
+		}
+		o->direct = true;
+		return NC_OK;
+	}
 	int fd = open_anon(path);
 	o->anon = fd >= 0;
 	if (fd < 0)
@@ -141,6 +156,8 @@ int file_close(struct out_file *o, bool sync, struct nc_err *err)
 {
 	int bad = fflush(o->f) != 0 || ferror(o->f) || (sync && fsync(fileno(o->f)) != 0);
 	int e = errno;
+	if (sync && bad && o->direct && errno == EINVAL)
+		bad = fflush(o->f) != 0 || ferror(o->f); /* a device without fsync */
 	if (!bad && !o->anon) { /* a named file need not stay open */
 		FILE *f = o->f;
 		o->f = NULL;
@@ -185,6 +202,11 @@ static int link_anon(struct out_file *o)
 int file_commit(struct out_file *o, struct nc_err *err)
 {
 	bool anon = o->anon;
+	if (o->direct) {
+		free(o->path);
+		memset(o, 0, sizeof *o);
+		return NC_OK;
+	}
 	if (anon ? link_anon(o) != 0 : rename(o->tmp, o->path) != 0) {
 		int e = errno;
 		int rc = nc_err_set(err, NC_ERR_IO, o->path, "cannot write: %s", strerror(e));

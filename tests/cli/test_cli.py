@@ -79,6 +79,23 @@ try:
     # a directory given as input is walked: several articles cannot share one .md
     r = run("--to", "md", tmp, "-o", os.path.join(tmp, "dir.md"))
     check(r.returncode == 2 and b"-O DIR" in r.stderr, "directory of articles into one .md refused", r)
+
+    # A device or a FIFO as the output is written to, never replaced:
+    # renaming a file over /dev/null (as root) turns it into a file.
+    import stat, threading
+    for fmt in ("md", "epub", "warc"):
+        r = run("--to", fmt, EXAMPLE, "-o", os.devnull)
+        check(r.returncode == 0 and stat.S_ISCHR(os.stat(os.devnull).st_mode),
+              f"-o /dev/null ({fmt}): written, still a character device", r)
+    fifo = os.path.join(tmp, "out.fifo")
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    r = run("--to", "md", EXAMPLE, "-o", fifo)
+    reader.join(30)
+    check(r.returncode == 0 and got and got[0].startswith(b"---") and stat.S_ISFIFO(os.stat(fifo).st_mode),
+          "-o FIFO: the Markdown comes out of the pipe, which stays a pipe", r)
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 
