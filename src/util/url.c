@@ -6,6 +6,7 @@
  * tab and newline): a URL from the input may end up in a request header
  * (Referer), and a CR/LF there would start a header of its own. */
 #include "url.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -72,16 +73,12 @@ bool nc_url_is_http(const char *url)
 		       strncasecmp(url, "https://", 8) == 0);
 }
 
-/* Length of the valid UTF-8 sequence at p, or 0. */
+/* Length of the valid UTF-8 sequence at p, or 0 (text.c's strict
+ * check: no overlong forms, surrogates or bytes F5-FF; fuzz finding
+ * url-host-pct-fe-lead, where FE passed as a 3-byte lead). */
 static size_t utf8_len(const unsigned char *p)
 {
-	if (p[0] < 0x80)
-		return 1;
-	size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
-	for (size_t i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
+	return p[0] < 0x80 ? 1 : nc_utf8_valid_seq(p, strnlen((const char *)p, 4));
 }
 
 /* libxml2 decodes %XX in a base URL's host while resolving: bytes that
