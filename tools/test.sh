@@ -29,7 +29,7 @@ UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 # Every fuzz harness for 30 s from its saved corpus (and every committed
 # finding replayed): clang's libFuzzer with ASan + UBSan.
 bash tests/fuzz/deps.sh >/dev/null
-FUZZ_PARALLEL=2 FUZZ_ARGS="-seed=1" bash tests/fuzz/run.sh 30 || status=1
+FUZZ_PARALLEL=2 FUZZ_ARGS="-seed=1" FUZZ_DETERMINISTIC=1 bash tests/fuzz/run.sh 30 || status=1
 
 # One closing line over both builds, in the form CI reads.
 python3 - <<'PY'

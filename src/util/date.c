@@ -216,10 +216,17 @@ int nc_date_parse(const char *s, int64_t *epoch)
 	const char *p = skip_ws(s);
 	if (!*p)
 		return -1;
-	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
-	    isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]))
-		return parse_iso(p, epoch);
-	return parse_rfc822(p, epoch);
+	int64_t t = 0;
+	int rc = isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
+		 isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3])
+		 ? parse_iso(p, &t) : parse_rfc822(p, &t);
+	/* Years 1 to 9999 once 24:00 and the offset are applied, so every
+	 * date has a four-digit ISO form that reads back the same (fuzz
+	 * finding date-9999-24h: 9999-12-31 24:00:00 is year 10000). */
+	if (rc || t < -62135596800LL || t > 253402300799LL)
+		return -1;
+	*epoch = t;
+	return 0;
 }
 
 void nc_date_iso(int64_t epoch, char out[21])
