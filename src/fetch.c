@@ -964,6 +964,29 @@ static char *default_cache_dir(void)
 	return nc_buf_detach(&b, NULL);
 }
 
+/* Everything a job owns (an image's job and an input's alike). */
+static void job_free(struct job *j)
+{
+	nc_blob_unref(j->blob);
+	nc_exchange_unref(j->exchange);
+	free(j->url);
+	free(j->cur_url);
+	free(j->location);
+	free(j->c_final_url);
+	free(j->users);
+	free(j->error);
+	curl_slist_free_all(j->hdrs);
+	nc_buf_free(&j->body);
+	nc_buf_free(&j->head);
+	nc_buf_free(&j->request);
+	nc_buf_free(&j->c_body);
+	nc_buf_free(&j->c_head);
+	nc_buf_free(&j->c_request);
+	free(j->c_etag);
+	free(j->c_lastmod);
+	free(j->c_ip);
+}
+
 int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opts *o,
 	     struct nc_fetch_stats *st, struct nc_err *err)
 {
@@ -1078,24 +1101,7 @@ done:
 				res->exchange = j->exchange;
 			}
 		}
-		nc_blob_unref(j->blob);
-		nc_exchange_unref(j->exchange);
-		free(j->url);
-		free(j->cur_url);
-		free(j->location);
-		free(j->c_final_url);
-		free(j->users);
-		free(j->error);
-		curl_slist_free_all(j->hdrs);
-		nc_buf_free(&j->body);
-		nc_buf_free(&j->head);
-		nc_buf_free(&j->request);
-		nc_buf_free(&j->c_body);
-		nc_buf_free(&j->c_head);
-		nc_buf_free(&j->c_request);
-		free(j->c_etag);
-		free(j->c_lastmod);
-		free(j->c_ip);
+		job_free(j);
 	}
 	free(f.jobs);
 	free(f.cache_dir);
@@ -1117,26 +1123,6 @@ static bool input_curl_ok;
 static void input_curl_init(void)
 {
 	input_curl_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-}
-
-static void input_job_free(struct job *j)
-{
-	nc_blob_unref(j->blob);
-	free(j->url);
-	free(j->cur_url);
-	free(j->location);
-	free(j->c_final_url);
-	free(j->error);
-	curl_slist_free_all(j->hdrs);
-	nc_buf_free(&j->body);
-	nc_buf_free(&j->head);
-	nc_buf_free(&j->request);
-	nc_buf_free(&j->c_body);
-	nc_buf_free(&j->c_head);
-	nc_buf_free(&j->c_request);
-	free(j->c_etag);
-	free(j->c_lastmod);
-	free(j->c_ip);
 }
 
 /* The job's bytes and the URL they came from, handed to the caller. */
@@ -1208,7 +1194,7 @@ int nc_fetch_url(const char *url, const struct nc_fetch_opts *opts, unsigned cha
 	if (!rc)
 		rc = input_result(&j, data, len, final_url, err);
 done:
-	input_job_free(&j);
+	job_free(&j);
 	free(f.cache_dir);
 	free(f.proxy_addrs);
 	for (size_t i = 0; i < f.host_checks.cap; i++)
