@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
 	gcc libc6-dev meson ninja-build pkg-config
-	libyaml-dev libxml2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libzip-dev libcurl4-openssl-dev zlib1g-dev libssl-dev
+	libyaml-dev libxml2-dev libicu-dev liblzma-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libzip-dev libcurl4-openssl-dev zlib1g-dev libssl-dev
 	python3 cmark cmark-gfm epubcheck default-jdk-headless
 	nodejs npm ca-certificates
 	slurm-wlm munge

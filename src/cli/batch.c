@@ -243,7 +243,7 @@ static void run_phase(struct batch *b, enum phase phase)
 	b->phase = phase;
 	atomic_store(&b->next, 0);
 	size_t extra = b->c->threads > 1 ? (size_t)b->c->threads - 1 : 0;
-	if (extra > b->win.njobs)
+	if (extra >= b->win.njobs) /* never a thread with no job to take */
 		extra = b->win.njobs ? b->win.njobs - 1 : 0;
 	pthread_t t[256];
 	size_t started = 0;
