@@ -371,6 +371,7 @@ struct feed {
 	char *title, *link, *language;
 	xmlNode *channel;        /* RSS channel, Atom feed */
 	size_t entity_budget;    /* bytes of internal entities left to copy */
+	struct nc_buf shell_head, shell_tail; /* the feed around its items (feed_shell) */
 	bool broken;
 	char why[160];
 	struct nc_err *err;
@@ -981,7 +982,11 @@ static int read_item(struct feed *f, xmlNode *item, size_t number, struct nc_doc
 	bool atom = f->kind == FEED_ATOM;
 
 	nc_buf_printf(&tmp, "%s#%zu", f->name, number);
+	/* The item's input (a WARC's input record): the feed holding this
+	 * item alone, so that reading it again gives this document. */
+	nc_buf_put(&body, f->shell_head.data, f->shell_head.len);
 	put_xml(&body, f->x, item);
+	nc_buf_put(&body, f->shell_tail.data, f->shell_tail.len);
 	if (tmp.oom || body.oom || nc_set_str(&d->source_name, tmp.data))
 		goto fail;
 	d->input_len = body.len;
@@ -1306,6 +1311,52 @@ fail_set:
 
 /* ---- the feed ------------------------------------------------------------ */
 
+#define SHELL_MARK "nc-items-here"
+
+/* The feed without its items, as the text before and after the place of
+ * the first: each item's input is head + item + tail (read_item).  The
+ * items are taken out while the feed is serialised once, then put back
+ * where they were (reading them needs their ancestors: xml:base, lang). */
+static int feed_shell(struct feed *f, xmlNode **items, size_t n)
+{
+	if (n == 0)
+		return NC_OK;
+	xmlNode *mark = xmlNewDocComment(f->x, (const xmlChar *)SHELL_MARK);
+	/* where each item was: its next sibling, else its parent's end */
+	xmlNode **next = calloc(2 * n, sizeof *next), **parent = next ? next + n : NULL;
+	if (!mark || !next || !xmlAddPrevSibling(items[0], mark)) {
+		xmlFreeNode(mark);
+		free(next);
+		return NC_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		next[i] = items[i]->next;
+		parent[i] = items[i]->parent;
+		xmlUnlinkNode(items[i]);
+	}
+	struct nc_buf all = {0};
+	put_xml(&all, f->x, (xmlNode *)f->x);
+	/* back from the last: a next sibling that is an item is back already */
+	for (size_t i = n; i-- > 0;) {
+		if (next[i])
+			xmlAddPrevSibling(next[i], items[i]);
+		else
+			xmlAddChild(parent[i], items[i]);
+	}
+	xmlUnlinkNode(mark);
+	xmlFreeNode(mark);
+	free(next);
+	const char *m = all.data ? strstr(all.data, "<!--" SHELL_MARK "-->") : NULL;
+	if (m) {
+		size_t at = (size_t)(m - all.data), ml = strlen("<!--" SHELL_MARK "-->");
+		nc_buf_put(&f->shell_head, all.data, at);
+		nc_buf_put(&f->shell_tail, m + ml, all.len - at - ml);
+	}
+	bool oom = all.oom || f->shell_head.oom || f->shell_tail.oom;
+	nc_buf_free(&all);
+	return oom ? NC_ERR_NOMEM : NC_OK;
+}
+
 static int read_channel(struct feed *f, xmlNode *root)
 {
 	bool oom = false;
@@ -1367,6 +1418,8 @@ static int feed_read(const char *name, const unsigned char *data, size_t len,
 	struct feed f = { .name = name, .err = err, .entity_budget = ENTITY_BUDGET,
 			  .url = nc_url_is_http(name) ? name : NULL };
 	xmlParserCtxt *ctxt = NULL;
+	xmlNode **items = NULL;
+	size_t items_cap = 0;
 	int rc = mend_bytes(&m, data, len, &encoding);
 	if (rc) {
 		rc = nc_err_set(err, rc, name, "out of memory");
@@ -1421,23 +1474,42 @@ static int feed_read(const char *name, const unsigned char *data, size_t len,
 	/* Items: RSS 2.0 in the channel; RSS 1.0 and 0.90 beside it. */
 	xmlNode *parents[2] = {f.kind == FEED_ATOM ? root : f.channel, f.kind == FEED_ATOM ? NULL : root};
 	const char *item_name = f.kind == FEED_ATOM ? "entry" : "item";
-	size_t number = 0;
+	size_t nitems = 0;
 	for (int p = 0; p < 2; p++) {
 		if (!parents[p] || (p == 1 && parents[1] == parents[0]))
 			continue;
 		for (xmlNode *c = parents[p]->children; c; c = c->next) {
 			if (!is(&f, c, NS_CORE, item_name))
 				continue;
-			if (number == NC_MAX_FEED_ITEMS) {
+			if (nitems == NC_MAX_FEED_ITEMS) {
 				rc = nc_err_set(err, NC_ERR_LIMIT, name, "more than %u items",
 						NC_MAX_FEED_ITEMS);
 				goto out;
 			}
-			if ((rc = read_item(&f, c, ++number, out)) != NC_OK)
-				goto out;
+			if (nitems == items_cap) {
+				size_t cap = items_cap ? 2 * items_cap : 64;
+				xmlNode **v = realloc(items, cap * sizeof *v);
+				if (!v) {
+					rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+					goto out;
+				}
+				items = v;
+				items_cap = cap;
+			}
+			items[nitems++] = c;
 		}
 	}
+	if ((rc = feed_shell(&f, items, nitems)) != NC_OK) {
+		rc = nc_err_set(err, rc, name, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nitems; i++)
+		if ((rc = read_item(&f, items[i], i + 1, out)) != NC_OK)
+			goto out;
 out:
+	free(items);
+	nc_buf_free(&f.shell_head);
+	nc_buf_free(&f.shell_tail);
 	free(f.title);
 	free(f.link);
 	free(f.language);

@@ -5,9 +5,11 @@
  *
  * Two kinds of archive give documents:
  *   - newsconv's own: every `resource` record with a target of
- *     urn:newsconv:input:... holds an original article byte for byte; it
- *     is read with nc_read() exactly as the file was, so the document is
- *     the one converting the file gives.  Its name comes from the
+ *     urn:newsconv:input:... holds an original article byte for byte
+ *     (a feed item: the feed holding that item alone); it is read by the
+ *     reader the bytes call for (front-matter HTML, a Markdown post, a
+ *     feed) exactly as the file was, so the document is the one
+ *     converting the file gives.  Its name comes from the
  *     `input-file` field of the metadata record that refers to the same
  *     page record.
  *   - any other (wget, browsertrix ...): every `response` record of an
@@ -418,23 +420,70 @@ static char *member_name(const char *archive, const char *name)
 	return nc_buf_detach(&b, NULL);
 }
 
-/* A document read by nc_read() from bytes of the archive; `file` names
- * it as the original input did (its title falls back to that name). */
+/* Feed items archived by earlier newsconv builds hold the <item> or
+ * <entry> alone, without the feed around it or the namespaces it uses:
+ * wrap them in one (read_feed.c now archives the feed around the item). */
+static const char RSS_OPEN[] =
+	"<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\""
+	" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\""
+	" xmlns:media=\"http://search.yahoo.com/mrss/\""
+	" xmlns:atom=\"http://www.w3.org/2005/Atom\"><channel>";
+static const char ATOM_OPEN[] =
+	"<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:media=\"http://search.yahoo.com/mrss/\">";
+
+static char *wrap_fragment(const unsigned char *p, size_t n, size_t *outlen)
+{
+	size_t i = 0;
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+		i++;
+	bool rss = n - i > 6 && !memcmp(p + i, "<item", 5) && strchr(" \t\r\n>", p[i + 5]);
+	bool atom = n - i > 7 && !memcmp(p + i, "<entry", 6) && strchr(" \t\r\n>", p[i + 6]);
+	if (!rss && !atom)
+		return NULL;
+	struct nc_buf b = {0};
+	nc_buf_puts(&b, rss ? RSS_OPEN : ATOM_OPEN);
+	nc_buf_put(&b, p, n);
+	nc_buf_puts(&b, rss ? "</channel></rss>" : "</feed>");
+	return nc_buf_detach(&b, outlen);
+}
+
+/* The reader for an input record's bytes, chosen by content as for a
+ * file (Markdown posts, feeds, front-matter HTML); never an archive in
+ * an archive. */
+static const struct nc_reader *input_reader(const unsigned char *p, size_t n)
+{
+	const struct nc_reader *rd = nc_reader_detect(p, n, NULL);
+	return rd && rd != &nc_reader_warc ? rd : &nc_reader_html;
+}
+
+/* The documents an input record gives, read from bytes of the archive;
+ * `file` names them as the original input did (a title falls back to
+ * that name). */
 static int push_doc(struct rd *r, const char *file, const unsigned char *p, size_t n,
 		    const char *source_url)
 {
-	struct nc_doc *d = NULL;
+	struct nc_doclist got = {0};
 	struct nc_err e = {0};
+	size_t wlen = 0;
+	char *wrapped = source_url ? NULL : wrap_fragment(p, n, &wlen);
 	char *full = member_name(r->name, file);
-	if (!full)
+	if (!full) {
+		free(wrapped);
 		return oom(r);
-	int rc = nc_read(file, p, n, &d, &e);
+	}
+	const unsigned char *bytes = wrapped ? (const unsigned char *)wrapped : p;
+	size_t len = wrapped ? wlen : n;
+	const struct nc_reader *rd = source_url ? &nc_reader_html : input_reader(bytes, len);
+	int rc = rd->read(file, bytes, len, &got, &e);
+	free(wrapped);
 	if (rc == NC_ERR_NOMEM) {
 		free(full);
+		nc_doclist_free(&got);
 		return oom(r);
 	}
 	if (rc) {
 		/* One unreadable member does not lose the others. */
+		nc_doclist_free(&got);
 		if (nc_buf_printf(&r->tail_warning, "%s%s: %s", r->tail_warning.len ? "; " : "",
 				  full, e.msg))
 			rc = oom(r);
@@ -443,15 +492,25 @@ static int push_doc(struct rd *r, const char *file, const unsigned char *p, size
 		free(full);
 		return rc;
 	}
-	free(d->source_name);
-	d->source_name = full;
-	if (source_url && nc_set_str(&d->meta.source_url, source_url)) {
-		nc_doc_free(d);
-		return oom(r);
+	for (size_t i = 0; i < got.n; i++) {
+		struct nc_doc *d = got.v[i];
+		got.v[i] = NULL;
+		free(d->source_name);
+		d->source_name = i + 1 == got.n ? full : strdup(full);
+		if (!d->source_name || (source_url && nc_set_str(&d->meta.source_url, source_url))) {
+			nc_doc_free(d);
+			rc = oom(r);
+			break;
+		}
+		if (nc_doclist_push(r->out, d)) {
+			rc = oom(r);
+			break;
+		}
 	}
-	if (nc_doclist_push(r->out, d))
-		return oom(r);
-	return NC_OK;
+	if (got.n == 0)
+		free(full);
+	nc_doclist_free(&got);
+	return rc;
 }
 
 /* "input-file: NAME" in a metadata record's warc-fields. */
