@@ -8,6 +8,7 @@
  * the real format (w->format = real), so every later call goes there
  * directly.  The stub's other fields must match the real table's. */
 #include <stdint.h>
+#include <string.h>
 
 #include "module.h"
 #include "read_md_detect.h"
@@ -25,6 +26,13 @@ static int hand_over(struct nc_writer *w, const char *symbol, struct nc_err *err
 	const struct nc_format *real = module_table(NC_MODULE_ZIP, symbol, err);
 	if (!real)
 		return NC_ERR_UNSUPPORTED;
+	/* A stale module, or a stub table that drifted from the real one. */
+	const struct nc_format *stub = w->format;
+	if (strcmp(real->name, stub->name) || strcmp(real->extension, stub->extension) ||
+	    real->many_in_one != stub->many_in_one)
+		return nc_err_set(err, NC_ERR_INTERNAL, stub->name,
+				  "module %s does not match this program (format %s%s)", NC_MODULE_ZIP,
+				  real->name, real->extension);
 	w->format = real;
 	return real->begin(w, err);
 }
@@ -94,7 +102,12 @@ static int md_read(const char *name, const unsigned char *data, size_t len,
 		   struct nc_doclist *out, struct nc_err *err)
 {
 	const struct nc_reader *real = module_table(NC_MODULE_MD, "nc_module_reader_md", err);
-	return real ? real->read(name, data, len, out, err) : NC_ERR_UNSUPPORTED;
+	if (!real)
+		return NC_ERR_UNSUPPORTED;
+	if (strcmp(real->name, nc_reader_md.name))
+		return nc_err_set(err, NC_ERR_INTERNAL, name, "module %s does not match this program",
+				  NC_MODULE_MD);
+	return real->read(name, data, len, out, err);
 }
 
 const struct nc_reader nc_reader_md = {
