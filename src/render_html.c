@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "render_html.h"
+#include "util/words.h"
 #include "util/text.h"
 
 void nc_html_attr(struct nc_buf *x, const char *name, const char *value)
@@ -40,14 +41,22 @@ bool nc_html_href(struct nc_buf *x, const char *url)
 	return true;
 }
 
-static const char *embed_label(enum nc_embed_kind k)
+void nc_html_words_lang(struct nc_buf *x, const struct nc_words *w, const char *lang)
+{
+	if (nc_words_foreign(w, lang)) {
+		nc_html_attr(x, "lang", w->lang);
+		nc_html_attr(x, "xml:lang", w->lang);
+	}
+}
+
+static const char *embed_label(const struct nc_words *w, enum nc_embed_kind k)
 {
 	switch (k) {
-	case NC_EMBED_IFRAME: return "Embedded content";
-	case NC_EMBED_VIDEO: return "Video";
-	case NC_EMBED_AUDIO: return "Audio";
+	case NC_EMBED_IFRAME: return w->embedded;
+	case NC_EMBED_VIDEO: return w->video;
+	case NC_EMBED_AUDIO: return w->audio;
 	}
-	return "Embedded content";
+	return w->embedded;
 }
 
 /* Width and height from a PNG or GIF header; false for anything else. */
@@ -211,9 +220,16 @@ static void put_embed(const struct nc_html_images *im, struct nc_buf *x,
 		nc_html_attr(x, "src", poster);
 		nc_buf_puts(x, " alt=\"\" role=\"presentation\"/><br/>");
 	}
+	const struct nc_words *w = nc_words_for(im->lang);
+	bool foreign = nc_words_foreign(w, im->lang);
 	nc_buf_puts(x, "<span aria-hidden=\"true\">\xe2\x96\xb6</span> ");
-	nc_buf_puts(x, embed_label(n->as.embed.kind));
-	nc_buf_puts(x, ": ");
+	if (foreign) {
+		nc_buf_puts(x, "<span");
+		nc_html_words_lang(x, w, im->lang);
+		nc_buf_putc(x, '>');
+	}
+	nc_buf_puts(x, embed_label(w, n->as.embed.kind));
+	nc_buf_puts(x, foreign ? "</span>: " : ": ");
 	nc_buf_puts_xml(x, n->as.embed.title ? n->as.embed.title : n->as.embed.url, false);
 	nc_buf_puts(x, linked ? "</a>" : "</span>");
 }

@@ -12,6 +12,7 @@ struct nc_html_images {
 	 * placeholder that links to `url`. */
 	const char *(*src)(void *ctx, const struct nc_resource *res, const char *url);
 	void *ctx;
+	const char *lang;   /* the page's language: the words newsconv adds */
 };
 
 /* What an image's text alternative is, decided from the model only:
@@ -26,6 +27,9 @@ enum nc_alt nc_html_image_alt(const struct nc_node *img, struct nc_buf *alt);
  * the outline stays what the source's relative levels said. */
 void nc_html_body(struct nc_buf *x, struct nc_node *root, const struct nc_html_images *im);
 void nc_html_attr(struct nc_buf *x, const char *name, const char *value);
+/* ` lang="en" xml:lang="en"` when words `w` are not in the page's `lang`. */
+struct nc_words;
+void nc_html_words_lang(struct nc_buf *x, const struct nc_words *w, const char *lang);
 /* Writes ` href="..."` for absolute http(s)/mailto/ftp URLs only. */
 bool nc_html_href(struct nc_buf *x, const char *url);
 

@@ -32,6 +32,7 @@
 #include "util/date.h"
 #include "util/map.h"
 #include "render_html.h"
+#include "util/words.h"
 
 #define FALLBACK_MODIFIED 946684800 /* 2000-01-01T00:00:00Z */
 
@@ -81,6 +82,8 @@ struct book {
 	struct nc_blob *cover_file;   /* --cover, owned until staged */
 	size_t cover_file_image;
 	char *title, *author, *lang;
+	const struct nc_words *words; /* the words the book adds, in its language */
+	bool title_words;             /* the title is one of those words ("Articles, ...") */
 	char uuid[37];
 	struct nc_sha1_ctx content; /* every input, in input order: the book's id */
 	bool content_open;
@@ -320,7 +323,11 @@ static void chapter(struct book *b, struct nc_buf *x, const struct nc_doc *d)
 				nc_buf_puts(x, " \xc2\xb7 ");
 			nc_buf_puts(x, "<a");
 			if (nc_html_href(x, m->source_url)) {
-				nc_buf_puts(x, ">Source</a>");
+				const struct nc_words *w = nc_words_for(doc_lang(b, d));
+				nc_html_words_lang(x, w, doc_lang(b, d));
+				nc_buf_putc(x, '>');
+				nc_buf_puts(x, w->source);
+				nc_buf_puts(x, "</a>");
 			} else {
 				nc_buf_truncate(x, mark);
 			}
@@ -328,7 +335,7 @@ static void chapter(struct book *b, struct nc_buf *x, const struct nc_doc *d)
 		nc_buf_puts(x, "</p>\n");
 	}
 	nc_buf_puts(x, "</header>\n");
-	struct nc_html_images im = { chapter_image, b };
+	struct nc_html_images im = { chapter_image, b, doc_lang(b, d) };
 	nc_html_body(x, d->root, &im);
 	nc_buf_puts(x, "</section>\n</body>\n</html>\n");
 }
@@ -354,6 +361,9 @@ static int book_meta(struct book *b)
 {
 	const struct nc_write_opts *o = b->o;
 	struct nc_doc *first = b->docs[0];
+	if (!(b->lang = strdup(doc_lang(b, first))))
+		return NC_ERR_NOMEM;
+	b->words = nc_words_for(b->lang);
 	struct nc_buf t = {0};
 	if (o->title) {
 		nc_buf_puts(&t, o->title);
@@ -370,7 +380,8 @@ static int book_meta(struct book *b)
 			if (!d || strcmp(c, d))
 				same = false;
 		}
-		nc_buf_puts(&t, b->o->digest ? "Digest" : c && same ? c : "Articles");
+		b->title_words = b->o->digest || !(c && same);
+		nc_buf_puts(&t, b->o->digest ? b->words->digest : c && same ? c : b->words->articles);
 		if (any) {
 			char a[21], z[21];
 			nc_date_iso(lo, a);
@@ -396,7 +407,7 @@ static int book_meta(struct book *b)
 					continue;
 				if (count == 3) {
 					nc_buf_truncate(&a, 0);
-					nc_buf_puts(&a, "Various");
+					nc_buf_puts(&a, b->words->various);
 					goto done;
 				}
 				if (count)
@@ -409,7 +420,6 @@ static int book_meta(struct book *b)
 done:
 	b->author = a.len ? nc_buf_detach(&a, NULL) : NULL;
 	nc_buf_free(&a);
-	b->lang = strdup(doc_lang(b, first));
 
 	/* Identifier: the source URL of a single article, else the content. */
 	if (b->n == 1 && first->meta.source_url) {
@@ -429,7 +439,7 @@ done:
 		date_range(b, &lo, &hi, &any);
 		b->modified = any ? hi : FALLBACK_MODIFIED;
 	}
-	return b->title && b->lang ? NC_OK : NC_ERR_NOMEM;
+	return b->title ? NC_OK : NC_ERR_NOMEM;
 }
 
 /* ---- package files ----------------------------------------------------- */
@@ -478,8 +488,13 @@ static void title_sources(struct book *b, struct nc_buf *x)
 			continue;
 		if (nc_map_put_str(&seen, s, (void *)1))
 			x->oom = true;
-		if (!open)
-			nc_buf_puts(x, "<h2>Sources</h2>\n<ul>\n");
+		if (!open) {
+			nc_buf_puts(x, "<h2");
+			nc_html_words_lang(x, b->words, b->lang);
+			nc_buf_puts(x, ">");
+			nc_buf_puts(x, b->words->sources);
+			nc_buf_puts(x, "</h2>\n<ul>\n");
+		}
 		open = true;
 		nc_buf_puts(x, "<li>");
 		nc_buf_puts_xml(x, s, false);
@@ -493,7 +508,10 @@ static void title_sources(struct book *b, struct nc_buf *x)
 static void title_page(struct book *b, struct nc_buf *x)
 {
 	xhtml_open(x, b->lang, b->title);
-	nc_buf_puts(x, "<body>\n<section epub:type=\"titlepage\" class=\"titlepage\">\n<h1>");
+	nc_buf_puts(x, "<body>\n<section epub:type=\"titlepage\" class=\"titlepage\">\n<h1");
+	if (b->title_words)
+		nc_html_words_lang(x, b->words, b->lang);
+	nc_buf_putc(x, '>');
 	nc_buf_puts_xml(x, b->title, false);
 	nc_buf_puts(x, "</h1>\n");
 	if (b->author) {
@@ -503,10 +521,15 @@ static void title_page(struct book *b, struct nc_buf *x)
 	}
 	int64_t lo = 0, hi = 0;
 	bool any = book_range(b, &lo, &hi);
-	nc_buf_printf(x, "<p class=\"count\">%zu article%s", b->n, b->n == 1 ? "" : "s");
-	if (b->o->digest)
-		nc_buf_printf(x, " from %zu source%s", b->o->digest->nsources,
-			      b->o->digest->nsources == 1 ? "" : "s");
+	const struct nc_words *w = b->words;
+	nc_buf_puts(x, "<p class=\"count\"");
+	nc_html_words_lang(x, w, b->lang);
+	nc_buf_putc(x, '>');
+	nc_buf_printf(x, b->n == 1 ? w->one_article : w->n_articles, b->n);
+	if (b->o->digest) {
+		size_t k = b->o->digest->nsources;
+		nc_buf_printf(x, k == 1 ? w->one_source : w->n_sources, k);
+	}
 	nc_buf_puts(x, "</p>\n");
 	if (any) {
 		nc_buf_puts(x, "<p class=\"range\">");
@@ -522,17 +545,26 @@ static void title_page(struct book *b, struct nc_buf *x)
 static void nav_doc(struct book *b, struct nc_buf *x)
 {
 	xhtml_open(x, b->lang, b->title);
-	nc_buf_puts(x, "<body>\n<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\">Contents</h1>\n<ol>\n");
-	if (b->o->digest)
-		nc_buf_puts(x, "<li><a href=\"title.xhtml\">Title page</a></li>\n");
+	const struct nc_words *w = b->words;
+	nc_buf_puts(x, "<body>\n<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n<h1 id=\"toc-title\"");
+	nc_html_words_lang(x, w, b->lang);
+	nc_buf_printf(x, ">%s</h1>\n<ol>\n", w->contents);
+	if (b->o->digest) {
+		nc_buf_puts(x, "<li><a href=\"title.xhtml\"");
+		nc_html_words_lang(x, w, b->lang);
+		nc_buf_printf(x, ">%s</a></li>\n", w->title_page);
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		bool open_group = b->grouped && (i == 0 || (b->groups[i] ? !b->groups[i - 1] || strcmp(b->groups[i], b->groups[i - 1])
 								   : b->groups[i - 1] != NULL));
 		if (open_group) {
 			if (i)
 				nc_buf_puts(x, "</ol></li>\n");
-			nc_buf_puts(x, "<li><span>");
-			nc_buf_puts_xml(x, b->groups[i] ? b->groups[i] : "Other", false);
+			nc_buf_puts(x, "<li><span");
+			if (!b->groups[i])
+				nc_html_words_lang(x, w, b->lang);
+			nc_buf_putc(x, '>');
+			nc_buf_puts_xml(x, b->groups[i] ? b->groups[i] : w->other, false);
 			nc_buf_puts(x, "</span>\n<ol>\n");
 		}
 		nc_buf_printf(x, "<li><a href=\"chapter-%04zu.xhtml\">", i + 1);
@@ -541,9 +573,12 @@ static void nav_doc(struct book *b, struct nc_buf *x)
 	}
 	if (b->grouped)
 		nc_buf_puts(x, "</ol></li>\n");
-	nc_buf_puts(x, "</ol>\n</nav>\n<nav epub:type=\"landmarks\" role=\"navigation\" aria-label=\"Landmarks\" hidden=\"hidden\">\n<ol>\n"
-		       "<li><a epub:type=\"bodymatter\" href=\"chapter-0001.xhtml\">Start</a></li>\n"
-		       "</ol>\n</nav>\n</body>\n</html>\n");
+	nc_buf_puts(x, "</ol>\n</nav>\n<nav epub:type=\"landmarks\" role=\"navigation\"");
+	nc_html_attr(x, "aria-label", w->landmarks);
+	nc_html_words_lang(x, w, b->lang);
+	nc_buf_printf(x, " hidden=\"hidden\">\n<ol>\n"
+		      "<li><a epub:type=\"bodymatter\" href=\"chapter-0001.xhtml\">%s</a></li>\n"
+		      "</ol>\n</nav>\n</body>\n</html>\n", w->start);
 }
 
 static void ncx_doc(struct book *b, struct nc_buf *x)
@@ -559,8 +594,8 @@ static void ncx_doc(struct book *b, struct nc_buf *x)
 	size_t play = 0; /* NCX play order starts at 1 */
 	int group = 0;
 	if (b->o->digest) {
-		nc_buf_puts(x, "<navPoint id=\"titlepage\" playOrder=\"1\"><navLabel><text>Title page</text></navLabel>"
-			       "<content src=\"title.xhtml\"/></navPoint>\n");
+		nc_buf_printf(x, "<navPoint id=\"titlepage\" playOrder=\"1\"><navLabel><text>%s</text></navLabel>"
+			      "<content src=\"title.xhtml\"/></navPoint>\n", b->words->title_page);
 		play = 1;
 	}
 	for (size_t i = 0; i < b->n; i++) {
@@ -571,7 +606,7 @@ static void ncx_doc(struct book *b, struct nc_buf *x)
 				nc_buf_puts(x, "</navPoint>\n");
 			group++;
 			nc_buf_printf(x, "<navPoint id=\"group-%d\" playOrder=\"%zu\"><navLabel><text>", group, play + i + 1);
-			nc_buf_puts_xml(x, b->groups[i] ? b->groups[i] : "Other", false);
+			nc_buf_puts_xml(x, b->groups[i] ? b->groups[i] : b->words->other, false);
 			nc_buf_printf(x, "</text></navLabel><content src=\"chapter-%04zu.xhtml\"/>\n", i + 1);
 		}
 		nc_buf_printf(x, "<navPoint id=\"chapter-%zu\" playOrder=\"%zu\"><navLabel><text>", i + 1, play + i + 1);
@@ -700,7 +735,13 @@ static void opf_doc(struct book *b, struct nc_buf *x)
 	nc_html_attr(x, "xml:lang", b->lang);
 	nc_buf_puts(x, ">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n");
 	nc_buf_printf(x, "<dc:identifier id=\"bookid\">urn:uuid:%s</dc:identifier>\n", b->uuid);
-	dc(x, "title", b->title);
+	if (b->title_words && nc_words_foreign(b->words, b->lang)) {
+		nc_buf_printf(x, "<dc:title xml:lang=\"%s\">", b->words->lang);
+		nc_buf_puts_xml(x, b->title, false);
+		nc_buf_puts(x, "</dc:title>\n");
+	} else {
+		dc(x, "title", b->title);
+	}
 	dc(x, "language", b->lang);
 	dc(x, "creator", b->author);
 	const struct nc_meta *m = &b->docs[0]->meta;

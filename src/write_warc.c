@@ -37,6 +37,7 @@
 
 #include "newsconv.h"
 #include "render_html.h"
+#include "util/words.h"
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/digest.h"
@@ -458,10 +459,22 @@ static const char page_style[] =
 	"table { border-collapse: collapse; }\n"
 	"td, th { border: 1px solid #999; padding: 0.2em 0.4em; vertical-align: top; }\n";
 
+/* "<dt>Author</dt>" in the page's language, or marked as English. */
+static void put_dt(struct nc_buf *x, const struct nc_words *w, const char *lang, const char *word)
+{
+	nc_buf_puts(x, "<dt");
+	if (nc_words_foreign(w, lang))
+		nc_html_attr(x, "lang", w->lang);
+	nc_buf_putc(x, '>');
+	nc_buf_puts(x, word);
+	nc_buf_puts(x, "</dt><dd>");
+}
+
 static void page(struct nc_buf *x, const struct nc_doc *d)
 {
 	const struct nc_meta *m = &d->meta;
 	const char *lang = m->language && *m->language ? m->language : nc_lang_guess(d);
+	const struct nc_words *words = nc_words_for(lang);
 	nc_buf_puts(x, "<!DOCTYPE html>\n<html");
 	nc_html_attr(x, "lang", lang);
 	nc_buf_puts(x, ">\n<head>\n<meta charset=\"utf-8\"/>\n<title>");
@@ -491,12 +504,12 @@ static void page(struct nc_buf *x, const struct nc_doc *d)
 	nc_buf_puts_xml(x, m->title, false);
 	nc_buf_puts(x, "</h1>\n<dl class=\"meta\">\n");
 	for (size_t i = 0; i < m->authors.len; i++) {
-		nc_buf_puts(x, "<dt>Author</dt><dd>");
+		put_dt(x, words, lang, words->author);
 		nc_buf_puts_xml(x, m->authors.items[i], false);
 		nc_buf_puts(x, "</dd>\n");
 	}
 	if (m->date || m->date_raw) {
-		nc_buf_puts(x, "<dt>Date</dt><dd>");
+		put_dt(x, words, lang, words->date);
 		if (m->date) {
 			nc_buf_puts(x, "<time");
 			nc_html_attr(x, "datetime", m->date);
@@ -509,7 +522,7 @@ static void page(struct nc_buf *x, const struct nc_doc *d)
 		nc_buf_puts(x, "</dd>\n");
 	}
 	for (size_t i = 0; i < m->ncategories; i++) {
-		nc_buf_puts(x, "<dt>Category</dt><dd>");
+		put_dt(x, words, lang, words->category);
 		for (size_t k = 0; k < m->categories[i].len; k++) {
 			if (k)
 				nc_buf_puts(x, " / ");
@@ -518,7 +531,7 @@ static void page(struct nc_buf *x, const struct nc_doc *d)
 		nc_buf_puts(x, "</dd>\n");
 	}
 	if (m->tags.len) {
-		nc_buf_puts(x, "<dt>Tags</dt><dd>");
+		put_dt(x, words, lang, words->tags);
 		for (size_t k = 0; k < m->tags.len; k++) {
 			if (k)
 				nc_buf_puts(x, ", ");
@@ -527,7 +540,7 @@ static void page(struct nc_buf *x, const struct nc_doc *d)
 		nc_buf_puts(x, "</dd>\n");
 	}
 	nc_buf_puts(x, "</dl>\n</header>\n");
-	struct nc_html_images im = { page_image, NULL };
+	struct nc_html_images im = { page_image, NULL, lang };
 	nc_html_body(x, d->root, &im);
 	nc_buf_puts(x, "</article>\n</body>\n</html>\n");
 }

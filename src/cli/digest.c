@@ -24,7 +24,9 @@
 
 #include "cli/cli.h"
 #include "util/date.h"
+#include "util/lang.h"
 #include "util/text.h"
+#include "util/words.h"
 
 struct item {
 	struct nc_doc *doc;
@@ -344,6 +346,21 @@ static void max_per_source(struct digest *d)
 	compact(d);
 }
 
+/* The language the book will be in: --lang, else its first article's
+ * (write_epub.c's doc_lang()). */
+static const char *book_lang(const struct digest *d)
+{
+	if (d->c->wo.lang)
+		return d->c->wo.lang;
+	if (d->n == 0)
+		return NULL;
+	const struct nc_doc *first = d->v[0].doc;
+	return first->meta.language && *first->meta.language ? first->meta.language
+							     : nc_lang_guess(first);
+}
+
+/* Each item's section; articles without a category (or a date) go last,
+ * under a name in the book's language, known once the order is. */
 static int group_items(struct digest *d)
 {
 	for (size_t i = 0; i < d->n; i++) {
@@ -356,21 +373,29 @@ static int group_items(struct digest *d)
 		case GROUP_CATEGORY:
 			it->group_missing = !m->ncategories || !m->categories[0].len ||
 					    nc_str_blank(m->categories[0].items[0]);
-			it->group = intern(d, it->group_missing ? "Uncategorised" : m->categories[0].items[0]);
+			it->group = intern(d, it->group_missing ? "" : m->categories[0].items[0]);
 			break;
 		case GROUP_DAY:
 			it->group_missing = !m->date;
 			if (m->date)
 				snprintf(day, sizeof day, "%.10s", m->date);
-			it->group = intern(d, m->date ? day : "Undated");
+			it->group = intern(d, m->date ? day : "");
 			break;
 		}
-		if (!it->group || nc_set_str(&it->doc->meta.section, it->group))
+		if (!it->group)
 			return NC_ERR_NOMEM;
 	}
 	g_sort = d->c->wo.sort;
 	g_group = d->c->group;
 	qsort(d->v, d->n, sizeof *d->v, cmp_final);
+	const struct nc_words *w = nc_words_for(book_lang(d));
+	for (size_t i = 0; i < d->n && d->c->group != GROUP_NONE; i++) {
+		struct item *it = &d->v[i];
+		if (it->group_missing)
+			it->group = intern(d, d->c->group == GROUP_DAY ? w->undated : w->uncategorised);
+		if (!it->group || nc_set_str(&it->doc->meta.section, it->group))
+			return NC_ERR_NOMEM;
+	}
 	return NC_OK;
 }
 

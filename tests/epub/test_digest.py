@@ -171,6 +171,31 @@ if r.returncode == 0:
     check(heads == ["Harbour Gazette", "Valley Courier"], f"md: one heading per group: {heads}")
     check(text.index("# Valley Courier") > text.index("Letters to the editor"), "md: groups in order")
 
+# ---- the words the book adds, in its language (src/util/words.c) -------------------
+z, _ = book("zh", A, B, "--lang", "zh-CN", "--group", "day")
+if z:
+    nav = z.read("OEBPS/nav.xhtml").decode()
+    check('<h1 id="toc-title">目录</h1>' in nav and ">扉页</a>" in nav and 'aria-label="导航"' in nav,
+          "zh book: contents heading, title page and landmarks in Chinese", nav[:600])
+    check('lang="en"' not in nav.split("<body>", 1)[1], "zh book: no English words in the nav", nav)
+    tp = z.read("OEBPS/title.xhtml").decode()
+    check("8 篇文章，来自 2 个来源" in tp and "<h2>来源</h2>" in tp, "zh title page: count and sources", tp)
+    ncx = z.read("OEBPS/toc.ncx").decode()
+    check("<text>扉页</text>" in ncx and "<text>无日期</text>" in ncx, "zh NCX: title page and the undated group")
+ds, _ = docs(A, B, "--lang", "zh-TW", "--group", "day")
+check(ds and ds[-1].get("section") == "無日期", f"zh-TW: the undated article under 無日期: {[d.get('section') for d in ds]}")
+z, _ = book("ko", A, B, "--lang", "ko", "--group", "source")
+if z:
+    nav = z.read("OEBPS/nav.xhtml").decode()
+    check('<h1 id="toc-title" lang="en" xml:lang="en">Contents</h1>' in nav,
+          "a language without words: the English heading says it is English", nav[:600])
+    tp = z.read("OEBPS/title.xhtml").decode()
+    check('<p class="count" lang="en" xml:lang="en">8 articles from 2 sources</p>' in tp,
+          "... and so does the title page's count", tp)
+    check('<h1 lang="en" xml:lang="en">Digest' in tp, "... and its title made of English words", tp)
+    opf = z.read("OEBPS/content.opf").decode()
+    check('<dc:title xml:lang="en">Digest' in opf, "... in the package too", opf[:800])
+
 # ---- every feed of ../shared ---------------------------------------------------------
 
 feeds = sorted(glob.glob(os.path.join(SHARED, "feeds", "*.xml"))) if SHARED and os.path.isdir(SHARED) else []

@@ -114,6 +114,19 @@ if os.path.isdir(os.path.join(SHARED, "corpus")):
     got = [b for h, b, _, _ in records(whole) if h.get("WARC-Target-URI", "").startswith("urn:newsconv:input:")]
     check(got == [open(a, "rb").read() for a in arts], "corpus inputs recovered byte for byte, in order")
 
+# The page's own labels in the article's language; English ones, where
+# newsconv has no words for the language, say so (lang="en").
+ko = os.path.join(tmp, "ko.txt")
+open(ko, "w", encoding="utf-8").write("---\ntitle: 서울 소식\nauthor: 김기자\nlang: ko\n"
+                                      "date: 2024-03-01\n---\n<p>본문입니다.</p>\n")
+lw = os.path.join(tmp, "labels.warc")
+conv([os.path.join(SRC, "fixtures", "example.txt"), ko], lw)
+pages = [b.decode() for h, b, _, _ in records(lw) if h.get("Content-Type", "").startswith("text/html")]
+check(len(pages) == 2 and "<dt>作者</dt>" in pages[0] and "<dt>日期</dt>" in pages[0],
+      "a Chinese article's page: labels in Chinese", pages[:1])
+check(len(pages) == 2 and '<dt lang="en">Author</dt>' in pages[1], "a Korean article's page: English labels marked", pages[1:])
+outs.append(lw)
+
 if have_checker:
     r = subprocess.run([sys.executable, CHECK, *outs], capture_output=True, text=True, timeout=900)
     bad = [l for l in r.stdout.splitlines() if not l.endswith("0 errors, 0 warnings") and not l.startswith("  ")]
