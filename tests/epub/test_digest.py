@@ -15,10 +15,8 @@ from email.utils import format_datetime
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, SHARED, check, done  # noqa: E402
+from nctest import NC, SRC, SHARED, check, done, epubcheck  # noqa: E402
 
-JAR = "/usr/share/java/epubcheck.jar"
-BATCH = os.path.join(SRC, "tests", "epub", "EpubBatch.java")
 FX = os.path.join(SRC, "fixtures", "feeds")
 A, B = os.path.join(FX, "digest-a.xml"), os.path.join(FX, "digest-b.xml")
 EPOCH = "1709856000"  # 2024-03-08T00:00:00Z: "now" for relative windows
@@ -228,18 +226,6 @@ else:
 
 # ---- epubcheck --------------------------------------------------------------------
 
-if to_check:
-    r = subprocess.run(["java", "-cp", JAR, BATCH, *to_check], capture_output=True, text=True, timeout=900)
-    res, cur = {}, None
-    for line in r.stdout.splitlines() + r.stderr.splitlines():
-        if line.startswith("== "):
-            cur = line[3:]
-        elif cur and re.match(r"(ERROR|FATAL|WARNING)\(", line):
-            print("   ", line)
-        m = re.search(r"Messages: (\d+) fatals? / (\d+) errors? / (\d+) warnings?", line)
-        if m and cur:
-            res[cur] = (int(m.group(1)) + int(m.group(2)), int(m.group(3)))
-    for f in to_check:
-        check(res.get(f) == (0, 0), f"epubcheck {os.path.basename(f)}: {res.get(f)} (errors, warnings)")
+epubcheck(to_check)
 
 done("test_digest")

@@ -6,10 +6,8 @@ byte-identical files; SOURCE_DATE_EPOCH sets dcterms:modified."""
 import glob, os, re, shutil, subprocess, sys, tempfile, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, BUILD, SHARED, check, done  # noqa: E402
+from nctest import NC, SRC, BUILD, SHARED, check, done, epubcheck  # noqa: E402
 
-JAR = "/usr/share/java/epubcheck.jar"
-BATCH = os.path.join(SRC, "tests", "epub", "EpubBatch.java")
 tmp = tempfile.mkdtemp()
 
 
@@ -19,29 +17,6 @@ def conv(inputs, out, *extra, env=None):
                        timeout=300, env=env)
     check(r.returncode == 0, f"convert {inputs[:2]}...: {r.stderr.decode(errors='replace')[:300]}")
     return r
-
-
-def epubcheck(files):
-    """{file: (errors+fatals, warnings)} from one JVM."""
-    r = subprocess.run(["java", "-cp", JAR, BATCH, *files], capture_output=True, text=True, timeout=900)
-    res, cur, msgs = {}, None, {}
-    for line in r.stdout.splitlines() + r.stderr.splitlines():
-        if line.startswith("== "):
-            cur = line[3:]
-            msgs[cur] = []
-        elif cur and re.match(r"(ERROR|FATAL|WARNING)\(", line):
-            msgs[cur].append(line)
-        m = re.search(r"Messages: (\d+) fatals? / (\d+) errors? / (\d+) warnings?", line)
-        if m and cur:
-            res[cur] = (int(m.group(1)) + int(m.group(2)), int(m.group(3)))
-    for f in files:
-        if f not in res:
-            check(False, f"epubcheck gave no verdict for {f}")
-        elif res[f] != (0, 0):
-            check(False, f"epubcheck {os.path.basename(f)}: {res[f][0]} errors, {res[f][1]} warnings")
-            for m in msgs.get(f, [])[:5]:
-                print("   ", m)
-    return res
 
 
 to_check = []

@@ -12,11 +12,9 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, SHARED, check, done  # noqa: E402
+from nctest import NC, SRC, SHARED, check, done, epubcheck  # noqa: E402
 
 FX = os.path.join(SRC, "fixtures", "feeds")
-JAR = "/usr/share/java/epubcheck.jar"
-BATCH = os.path.join(SRC, "tests", "epub", "EpubBatch.java")
 tmp = tempfile.mkdtemp()
 BROKEN = "feed is not well-formed XML; read with recovery"
 
@@ -208,21 +206,6 @@ check(r.returncode == 0 and got == ["2024-03-25-東京の天気-today-2.md", "20
 
 
 # ---- epubcheck, one JVM for every book ---------------------------------------
-
-def epubcheck(files):
-    if not files:
-        return
-    r = subprocess.run(["java", "-cp", JAR, BATCH, *files], capture_output=True, text=True, timeout=900)
-    res, cur = {}, None
-    for line in r.stdout.splitlines() + r.stderr.splitlines():
-        if line.startswith("== "):
-            cur = line[3:]
-        m = re.search(r"Messages: (\d+) fatals? / (\d+) errors? / (\d+) warnings?", line)
-        if m and cur:
-            res[cur] = (int(m.group(1)) + int(m.group(2)), int(m.group(3)))
-    for f in files:
-        check(res.get(f) == (0, 0), f"epubcheck {os.path.basename(f)}: {res.get(f)}")
-
 
 books = []
 book = os.path.join(tmp, "fixtures.epub")

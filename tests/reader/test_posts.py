@@ -13,11 +13,9 @@ Parts that need ../shared or epubcheck are skipped when those are absent."""
 import collections, glob, html.parser, json, os, re, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, SHARED, check, done  # noqa: E402
+from nctest import NC, SRC, SHARED, check, done, epubcheck  # noqa: E402
 
 FX = os.path.join(SRC, "fixtures", "posts")
-JAR = "/usr/share/java/epubcheck.jar"
-BATCH = os.path.join(SRC, "tests", "epub", "EpubBatch.java")
 tmp = tempfile.mkdtemp()
 
 
@@ -197,22 +195,6 @@ for path in sorted(glob.glob(os.path.join(FX, "*.md"))) if have_gfm else []:
 
 # ---- epubcheck ----------------------------------------------------------------------
 
-def epubcheck(files):
-    r = subprocess.run(["java", "-cp", JAR, BATCH, *files], capture_output=True, text=True, timeout=900)
-    res, cur, msgs = {}, None, {}
-    for line in r.stdout.splitlines() + r.stderr.splitlines():
-        if line.startswith("== "):
-            cur = line[3:]
-            msgs[cur] = []
-        elif cur and re.match(r"(ERROR|FATAL|WARNING)\(", line):
-            msgs[cur].append(line)
-        m = re.search(r"Messages: (\d+) fatals? / (\d+) errors? / (\d+) warnings?", line)
-        if m and cur:
-            res[cur] = (int(m.group(1)) + int(m.group(2)), int(m.group(3)))
-    for f in files:
-        check(res.get(f) == (0, 0), f"epubcheck {os.path.basename(f)}: {res.get(f)}", "\n".join(msgs.get(f, [])[:5]))
-
-
 posts = sorted(glob.glob(os.path.join(SHARED, "posts", "*.md"))) if SHARED else []
 posts = [p for p in posts if os.path.basename(p) != "README.md"]
 books = []
@@ -226,10 +208,7 @@ if posts:
     r = run("-q", "--to", "epub", "-o", out, *posts)
     check(r.returncode == 0, "--to epub the shared posts as one book", r)
     books.append(out)
-if os.path.exists(JAR) and subprocess.run(["sh", "-c", "command -v java"], capture_output=True).returncode == 0:
-    epubcheck(books)
-else:
-    print("SKIP: epubcheck not installed")
+epubcheck(books)
 
 
 # ---- the shared posts and the corpus ------------------------------------------------------
