@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 
@@ -59,7 +60,10 @@ struct input {
 struct inputs {
 	struct input *v;
 	size_t n, cap;
-	struct nc_map inodes; /* "dev:ino" of every input, for output checks */
+	/* (device, inode) of every input, sorted, for output checks: 16
+	 * bytes an input (a million inputs: 16 MB; a hash map took 96 MB) */
+	struct inode_id { uint64_t dev, ino; } *inodes;
+	size_t ninodes;
 };
 
 /* Arguments, directories walked in sorted order, --files-from; then the

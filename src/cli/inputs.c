@@ -191,14 +191,36 @@ static void keep_shard(struct inputs *in, unsigned i, unsigned n)
 	in->n = k;
 }
 
-static int inode_key(const char *path, unsigned char key[16])
+static int inode_of(const char *path, struct inode_id *id)
 {
 	struct stat st;
 	if (strcmp(path, "-") == 0 || url_input_is(path) || stat(path, &st) != 0)
 		return -1;
-	uint64_t dev = (uint64_t)st.st_dev, ino = (uint64_t)st.st_ino;
-	memcpy(key, &dev, 8);
-	memcpy(key + 8, &ino, 8);
+	id->dev = (uint64_t)st.st_dev;
+	id->ino = (uint64_t)st.st_ino;
+	return 0;
+}
+
+static int cmp_inode(const void *pa, const void *pb)
+{
+	const struct inode_id *a = pa, *b = pb;
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	return a->ino < b->ino ? -1 : a->ino > b->ino;
+}
+
+/* One stat per input, once: outputs are checked against this set. */
+static int collect_inodes(struct inputs *in)
+{
+	if (in->n && !(in->inodes = malloc(in->n * sizeof *in->inodes)))
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; i < in->n; i++)
+		if (inode_of(in->v[i].path, &in->inodes[k]) == 0)
+			k++;
+	if (k)
+		qsort(in->inodes, k, sizeof *in->inodes, cmp_inode);
+	in->ninodes = k;
 	return 0;
 }
 
@@ -219,22 +241,18 @@ int inputs_collect(struct inputs *in, const struct cli *c, char **args, size_t n
 		return rc;
 	if (c->shard_n)
 		keep_shard(in, c->shard_i, c->shard_n);
-	/* One stat per input, once: outputs are checked against this set. */
-	for (size_t i = 0; i < in->n; i++) {
-		unsigned char key[16];
-		if (inode_key(in->v[i].path, key) == 0 &&
-		    nc_map_put(&in->inodes, key, sizeof key, (void *)1)) {
-			fprintf(stderr, "%s: out of memory\n", nc_progname);
-			return EXIT_USAGE;
-		}
+	if (collect_inodes(in)) {
+		fprintf(stderr, "%s: out of memory\n", nc_progname);
+		return EXIT_USAGE;
 	}
 	return rc;
 }
 
 bool inputs_contain(const struct inputs *in, const char *path)
 {
-	unsigned char key[16];
-	return inode_key(path, key) == 0 && nc_map_get(&in->inodes, key, sizeof key) != NULL;
+	struct inode_id id;
+	return in->ninodes && inode_of(path, &id) == 0 &&
+	       bsearch(&id, in->inodes, in->ninodes, sizeof id, cmp_inode) != NULL;
 }
 
 void inputs_free(struct inputs *in)
@@ -242,6 +260,6 @@ void inputs_free(struct inputs *in)
 	for (size_t i = 0; i < in->n; i++)
 		free(in->v[i].path);
 	free(in->v);
-	nc_map_free(&in->inodes);
+	free(in->inodes);
 	memset(in, 0, sizeof *in);
 }
