@@ -966,254 +966,263 @@ static bool add_author(struct nc_strlist *l, struct nc_map *seen, const char *a)
 	return nc_strlist_push(l, a) == NC_OK && nc_map_put_str(seen, a, (void *)1) == NC_OK;
 }
 
-static int read_item(struct feed *f, xmlNode *item, size_t number, struct nc_doclist *out)
+/* The children of an item that say what it is, found in one pass. */
+struct parts {
+	xmlNode *title, *link, *guid, *content, *encoded, *desc, *summary;
+	xmlNode *pub, *dcdate, *published, *updated, *dclang;
+};
+
+/* Atom: the alternate link, an HTML one preferred; RSS: its <link>,
+ * else an atom:link alternate. */
+static void pick_link(struct feed *f, struct parts *p, xmlNode *c, enum ns ns)
 {
-	struct nc_map seen_authors = {0};
-	struct nc_err *err = f->err;
-	struct nc_doc *d = nc_doc_new();
-	struct nc_buf body = {0}, tmp = {0};
-	struct categories cats = {0};
-	char *s = NULL, *body_base = NULL;
-	bool oom = !d;
-	int rc = NC_OK;
-	if (oom)
-		goto fail;
-	struct nc_meta *m = &d->meta;
+	const char *rel = attr(c, "rel");
+	bool alternate = (!rel || !strcmp(rel, "alternate")) && attr(c, "href");
+	if (f->kind == FEED_ATOM) {
+		if (alternate && (!p->link || (attr(c, "type") && !strcasecmp(attr(c, "type"), "text/html"))))
+			p->link = c;
+	} else if (ns == NS_ATOM) {
+		if (alternate && !p->link)
+			p->link = c;
+	} else if (!p->link || ns_of(f, p->link) == NS_ATOM) {
+		p->link = c;
+	}
+}
+
+static int take_category(struct feed *f, struct categories *cats, xmlNode *c)
+{
+	const char *v = attr(c, "label");
+	if (!v || nc_str_blank(v))
+		v = attr(c, "term");
+	char *t = NULL;
+	if (!v || nc_str_blank(v))
+		v = t = text_of(f, c);
+	int rc = v ? add_category(cats, v) : NC_ERR_NOMEM;
+	free(t);
+	return rc;
+}
+
+/* An author element's name: Atom's <name>, RSS's text ("a@b (Name)"). */
+static bool take_author(struct feed *f, struct nc_meta *m, struct nc_map *seen, xmlNode *c)
+{
+	bool atom = f->kind == FEED_ATOM, oom = false;
+	xmlNode *nm = atom || ns_of(f, c) == NS_ATOM ? child(f, c, NS_CORE, "name") : NULL;
+	char *a = line_of(f, nm ? nm : c, &oom);
+	if (a && !atom)
+		author_name(a);
+	if (!add_author(&m->authors, seen, a))
+		oom = true;
+	free(a);
+	return !oom;
+}
+
+static int scan_item(struct feed *f, xmlNode *item, struct parts *p, struct categories *cats,
+		     struct nc_meta *m, struct nc_map *seen)
+{
 	bool atom = f->kind == FEED_ATOM;
-
-	nc_buf_printf(&tmp, "%s#%zu", f->name, number);
-	/* The item's input (a WARC's input record): the feed holding this
-	 * item alone, so that reading it again gives this document. */
-	nc_buf_put(&body, f->shell_head.data, f->shell_head.len);
-	put_xml(&body, f->x, item);
-	nc_buf_put(&body, f->shell_tail.data, f->shell_tail.len);
-	if (tmp.oom || body.oom || nc_set_str(&d->source_name, tmp.data))
-		goto fail;
-	d->input_len = body.len;
-	d->input = (unsigned char *)nc_buf_detach(&body, NULL);
-	nc_buf_free(&tmp);
-
-	xmlNode *title = NULL, *link = NULL, *guid = NULL, *content = NULL, *encoded = NULL,
-		*desc = NULL, *summary = NULL;
-	xmlNode *pub = NULL, *dcdate = NULL, *published = NULL, *updated = NULL, *dclang = NULL;
 	for (xmlNode *c = item->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		enum ns ns = ns_of(f, c);
 		const char *ln = local_name(c);
-		if (ns == NS_CORE && !strcmp(ln, "title") && !title)
-			title = c;
-		else if ((ns == NS_CORE || ns == NS_ATOM) && !strcmp(ln, "link")) {
-			const char *rel = attr(c, "rel");
-			if (atom) {
-				/* Atom: the alternate link, an HTML one preferred */
-				if ((!rel || !strcmp(rel, "alternate")) && attr(c, "href") &&
-				    (!link || (attr(c, "type") && !strcasecmp(attr(c, "type"), "text/html"))))
-					link = c;
-			} else if (ns == NS_ATOM) {
-				if ((!rel || !strcmp(rel, "alternate")) && attr(c, "href") && !link)
-					link = c;
-			} else if (!link || ns_of(f, link) == NS_ATOM) {
-				link = c;
-			}
-		} else if (ns == NS_CORE && (!strcmp(ln, "guid") || (atom && !strcmp(ln, "id"))) && !guid)
-			guid = c;
-		else if (ns == NS_CONTENT && !strcmp(ln, "encoded") && !encoded)
-			encoded = c;
-		else if ((ns == NS_CORE && atom) && !strcmp(ln, "content") && !content)
-			content = c;
-		else if (ns == NS_CORE && !strcmp(ln, "description") && !desc)
-			desc = c;
-		else if (((ns == NS_CORE && atom) || ns == NS_ATOM) && !strcmp(ln, "summary") && !summary)
-			summary = c;
-		else if (ns == NS_CORE && !strcmp(ln, "pubDate") && !pub)
-			pub = c;
-		else if (ns == NS_DC && !strcmp(ln, "date") && !dcdate)
-			dcdate = c;
-		else if ((ns == NS_CORE || ns == NS_ATOM) && !strcmp(ln, "published") && !published)
-			published = c;
-		else if ((ns == NS_CORE || ns == NS_ATOM) && !strcmp(ln, "updated") && !updated)
-			updated = c;
-		else if (ns == NS_DC && !strcmp(ln, "modified") && !updated)
-			updated = c;
-		else if (ns == NS_DC && !strcmp(ln, "language") && !dclang)
-			dclang = c;
-		else if ((ns == NS_CORE && !strcmp(ln, "category")) || (ns == NS_DC && !strcmp(ln, "subject"))) {
-			const char *v = attr(c, "label");
-			if (!v || nc_str_blank(v))
-				v = attr(c, "term");
-			char *t = NULL;
-			if (!v || nc_str_blank(v))
-				v = t = text_of(f, c);
-			if (!v || (rc = add_category(&cats, v)) != NC_OK) {
-				free(t);
-				goto fail;
-			}
-			free(t);
-		} else if ((ns == NS_CORE && !strcmp(ln, "author")) || (ns == NS_DC && !strcmp(ln, "creator"))) {
-			xmlNode *nm = atom || ns_of(f, c) == NS_ATOM ? child(f, c, NS_CORE, "name") : NULL;
-			char *a = line_of(f, nm ? nm : c, &oom);
-			if (a && !atom)
-				author_name(a);
-			if (!add_author(&m->authors, &seen_authors, a))
-				oom = true;
-			free(a);
-			if (oom)
-				goto fail;
+		bool core = ns == NS_CORE, core_or_atom = core || ns == NS_ATOM;
+		if (core && !strcmp(ln, "title") && !p->title)
+			p->title = c;
+		else if (core_or_atom && !strcmp(ln, "link"))
+			pick_link(f, p, c, ns);
+		else if (core && (!strcmp(ln, "guid") || (atom && !strcmp(ln, "id"))) && !p->guid)
+			p->guid = c;
+		else if (ns == NS_CONTENT && !strcmp(ln, "encoded") && !p->encoded)
+			p->encoded = c;
+		else if (core && atom && !strcmp(ln, "content") && !p->content)
+			p->content = c;
+		else if (core && !strcmp(ln, "description") && !p->desc)
+			p->desc = c;
+		else if (((core && atom) || ns == NS_ATOM) && !strcmp(ln, "summary") && !p->summary)
+			p->summary = c;
+		else if (core && !strcmp(ln, "pubDate") && !p->pub)
+			p->pub = c;
+		else if (ns == NS_DC && !strcmp(ln, "date") && !p->dcdate)
+			p->dcdate = c;
+		else if (core_or_atom && !strcmp(ln, "published") && !p->published)
+			p->published = c;
+		else if (((core_or_atom && !strcmp(ln, "updated")) ||
+			  (ns == NS_DC && !strcmp(ln, "modified"))) && !p->updated)
+			p->updated = c;
+		else if (ns == NS_DC && !strcmp(ln, "language") && !p->dclang)
+			p->dclang = c;
+		else if ((core && !strcmp(ln, "category")) || (ns == NS_DC && !strcmp(ln, "subject"))) {
+			if (take_category(f, cats, c) != NC_OK)
+				return NC_ERR_NOMEM;
+		} else if ((core && !strcmp(ln, "author")) || (ns == NS_DC && !strcmp(ln, "creator"))) {
+			if (!take_author(f, m, seen, c))
+				return NC_ERR_NOMEM;
 		}
 	}
-	/* Atom entries inherit the feed's authors (RFC 4287 4.1.1) */
-	if (!m->authors.len && atom)
-		for (xmlNode *c = f->channel->children; c; c = c->next)
+	return NC_OK;
+}
+
+/* No author of its own: an Atom entry inherits the feed's (RFC 4287
+ * 4.1.1); else itunes:author. */
+static bool inherit_authors(struct feed *f, xmlNode *item, struct nc_meta *m, struct nc_map *seen)
+{
+	bool oom = false;
+	if (!m->authors.len && f->kind == FEED_ATOM)
+		for (xmlNode *c = f->channel->children; c && !oom; c = c->next)
 			if (is(f, c, NS_CORE, "author")) {
 				char *a = line_of(f, child(f, c, NS_CORE, "name"), &oom);
-				if (!add_author(&m->authors, &seen_authors, a))
+				if (!add_author(&m->authors, seen, a))
 					oom = true;
 				free(a);
-				if (oom)
-					goto fail;
 			}
-	if (!m->authors.len) {
-		xmlNode *ia = child(f, item, NS_ITUNES, "author");
-		char *a = line_of(f, ia, &oom);
+	if (!m->authors.len && !oom) {
+		char *a = line_of(f, child(f, item, NS_ITUNES, "author"), &oom);
 		if (a && nc_strlist_push(&m->authors, a))
 			oom = true;
 		free(a);
-		if (oom)
-			goto fail;
 	}
+	return !oom;
+}
 
-	/* title */
-	if ((s = title_of(f, title, &oom))) {
-		char *raw = text_of(f, title);
-		if (!raw || nc_set_str(&m->title_raw, raw) || nc_set_str(&m->title, s)) {
-			free(raw);
-			goto fail;
-		}
+static bool item_title(struct feed *f, const struct parts *p, struct nc_meta *m)
+{
+	bool oom = false;
+	char *s = title_of(f, p->title, &oom);
+	if (s) {
+		char *raw = text_of(f, p->title);
+		if (!raw || nc_set_str(&m->title_raw, raw) || nc_set_str(&m->title, s))
+			oom = true;
 		free(raw);
 	}
 	free(s);
-	s = NULL;
-	if (oom)
-		goto fail;
+	return !oom;
+}
 
-	/* link, else a guid that is a permalink */
+/* The link, else a guid that is a permalink; the guid (Atom: id) kept. */
+static bool item_link(struct feed *f, const struct parts *p, struct nc_meta *m)
+{
+	bool atom = f->kind == FEED_ATOM, oom = false;
 	const char *href = NULL;
 	char *ltext = NULL;
-	if (link && (atom || ns_of(f, link) == NS_ATOM))
-		href = attr(link, "href");
-	else if (link)
-		href = ltext = line_of(f, link, &oom);
-	if (!href && guid && !atom) {
-		const char *pl = attr(guid, "isPermaLink");
-		ltext = line_of(f, guid, &oom);
+	if (p->link && (atom || ns_of(f, p->link) == NS_ATOM))
+		href = attr(p->link, "href");
+	else if (p->link)
+		href = ltext = line_of(f, p->link, &oom);
+	if (!href && p->guid && !atom) {
+		const char *pl = attr(p->guid, "isPermaLink");
+		ltext = line_of(f, p->guid, &oom);
 		if (ltext && (!pl || strcmp(pl, "false")) && nc_url_is_http(ltext))
 			href = ltext;
 	}
 	if (href) {
-		char *u = absolute(f, link ? link : guid, href, &oom);
+		char *u = absolute(f, p->link ? p->link : p->guid, href, &oom);
 		if (u && nc_set_str(&m->source_url, u))
 			oom = true;
 		free(u);
 	}
 	free(ltext);
-	if (oom)
-		goto fail;
-	if (guid) {
-		char *g = line_of(f, guid, &oom);
+	if (p->guid && !oom) {
+		char *g = line_of(f, p->guid, &oom);
 		if (g && add_extra(m, atom ? "id" : "guid", g))
 			oom = true;
 		free(g);
-		if (oom)
-			goto fail;
 	}
+	return !oom;
+}
 
-	/* dates */
+/* The first date there is, in this order; the update date beside it. */
+static bool item_dates(struct feed *f, const struct parts *p, struct nc_doc *d)
+{
+	struct nc_meta *m = &d->meta;
 	struct { xmlNode *n; const char *key; } dates[] = {
-		{pub, "pubDate"}, {dcdate, "dc:date"}, {published, "published"}, {updated, "updated"},
+		{p->pub, "pubDate"}, {p->dcdate, "dc:date"}, {p->published, "published"},
+		{p->updated, "updated"},
 	};
+	bool oom = false;
 	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
 		char *v = line_of(f, dates[i].n, &oom);
 		if (oom)
-			goto fail;
+			return false;
 		if (!v)
 			continue;
-		rc = set_date(d, dates[i].key, v, &m->date, &m->date_raw, &m->date_epoch);
+		int rc = set_date(d, dates[i].key, v, &m->date, &m->date_raw, &m->date_epoch);
 		free(v);
 		if (rc)
-			goto fail;
+			return false;
 		break;
 	}
-	if (updated) {
-		char *v = line_of(f, updated, &oom);
-		if (oom)
-			goto fail;
-		rc = v ? set_date(d, "updated", v, &m->updated, &m->updated_raw, &m->updated_epoch) : NC_OK;
+	if (p->updated) {
+		char *v = line_of(f, p->updated, &oom);
+		int rc = v ? set_date(d, "updated", v, &m->updated, &m->updated_raw, &m->updated_epoch)
+			   : NC_OK;
 		free(v);
-		if (rc)
-			goto fail;
+		if (oom || rc)
+			return false;
 	}
+	return true;
+}
 
-	/* categories */
-	if (cats.n) {
-		m->categories = cats.v;
-		m->ncategories = cats.n;
-		cats.v = NULL;
-		cats.n = 0;
-	}
-
-	/* cover */
+/* *cover: the cover's URL as written (borrowed from the tree), or NULL. */
+static bool item_cover(struct feed *f, xmlNode *item, struct nc_meta *m, const char **cover)
+{
 	xmlNode *cn = NULL;
-	const char *cover = cover_of(f, item, &cn);
-	if (cover && !nc_url_is_blank(cover)) {
-		xmlChar *xb = xmlNodeGetBase(f->x, cn);
-		char *u = xb ? absolute(f, cn, cover, &oom) : NULL;
-		xmlFree(xb);
-		if (oom || nc_set_str(&m->cover, u ? u : cover)) {
-			free(u);
-			goto fail;
-		}
-		free(u);
-	}
+	bool oom = false;
+	*cover = cover_of(f, item, &cn);
+	if (!*cover || nc_url_is_blank(*cover))
+		return true;
+	xmlChar *xb = xmlNodeGetBase(f->x, cn);
+	char *u = xb ? absolute(f, cn, *cover, &oom) : NULL;
+	xmlFree(xb);
+	oom = oom || nc_set_str(&m->cover, u ? u : *cover);
+	free(u);
+	return !oom;
+}
 
-	/* language: the item's own, else the feed's */
+/* The item's own language, else the feed's. */
+static bool item_lang(struct feed *f, xmlNode *item, const struct parts *p, struct nc_meta *m)
+{
+	bool oom = false;
 	xmlChar *xl = xmlNodeGetLang(item);
-	char *lang = xl ? strdup((const char *)xl) : line_of(f, dclang, &oom);
+	char *lang = xl ? strdup((const char *)xl) : line_of(f, p->dclang, &oom);
 	xmlFree(xl);
 	if (oom)
-		goto fail;
+		return false;
 	char *tag = NULL;
-	if (lang && (rc = nc_lang_normalize(lang, &tag)) == NC_ERR_NOMEM) {
-		free(lang);
-		goto fail;
-	}
+	int rc = lang ? nc_lang_normalize(lang, &tag) : NC_OK;
 	free(lang);
-	rc = nc_set_str(&m->language, tag ? tag : f->language);
+	if (rc != NC_ERR_NOMEM)
+		rc = nc_set_str(&m->language, tag ? tag : f->language);
 	free(tag);
-	if (rc)
-		goto fail;
+	return rc == NC_OK;
+}
 
-	/* body: full content first, then the summary */
-	xmlNode *from = encoded ? encoded : content;
-	xmlNode *sum = desc ? desc : summary;
+/* The body's HTML: full content first, then the summary.  *base: what
+ * its links resolve against when that is not the item's link. */
+static bool item_body(struct feed *f, xmlNode *from, const struct parts *p, const struct nc_meta *m,
+		      struct nc_buf *body, char **base)
+{
 	if (!from)
-		from = sum;
-	if (from) {
-		if (from == encoded || (from == desc && !atom))
-			put_html(f, &body, from);
-		else
-			put_atom_html(f, &body, from);
-		xmlChar *xb = xmlNodeGetBase(f->x, from);
-		if (xb) {
-			body_base = nc_url_resolve(feed_base(f), (const char *)xb);
-			xmlFree(xb);
-			if (!body_base)
-				oom = true;
-		} else if (!m->source_url && !f->link && f->url && !(body_base = strdup(f->url))) {
-			oom = true; /* fetched, and nothing else to resolve against */
-		}
+		return true;
+	if (from == p->encoded || (from == p->desc && f->kind != FEED_ATOM))
+		put_html(f, body, from);
+	else
+		put_atom_html(f, body, from);
+	xmlChar *xb = xmlNodeGetBase(f->x, from);
+	if (xb) {
+		*base = nc_url_resolve(feed_base(f), (const char *)xb);
+		xmlFree(xb);
+		return *base != NULL;
 	}
-	/* enclosures other than images: show them, as links to the media */
+	if (!m->source_url && !f->link && f->url) /* fetched, and nothing else to resolve against */
+		return (*base = strdup(f->url)) != NULL;
+	return true;
+}
+
+/* Enclosures other than images (and the cover): shown as players or
+ * links to the media. */
+static void put_enclosures(struct feed *f, xmlNode *item, const char *cover, struct nc_buf *body)
+{
+	bool atom = f->kind == FEED_ATOM;
 	for (xmlNode *c = item->children; c; c = c->next) {
 		const char *u = NULL, *t = NULL;
 		if (is(f, c, NS_CORE, "enclosure")) {
@@ -1231,80 +1240,134 @@ static int read_item(struct feed *f, xmlNode *item, size_t number, struct nc_doc
 		const char *tagname = t && !strncasecmp(t, "audio/", 6) ? "audio" :
 				      t && !strncasecmp(t, "video/", 6) ? "video" : NULL;
 		if (tagname) {
-			nc_buf_printf(&body, "\n<p><%s controls src=\"", tagname);
-			nc_buf_puts_xml(&body, u, true);
-			nc_buf_printf(&body, "\"></%s></p>", tagname);
+			nc_buf_printf(body, "\n<p><%s controls src=\"", tagname);
+			nc_buf_puts_xml(body, u, true);
+			nc_buf_printf(body, "\"></%s></p>", tagname);
 		} else {
-			nc_buf_puts(&body, "\n<p><a href=\"");
-			nc_buf_puts_xml(&body, u, true);
-			nc_buf_puts(&body, "\">");
-			nc_buf_puts_xml(&body, u, false);
-			nc_buf_puts(&body, "</a></p>");
+			nc_buf_puts(body, "\n<p><a href=\"");
+			nc_buf_puts_xml(body, u, true);
+			nc_buf_puts(body, "\">");
+			nc_buf_puts_xml(body, u, false);
+			nc_buf_puts(body, "</a></p>");
 		}
 	}
-	if (body.oom || oom)
-		goto fail;
-	if (body.len && (rc = nc_html_read(d, body.data, body.len, err)) != NC_OK)
-		goto fail_set; /* err is set: keep it */
-	nc_buf_free(&body);
-	if (body_base && !rebase_body(d->root, body_base))
-		goto fail;
+}
 
-	/* the summary beside a full body becomes the description */
-	if (sum && from != sum) {
-		if (sum == summary && atom)
-			put_atom_html(f, &tmp, sum);
-		else
-			put_html(f, &tmp, sum);
-		char *line = tmp.oom ? NULL : html_to_line(tmp.data ? tmp.data : "", &oom);
-		nc_buf_free(&tmp);
-		if (tmp.oom)
-			oom = true;
-		if (line && strlen(line) > DESCRIPTION_MAX) {
-			size_t k = DESCRIPTION_MAX;
-			while (k && ((unsigned char)line[k] & 0xc0) == 0x80)
-				k--;
-			memcpy(line + k, "\xe2\x80\xa6", sizeof "\xe2\x80\xa6");
-		}
-		if (line && nc_set_str(&m->description, line))
-			oom = true;
-		free(line);
-		if (oom)
-			goto fail;
+/* The summary beside a full body becomes the description (one line, at
+ * most DESCRIPTION_MAX bytes). */
+static bool item_description(struct feed *f, xmlNode *sum, const struct parts *p, struct nc_meta *m)
+{
+	struct nc_buf h = {0};
+	bool oom = false;
+	if (sum == p->summary && f->kind == FEED_ATOM)
+		put_atom_html(f, &h, sum);
+	else
+		put_html(f, &h, sum);
+	char *line = h.oom ? NULL : html_to_line(h.data ? h.data : "", &oom);
+	oom = oom || h.oom;
+	nc_buf_free(&h);
+	if (line && strlen(line) > DESCRIPTION_MAX) {
+		size_t k = DESCRIPTION_MAX;
+		while (k && ((unsigned char)line[k] & 0xc0) == 0x80)
+			k--;
+		memcpy(line + k, "\xe2\x80\xa6", sizeof "\xe2\x80\xa6");
 	}
+	if (line && nc_set_str(&m->description, line))
+		oom = true;
+	free(line);
+	return !oom;
+}
 
-	if (!m->title) {
-		if (!(m->title = title_from_body(d->root, number)))
-			goto fail;
+/* Its name ("feed.xml#3") and its input: the feed holding this item
+ * alone (a WARC's input record), so that reading it again gives this
+ * document. */
+static bool item_input(struct feed *f, xmlNode *item, size_t number, struct nc_doc *d)
+{
+	struct nc_buf in = {0}, name = {0};
+	nc_buf_printf(&name, "%s#%zu", f->name, number);
+	nc_buf_put(&in, f->shell_head.data, f->shell_head.len);
+	put_xml(&in, f->x, item);
+	nc_buf_put(&in, f->shell_tail.data, f->shell_tail.len);
+	bool ok = !name.oom && !in.oom && !nc_set_str(&d->source_name, name.data);
+	nc_buf_free(&name);
+	if (ok) {
+		d->input_len = in.len;
+		d->input = (unsigned char *)nc_buf_detach(&in, NULL);
 	}
-	/* The feed itself, for digests that name or group by their source. */
-	if ((f->title && add_extra(m, "feed_title", f->title)) ||
-	    (f->link && add_extra(m, "feed_link", f->link)) ||
-	    (f->language && add_extra(m, "feed_language", f->language)))
-		goto fail;
-	if (f->broken && nc_doc_warn(d, "%s (%s)", BROKEN_WARNING, f->why))
-		goto fail;
-	free(body_base);
+	nc_buf_free(&in);
+	return ok;
+}
+
+/* The feed itself, for digests that name or group by their source. */
+static bool item_feed_fields(struct feed *f, struct nc_doc *d)
+{
+	struct nc_meta *m = &d->meta;
+	return !((f->title && add_extra(m, "feed_title", f->title)) ||
+		 (f->link && add_extra(m, "feed_link", f->link)) ||
+		 (f->language && add_extra(m, "feed_language", f->language)) ||
+		 (f->broken && nc_doc_warn(d, "%s (%s)", BROKEN_WARNING, f->why)));
+}
+
+static bool item_meta(struct feed *f, xmlNode *item, struct parts *p, struct nc_doc *d,
+		      const char **cover)
+{
+	struct categories cats = {0};
+	struct nc_map seen = {0};
+	struct nc_meta *m = &d->meta;
+	bool ok = scan_item(f, item, p, &cats, m, &seen) == NC_OK && inherit_authors(f, item, m, &seen);
+	if (ok && cats.n) {
+		m->categories = cats.v;
+		m->ncategories = cats.n;
+		cats.v = NULL;
+		cats.n = 0;
+	}
 	for (size_t i = 0; i < cats.n; i++)
 		nc_strlist_free(&cats.v[i]);
 	free(cats.v);
 	nc_map_free(&cats.seen);
-	nc_map_free(&seen_authors);
+	nc_map_free(&seen);
+	return ok && item_title(f, p, m) && item_link(f, p, m) && item_dates(f, p, d) &&
+	       item_cover(f, item, m, cover) && item_lang(f, item, p, m);
+}
+
+static int read_item(struct feed *f, xmlNode *item, size_t number, struct nc_doclist *out)
+{
+	struct nc_err *err = f->err;
+	struct nc_doc *d = nc_doc_new();
+	struct nc_buf body = {0};
+	struct parts p = {0};
+	const char *cover = NULL;
+	char *base = NULL;
+	int rc = NC_OK;
+	if (!d || !item_input(f, item, number, d) || !item_meta(f, item, &p, d, &cover))
+		goto fail;
+	xmlNode *sum = p.desc ? p.desc : p.summary;
+	xmlNode *from = p.encoded ? p.encoded : p.content ? p.content : sum;
+	if (!item_body(f, from, &p, &d->meta, &body, &base))
+		goto fail;
+	put_enclosures(f, item, cover, &body);
+	if (body.oom)
+		goto fail;
+	if (body.len && (rc = nc_html_read(d, body.data, body.len, err)) != NC_OK)
+		goto fail_set; /* err is set: keep it */
+	if (base && !rebase_body(d->root, base))
+		goto fail;
+	if (sum && from != sum && !item_description(f, sum, &p, &d->meta))
+		goto fail;
+	if (!d->meta.title && !(d->meta.title = title_from_body(d->root, number)))
+		goto fail;
+	if (!item_feed_fields(f, d))
+		goto fail;
+	free(base);
+	nc_buf_free(&body);
 	if (nc_doclist_push(out, d)) /* frees d on failure */
 		return nc_err_set(err, NC_ERR_NOMEM, f->name, "out of memory");
 	return NC_OK;
 fail:
 	rc = nc_err_set(err, NC_ERR_NOMEM, f->name, "out of memory reading item %zu", number);
 fail_set:
-	free(s);
-	free(body_base);
+	free(base);
 	nc_buf_free(&body);
-	nc_buf_free(&tmp);
-	for (size_t i = 0; i < cats.n; i++)
-		nc_strlist_free(&cats.v[i]);
-	free(cats.v);
-	nc_map_free(&cats.seen);
-	nc_map_free(&seen_authors);
 	nc_doc_free(d);
 	return rc;
 }
@@ -1405,6 +1468,95 @@ static int read_channel(struct feed *f, xmlNode *root)
 	return oom ? NC_ERR_NOMEM : NC_OK;
 }
 
+/* Why a feed is read with recovery: mend_bytes()'s repair, else
+ * libxml2's last error. */
+static void broken_why(struct feed *f, const struct mend *m, xmlParserCtxt *ctxt)
+{
+	f->broken = m->changed || !ctxt->wellFormed;
+	if (m->changed) {
+		snprintf(f->why, sizeof f->why, "%s", m->why);
+	} else if (!ctxt->wellFormed) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		char msg[120] = "";
+		if (e && e->message) {
+			snprintf(msg, sizeof msg, "%s", e->message);
+			msg[strcspn(msg, "\n")] = '\0';
+		}
+		snprintf(f->why, sizeof f->why, "line %d: %s", e ? e->line : 0, msg[0] ? msg : "error");
+	}
+}
+
+/* The bytes, mended, into f->x; its kind from the root element. */
+static int parse_feed(struct feed *f, const unsigned char *data, size_t len, xmlNode **root)
+{
+	struct mend m = {0};
+	const char *encoding = NULL, *name = f->name;
+	xmlParserCtxt *ctxt = NULL;
+	int rc = mend_bytes(&m, data, len, &encoding);
+	if (rc)
+		rc = nc_err_set(f->err, rc, name, "out of memory");
+	else if (m.out.len > INT32_MAX)
+		rc = nc_err_set(f->err, NC_ERR_LIMIT, name, "too large");
+	else if (!(ctxt = xmlNewParserCtxt()))
+		rc = nc_err_set(f->err, NC_ERR_NOMEM, name, "out of memory");
+	if (rc)
+		goto out;
+	/* No NOENT (entities stay references), no DTDLOAD, no HUGE: libxml2's
+	 * own limits on depth and entity amplification stay on. */
+	f->x = xmlCtxtReadMemory(ctxt, m.out.data ? m.out.data : "", (int)m.out.len, NULL, encoding,
+				 XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
+				 XML_PARSE_NOWARNING);
+	*root = f->x ? xmlDocGetRootElement(f->x) : NULL;
+	if (!*root) {
+		rc = nc_err_set(f->err, NC_ERR_PARSE, name, "not a feed: no XML root element");
+		goto out;
+	}
+	broken_why(f, &m, ctxt);
+	const char *rn = local_name(*root);
+	if (!strcmp(rn, "rss"))
+		f->kind = FEED_RSS;
+	else if (!strcmp(rn, "RDF"))
+		f->kind = FEED_RDF;
+	else if (!strcmp(rn, "feed"))
+		f->kind = FEED_ATOM;
+	else
+		rc = nc_err_set(f->err, NC_ERR_PARSE, name, "not a feed: the root element is <%.80s>", rn);
+out:
+	if (ctxt)
+		xmlFreeParserCtxt(ctxt);
+	nc_buf_free(&m.out);
+	return rc;
+}
+
+/* The items, in document order: RSS 2.0's in the channel, RSS 1.0 and
+ * 0.90's beside it, Atom's in the feed. */
+static int collect_items(struct feed *f, xmlNode *root, xmlNode ***items, size_t *nitems)
+{
+	xmlNode *parents[2] = {f->kind == FEED_ATOM ? root : f->channel, f->kind == FEED_ATOM ? NULL : root};
+	const char *item_name = f->kind == FEED_ATOM ? "entry" : "item";
+	size_t cap = 0;
+	for (int p = 0; p < 2; p++) {
+		if (!parents[p] || (p == 1 && parents[1] == parents[0]))
+			continue;
+		for (xmlNode *c = parents[p]->children; c; c = c->next) {
+			if (!is(f, c, NS_CORE, item_name))
+				continue;
+			if (*nitems == NC_MAX_FEED_ITEMS)
+				return nc_err_set(f->err, NC_ERR_LIMIT, f->name, "more than %u items",
+						  NC_MAX_FEED_ITEMS);
+			if (*nitems == cap) {
+				cap = cap ? 2 * cap : 64;
+				xmlNode **v = realloc(*items, cap * sizeof *v);
+				if (!v)
+					return nc_err_set(f->err, NC_ERR_NOMEM, f->name, "out of memory");
+				*items = v;
+			}
+			(*items)[(*nitems)++] = c;
+		}
+	}
+	return NC_OK;
+}
+
 static int feed_read(const char *name, const unsigned char *data, size_t len,
 		     struct nc_doclist *out, struct nc_err *err)
 {
@@ -1413,100 +1565,19 @@ static int feed_read(const char *name, const unsigned char *data, size_t len,
 				  NC_MAX_INPUT_BYTES / (1024u * 1024u));
 	if (len > INT32_MAX)
 		return nc_err_set(err, NC_ERR_LIMIT, name, "too large");
-	struct mend m = {0};
-	const char *encoding = NULL;
 	struct feed f = { .name = name, .err = err, .entity_budget = ENTITY_BUDGET,
 			  .url = nc_url_is_http(name) ? name : NULL };
-	xmlParserCtxt *ctxt = NULL;
-	xmlNode **items = NULL;
-	size_t items_cap = 0;
-	int rc = mend_bytes(&m, data, len, &encoding);
-	if (rc) {
-		rc = nc_err_set(err, rc, name, "out of memory");
-		goto out;
-	}
-	if (m.out.len > INT32_MAX) {
-		rc = nc_err_set(err, NC_ERR_LIMIT, name, "too large");
-		goto out;
-	}
-	if (!(ctxt = xmlNewParserCtxt())) {
-		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
-		goto out;
-	}
-	/* No NOENT (entities stay references), no DTDLOAD, no HUGE: libxml2's
-	 * own limits on depth and entity amplification stay on. */
-	f.x = xmlCtxtReadMemory(ctxt, m.out.data ? m.out.data : "", (int)m.out.len, NULL, encoding,
-				XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
-				XML_PARSE_NOWARNING);
-	xmlNode *root = f.x ? xmlDocGetRootElement(f.x) : NULL;
-	if (!root) {
-		rc = nc_err_set(err, NC_ERR_PARSE, name, "not a feed: no XML root element");
-		goto out;
-	}
-	f.broken = m.changed || !ctxt->wellFormed;
-	if (m.changed) {
-		snprintf(f.why, sizeof f.why, "%s", m.why);
-	} else if (!ctxt->wellFormed) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		char msg[120] = "";
-		if (e && e->message) {
-			snprintf(msg, sizeof msg, "%s", e->message);
-			msg[strcspn(msg, "\n")] = '\0';
-		}
-		snprintf(f.why, sizeof f.why, "line %d: %s", e ? e->line : 0, msg[0] ? msg : "error");
-	}
-	const char *rn = local_name(root);
-	if (!strcmp(rn, "rss"))
-		f.kind = FEED_RSS;
-	else if (!strcmp(rn, "RDF"))
-		f.kind = FEED_RDF;
-	else if (!strcmp(rn, "feed"))
-		f.kind = FEED_ATOM;
-	else {
-		rc = nc_err_set(err, NC_ERR_PARSE, name, "not a feed: the root element is <%.80s>", rn);
-		goto out;
-	}
-	if ((rc = read_channel(&f, root)) != NC_OK) {
-		rc = nc_err_set(err, rc, name, "out of memory");
-		goto out;
-	}
-
-	/* Items: RSS 2.0 in the channel; RSS 1.0 and 0.90 beside it. */
-	xmlNode *parents[2] = {f.kind == FEED_ATOM ? root : f.channel, f.kind == FEED_ATOM ? NULL : root};
-	const char *item_name = f.kind == FEED_ATOM ? "entry" : "item";
+	xmlNode *root = NULL, **items = NULL;
 	size_t nitems = 0;
-	for (int p = 0; p < 2; p++) {
-		if (!parents[p] || (p == 1 && parents[1] == parents[0]))
-			continue;
-		for (xmlNode *c = parents[p]->children; c; c = c->next) {
-			if (!is(&f, c, NS_CORE, item_name))
-				continue;
-			if (nitems == NC_MAX_FEED_ITEMS) {
-				rc = nc_err_set(err, NC_ERR_LIMIT, name, "more than %u items",
-						NC_MAX_FEED_ITEMS);
-				goto out;
-			}
-			if (nitems == items_cap) {
-				size_t cap = items_cap ? 2 * items_cap : 64;
-				xmlNode **v = realloc(items, cap * sizeof *v);
-				if (!v) {
-					rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
-					goto out;
-				}
-				items = v;
-				items_cap = cap;
-			}
-			items[nitems++] = c;
-		}
-	}
-	if ((rc = feed_shell(&f, items, nitems)) != NC_OK) {
+	int rc = parse_feed(&f, data, len, &root);
+	if (!rc && (rc = read_channel(&f, root)) != NC_OK)
 		rc = nc_err_set(err, rc, name, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < nitems; i++)
-		if ((rc = read_item(&f, items[i], i + 1, out)) != NC_OK)
-			goto out;
-out:
+	if (!rc)
+		rc = collect_items(&f, root, &items, &nitems);
+	if (!rc && (rc = feed_shell(&f, items, nitems)) != NC_OK)
+		rc = nc_err_set(err, rc, name, "out of memory");
+	for (size_t i = 0; !rc && i < nitems; i++)
+		rc = read_item(&f, items[i], i + 1, out);
 	free(items);
 	nc_buf_free(&f.shell_head);
 	nc_buf_free(&f.shell_tail);
@@ -1515,9 +1586,6 @@ out:
 	free(f.language);
 	if (f.x)
 		xmlFreeDoc(f.x);
-	if (ctxt)
-		xmlFreeParserCtxt(ctxt);
-	nc_buf_free(&m.out);
 	return rc;
 }
 
