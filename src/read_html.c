@@ -563,6 +563,252 @@ static enum block_start begin_block(struct reader *r, xmlNode *n, enum kind k, b
 }
 
 /* Start an element.  Returns true when its children should be walked. */
+/* ---- enter(): one function per kind of element ------------------------- */
+
+/* <pre>: a code block, or inline code when blocks are out of reach. */
+static void do_pre(struct reader *r, xmlNode *n, bool is_deep)
+{
+	char *text = dom_text(n, is_deep);
+	if (!text) {
+		r->rc = NC_ERR_NOMEM;
+		return;
+	}
+	if (is_deep) {
+		struct nc_node *c = add(r, r->inl, NC_NODE_CODE);
+		if (c && nc_node_set_text(c, text, strlen(text)))
+			r->rc = NC_ERR_NOMEM;
+	} else {
+		close_implicit(r);
+		struct nc_node *c = add(r, block_for(r), NC_NODE_CODE_BLOCK);
+		/* HTML drops one newline right after <pre>. */
+		const char *t = text[0] == '\n' ? text + 1 : text;
+		size_t len = strlen(t);
+		while (len && (t[len - 1] == '\n' || t[len - 1] == ' '))
+			len--;
+		if (c && nc_node_set_text(c, t, len))
+			r->rc = NC_ERR_NOMEM;
+		if (c)
+			c->as.code_block.info = code_language(n);
+	}
+	free(text);
+}
+
+static void do_code(struct reader *r, xmlNode *n)
+{
+	char *text = dom_text(n, true);
+	if (!text) {
+		r->rc = NC_ERR_NOMEM;
+		return;
+	}
+	if (*text) {
+		struct nc_node *p = inline_parent(r);
+		struct nc_node *c = p ? add(r, p, NC_NODE_CODE) : NULL;
+		if (c && nc_node_set_text(c, text, strlen(text)))
+			r->rc = NC_ERR_NOMEM;
+	}
+	free(text);
+}
+
+/* <picture>: its first <source srcset> is the image's, for the <img>. */
+static bool open_picture(struct reader *r, xmlNode *n, enum kind k)
+{
+	const char *saved = r->picture_srcset;
+	r->picture_srcset = NULL;
+	for (xmlNode *c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "source") == 0) {
+			const char *s = attr(c, "srcset");
+			if (!s || !*s)
+				s = attr(c, "data-srcset");
+			if (s && *s && !r->picture_srcset)
+				r->picture_srcset = s;
+		}
+	if (!push(r, n, k))
+		return false;
+	r->stack[r->depth - 1].srcset = saved;
+	return true;
+}
+
+/* The element is open: what leave() closes. */
+static void opened(struct reader *r)
+{
+	r->stack[r->depth - 1].opened = true;
+}
+
+/* <p>, <h1>-<h6>, <figcaption>, <caption>: a block of inline content. */
+static bool open_text_block(struct reader *r, xmlNode *n, enum kind k, bool is_deep)
+{
+	enum block_start b = begin_block(r, n, k, is_deep);
+	if (b != BLOCK_OPEN)
+		return b == BLOCK_FLATTENED;
+	enum nc_node_type t = k == K_HEADING ? NC_NODE_HEADING
+			    : k == K_FIGCAPTION && r->block->type == NC_NODE_FIGURE ? NC_NODE_CAPTION
+			    : NC_NODE_PARAGRAPH;
+	struct nc_node *p = add(r, block_for(r), t);
+	if (!p)
+		return false;
+	/* <li><p>a</p></li>: the author asked for a paragraph, which
+	 * CommonMark writes as a loose list. */
+	if (strcasecmp((const char *)n->name, "p") == 0 && p->parent->type == NC_NODE_ITEM &&
+	    p->parent->parent && p->parent->parent->type == NC_NODE_LIST)
+		p->parent->parent->as.list.tight = false;
+	if (t == NC_NODE_HEADING)
+		p->as.heading.level = n->name[1] - '0';
+	r->inl = p;
+	r->inl_implicit = false;
+	r->inline_depth = 0;
+	opened(r);
+	return true;
+}
+
+/* <blockquote>, <figure>, <ul>, <ol>: blocks holding blocks. */
+static bool open_container(struct reader *r, xmlNode *n, enum kind k, bool is_deep)
+{
+	enum block_start bs = begin_block(r, n, k, is_deep);
+	if (bs != BLOCK_OPEN)
+		return bs == BLOCK_FLATTENED;
+	struct nc_node *b = add(r, block_for(r), k == K_BLOCKQUOTE ? NC_NODE_BLOCKQUOTE
+				: k == K_FIGURE ? NC_NODE_FIGURE : NC_NODE_LIST);
+	if (!b)
+		return false;
+	if (k == K_LIST) {
+		b->as.list.ordered = strcasecmp((const char *)n->name, "ol") == 0;
+		/* Loose once an item shows it is (see mark_loose). */
+		b->as.list.tight = true;
+		const char *st = attr(n, "start");
+		if (st) {
+			long v = strtol(st, NULL, 10);
+			b->as.list.start = v < 0 ? 0 : v > 999999999 ? 999999999 : (int)v;
+		}
+	}
+	r->block = b;
+	r->inl = NULL;
+	opened(r);
+	return true;
+}
+
+static bool open_item(struct reader *r, xmlNode *n, enum kind k, bool is_deep)
+{
+	enum block_start b = begin_block(r, n, k, is_deep);
+	if (b != BLOCK_OPEN)
+		return b == BLOCK_FLATTENED;
+	struct nc_node *list = r->block;
+	if (list->type != NC_NODE_LIST) {
+		/* An <li> outside a list: give it one. */
+		bool reuse = list->last_child && list->last_child->type == NC_NODE_LIST;
+		list = reuse ? list->last_child : add(r, block_for(r), NC_NODE_LIST);
+		if (!list)
+			return false;
+		if (!reuse)
+			list->as.list.tight = true;
+	}
+	struct nc_node *it = add(r, list, NC_NODE_ITEM);
+	if (!it)
+		return false;
+	r->block = it;
+	r->inl = NULL;
+	opened(r);
+	return true;
+}
+
+static bool open_table(struct reader *r, xmlNode *n, enum kind k, bool is_deep)
+{
+	enum block_start b = begin_block(r, n, k, is_deep);
+	if (b != BLOCK_OPEN)
+		return b == BLOCK_FLATTENED;
+	struct nc_node *t = add(r, block_for(r), NC_NODE_TABLE);
+	if (!t)
+		return false;
+	r->table = t;
+	r->row = NULL;
+	r->in_thead = false;
+	opened(r);
+	return true;
+}
+
+/* <tr>: a row of the table being read; outside one, a line break. */
+static bool open_row(struct reader *r, xmlNode *n, enum kind k, bool is_deep)
+{
+	if (!push(r, n, k))
+		return false;
+	if (!r->table || is_deep) {
+		soft_break(r);
+		return true;
+	}
+	struct nc_node *row = add(r, r->table, NC_NODE_TABLE_ROW);
+	if (!row)
+		return false;
+	row->as.row.header = r->in_thead;
+	r->row = row;
+	opened(r);
+	return true;
+}
+
+/* <td>, <th>: a cell of the row being read; outside one, a space. */
+static bool open_cell(struct reader *r, xmlNode *n, enum kind k, bool is_deep)
+{
+	if (!push(r, n, k))
+		return false;
+	if (!r->row || is_deep) {
+		if (is_deep && r->inl && r->inl->last_child)
+			add_text(r, r->inl, " ", 1);
+		return true;
+	}
+	struct nc_node *c = add(r, r->row, NC_NODE_TABLE_CELL);
+	if (!c)
+		return false;
+	c->as.cell.header = strcasecmp((const char *)n->name, "th") == 0 || r->in_thead;
+	c->as.cell.align = align_of(n);
+	c->as.cell.colspan = span_of(n, "colspan");
+	c->as.cell.rowspan = span_of(n, "rowspan");
+	r->block = c;
+	r->inl = NULL;
+	r->table = NULL; /* a nested table starts its own */
+	r->row = NULL;
+	opened(r);
+	return true;
+}
+
+/* The href of a link that can go somewhere outside the page, blanks
+ * skipped; NULL for in-page anchors and script URLs (their text stays). */
+static const char *link_target(xmlNode *n)
+{
+	const char *href = attr(n, "href");
+	while (href && is_ws(*href))
+		href++;
+	if (!href || !*href || href[0] == '#' || strncasecmp(href, "javascript:", 11) == 0 ||
+	    strncasecmp(href, "vbscript:", 9) == 0 || strncasecmp(href, "data:", 5) == 0)
+		return NULL;
+	return href;
+}
+
+/* <em>, <strong> ... (type) and <a href>. */
+static bool open_inline(struct reader *r, xmlNode *n, enum kind k, enum nc_node_type type)
+{
+	const char *href = k == K_LINK ? link_target(n) : NULL;
+	if (k == K_LINK && !href)
+		return push(r, n, K_UNWRAP);
+	/* Open the paragraph first, so leaving this element returns to it
+	 * rather than to no paragraph at all. */
+	struct nc_node *p = inline_parent(r);
+	if (!p || !push(r, n, k))
+		return false;
+	struct nc_node *e = add(r, p, k == K_LINK ? NC_NODE_LINK : type);
+	if (!e)
+		return false;
+	if (k == K_LINK) {
+		const char *title = attr(n, "title");
+		if (nc_set_str(&e->as.link.url, href) ||
+		    (title && *title && nc_set_str(&e->as.link.title, title)))
+			r->rc = NC_ERR_NOMEM;
+	}
+	r->inl = e;
+	r->inline_depth++;
+	opened(r);
+	return true;
+}
+
+/* An element's start: true when its children are to be read (leave()
+ * then closes it), false when it was read whole or skipped. */
 static bool enter(struct reader *r, xmlNode *n)
 {
 	enum nc_node_type type = NC_NODE_PARAGRAPH;
@@ -591,63 +837,14 @@ static bool enter(struct reader *r, xmlNode *n)
 	case K_EMBED:
 		do_embed(r, n);
 		return false;
-	case K_PRE: {
-		char *text = dom_text(n, is_deep);
-		if (!text) {
-			r->rc = NC_ERR_NOMEM;
-			return false;
-		}
-		if (is_deep) {
-			struct nc_node *c = add(r, r->inl, NC_NODE_CODE);
-			if (c && nc_node_set_text(c, text, strlen(text)))
-				r->rc = NC_ERR_NOMEM;
-		} else {
-			close_implicit(r);
-			struct nc_node *c = add(r, block_for(r), NC_NODE_CODE_BLOCK);
-			/* HTML drops one newline right after <pre>. */
-			const char *t = text[0] == '\n' ? text + 1 : text;
-			size_t len = strlen(t);
-			while (len && (t[len - 1] == '\n' || t[len - 1] == ' '))
-				len--;
-			if (c && nc_node_set_text(c, t, len))
-				r->rc = NC_ERR_NOMEM;
-			if (c)
-				c->as.code_block.info = code_language(n);
-		}
-		free(text);
+	case K_PRE:
+		do_pre(r, n, is_deep);
 		return false;
-	}
-	case K_CODE: {
-		char *text = dom_text(n, true);
-		if (!text) {
-			r->rc = NC_ERR_NOMEM;
-			return false;
-		}
-		if (*text) {
-			struct nc_node *p = inline_parent(r);
-			struct nc_node *c = p ? add(r, p, NC_NODE_CODE) : NULL;
-			if (c && nc_node_set_text(c, text, strlen(text)))
-				r->rc = NC_ERR_NOMEM;
-		}
-		free(text);
+	case K_CODE:
+		do_code(r, n);
 		return false;
-	}
-	case K_PICTURE: {
-		const char *saved = r->picture_srcset;
-		r->picture_srcset = NULL;
-		for (xmlNode *c = n->children; c; c = c->next)
-			if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "source") == 0) {
-				const char *s = attr(c, "srcset");
-				if (!s || !*s)
-					s = attr(c, "data-srcset");
-				if (s && *s && !r->picture_srcset)
-					r->picture_srcset = s;
-			}
-		if (!push(r, n, k))
-			return false;
-		r->stack[r->depth - 1].srcset = saved;
-		return true;
-	}
+	case K_PICTURE:
+		return open_picture(r, n, k);
 	case K_UNWRAP:
 		return push(r, n, k);
 	case K_DIVLIKE:
@@ -662,180 +859,27 @@ static bool enter(struct reader *r, xmlNode *n)
 	case K_HEADING:
 	case K_FIGCAPTION:
 	case K_TCAPTION:
-		switch (begin_block(r, n, k, is_deep)) {
-		case BLOCK_FAILED: return false;
-		case BLOCK_FLATTENED: return true;
-		case BLOCK_OPEN: break;
-		}
-		{
-			enum nc_node_type t = k == K_HEADING ? NC_NODE_HEADING
-					    : k == K_FIGCAPTION && r->block->type == NC_NODE_FIGURE ? NC_NODE_CAPTION
-					    : NC_NODE_PARAGRAPH;
-			struct nc_node *p = add(r, block_for(r), t);
-			if (!p)
-				return false;
-			/* <li><p>a</p></li>: the author asked for a paragraph,
-			 * which CommonMark writes as a loose list. */
-			if (strcasecmp((const char *)n->name, "p") == 0 && p->parent->type == NC_NODE_ITEM &&
-			    p->parent->parent && p->parent->parent->type == NC_NODE_LIST)
-				p->parent->parent->as.list.tight = false;
-			if (t == NC_NODE_HEADING)
-				p->as.heading.level = n->name[1] - '0';
-			r->inl = p;
-			r->inl_implicit = false;
-			r->inline_depth = 0;
-			r->stack[r->depth - 1].opened = true;
-		}
-		return true;
+		return open_text_block(r, n, k, is_deep);
 	case K_BLOCKQUOTE:
 	case K_FIGURE:
 	case K_LIST:
-		switch (begin_block(r, n, k, is_deep)) {
-		case BLOCK_FAILED: return false;
-		case BLOCK_FLATTENED: return true;
-		case BLOCK_OPEN: break;
-		}
-		{
-			struct nc_node *b = add(r, block_for(r), k == K_BLOCKQUOTE ? NC_NODE_BLOCKQUOTE
-						: k == K_FIGURE ? NC_NODE_FIGURE : NC_NODE_LIST);
-			if (!b)
-				return false;
-			if (k == K_LIST) {
-				b->as.list.ordered = strcasecmp((const char *)n->name, "ol") == 0;
-				/* Loose once an item shows it is (see mark_loose). */
-				b->as.list.tight = true;
-				const char *st = attr(n, "start");
-				if (st) {
-					long v = strtol(st, NULL, 10);
-					b->as.list.start = v < 0 ? 0 : v > 999999999 ? 999999999 : (int)v;
-				}
-			}
-			r->block = b;
-			r->inl = NULL;
-			r->stack[r->depth - 1].opened = true;
-		}
-		return true;
+		return open_container(r, n, k, is_deep);
 	case K_ITEM:
-		switch (begin_block(r, n, k, is_deep)) {
-		case BLOCK_FAILED: return false;
-		case BLOCK_FLATTENED: return true;
-		case BLOCK_OPEN: break;
-		}
-		{
-			struct nc_node *list = r->block;
-			if (list->type != NC_NODE_LIST) {
-				/* An <li> outside a list: give it one. */
-				bool reuse = list->last_child && list->last_child->type == NC_NODE_LIST;
-				list = reuse ? list->last_child : add(r, block_for(r), NC_NODE_LIST);
-				if (!list)
-					return false;
-				if (!reuse)
-					list->as.list.tight = true;
-			}
-			struct nc_node *it = add(r, list, NC_NODE_ITEM);
-			if (!it)
-				return false;
-			r->block = it;
-			r->inl = NULL;
-			r->stack[r->depth - 1].opened = true;
-		}
-		return true;
+		return open_item(r, n, k, is_deep);
 	case K_TABLE:
-		switch (begin_block(r, n, k, is_deep)) {
-		case BLOCK_FAILED: return false;
-		case BLOCK_FLATTENED: return true;
-		case BLOCK_OPEN: break;
-		}
-		{
-			struct nc_node *t = add(r, block_for(r), NC_NODE_TABLE);
-			if (!t)
-				return false;
-			r->table = t;
-			r->row = NULL;
-			r->in_thead = false;
-			r->stack[r->depth - 1].opened = true;
-		}
-		return true;
+		return open_table(r, n, k, is_deep);
 	case K_TSECTION:
 		if (!push(r, n, k))
 			return false;
 		r->in_thead = strcasecmp((const char *)n->name, "thead") == 0;
 		return true;
 	case K_ROW:
-		if (!push(r, n, k))
-			return false;
-		if (!r->table || is_deep) {
-			soft_break(r);
-			return true;
-		}
-		{
-			struct nc_node *row = add(r, r->table, NC_NODE_TABLE_ROW);
-			if (!row)
-				return false;
-			row->as.row.header = r->in_thead;
-			r->row = row;
-			r->stack[r->depth - 1].opened = true;
-		}
-		return true;
+		return open_row(r, n, k, is_deep);
 	case K_CELL:
-		if (!push(r, n, k))
-			return false;
-		if (!r->row || is_deep) {
-			if (is_deep && r->inl && r->inl->last_child)
-				add_text(r, r->inl, " ", 1);
-			return true;
-		}
-		{
-			struct nc_node *c = add(r, r->row, NC_NODE_TABLE_CELL);
-			if (!c)
-				return false;
-			c->as.cell.header = strcasecmp((const char *)n->name, "th") == 0 || r->in_thead;
-			c->as.cell.align = align_of(n);
-			c->as.cell.colspan = span_of(n, "colspan");
-			c->as.cell.rowspan = span_of(n, "rowspan");
-			r->block = c;
-			r->inl = NULL;
-			r->table = NULL; /* a nested table starts its own */
-			r->row = NULL;
-			r->stack[r->depth - 1].opened = true;
-		}
-		return true;
+		return open_cell(r, n, k, is_deep);
 	case K_INLINE:
-	case K_LINK: {
-		if (k == K_LINK) {
-			const char *href = attr(n, "href");
-			while (href && is_ws(*href))
-				href++;
-			/* In-page anchors and script URLs have nowhere to go
-			 * outside the page: their text stays. */
-			if (!href || !*href || href[0] == '#' ||
-			    strncasecmp(href, "javascript:", 11) == 0 ||
-			    strncasecmp(href, "vbscript:", 9) == 0 ||
-			    strncasecmp(href, "data:", 5) == 0)
-				return push(r, n, K_UNWRAP);
-		}
-		/* Open the paragraph first, so leaving this element returns
-		 * to it rather than to no paragraph at all. */
-		struct nc_node *p = inline_parent(r);
-		if (!p || !push(r, n, k))
-			return false;
-		struct nc_node *e = add(r, p, k == K_LINK ? NC_NODE_LINK : type);
-		if (!e)
-			return false;
-		if (k == K_LINK) {
-			const char *href = attr(n, "href");
-			while (is_ws(*href))
-				href++;
-			const char *title = attr(n, "title");
-			if (nc_set_str(&e->as.link.url, href) ||
-			    (title && *title && nc_set_str(&e->as.link.title, title)))
-				r->rc = NC_ERR_NOMEM;
-		}
-		r->inl = e;
-		r->inline_depth++;
-		r->stack[r->depth - 1].opened = true;
-		return true;
-	}
+	case K_LINK:
+		return open_inline(r, n, k, type);
 	}
 	return push(r, n, K_UNWRAP);
 }
