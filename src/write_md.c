@@ -1431,167 +1431,194 @@ static void render_code_block(struct blocks *s, const struct nc_node *n)
 	nc_buf_free(&norm);
 }
 
+/* ---- render_blocks(): one function per kind of block --------------------- */
+
+/* A paragraph, caption or heading: its inlines, then its lines. */
+static void block_text(struct blocks *s, struct nc_node *n)
+{
+	struct nc_buf b = {0};
+	render_inlines(s->m, n, n->type == NC_NODE_HEADING ? CTX_HEADING : CTX_PARA, &b);
+	if (b.len) {
+		separate(s, n);
+		char lead[8] = "";
+		if (n->type == NC_NODE_HEADING) {
+			int lv = n->as.heading.level < 1 ? 1 : n->as.heading.level > 6 ? 6 : n->as.heading.level;
+			memset(lead, '#', (size_t)lv);
+			lead[lv] = ' ';
+			lead[lv + 1] = '\0';
+		}
+		put_lines(s, lead, b.data, b.len);
+	}
+	nc_buf_free(&b);
+}
+
+/* Inlines shown as one paragraph of their own. */
+static void block_of_inlines(struct blocks *s, struct nc_node *n, struct nc_node *holder)
+{
+	struct nc_buf b = {0};
+	render_inlines(s->m, holder, CTX_PARA, &b);
+	if (b.len) {
+		separate(s, n);
+		put_lines(s, NULL, b.data, b.len);
+	}
+	nc_buf_free(&b);
+}
+
+static void enter_item(struct blocks *s, struct nc_node *n)
+{
+	separate(s, n);
+	char first[16], rest[16];
+	struct open_list *l = s->nlists && s->lists[s->nlists - 1].node == n->parent
+				      ? &s->lists[s->nlists - 1] : NULL;
+	if (l && n->parent->as.list.ordered) {
+		long num = l->num < 0 ? 0 : l->num > 999999999 ? 999999999 : l->num;
+		l->num++;
+		snprintf(first, sizeof first, "%ld%c ", num, l->mark);
+	} else {
+		snprintf(first, sizeof first, "%c ", l ? l->mark : '-');
+	}
+	memset(rest, ' ', strlen(first));
+	rest[strlen(first)] = '\0';
+	push_prefix(s, n, first, rest);
+	s->started = true;
+	if (!n->first_child) {
+		line_prefix(s, false);
+		nc_buf_putc(&s->m->out, '\n');
+	}
+}
+
+/* A row or cell met outside a data table (layout tables, stray rows):
+ * true when it is a container to walk into; else its inlines are one
+ * paragraph. */
+static bool cell_is_container(const struct nc_node *n)
+{
+	if (n->type == NC_NODE_TABLE_ROW)
+		return n->parent && n->parent->type == NC_NODE_TABLE;
+	for (const struct nc_node *c = n->first_child; c; c = c->next)
+		if (nc_node_is_block(c->type))
+			return true;
+	return false;
+}
+
+/* Inline content directly under a block container: the reader wraps it
+ * in paragraphs, so this is a hand-built document; it is shown as its
+ * own paragraph, rendered by borrowing the node into one. */
+static void stray_inline(struct blocks *s, struct nc_node *n)
+{
+	struct nc_node *tmp = nc_node_new(NC_NODE_PARAGRAPH);
+	if (!tmp) {
+		s->m->rc = NC_ERR_NOMEM;
+		return;
+	}
+	struct nc_node *parent = n->parent, *next = n->next;
+	nc_node_append(tmp, n);
+	struct nc_buf b = {0};
+	render_inlines(s->m, tmp, CTX_PARA, &b);
+	if (next)
+		nc_node_insert_before(next, n);
+	else
+		nc_node_append(parent, n);
+	nc_node_free(tmp);
+	if (b.len) {
+		separate(s, n);
+		put_lines(s, NULL, b.data, b.len);
+	}
+	nc_buf_free(&b);
+}
+
+/* One step of the walk; may set it->ev to NC_EVENT_EXIT to skip the
+ * children (rendered already). */
+static void render_block(struct blocks *s, struct nc_iter *it, enum nc_event ev)
+{
+	struct md *m = s->m;
+	struct nc_node *n = it->cur;
+	bool enter = ev == NC_EVENT_ENTER;
+	switch (n->type) {
+	case NC_NODE_DOCUMENT:
+	case NC_NODE_FIGURE:
+		break;
+	case NC_NODE_PARAGRAPH:
+	case NC_NODE_CAPTION:
+	case NC_NODE_HEADING:
+		block_text(s, n);
+		it->ev = NC_EVENT_EXIT; /* children rendered above */
+		break;
+	case NC_NODE_BLOCKQUOTE:
+		if (!enter) {
+			pop_prefix(s, n);
+			break;
+		}
+		separate(s, n);
+		push_prefix(s, n, "> ", "> ");
+		if (!n->first_child) /* an empty quote still needs its line */
+			put_lines(s, NULL, "", 0);
+		break;
+	case NC_NODE_LIST:
+		if (!enter) {
+			close_list(s, n);
+			break;
+		}
+		separate(s, n);
+		s->started = true;
+		open_list(s, n);
+		break;
+	case NC_NODE_ITEM:
+		if (enter)
+			enter_item(s, n);
+		else
+			pop_prefix(s, n);
+		break;
+	case NC_NODE_CODE_BLOCK:
+		separate(s, n);
+		render_code_block(s, n);
+		break;
+	case NC_NODE_THEMATIC_BREAK:
+		separate(s, n);
+		put_lines(s, NULL, "* * *", 5);
+		break;
+	case NC_NODE_TABLE:
+		if (n->first_child && layout_table(m, n))
+			break; /* its cells' blocks are walked in turn */
+		if (enter && n->first_child) {
+			separate(s, n);
+			render_table(s, n);
+		}
+		it->ev = NC_EVENT_EXIT;
+		break;
+	case NC_NODE_TABLE_ROW:
+	case NC_NODE_TABLE_CELL:
+		if (enter && !cell_is_container(n)) {
+			block_of_inlines(s, n, n);
+			it->ev = NC_EVENT_EXIT;
+		}
+		break;
+	case NC_NODE_TEXT:
+	case NC_NODE_EMPH:
+	case NC_NODE_STRONG:
+	case NC_NODE_STRIKE:
+	case NC_NODE_SUB:
+	case NC_NODE_SUP:
+	case NC_NODE_CODE:
+	case NC_NODE_LINK:
+	case NC_NODE_IMAGE:
+	case NC_NODE_EMBED:
+	case NC_NODE_LINE_BREAK:
+		if (enter) {
+			stray_inline(s, n);
+			it->ev = nc_node_is_leaf(n) ? NC_EVENT_ENTER : NC_EVENT_EXIT;
+		}
+		break;
+	}
+}
+
 static void render_blocks(struct md *m, struct nc_node *root)
 {
 	struct blocks s = { .m = m };
 	struct nc_iter it;
 	enum nc_event ev;
 	nc_iter_init(&it, root);
-	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && !m->rc) {
-		struct nc_node *n = it.cur;
-		switch (n->type) {
-		case NC_NODE_DOCUMENT:
-			break;
-		case NC_NODE_PARAGRAPH:
-		case NC_NODE_CAPTION:
-		case NC_NODE_HEADING: {
-			struct nc_buf b = {0};
-			render_inlines(m, n, n->type == NC_NODE_HEADING ? CTX_HEADING : CTX_PARA, &b);
-			if (b.len) {
-				separate(&s, n);
-				char lead[8] = "";
-				if (n->type == NC_NODE_HEADING) {
-					int lv = n->as.heading.level < 1 ? 1 : n->as.heading.level > 6 ? 6 : n->as.heading.level;
-					memset(lead, '#', (size_t)lv);
-					lead[lv] = ' ';
-					lead[lv + 1] = '\0';
-				}
-				put_lines(&s, lead, b.data, b.len);
-			}
-			nc_buf_free(&b);
-			it.ev = NC_EVENT_EXIT; /* children rendered above */
-			break;
-		}
-		case NC_NODE_BLOCKQUOTE:
-			if (ev == NC_EVENT_ENTER) {
-				separate(&s, n);
-				push_prefix(&s, n, "> ", "> ");
-				/* An empty quote still needs its line. */
-				if (!n->first_child)
-					put_lines(&s, NULL, "", 0);
-			} else {
-				pop_prefix(&s, n);
-			}
-			break;
-		case NC_NODE_LIST:
-			if (ev == NC_EVENT_ENTER) {
-				separate(&s, n);
-				s.started = true;
-				open_list(&s, n);
-			} else {
-				close_list(&s, n);
-			}
-			break;
-		case NC_NODE_ITEM:
-			if (ev == NC_EVENT_ENTER) {
-				separate(&s, n);
-				char first[16], rest[16];
-				struct open_list *l = s.nlists && s.lists[s.nlists - 1].node == n->parent
-							      ? &s.lists[s.nlists - 1] : NULL;
-				if (l && n->parent->as.list.ordered) {
-					long num = l->num < 0 ? 0 : l->num > 999999999 ? 999999999 : l->num;
-					l->num++;
-					snprintf(first, sizeof first, "%ld%c ", num, l->mark);
-				} else {
-					snprintf(first, sizeof first, "%c ", l ? l->mark : '-');
-				}
-				memset(rest, ' ', strlen(first));
-				rest[strlen(first)] = '\0';
-				push_prefix(&s, n, first, rest);
-				s.started = true;
-				if (!n->first_child) {
-					line_prefix(&s, false);
-					nc_buf_putc(&m->out, '\n');
-				}
-			} else {
-				pop_prefix(&s, n);
-			}
-			break;
-		case NC_NODE_CODE_BLOCK:
-			separate(&s, n);
-			render_code_block(&s, n);
-			break;
-		case NC_NODE_THEMATIC_BREAK:
-			separate(&s, n);
-			put_lines(&s, NULL, "* * *", 5);
-			break;
-		case NC_NODE_TABLE:
-			if (n->first_child && layout_table(m, n))
-				break; /* its cells' blocks are walked in turn */
-			if (ev == NC_EVENT_ENTER && n->first_child) {
-				separate(&s, n);
-				render_table(&s, n);
-			}
-			it.ev = NC_EVENT_EXIT;
-			break;
-		case NC_NODE_FIGURE:
-			break;
-		case NC_NODE_TABLE_ROW:
-		case NC_NODE_TABLE_CELL:
-			/* Reached in layout tables (and for rows outside a table).
-			 * A row, or a cell holding blocks, is a container: walk
-			 * in.  A cell of inlines is one paragraph. */
-			if (n->type == NC_NODE_TABLE_ROW && n->parent && n->parent->type == NC_NODE_TABLE)
-				break;
-			if (n->type == NC_NODE_TABLE_CELL) {
-				bool has_block = false;
-				for (const struct nc_node *c = n->first_child; c; c = c->next)
-					if (nc_node_is_block(c->type))
-						has_block = true;
-				if (has_block)
-					break;
-			}
-			if (ev == NC_EVENT_ENTER) {
-				struct nc_buf b = {0};
-				render_inlines(m, n, CTX_PARA, &b);
-				if (b.len) {
-					separate(&s, n);
-					put_lines(&s, NULL, b.data, b.len);
-				}
-				nc_buf_free(&b);
-				it.ev = NC_EVENT_EXIT;
-			}
-			break;
-		case NC_NODE_TEXT:
-		case NC_NODE_EMPH:
-		case NC_NODE_STRONG:
-		case NC_NODE_STRIKE:
-		case NC_NODE_SUB:
-		case NC_NODE_SUP:
-		case NC_NODE_CODE:
-		case NC_NODE_LINK:
-		case NC_NODE_IMAGE:
-		case NC_NODE_EMBED:
-		case NC_NODE_LINE_BREAK:
-			/* Inline content directly under a block container: the
-			 * reader wraps it in paragraphs, so this is a hand-built
-			 * document; show it as its own paragraph. */
-			if (ev == NC_EVENT_ENTER) {
-				struct nc_node *tmp = nc_node_new(NC_NODE_PARAGRAPH);
-				if (!tmp) {
-					m->rc = NC_ERR_NOMEM;
-					break;
-				}
-				struct nc_buf b = {0};
-				/* Render just this node by borrowing it. */
-				struct nc_node *parent = n->parent, *next = n->next;
-				nc_node_append(tmp, n);
-				render_inlines(m, tmp, CTX_PARA, &b);
-				if (next)
-					nc_node_insert_before(next, n);
-				else
-					nc_node_append(parent, n);
-				nc_node_free(tmp);
-				if (b.len) {
-					separate(&s, n);
-					put_lines(&s, NULL, b.data, b.len);
-				}
-				nc_buf_free(&b);
-				it.ev = nc_node_is_leaf(n) ? NC_EVENT_ENTER : NC_EVENT_EXIT;
-			}
-			break;
-		}
-	}
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && !m->rc)
+		render_block(&s, &it, ev);
 	free(s.pre);
 	free(s.lists);
 	/* Per-document state: write_md resets ntrims, the maps go here. */
