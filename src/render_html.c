@@ -280,164 +280,159 @@ static const char *header_scope(const struct nc_node *cell)
 }
 
 /* The body of one article as XHTML. */
+/* What the walk carries from node to node. */
+struct html_walk {
+	struct nc_buf *x;
+	const struct nc_html_images *im;
+	int link_depth;          /* links inside links are not allowed */
+	struct outline outline;
+	int heading;             /* the level of the open heading */
+	struct nc_buf opened;    /* per open link: 'a' or 's' (a <span> instead) */
+};
+
+static void put_list(struct nc_buf *x, const struct nc_node *n, bool enter)
+{
+	if (!enter)
+		nc_buf_puts(x, n->as.list.ordered ? "</ol>\n" : "</ul>\n");
+	else if (!n->as.list.ordered)
+		nc_buf_puts(x, "<ul>\n");
+	else if (n->as.list.start != 1)
+		nc_buf_printf(x, "<ol start=\"%d\">\n", n->as.list.start);
+	else
+		nc_buf_puts(x, "<ol>\n");
+}
+
+static void put_code_block(struct nc_buf *x, const struct nc_node *n)
+{
+	nc_buf_puts(x, "<pre><code");
+	if (n->as.code_block.info && *n->as.code_block.info) {
+		struct nc_buf cls = {0};
+		nc_buf_puts(&cls, "language-");
+		for (const char *p = n->as.code_block.info; *p; p++)
+			if (*p != ' ')
+				nc_buf_putc(&cls, *p);
+		nc_html_attr(x, "class", cls.data);
+		nc_buf_free(&cls);
+	}
+	nc_buf_putc(x, '>');
+	nc_buf_put_xml(x, n->as.code_block.literal ? n->as.code_block.literal : "",
+		       n->as.code_block.len, false);
+	nc_buf_puts(x, "</code></pre>\n");
+}
+
+static void put_cell(struct nc_buf *x, const struct nc_node *n, bool enter)
+{
+	const char *tag = n->as.cell.header ? "th" : "td";
+	if (!enter) {
+		nc_buf_printf(x, "</%s>", tag);
+		return;
+	}
+	nc_buf_printf(x, "<%s", tag);
+	if (n->as.cell.header)
+		nc_buf_printf(x, " scope=\"%s\"", header_scope(n));
+	if (n->as.cell.colspan > 1)
+		nc_buf_printf(x, " colspan=\"%d\"", n->as.cell.colspan);
+	if (n->as.cell.rowspan > 1)
+		nc_buf_printf(x, " rowspan=\"%d\"", n->as.cell.rowspan);
+	if (align_style(n->as.cell.align))
+		nc_html_attr(x, "style", align_style(n->as.cell.align));
+	nc_buf_putc(x, '>');
+}
+
+/* A link is written only when it can be followed and is not inside
+ * another; its text is written either way. */
+static void put_link(struct html_walk *w, const struct nc_node *n, bool enter)
+{
+	struct nc_buf *x = w->x;
+	if (!enter) {
+		bool a = w->opened.len && w->opened.data[w->opened.len - 1] == 'a';
+		if (w->opened.len)
+			nc_buf_truncate(&w->opened, w->opened.len - 1);
+		if (a)
+			w->link_depth--;
+		nc_buf_puts(x, a ? "</a>" : "</span>");
+		return;
+	}
+	size_t mark = x->len;
+	bool a = false;
+	nc_buf_puts(x, "<a");
+	if (w->link_depth == 0 && nc_html_href(x, n->as.link.url)) {
+		if (n->as.link.title)
+			nc_html_attr(x, "title", n->as.link.title);
+		nc_buf_putc(x, '>');
+		if (!n->first_child)
+			nc_buf_puts_xml(x, n->as.link.url, false);
+		a = true;
+		w->link_depth++;
+	} else {
+		nc_buf_truncate(x, mark);
+		nc_buf_puts(x, "<span>");
+	}
+	nc_buf_putc(&w->opened, a ? 'a' : 's');
+}
+
+/* An element with no attributes: its open or close tag. */
+static void tag(struct nc_buf *x, bool enter, const char *open, const char *close)
+{
+	nc_buf_puts(x, enter ? open : close);
+}
+
+static void put_node(struct html_walk *w, const struct nc_node *n, bool enter)
+{
+	struct nc_buf *x = w->x;
+	switch (n->type) {
+	case NC_NODE_DOCUMENT:
+		break;
+	case NC_NODE_PARAGRAPH: tag(x, enter, "<p>", "</p>\n"); break;
+	case NC_NODE_HEADING:
+		if (enter)
+			w->heading = heading_level(&w->outline, n->as.heading.level);
+		nc_buf_printf(x, enter ? "<h%d>" : "</h%d>\n", w->heading);
+		break;
+	case NC_NODE_BLOCKQUOTE: tag(x, enter, "<blockquote>\n", "</blockquote>\n"); break;
+	case NC_NODE_LIST: put_list(x, n, enter); break;
+	case NC_NODE_ITEM: tag(x, enter, "<li>", "</li>\n"); break;
+	case NC_NODE_CODE_BLOCK: put_code_block(x, n); break;
+	case NC_NODE_THEMATIC_BREAK: nc_buf_puts(x, "<hr/>\n"); break;
+	case NC_NODE_TABLE: tag(x, enter, "<table>\n", "</table>\n"); break;
+	case NC_NODE_TABLE_ROW: tag(x, enter, "<tr>", "</tr>\n"); break;
+	case NC_NODE_TABLE_CELL: put_cell(x, n, enter); break;
+	case NC_NODE_FIGURE: tag(x, enter, "<figure>\n", "</figure>\n"); break;
+	case NC_NODE_CAPTION: {
+		/* figcaption must be a figure's first or last child. */
+		bool edge = n->parent && n->parent->type == NC_NODE_FIGURE && (!n->prev || !n->next);
+		if (edge)
+			tag(x, enter, "<figcaption>", "</figcaption>\n");
+		else
+			tag(x, enter, "<p class=\"caption\">", "</p>\n");
+		break;
+	}
+	case NC_NODE_TEXT: nc_buf_put_xml(x, n->as.text.literal, n->as.text.len, false); break;
+	case NC_NODE_EMPH: tag(x, enter, "<em>", "</em>"); break;
+	case NC_NODE_STRONG: tag(x, enter, "<strong>", "</strong>"); break;
+	case NC_NODE_STRIKE: tag(x, enter, "<s>", "</s>"); break;
+	case NC_NODE_SUB: tag(x, enter, "<sub>", "</sub>"); break;
+	case NC_NODE_SUP: tag(x, enter, "<sup>", "</sup>"); break;
+	case NC_NODE_CODE:
+		nc_buf_puts(x, "<code>");
+		nc_buf_put_xml(x, n->as.text.literal, n->as.text.len, false);
+		nc_buf_puts(x, "</code>");
+		break;
+	case NC_NODE_LINK: put_link(w, n, enter); break;
+	case NC_NODE_IMAGE: put_image(w->im, x, n, w->link_depth > 0); break;
+	case NC_NODE_EMBED: put_embed(w->im, x, n, w->link_depth > 0); break;
+	case NC_NODE_LINE_BREAK: nc_buf_puts(x, "<br/>"); break;
+	}
+}
+
 void nc_html_body(struct nc_buf *x, struct nc_node *root, const struct nc_html_images *im)
 {
+	struct html_walk w = { .x = x, .im = im, .heading = 2 };
 	struct nc_iter it;
 	enum nc_event ev;
-	int link_depth = 0;       /* links inside links are not allowed */
-	struct outline outline = {0};
-	int heading = 2;          /* the level of the open heading */
-	struct nc_buf opened = {0};
 	nc_iter_init(&it, root);
-	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE) {
-		struct nc_node *n = it.cur;
-		bool enter = ev == NC_EVENT_ENTER;
-		switch (n->type) {
-		case NC_NODE_DOCUMENT:
-			break;
-		case NC_NODE_PARAGRAPH:
-			nc_buf_puts(x, enter ? "<p>" : "</p>\n");
-			break;
-		case NC_NODE_HEADING:
-			if (enter)
-				heading = heading_level(&outline, n->as.heading.level);
-			nc_buf_printf(x, enter ? "<h%d>" : "</h%d>\n", heading);
-			break;
-		case NC_NODE_BLOCKQUOTE:
-			nc_buf_puts(x, enter ? "<blockquote>\n" : "</blockquote>\n");
-			break;
-		case NC_NODE_LIST:
-			if (!enter)
-				nc_buf_puts(x, n->as.list.ordered ? "</ol>\n" : "</ul>\n");
-			else if (!n->as.list.ordered)
-				nc_buf_puts(x, "<ul>\n");
-			else if (n->as.list.start != 1)
-				nc_buf_printf(x, "<ol start=\"%d\">\n", n->as.list.start);
-			else
-				nc_buf_puts(x, "<ol>\n");
-			break;
-		case NC_NODE_ITEM:
-			nc_buf_puts(x, enter ? "<li>" : "</li>\n");
-			break;
-		case NC_NODE_CODE_BLOCK:
-			nc_buf_puts(x, "<pre><code");
-			if (n->as.code_block.info && *n->as.code_block.info) {
-				struct nc_buf cls = {0};
-				nc_buf_puts(&cls, "language-");
-				for (const char *p = n->as.code_block.info; *p; p++)
-					if (*p != ' ')
-						nc_buf_putc(&cls, *p);
-				nc_html_attr(x, "class", cls.data);
-				nc_buf_free(&cls);
-			}
-			nc_buf_putc(x, '>');
-			nc_buf_put_xml(x, n->as.code_block.literal ? n->as.code_block.literal : "",
-				       n->as.code_block.len, false);
-			nc_buf_puts(x, "</code></pre>\n");
-			break;
-		case NC_NODE_THEMATIC_BREAK:
-			nc_buf_puts(x, "<hr/>\n");
-			break;
-		case NC_NODE_TABLE:
-			nc_buf_puts(x, enter ? "<table>\n" : "</table>\n");
-			break;
-		case NC_NODE_TABLE_ROW:
-			nc_buf_puts(x, enter ? "<tr>" : "</tr>\n");
-			break;
-		case NC_NODE_TABLE_CELL: {
-			const char *tag = n->as.cell.header ? "th" : "td";
-			if (!enter) {
-				nc_buf_printf(x, "</%s>", tag);
-				break;
-			}
-			nc_buf_printf(x, "<%s", tag);
-			if (n->as.cell.header)
-				nc_buf_printf(x, " scope=\"%s\"", header_scope(n));
-			if (n->as.cell.colspan > 1)
-				nc_buf_printf(x, " colspan=\"%d\"", n->as.cell.colspan);
-			if (n->as.cell.rowspan > 1)
-				nc_buf_printf(x, " rowspan=\"%d\"", n->as.cell.rowspan);
-			if (align_style(n->as.cell.align))
-				nc_html_attr(x, "style", align_style(n->as.cell.align));
-			nc_buf_putc(x, '>');
-			break;
-		}
-		case NC_NODE_FIGURE:
-			nc_buf_puts(x, enter ? "<figure>\n" : "</figure>\n");
-			break;
-		case NC_NODE_CAPTION: {
-			/* figcaption must be a figure's first or last child. */
-			bool edge = n->parent && n->parent->type == NC_NODE_FIGURE && (!n->prev || !n->next);
-			if (enter)
-				nc_buf_puts(x, edge ? "<figcaption>" : "<p class=\"caption\">");
-			else
-				nc_buf_puts(x, edge ? "</figcaption>\n" : "</p>\n");
-			break;
-		}
-		case NC_NODE_TEXT:
-			nc_buf_put_xml(x, n->as.text.literal, n->as.text.len, false);
-			break;
-		case NC_NODE_EMPH:
-			nc_buf_puts(x, enter ? "<em>" : "</em>");
-			break;
-		case NC_NODE_STRONG:
-			nc_buf_puts(x, enter ? "<strong>" : "</strong>");
-			break;
-		case NC_NODE_STRIKE:
-			nc_buf_puts(x, enter ? "<s>" : "</s>");
-			break;
-		case NC_NODE_SUB:
-			nc_buf_puts(x, enter ? "<sub>" : "</sub>");
-			break;
-		case NC_NODE_SUP:
-			nc_buf_puts(x, enter ? "<sup>" : "</sup>");
-			break;
-		case NC_NODE_CODE:
-			nc_buf_puts(x, "<code>");
-			nc_buf_put_xml(x, n->as.text.literal, n->as.text.len, false);
-			nc_buf_puts(x, "</code>");
-			break;
-		case NC_NODE_LINK:
-			/* A link is written only when it can be followed and is
-			 * not inside another; its text is written either way.
-			 * `opened` remembers, per open link, which tag it got. */
-			if (enter) {
-				size_t mark = x->len;
-				bool a = false;
-				nc_buf_puts(x, "<a");
-				if (link_depth == 0 && nc_html_href(x, n->as.link.url)) {
-					if (n->as.link.title)
-						nc_html_attr(x, "title", n->as.link.title);
-					nc_buf_putc(x, '>');
-					if (!n->first_child)
-						nc_buf_puts_xml(x, n->as.link.url, false);
-					a = true;
-					link_depth++;
-				} else {
-					nc_buf_truncate(x, mark);
-					nc_buf_puts(x, "<span>");
-				}
-				nc_buf_putc(&opened, a ? 'a' : 's');
-			} else {
-				bool a = opened.len && opened.data[opened.len - 1] == 'a';
-				if (opened.len)
-					nc_buf_truncate(&opened, opened.len - 1);
-				if (a)
-					link_depth--;
-				nc_buf_puts(x, a ? "</a>" : "</span>");
-			}
-			break;
-		case NC_NODE_IMAGE:
-			put_image(im, x, n, link_depth > 0);
-			break;
-		case NC_NODE_EMBED:
-			put_embed(im, x, n, link_depth > 0);
-			break;
-		case NC_NODE_LINE_BREAK:
-			nc_buf_puts(x, "<br/>");
-			break;
-		}
-	}
-	nc_buf_free(&opened);
+	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE)
+		put_node(&w, it.cur, ev == NC_EVENT_ENTER);
+	nc_buf_free(&w.opened);
 }
 
