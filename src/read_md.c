@@ -651,9 +651,162 @@ static void block_as_html(struct md *m, cmark_node *c)
 	free(html);
 }
 
+/* ---- enter(): one function per kind of cmark node ----------------------- */
+
+static void enter_list(struct md *m, cmark_node *c)
+{
+	struct nc_node *n = open_node(m, c, NC_NODE_LIST);
+	if (n) {
+		n->as.list.ordered = cmark_node_get_list_type(c) == CMARK_ORDERED_LIST;
+		n->as.list.start = n->as.list.ordered ? cmark_node_get_list_start(c) : 1;
+	}
+}
+
+static void enter_code_block(struct md *m, cmark_node *c)
+{
+	struct nc_node *n = add_node(m, NC_NODE_CODE_BLOCK);
+	if (!n)
+		return;
+	const char *lit = cmark_node_get_literal(c);
+	size_t len = lit ? strlen(lit) : 0;
+	if (len && lit[len - 1] == '\n')
+		len--;
+	const char *info = cmark_node_get_fence_info(c);
+	if (nc_node_set_text(n, lit ? lit : "", len) ||
+	    (info && *info && nc_set_str(&n->as.code_block.info, info)))
+		oom(m);
+}
+
+/* A task list item's box, at the start of its first paragraph. */
+static void put_task(struct md *m)
+{
+	if (m->task) {
+		add_text(m, m->task, strlen(m->task));
+		m->task = NULL;
+	}
+}
+
+/* A paragraph or heading; one holding raw HTML goes through the HTML
+ * reader whole (and its children are skipped). */
+static void enter_text_block(struct md *m, cmark_iter *it, cmark_node *c, cmark_node_type t)
+{
+	if (fix_inline_html(m, c)) {
+		put_task(m);
+		block_as_html(m, c);
+		cmark_iter_reset(it, c, CMARK_EVENT_EXIT);
+		return;
+	}
+	struct nc_node *n = open_node(m, c, t == CMARK_NODE_HEADING ? NC_NODE_HEADING : NC_NODE_PARAGRAPH);
+	if (n && t == CMARK_NODE_HEADING)
+		n->as.heading.level = cmark_node_get_heading_level(c);
+	put_task(m);
+}
+
+/* At the end of the document (cmark-gfm moves them there, in order of
+ * reference): one ordered list after a rule. */
+static void enter_footnote(struct md *m, cmark_node *c)
+{
+	struct nc_node *keep = m->cur;
+	if (!m->fn_list) {
+		m->cur = m->d->root;
+		if (!add_node(m, NC_NODE_THEMATIC_BREAK) || !(m->fn_list = add_node(m, NC_NODE_LIST))) {
+			m->cur = keep;
+			return;
+		}
+		m->fn_list->as.list.ordered = true;
+		m->fn_list->as.list.start = 1;
+	}
+	m->cur = m->fn_list;
+	if (!open_node(m, c, NC_NODE_ITEM))
+		m->cur = keep;
+}
+
+/* A literal as a leaf of `type` (inline code). */
+static void add_literal(struct md *m, cmark_node *c, enum nc_node_type type)
+{
+	struct nc_node *n = add_node(m, type);
+	const char *lit = cmark_node_get_literal(c);
+	if (n && nc_node_set_text(n, lit ? lit : "", lit ? strlen(lit) : 0))
+		oom(m);
+}
+
+static void enter_link(struct md *m, cmark_node *c)
+{
+	struct nc_node *n = open_node(m, c, NC_NODE_LINK);
+	const char *title = cmark_node_get_title(c);
+	if (n && (nc_set_str(&n->as.link.url, cmark_node_get_url(c)) ||
+		  (title && *title && nc_set_str(&n->as.link.title, title))))
+		oom(m);
+}
+
+/* An image: its alt is the plain text of its children (skipped). */
+static void enter_image(struct md *m, cmark_iter *it, cmark_node *c)
+{
+	struct nc_node *n = add_node(m, NC_NODE_IMAGE);
+	if (n) {
+		const char *title = cmark_node_get_title(c);
+		n->as.image.alt = plain_text(m, c);
+		if (nc_set_str(&n->as.image.url, cmark_node_get_url(c)) ||
+		    (title && *title && nc_set_str(&n->as.image.title, title)))
+			oom(m);
+	}
+	cmark_iter_reset(it, c, CMARK_EVENT_EXIT);
+}
+
+/* A footnote reference: its number, superscript, "[2]". */
+static void enter_footnote_ref(struct md *m, cmark_node *c)
+{
+	const char *lit = cmark_node_get_literal(c);
+	size_t k = footnote_number(m, lit ? lit : "");
+	struct nc_node *n = k ? add_node(m, NC_NODE_SUP) : NULL;
+	if (!n)
+		return;
+	char num[24];
+	int len = snprintf(num, sizeof num, "[%zu]", k);
+	struct nc_node *keep = m->cur;
+	m->cur = n;
+	add_text(m, num, (size_t)len);
+	flush_text(m);
+	m->cur = keep;
+}
+
+static void enter_cell(struct md *m, cmark_node *c)
+{
+	struct nc_node *n = open_node(m, c, NC_NODE_TABLE_CELL);
+	if (n) {
+		uint8_t a = m->aligns && m->col < m->ncols ? m->aligns[m->col] : 0;
+		n->as.cell.header = m->header_row;
+		n->as.cell.align = a == 'l' ? NC_ALIGN_LEFT : a == 'c' ? NC_ALIGN_CENTER :
+				   a == 'r' ? NC_ALIGN_RIGHT : NC_ALIGN_NONE;
+		n->as.cell.colspan = n->as.cell.rowspan = 1;
+	}
+	m->col++;
+}
+
+/* Extension nodes: tables and strikethrough; anything else (custom
+ * nodes) only passes its children on. */
+static void enter_extension(struct md *m, cmark_node *c)
+{
+	const char *ts = cmark_node_get_type_string(c);
+	if (strcmp(ts, "table") == 0) {
+		m->ncols = cmark_gfm_extensions_get_table_columns(c);
+		m->aligns = cmark_gfm_extensions_get_table_alignments(c);
+		open_node(m, c, NC_NODE_TABLE);
+	} else if (strcmp(ts, "table_row") == 0 || strcmp(ts, "table_header") == 0) {
+		m->col = 0;
+		m->header_row = cmark_gfm_extensions_get_table_row_is_header(c);
+		struct nc_node *n = open_node(m, c, NC_NODE_TABLE_ROW);
+		if (n)
+			n->as.row.header = m->header_row;
+	} else if (strcmp(ts, "table_cell") == 0) {
+		enter_cell(m, c);
+	} else if (strcmp(ts, "strikethrough") == 0) {
+		open_node(m, c, NC_NODE_STRIKE);
+	}
+}
+
 static void enter(struct md *m, cmark_iter *it, cmark_node *c)
 {
-	struct nc_node *n;
 	cmark_node_type t = cmark_node_get_type(c);
 	const char *lit;
 	switch (t) {
@@ -666,10 +819,7 @@ static void enter(struct md *m, cmark_iter *it, cmark_node *c)
 		open_node(m, c, NC_NODE_BLOCKQUOTE);
 		break;
 	case CMARK_NODE_LIST:
-		if ((n = open_node(m, c, NC_NODE_LIST))) {
-			n->as.list.ordered = cmark_node_get_list_type(c) == CMARK_ORDERED_LIST;
-			n->as.list.start = n->as.list.ordered ? cmark_node_get_list_start(c) : 1;
-		}
+		enter_list(m, c);
 		break;
 	case CMARK_NODE_ITEM:
 		open_node(m, c, NC_NODE_ITEM);
@@ -677,16 +827,7 @@ static void enter(struct md *m, cmark_iter *it, cmark_node *c)
 			m->task = cmark_gfm_extensions_get_tasklist_item_checked(c) ? "[x] " : "[ ] ";
 		break;
 	case CMARK_NODE_CODE_BLOCK:
-		if ((n = add_node(m, NC_NODE_CODE_BLOCK))) {
-			lit = cmark_node_get_literal(c);
-			size_t len = lit ? strlen(lit) : 0;
-			if (len && lit[len - 1] == '\n')
-				len--;
-			const char *info = cmark_node_get_fence_info(c);
-			if (nc_node_set_text(n, lit ? lit : "", len) ||
-			    (info && *info && nc_set_str(&n->as.code_block.info, info)))
-				oom(m);
-		}
+		enter_code_block(m, c);
 		break;
 	case CMARK_NODE_HTML_BLOCK:
 		lit = cmark_node_get_literal(c);
@@ -694,45 +835,14 @@ static void enter(struct md *m, cmark_iter *it, cmark_node *c)
 		break;
 	case CMARK_NODE_PARAGRAPH:
 	case CMARK_NODE_HEADING:
-		if (fix_inline_html(m, c)) {
-			if (m->task) {
-				add_text(m, m->task, strlen(m->task));
-				m->task = NULL;
-			}
-			block_as_html(m, c);
-			cmark_iter_reset(it, c, CMARK_EVENT_EXIT);
-			break;
-		}
-		if ((n = open_node(m, c, t == CMARK_NODE_HEADING ? NC_NODE_HEADING : NC_NODE_PARAGRAPH))) {
-			if (t == CMARK_NODE_HEADING)
-				n->as.heading.level = cmark_node_get_heading_level(c);
-		}
-		if (m->task) {
-			add_text(m, m->task, strlen(m->task));
-			m->task = NULL;
-		}
+		enter_text_block(m, it, c, t);
 		break;
 	case CMARK_NODE_THEMATIC_BREAK:
 		add_node(m, NC_NODE_THEMATIC_BREAK);
 		break;
-	case CMARK_NODE_FOOTNOTE_DEFINITION: {
-		/* At the end of the document (cmark-gfm moves them there, in
-		 * order of reference): one ordered list after a rule. */
-		struct nc_node *keep = m->cur;
-		if (!m->fn_list) {
-			m->cur = m->d->root;
-			if (!add_node(m, NC_NODE_THEMATIC_BREAK) || !(m->fn_list = add_node(m, NC_NODE_LIST))) {
-				m->cur = keep;
-				break;
-			}
-			m->fn_list->as.list.ordered = true;
-			m->fn_list->as.list.start = 1;
-		}
-		m->cur = m->fn_list;
-		if (!open_node(m, c, NC_NODE_ITEM))
-			m->cur = keep;
+	case CMARK_NODE_FOOTNOTE_DEFINITION:
+		enter_footnote(m, c);
 		break;
-	}
 	case CMARK_NODE_TEXT:
 		lit = cmark_node_get_literal(c);
 		if (lit)
@@ -745,11 +855,7 @@ static void enter(struct md *m, cmark_iter *it, cmark_node *c)
 		add_node(m, NC_NODE_LINE_BREAK);
 		break;
 	case CMARK_NODE_CODE:
-		if ((n = add_node(m, NC_NODE_CODE))) {
-			lit = cmark_node_get_literal(c);
-			if (nc_node_set_text(n, lit ? lit : "", lit ? strlen(lit) : 0))
-				oom(m);
-		}
+		add_literal(m, c, NC_NODE_CODE);
 		break;
 	case CMARK_NODE_HTML_INLINE:
 		/* Only in table cells (paragraphs and headings with HTML go
@@ -763,64 +869,17 @@ static void enter(struct md *m, cmark_iter *it, cmark_node *c)
 		open_node(m, c, NC_NODE_STRONG);
 		break;
 	case CMARK_NODE_LINK:
-		if ((n = open_node(m, c, NC_NODE_LINK))) {
-			const char *title = cmark_node_get_title(c);
-			if (nc_set_str(&n->as.link.url, cmark_node_get_url(c)) ||
-			    (title && *title && nc_set_str(&n->as.link.title, title)))
-				oom(m);
-		}
+		enter_link(m, c);
 		break;
 	case CMARK_NODE_IMAGE:
-		if ((n = add_node(m, NC_NODE_IMAGE))) {
-			const char *title = cmark_node_get_title(c);
-			n->as.image.alt = plain_text(m, c);
-			if (nc_set_str(&n->as.image.url, cmark_node_get_url(c)) ||
-			    (title && *title && nc_set_str(&n->as.image.title, title)))
-				oom(m);
-		}
-		cmark_iter_reset(it, c, CMARK_EVENT_EXIT);
+		enter_image(m, it, c);
 		break;
-	case CMARK_NODE_FOOTNOTE_REFERENCE: {
-		lit = cmark_node_get_literal(c);
-		size_t k = footnote_number(m, lit ? lit : "");
-		if (k && (n = add_node(m, NC_NODE_SUP))) {
-			char num[24];
-			int len = snprintf(num, sizeof num, "[%zu]", k);
-			struct nc_node *keep = m->cur;
-			m->cur = n;
-			add_text(m, num, (size_t)len);
-			flush_text(m);
-			m->cur = keep;
-		}
+	case CMARK_NODE_FOOTNOTE_REFERENCE:
+		enter_footnote_ref(m, c);
 		break;
-	}
-	default: {
-		/* Extension nodes: tables and strikethrough. */
-		const char *ts = cmark_node_get_type_string(c);
-		if (strcmp(ts, "table") == 0) {
-			m->ncols = cmark_gfm_extensions_get_table_columns(c);
-			m->aligns = cmark_gfm_extensions_get_table_alignments(c);
-			open_node(m, c, NC_NODE_TABLE);
-		} else if (strcmp(ts, "table_row") == 0 || strcmp(ts, "table_header") == 0) {
-			m->col = 0;
-			m->header_row = cmark_gfm_extensions_get_table_row_is_header(c);
-			if ((n = open_node(m, c, NC_NODE_TABLE_ROW)))
-				n->as.row.header = m->header_row;
-		} else if (strcmp(ts, "table_cell") == 0) {
-			if ((n = open_node(m, c, NC_NODE_TABLE_CELL))) {
-				uint8_t a = m->aligns && m->col < m->ncols ? m->aligns[m->col] : 0;
-				n->as.cell.header = m->header_row;
-				n->as.cell.align = a == 'l' ? NC_ALIGN_LEFT : a == 'c' ? NC_ALIGN_CENTER :
-						   a == 'r' ? NC_ALIGN_RIGHT : NC_ALIGN_NONE;
-				n->as.cell.colspan = n->as.cell.rowspan = 1;
-			}
-			m->col++;
-		} else if (strcmp(ts, "strikethrough") == 0) {
-			open_node(m, c, NC_NODE_STRIKE);
-		}
-		/* anything else (custom nodes): its children go on */
+	default:
+		enter_extension(m, c);
 		break;
-	}
 	}
 }
 
