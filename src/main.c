@@ -274,12 +274,126 @@ static int parse_digest(struct cli *c, int opt, const char *arg)
 	return EXIT_OK;
 }
 
+/* The options of fetching (images and URL inputs). */
+static int fetch_option(struct cli *c, int opt, const char *arg)
+{
+	unsigned long long v;
+	switch (opt) {
+	case OPT_FETCH: c->fetch = true; note_option(c, "--fetch-images", NULL); break;
+	case OPT_JOBS:
+		if (!parse_size(arg, &v) || v < 1 || v > 256)
+			return usage_error("--transfers: '%s' is not a number from 1 to 256", arg);
+		c->fo.jobs = (int)v;
+		break;
+	case OPT_MAXSIZE:
+		if (!parse_size(arg, &v) || v < 1)
+			return usage_error("--max-image-size: '%s' is not a positive number of bytes", arg);
+		c->fo.max_image_size = (size_t)v;
+		note_option(c, "--max-image-size", arg);
+		break;
+	case OPT_UA: c->fo.user_agent = arg; note_option(c, "--user-agent", arg); break;
+	case OPT_REFERER: c->fo.referer = arg; note_option(c, "--referer", arg); break;
+	case OPT_PROXY: c->fo.proxy = arg; break;
+	case OPT_PRIVATE: c->fo.allow_private = true; break;
+	case OPT_LOOPBACK: c->fo.allow_loopback = true; break;
+	case OPT_TIMEOUT:
+		if (!parse_size(arg, &v) || v < 1 || v > 3600)
+			return usage_error("--timeout: '%s' is not a number of seconds from 1 to 3600", arg);
+		c->fo.total_timeout_ms = (long)v * 1000;
+		if (c->fo.connect_timeout_ms > c->fo.total_timeout_ms)
+			c->fo.connect_timeout_ms = c->fo.total_timeout_ms;
+		break;
+	case OPT_CACHE: c->fo.cache_dir = arg; break;
+	case OPT_NOCACHE: c->fo.no_cache = true; break;
+	case OPT_OFFLINE: /* images from the cache: implies fetching them */
+		c->fo.offline = true;
+		c->fetch = true;
+		note_option(c, "--offline", NULL);
+		break;
+	}
+	return EXIT_OK;
+}
+
+/* The options of what is written: order, book metadata, archives. */
+static int output_option(struct cli *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case OPT_SORT:
+		if (strcmp(arg, "date") == 0) c->wo.sort = NC_SORT_DATE;
+		else if (strcmp(arg, "input") == 0) c->wo.sort = NC_SORT_INPUT;
+		else if (strcmp(arg, "newest") == 0) c->wo.sort = NC_SORT_NEWEST;
+		else return usage_error("--sort: '%s' is not date, input or newest", arg);
+		note_option(c, "--sort", arg);
+		break;
+	case OPT_TITLE: c->wo.title = arg; break;
+	case OPT_AUTHOR: c->wo.author = arg; break;
+	case OPT_LANG: {
+		static char *tag;
+		free(tag);
+		tag = NULL;
+		if (nc_lang_normalize(arg, &tag) != NC_OK)
+			return usage_error("--lang: '%s' is not a BCP 47 language tag (e.g. en, zh-CN)", arg);
+		c->wo.lang = tag;
+		note_option(c, "--lang", tag);
+		break;
+	}
+	case OPT_COVER: c->wo.cover_file = arg; break;
+	case OPT_CDX: c->wo.cdx_path = arg; break;
+	case OPT_BASE_URL:
+		if (!nc_warc_base_ok(arg))
+			return usage_error("--base-url: '%s' is not an http(s) URL without query, fragment or spaces", arg);
+		c->wo.base_url = arg;
+		note_option(c, "--base-url", arg);
+		break;
+	case OPT_GZIP: c->gzip = 1; break;
+	case OPT_NOGZIP: c->gzip = 0; break;
+	}
+	return EXIT_OK;
+}
+
+/* Options that do not go together, once all are read; -1 when fine. */
+static int check_args(const struct cli *c, int argc)
+{
+	if (!c->format)
+		return usage_error("%s", "no output format: say --to md, epub, warc, wacz or json");
+	if (optind >= argc && !c->files_from)
+		return usage_error("%s", "no input files");
+	if (c->nul && !c->files_from)
+		return usage_error("%s", "-0 applies to --files-from");
+	if (c->output && c->outdir)
+		return usage_error("%s", "-o and -O cannot be used together");
+	if (c->fo.offline && c->fo.no_cache)
+		return usage_error("%s", "--offline needs the cache; drop --no-cache");
+	if (c->wo.cdx_path && c->format != &nc_format_warc)
+		return usage_error("%s", "--cdx only applies to --to warc (a WACZ holds its index)");
+	if (c->wo.base_url && c->format != &nc_format_warc && c->format != &nc_format_wacz)
+		return usage_error("%s", "--base-url only applies to --to warc and wacz");
+	if (c->digest && !c->output)
+		return usage_error("%s", "--since, --until, --max-per-source and --group make one book: say -o FILE");
+	return -1;
+}
+
+static int parse_shard(struct cli *c, const char *arg)
+{
+	unsigned i, n;
+	char end;
+	if (sscanf(arg, "%u/%u%c", &i, &n, &end) != 2 || n < 1 || i >= n)
+		return usage_error("--shard: '%s' is not I/N with 0 <= I < N", arg);
+	c->shard_i = i;
+	c->shard_n = n;
+	/* In the warcinfo: it also keeps the shards' warcinfo ids apart
+	 * under SOURCE_DATE_EPOCH, so their cat is valid. */
+	note_option(c, "--shard", arg);
+	return EXIT_OK;
+}
+
+/* -1 to go on and convert, else the exit code. */
 static int parse_args(struct cli *c, int argc, char **argv)
 {
-	int opt;
+	int opt, rc = EXIT_OK;
 	unsigned long long v;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":o:O:j:qvh0", long_opts, NULL)) != -1) {
+	while (rc == EXIT_OK && (opt = getopt_long(argc, argv, ":o:O:j:qvh0", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_TO:
 			if (!(c->format = nc_format_find(optarg)))
@@ -300,56 +414,14 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case OPT_VERSION:
 			printf("newsconv %s\n", NC_VERSION);
 			exit(EXIT_OK);
-		case OPT_SORT:
-			if (strcmp(optarg, "date") == 0) c->wo.sort = NC_SORT_DATE;
-			else if (strcmp(optarg, "input") == 0) c->wo.sort = NC_SORT_INPUT;
-			else if (strcmp(optarg, "newest") == 0) c->wo.sort = NC_SORT_NEWEST;
-			else return usage_error("--sort: '%s' is not date, input or newest", optarg);
-			note_option(c, "--sort", optarg);
+		case OPT_SORT: case OPT_TITLE: case OPT_AUTHOR: case OPT_LANG: case OPT_COVER:
+		case OPT_CDX: case OPT_BASE_URL: case OPT_GZIP: case OPT_NOGZIP:
+			rc = output_option(c, opt, optarg);
 			break;
-		case OPT_TITLE: c->wo.title = optarg; break;
-		case OPT_AUTHOR: c->wo.author = optarg; break;
-		case OPT_LANG: {
-			static char *tag;
-			free(tag);
-			tag = NULL;
-			if (nc_lang_normalize(optarg, &tag) != NC_OK)
-				return usage_error("--lang: '%s' is not a BCP 47 language tag (e.g. en, zh-CN)", optarg);
-			c->wo.lang = tag;
-			note_option(c, "--lang", tag);
-			break;
-		}
-		case OPT_COVER: c->wo.cover_file = optarg; break;
-		case OPT_FETCH: c->fetch = true; note_option(c, "--fetch-images", NULL); break;
-		case OPT_JOBS:
-			if (!parse_size(optarg, &v) || v < 1 || v > 256)
-				return usage_error("--transfers: '%s' is not a number from 1 to 256", optarg);
-			c->fo.jobs = (int)v;
-			break;
-		case OPT_MAXSIZE:
-			if (!parse_size(optarg, &v) || v < 1)
-				return usage_error("--max-image-size: '%s' is not a positive number of bytes", optarg);
-			c->fo.max_image_size = (size_t)v;
-			note_option(c, "--max-image-size", optarg);
-			break;
-		case OPT_UA: c->fo.user_agent = optarg; note_option(c, "--user-agent", optarg); break;
-		case OPT_REFERER: c->fo.referer = optarg; note_option(c, "--referer", optarg); break;
-		case OPT_PROXY: c->fo.proxy = optarg; break;
-		case OPT_PRIVATE: c->fo.allow_private = true; break;
-		case OPT_LOOPBACK: c->fo.allow_loopback = true; break;
-		case OPT_TIMEOUT:
-			if (!parse_size(optarg, &v) || v < 1 || v > 3600)
-				return usage_error("--timeout: '%s' is not a number of seconds from 1 to 3600", optarg);
-			c->fo.total_timeout_ms = (long)v * 1000;
-			if (c->fo.connect_timeout_ms > c->fo.total_timeout_ms)
-				c->fo.connect_timeout_ms = c->fo.total_timeout_ms;
-			break;
-		case OPT_CACHE: c->fo.cache_dir = optarg; break;
-		case OPT_NOCACHE: c->fo.no_cache = true; break;
-		case OPT_OFFLINE: /* images from the cache: implies fetching them */
-			c->fo.offline = true;
-			c->fetch = true;
-			note_option(c, "--offline", NULL);
+		case OPT_FETCH: case OPT_JOBS: case OPT_MAXSIZE: case OPT_UA: case OPT_REFERER:
+		case OPT_PROXY: case OPT_PRIVATE: case OPT_LOOPBACK: case OPT_TIMEOUT: case OPT_CACHE:
+		case OPT_NOCACHE: case OPT_OFFLINE:
+			rc = fetch_option(c, opt, optarg);
 			break;
 		case OPT_STRICT: c->strict = true; break;
 		case 'j':
@@ -359,34 +431,10 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			break;
 		case '0': c->nul = true; break;
 		case OPT_FILES_FROM: c->files_from = optarg; break;
-		case OPT_SHARD: {
-			unsigned i, n;
-			char end;
-			if (sscanf(optarg, "%u/%u%c", &i, &n, &end) != 2 || n < 1 || i >= n)
-				return usage_error("--shard: '%s' is not I/N with 0 <= I < N", optarg);
-			c->shard_i = i;
-			c->shard_n = n;
-			/* In the warcinfo: it also keeps the shards' warcinfo ids
-			 * apart under SOURCE_DATE_EPOCH, so their cat is valid. */
-			note_option(c, "--shard", optarg);
+		case OPT_SHARD: rc = parse_shard(c, optarg); break;
+		case OPT_SINCE: case OPT_UNTIL: case OPT_MAX_PER_SOURCE: case OPT_GROUP:
+			rc = parse_digest(c, opt, optarg) == EXIT_OK ? EXIT_OK : EXIT_USAGE;
 			break;
-		}
-		case OPT_CDX: c->wo.cdx_path = optarg; break;
-		case OPT_BASE_URL:
-			if (!nc_warc_base_ok(optarg))
-				return usage_error("--base-url: '%s' is not an http(s) URL without query, fragment or spaces", optarg);
-			c->wo.base_url = optarg;
-			note_option(c, "--base-url", optarg);
-			break;
-		case OPT_SINCE:
-		case OPT_UNTIL:
-		case OPT_MAX_PER_SOURCE:
-		case OPT_GROUP:
-			if (parse_digest(c, opt, optarg) != EXIT_OK)
-				return EXIT_USAGE;
-			break;
-		case OPT_GZIP: c->gzip = 1; break;
-		case OPT_NOGZIP: c->gzip = 0; break;
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		case '?':
@@ -394,23 +442,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (!c->format)
-		return usage_error("%s", "no output format: say --to md, epub, warc, wacz or json");
-	if (optind >= argc && !c->files_from)
-		return usage_error("%s", "no input files");
-	if (c->nul && !c->files_from)
-		return usage_error("%s", "-0 applies to --files-from");
-	if (c->output && c->outdir)
-		return usage_error("%s", "-o and -O cannot be used together");
-	if (c->fo.offline && c->fo.no_cache)
-		return usage_error("%s", "--offline needs the cache; drop --no-cache");
-	if (c->wo.cdx_path && c->format != &nc_format_warc)
-		return usage_error("%s", "--cdx only applies to --to warc (a WACZ holds its index)");
-	if (c->wo.base_url && c->format != &nc_format_warc && c->format != &nc_format_wacz)
-		return usage_error("%s", "--base-url only applies to --to warc and wacz");
-	if (c->digest && !c->output)
-		return usage_error("%s", "--since, --until, --max-per-source and --group make one book: say -o FILE");
-	return -1;
+	return rc == EXIT_OK ? check_args(c, argc) : rc;
 }
 
 static bool read_epoch(int64_t *epoch)
