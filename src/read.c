@@ -91,6 +91,15 @@ int nc_title_fallback(struct nc_doc *d, const char *name,
 	return NC_OK;
 }
 
+/* Nothing but ASCII white space (or nothing). */
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(" \t\r\n\f\v", s[i]) || !s[i])
+			return false;
+	return true;
+}
+
 int nc_read(const char *name, const unsigned char *data, size_t len,
 	    struct nc_doc **out, struct nc_err *err)
 {
@@ -116,6 +125,10 @@ int nc_read(const char *name, const unsigned char *data, size_t len,
 
 	if ((rc = nc_charset_to_utf8(name, data, len, &text, &tlen, d, err)))
 		goto fail;
+	if (blank(text, tlen) && nc_doc_warn(d, "the file is empty") != NC_OK) {
+		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+		goto fail;
+	}
 	if ((rc = nc_frontmatter_parse(d, text, tlen, &body, err)))
 		goto fail;
 	if ((rc = nc_html_read(d, text + body, tlen - body, err)))

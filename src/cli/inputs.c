@@ -164,7 +164,7 @@ static int files_from(struct inputs *in, const char *list, bool nul)
 			rc = r;
 	}
 	if (ferror(f)) {
-		fprintf(stderr, "%s: %s: read error\n", nc_progname, list);
+		fprintf(stderr, "%s: %s: cannot read: %s\n", nc_progname, list, strerror(errno));
 		rc = EXIT_USAGE;
 	}
 	free(line);

@@ -46,6 +46,20 @@ try:
     check(r.returncode == 1 and open(src, "rb").read() == before, "refuses to overwrite the input", r)
     check(not [f for f in os.listdir(d) if ".tmp-" in f], "no temporary files left behind")
 
+    # an empty (or blank) file converts, with a warning naming it
+    blank = os.path.join(tmp, "blank.txt")
+    open(blank, "w").write("  \n\n")
+    r = run("--to", "md", blank, "-o", os.path.join(tmp, "blank.md"))
+    check(r.returncode == 0 and b"newsconv: " + blank.encode() + b": warning: the file is empty" in r.stderr,
+          "an empty file: converted, with a warning", r)
+    # --files-from that cannot be read says why
+    r = run("--to", "md", "--files-from", tmp)
+    check(r.returncode == 2 and b"cannot read: Is a directory" in r.stderr, "--files-from a directory", r)
+    # missing directories of -o are created
+    deep = os.path.join(tmp, "new", "dirs", "x.md")
+    r = run("--to", "md", EXAMPLE, "-o", deep)
+    check(r.returncode == 0 and os.path.exists(deep), "-o creates missing directories", r)
+
     # stdin to stdout, and -o -
     r = run("--to", "md", "-", stdin=open(EXAMPLE, "rb").read())
     check(r.returncode == 0 and r.stdout.startswith(b"---\n"), "stdin to stdout", r)
