@@ -249,6 +249,9 @@ struct nc_doc {
 	void *prepared;                /* private: a writer's nc_writer_prepare() result */
 	void (*prepared_free)(void *);
 	const struct nc_writer *prepared_by;
+	/* A feed fetched by URL, on its first item: the feed's own HTTP
+	 * exchange and bytes, which a WARC records before the item. */
+	struct nc_resource *origin;
 };
 
 struct nc_doc *nc_doc_new(void);
@@ -377,11 +380,13 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs,
  * from the cache only).  The body is capped at NC_MAX_INPUT_BYTES (not
  * max_image_size) and may be anything.  On success *data (malloc'd,
  * *len bytes) and *final_url (malloc'd, the URL after redirects; the
- * base of the input's relative links; may be NULL) are the caller's;
- * on failure err names the URL.  Safe to call from several threads. */
+ * base of the input's relative links; may be NULL) are the caller's,
+ * and so is *exchange (may be NULL; a reference to unref) when
+ * o->keep_exchange: the request and response heads, for a WARC.  On
+ * failure err names the URL.  Safe to call from several threads. */
 int nc_fetch_url(const char *url, const struct nc_fetch_opts *o,
 		 unsigned char **data, size_t *len, char **final_url,
-		 struct nc_err *err);
+		 struct nc_exchange **exchange, struct nc_err *err);
 
 /* ---- writing ---------------------------------------------------------- */
 

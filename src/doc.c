@@ -436,6 +436,8 @@ void nc_doc_free(struct nc_doc *d)
 	for (size_t i = 0; i < d->nresources; i++)
 		resource_free(d->resources[i]);
 	free(d->resources);
+	if (d->origin)
+		resource_free(d->origin);
 	if (d->res_index) {
 		nc_map_free(d->res_index);
 		free(d->res_index);

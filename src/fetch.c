@@ -1127,7 +1127,7 @@ static void input_curl_init(void)
 
 /* The job's bytes and the URL they came from, handed to the caller. */
 static int input_result(struct job *j, unsigned char **data, size_t *len, char **final_url,
-			struct nc_err *err)
+			struct nc_exchange **exchange, struct nc_err *err)
 {
 	if (j->state == NC_RES_FAILED || !j->blob)
 		return nc_err_set(err, NC_ERR_NETWORK, j->url, "%s", j->error ? j->error : "fetch failed");
@@ -1141,26 +1141,33 @@ static int input_result(struct job *j, unsigned char **data, size_t *len, char *
 	j->blob->data = NULL;
 	if (final_url)
 		*final_url = fu;
+	if (exchange) {
+		*exchange = j->exchange;
+		j->exchange = NULL;
+	}
 	return NC_OK;
 }
 
 int nc_fetch_url(const char *url, const struct nc_fetch_opts *opts, unsigned char **data,
-		 size_t *len, char **final_url, struct nc_err *err)
+		 size_t *len, char **final_url, struct nc_exchange **exchange, struct nc_err *err)
 {
 	*data = NULL;
 	*len = 0;
 	if (final_url)
 		*final_url = NULL;
+	if (exchange)
+		*exchange = NULL;
 	if (!nc_url_is_http(url))
 		return nc_err_set(err, NC_ERR_UNSUPPORTED, url, "not an http or https URL");
 	if (pthread_once(&input_curl_once, input_curl_init) != 0 || !input_curl_ok)
 		return nc_err_set(err, NC_ERR_NETWORK, url, "cannot initialise libcurl");
-	/* An input, not an image: the input size limit, no live line, no
-	 * exchange kept, no article to name as Referer. */
+	/* An input, not an image: the input size limit, no live line, the
+	 * exchange only for a caller that takes it, no article to name as
+	 * Referer. */
 	struct nc_fetch_opts o = *opts;
 	o.max_image_size = NC_MAX_INPUT_BYTES;
 	o.progress = false;
-	o.keep_exchange = false;
+	o.keep_exchange = opts->keep_exchange && exchange;
 	o.jobs = 1;
 	if (o.referer && !strcmp(o.referer, "source"))
 		o.referer = NULL;
@@ -1192,7 +1199,7 @@ int nc_fetch_url(const char *url, const struct nc_fetch_opts *opts, unsigned cha
 	else
 		rc = run_transfers(&f, err);
 	if (!rc)
-		rc = input_result(&j, data, len, final_url, err);
+		rc = input_result(&j, data, len, final_url, exchange, err);
 done:
 	job_free(&j);
 	free(f.cache_dir);

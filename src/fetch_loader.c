@@ -13,7 +13,7 @@
 typedef int (*fetch_fn)(struct nc_doc *const *, size_t, const struct nc_fetch_opts *,
 			struct nc_fetch_stats *, struct nc_err *);
 typedef int (*fetch_url_fn)(const char *, const struct nc_fetch_opts *, unsigned char **,
-			    size_t *, char **, struct nc_err *);
+			    size_t *, char **, struct nc_exchange **, struct nc_err *);
 
 int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opts *o,
 	     struct nc_fetch_stats *stats, struct nc_err *err)
@@ -23,12 +23,15 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opt
 }
 
 int nc_fetch_url(const char *url, const struct nc_fetch_opts *o, unsigned char **data,
-		 size_t *len, char **final_url, struct nc_err *err)
+		 size_t *len, char **final_url, struct nc_exchange **exchange, struct nc_err *err)
 {
 	*data = NULL;
 	*len = 0;
 	if (final_url)
 		*final_url = NULL;
+	if (exchange)
+		*exchange = NULL;
 	void *sym = nc_module_sym(NC_MODULE_FETCH, "nc_fetch_url", err);
-	return sym ? ((fetch_url_fn)(uintptr_t)sym)(url, o, data, len, final_url, err) : err->code;
+	return sym ? ((fetch_url_fn)(uintptr_t)sym)(url, o, data, len, final_url, exchange, err)
+		   : err->code;
 }

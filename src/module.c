@@ -44,7 +44,9 @@ static void *try_dir(const char *dir, size_t dirlen, const char *file, struct sl
 	char path[PATH_MAX];
 	if (!dir || dirlen == 0 || dirlen + strlen(file) + 2 > sizeof path)
 		return NULL;
-	snprintf(path, sizeof path, "%.*s/%s", (int)dirlen, dir, file);
+	int k = snprintf(path, sizeof path, "%.*s/%s", (int)dirlen, dir, file);
+	if (k < 0 || (size_t)k >= sizeof path)
+		return NULL;
 	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h && (!s->why[0] || access(path, F_OK) == 0)) {
 		const char *e = dlerror();

@@ -36,6 +36,7 @@
 #include <zlib.h>
 
 #include "newsconv.h"
+#include "fetch_parse.h"
 #include "render_html.h"
 #include "util/words.h"
 #include "util/buf.h"
@@ -681,6 +682,23 @@ static struct made *add_made(const struct warc *w, struct part *p, const struct 
 	return rc ? NULL : m;
 }
 
+/* The index's media type of a response: a sniffed image type, else the
+ * Content-Type the server sent (parameters dropped). */
+static void response_mime(const struct nc_exchange *x, const struct nc_blob *blob, char *out,
+			  size_t outsz)
+{
+	const char *t = blob->media_type[0] ? blob->media_type : NULL;
+	char *ct = t ? NULL : nc_fetch_head_value((const char *)x->response_head, x->response_head_len,
+						   "content-type");
+	if (ct)
+		ct[strcspn(ct, "; \t")] = '\0';
+	snprintf(out, outsz, "%s", t ? t : ct && *ct ? ct : "application/octet-stream");
+	free(ct);
+}
+
+/* A resource fetched over HTTP (an image; a feed fetched by URL): its
+ * response and request records, remembered in the part for warc_add to
+ * write once per URL. */
 static void image_made(const struct warc *w, struct part *p, const struct nc_doc *d,
 		       const struct nc_resource *res, z_stream *z)
 {
@@ -699,9 +717,9 @@ static void image_made(const struct warc *w, struct part *p, const struct nc_doc
 			 .block = (unsigned char *)head.data, .len = head.len,
 			 .block2 = blob->data, .len2 = blob->size,
 			 .payload_digest = true, .extra = extra.data };
-	struct made *m = add_made(w, p, d, &r, z,
-				  blob->media_type[0] ? blob->media_type : "application/octet-stream",
-				  status, blob->sha1);
+	char mime[128];
+	response_mime(x, blob, mime, sizeof mime);
+	struct made *m = add_made(w, p, d, &r, z, mime, status, blob->sha1);
 	if (m) {
 		m->image = res;
 		/* The request that got it, linked to the response. */
@@ -732,6 +750,10 @@ static void article_made(const struct warc *w, struct part *p, const struct nc_d
 	struct nc_buf uri = {0}, in_uri = {0};
 	nc_warc_page_url(d, w->base_url, &uri);
 	nc_buf_printf(&in_uri, "urn:newsconv:input:%s", b32 + 5);
+
+	/* A feed fetched by URL: its own exchange, before its first item. */
+	if (d->origin)
+		image_made(w, p, d, d->origin, z);
 
 	int64_t when = w->now;
 	struct nc_buf html = {0};

@@ -129,37 +129,41 @@ out:
 	return NC_OK;
 }
 
-static void read_job(struct cli *c, struct job *j)
+int cli_read_input(const struct cli *c, const struct input *in, struct nc_doclist *docs,
+		   bool *skipped, struct nc_err *err)
 {
 	unsigned char *data = NULL;
 	size_t len = 0;
 	char *url = NULL; /* the final URL of an input given as a URL */
-	if (url_input_is(j->in->path))
-		j->rc = url_input_fetch(c, j->in->path, &data, &len, &url, &j->err);
-	else
-		j->rc = slurp(j->in->path, &data, &len, &j->err);
-	if (j->rc)
-		return;
+	struct nc_exchange *x = NULL;
+	int rc = url_input_is(in->path) ? url_input_fetch(c, in->path, &data, &len, &url, &x, err)
+					 : slurp(in->path, &data, &len, err);
+	*skipped = false;
+	if (rc)
+		return rc;
 	int score = 0;
-	const struct nc_reader *r = c->reader;
-	if (!r)
-		r = nc_reader_detect(data, len, &score);
-	if (!c->reader && (!r || (j->in->walked && score < 2))) {
-		if (j->in->walked)
-			j->skipped = true;
+	const struct nc_reader *r = c->reader ? c->reader : nc_reader_detect(data, len, &score);
+	if (!c->reader && (!r || (in->walked && score < 2))) {
+		if (in->walked)
+			*skipped = true;
 		else
-			j->rc = nc_err_set(&j->err, NC_ERR_PARSE, j->in->path,
-					   "not an article, feed or post newsconv can read");
-		free(data);
-		free(url);
-		return;
+			rc = nc_err_set(err, NC_ERR_PARSE, in->path,
+					"not an article, feed or post newsconv can read");
+	} else {
+		rc = r->read(url ? url : in->path, data, len, docs, err);
+		if (!rc && url)
+			rc = url_input_adopt(docs, url, r, data, len, x, err);
 	}
-	j->rc = r->read(url ? url : j->in->path, data, len, &j->docs, &j->err);
-	if (!j->rc && url)
-		j->rc = url_input_adopt(&j->docs, url, &j->err);
+	nc_exchange_unref(x);
 	free(data);
 	free(url);
-	if (!j->rc && !(j->units = calloc(j->docs.n ? j->docs.n : 1, sizeof *j->units)))
+	return rc;
+}
+
+static void read_job(struct cli *c, struct job *j)
+{
+	j->rc = cli_read_input(c, j->in, &j->docs, &j->skipped, &j->err);
+	if (!j->rc && !j->skipped && !(j->units = calloc(j->docs.n ? j->docs.n : 1, sizeof *j->units)))
 		j->rc = nc_err_set(&j->err, NC_ERR_NOMEM, j->in->path, "out of memory");
 	if (j->rc)
 		return;

@@ -109,10 +109,13 @@ bool url_input_is(const char *arg);
 /* The input's bytes (http and https only; other schemes are refused) and
  * the final URL after redirects, both malloc'd; err names the URL. */
 int url_input_fetch(const struct cli *c, const char *url, unsigned char **data, size_t *len,
-		    char **final_url, struct nc_err *err);
-/* Documents read under final_url: an article with no absolute source
- * URL of its own gets (or is resolved against) final_url. */
-int url_input_adopt(struct nc_doclist *docs, const char *final_url, struct nc_err *err);
+		    char **final_url, struct nc_exchange **exchange, struct nc_err *err);
+/* Documents read by r from data under final_url: an article with no
+ * absolute source URL of its own gets (or is resolved against)
+ * final_url; a feed's first item keeps the exchange x (may be NULL) and
+ * the bytes as its origin, for a WARC. */
+int url_input_adopt(struct nc_doclist *docs, const char *final_url, const struct nc_reader *r,
+		    const unsigned char *data, size_t len, struct nc_exchange *x, struct nc_err *err);
 /* "http://h/a/feed.xml" -> "feed" (the host when the last segment is
  * empty), made safe as a file name; appended to b. */
 void url_input_put_stem(struct nc_buf *b, const char *url);
@@ -123,6 +126,12 @@ void url_input_put_stem(struct nc_buf *b, const char *url);
 int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *single);
 /* The whole of one input, within NC_MAX_INPUT_BYTES ("-": stdin). */
 int slurp(const char *path, unsigned char **data, size_t *len, struct nc_err *err);
+/* An input's documents: its bytes (a file, "-" or a URL), read by --from's
+ * reader or the one the bytes call for; a URL's documents adopt its final
+ * URL (url_input_adopt).  *skipped: a file found by walking a folder that
+ * is no article (quietly passed over).  Returns the error code, err set. */
+int cli_read_input(const struct cli *c, const struct input *in, struct nc_doclist *docs,
+		   bool *skipped, struct nc_err *err);
 
 /* ---- digest.c ---------------------------------------------------------- */
 

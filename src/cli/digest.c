@@ -157,33 +157,21 @@ static void failed(struct digest *d, const struct nc_err *err, const char *where
 	d->exit_code = EXIT_INPUT;
 }
 
-/* One input's documents, resolved, into d->v; as batch.c's read_job. */
+/* One input's documents (a file, a folder's file, a URL), resolved,
+ * into d->v. */
 static int read_input(struct digest *d, const struct input *in, size_t index)
 {
 	struct nc_err err = {0};
 	struct nc_doclist docs = {0};
-	unsigned char *data = NULL;
-	size_t len = 0;
-	int score = 0;
-	if (slurp(in->path, &data, &len, &err)) {
-		failed(d, &err, in->path);
-		return NC_OK;
-	}
-	const struct nc_reader *r = d->c->reader ? d->c->reader : nc_reader_detect(data, len, &score);
-	if (!d->c->reader && (!r || (in->walked && score < 2))) {
-		if (!in->walked) {
-			nc_err_set(&err, NC_ERR_PARSE, in->path, "not an article, feed or post newsconv can read");
-			failed(d, &err, in->path);
-		}
-		free(data);
-		return NC_OK;
-	}
-	int rc = r->read(in->path, data, len, &docs, &err);
-	free(data);
+	bool skipped = false;
+	int rc = cli_read_input(d->c, in, &docs, &skipped, &err);
 	if (rc) {
+		nc_doclist_free(&docs);
 		failed(d, &err, in->path);
 		return rc == NC_ERR_NOMEM ? rc : NC_OK;
 	}
+	if (skipped)
+		return NC_OK;
 	if (!docs.n && d->c->verbosity >= 0)
 		fprintf(stderr, "%s: %s: no items; nothing to convert\n", nc_progname, in->path);
 	for (size_t k = 0; k < docs.n; k++) {

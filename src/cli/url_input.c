@@ -33,8 +33,9 @@ bool url_input_is(const char *arg)
 }
 
 int url_input_fetch(const struct cli *c, const char *url, unsigned char **data, size_t *len,
-		    char **final_url, struct nc_err *err)
+		    char **final_url, struct nc_exchange **exchange, struct nc_err *err)
 {
+	*exchange = NULL;
 	if (!nc_url_is_http(url)) {
 		*data = NULL;
 		*final_url = NULL;
@@ -47,7 +48,7 @@ int url_input_fetch(const struct cli *c, const char *url, unsigned char **data, 
 		pthread_cond_wait(&slots_free, &slots_lock);
 	slots_used++;
 	pthread_mutex_unlock(&slots_lock);
-	int rc = nc_fetch_url(url, &c->fo, data, len, final_url, err);
+	int rc = nc_fetch_url(url, &c->fo, data, len, final_url, exchange, err);
 	pthread_mutex_lock(&slots_lock);
 	slots_used--;
 	pthread_cond_signal(&slots_free);
@@ -59,8 +60,37 @@ int url_input_fetch(const struct cli *c, const char *url, unsigned char **data, 
  * front matter or <head> did; a relative source URL is resolved against
  * it.  A feed's items and an archive's records have names of their own
  * ("URL#3") and their own links: the feed reader used the URL as base. */
-int url_input_adopt(struct nc_doclist *docs, const char *final_url, struct nc_err *err)
+/* A feed's own HTTP exchange and bytes, on its first item (for a WARC:
+ * a crawler would have recorded the feed too).  An article's exchange
+ * is not kept: its bytes are the input record already, and newsconv's
+ * page is the capture at its URL. */
+static int keep_origin(struct nc_doclist *docs, const struct nc_reader *r,
+		       const unsigned char *data, size_t len, struct nc_exchange *x)
 {
+	if (!x || r != &nc_reader_feed || !docs->n)
+		return NC_OK;
+	struct nc_resource *o = calloc(1, sizeof *o);
+	if (!o || !(o->url = strdup(x->url)) || !(o->resolved = strdup(x->url)) ||
+	    !(o->blob = nc_blob_new(data, len))) {
+		if (o) {
+			free(o->url);
+			free(o->resolved);
+		}
+		free(o);
+		return NC_ERR_NOMEM;
+	}
+	o->state = NC_RES_FETCHED;
+	nc_exchange_ref(x);
+	o->exchange = x;
+	docs->v[0]->origin = o;
+	return NC_OK;
+}
+
+int url_input_adopt(struct nc_doclist *docs, const char *final_url, const struct nc_reader *r,
+		    const unsigned char *data, size_t len, struct nc_exchange *x, struct nc_err *err)
+{
+	if (keep_origin(docs, r, data, len, x))
+		return nc_err_set(err, NC_ERR_NOMEM, final_url, "out of memory");
 	for (size_t i = 0; i < docs->n; i++) {
 		struct nc_doc *d = docs->v[i];
 		if (!d->source_name || strcmp(d->source_name, final_url) != 0)

@@ -13,7 +13,12 @@
    sees nothing);
 4. --offline with an empty cache fails in one line, without a request;
 5. file:///etc/passwd (a scheme other than http/https) is refused;
-6. without --allow-loopback nothing reaches 127.0.0.1."""
+6. without --allow-loopback nothing reaches 127.0.0.1;
+7. a feed URL to WARC (and WACZ): the feed's own response and request
+   records, once, before its first item, with the feed's bytes as
+   payload; check_warc.py passes; an article URL gets no response record
+   (its bytes are the input record, newsconv's page its capture);
+8. a digest book of URL inputs (--group source) reads them like files."""
 import ipaddress, json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.parse, urllib.request, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -42,6 +47,27 @@ def lines(r):
 def chapters(book):
     opf = zipfile.ZipFile(book).read("OEBPS/content.opf").decode()
     return len(re.findall(r'<itemref idref="chapter-', opf))
+
+
+def warc_records(raw):
+    """(headers, block) of every record of an uncompressed WARC (or of
+    gzip members, decompressed first)."""
+    import gzip, io
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.GzipFile(fileobj=io.BytesIO(raw)).read()
+    out, pos = [], 0
+    while True:
+        start = raw.find(b"WARC/1.", pos)
+        if start < 0:
+            return out
+        he = raw.index(b"\r\n\r\n", start)
+        h = {}
+        for line in raw[start:he].decode("utf-8", "replace").split("\r\n")[1:]:
+            k, _, v = line.partition(":")
+            h[k.strip()] = v.strip()
+        n = int(h.get("Content-Length", "0"))
+        out.append((h, raw[he + 4:he + 4 + n]))
+        pos = he + 4 + n
 
 
 def json_docs(*args):
@@ -188,6 +214,47 @@ def main(port):
         r = run("--to", "md", "--allow-private-network", url, "-o", os.path.join(tmp, "scheme.md"))
         check(r.returncode == 1 and lines(r)[0] == f"newsconv: {url}: not an http or https URL (only those are fetched)"
               and not os.path.exists(os.path.join(tmp, "scheme.md")), f"{url} is refused", r)
+
+    # 7. A feed URL to WARC: the feed's exchange recorded, once.
+    arc = os.path.join(tmp, "news.warc")
+    r = run("--to", "warc", "--allow-loopback", "--no-cache", feed, f"{base}/post.md", "-o", arc)
+    check(r.returncode == 0 and os.path.exists(arc), "a feed URL and an article URL to WARC", r)
+    raw = open(arc, "rb").read() if os.path.exists(arc) else b""
+    recs = warc_records(raw)
+    resp = [(h, b) for h, b in recs if h.get("WARC-Type") == "response"]
+    reqs = [(h, b) for h, b in recs if h.get("WARC-Type") == "request"]
+    feed_resp = [(h, b) for h, b in resp if h.get("WARC-Target-URI") == feed]
+    check(len(feed_resp) == 1 and len([1 for h, _ in reqs if h.get("WARC-Target-URI") == feed]) == 1,
+          f"one response and one request for the feed ({[h.get('WARC-Target-URI') for h, _ in resp + reqs]})")
+    served = urllib.request.urlopen(feed).read()
+    if feed_resp:
+        h, b = feed_resp[0]
+        head, _, body = b.partition(b"\r\n\r\n")
+        check(head.startswith(b"HTTP/1.1 200") and body == served, "its payload is the feed as served", head[:200])
+        first_page = next((i for i, (hh, _) in enumerate(recs) if hh.get("WARC-Type") == "resource"), -1)
+        check(recs.index(feed_resp[0]) < first_page, "the feed's records come before its first item's")
+    check(not [1 for h, _ in resp if h.get("WARC-Target-URI") == f"{base}/post.md"],
+          "an article URL: no response record (its bytes are the input record)")
+    checker = os.path.join(os.environ.get("NC_SHARED", ""), "tools", "check_warc.py")
+    if os.path.exists(checker):
+        c = subprocess.run([sys.executable, checker, arc], capture_output=True, text=True, timeout=120)
+        check(c.returncode == 0 and "0 errors, 0 warnings" in c.stdout, "check_warc.py on it", c.stdout[-400:])
+    wacz = os.path.join(tmp, "news.wacz")
+    r = run("--to", "wacz", "--allow-loopback", "--no-cache", feed, "-o", wacz)
+    ok = r.returncode == 0 and os.path.exists(wacz)
+    check(ok, "a feed URL to WACZ", r)
+    if ok:
+        z = zipfile.ZipFile(wacz)
+        inner = b"".join(z.read(n) for n in z.namelist() if n.startswith("archive/"))
+        check(any(h.get("WARC-Type") == "response" and h.get("WARC-Target-URI") == feed
+                  for h, _ in warc_records(inner)), "the WACZ's WARC holds the feed's response")
+
+    # 8. A digest of URL inputs.
+    dg = os.path.join(tmp, "digest.epub")
+    r = run("--to", "epub", "--allow-loopback", "--no-cache", "--group", "source", feed, "-o", dg)
+    check(r.returncode == 0 and os.path.exists(dg) and chapters(dg) == 3, "a digest book of a feed URL", r)
+    if os.path.exists(dg):
+        epubcheck([dg])
 
     # 6. Without --allow-loopback nothing is requested.
     before = len(log(port))
