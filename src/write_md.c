@@ -1293,101 +1293,119 @@ struct carry {
  * cell would say "no value" where the source said "same as above", and
  * every cell keeps its row and column either way.
  */
-static void render_table(struct blocks *s, struct nc_node *table)
+#define MAX_COLS 1000
+
+/* The table's width: rowspans of earlier rows take their columns
+ * (O(rows * cols) time, `busy` of MAX_COLS entries). */
+static size_t table_width(struct nc_node *table, int *busy)
 {
-	struct md *m = s->m;
 	size_t cols = 0;
-	/* First pass: the width, with rowspans from earlier rows taking
-	 * their columns (O(rows * cols), memory O(cols)). */
-	int *busy = calloc(1000, sizeof *busy);
-	struct carry *carry = calloc(1000, sizeof *carry);
-	enum nc_align *align = calloc(1000, sizeof *align);
-	if (!busy || !carry || !align) {
-		m->rc = NC_ERR_NOMEM;
-		goto out;
-	}
 	for (struct nc_node *r = table->first_child; r; r = r->next) {
 		size_t c = 0;
 		for (struct nc_node *cell = r->first_child; cell; cell = cell->next) {
-			while (c < 1000 && busy[c])
+			while (c < MAX_COLS && busy[c])
 				c++;
 			int cs = cell->as.cell.colspan > 1 ? cell->as.cell.colspan : 1;
 			int rs = cell->as.cell.rowspan > 1 ? cell->as.cell.rowspan : 1;
-			for (int k = 0; k < cs && c < 1000; k++, c++)
+			for (int k = 0; k < cs && c < MAX_COLS; k++, c++)
 				busy[c] = rs; /* decremented below, this row included */
 		}
-		for (size_t k = 0; k < 1000; k++) {
+		for (size_t k = 0; k < MAX_COLS; k++) {
 			if (busy[k] && k + 1 > cols)
 				cols = k + 1;
 			if (busy[k])
 				busy[k]--;
 		}
 	}
-	if (!cols)
-		goto out;
-	size_t ri = 0;
-	for (struct nc_node *r = table->first_child; r && !m->rc; r = r->next, ri++) {
-		struct nc_buf line = {0};
-		nc_buf_putc(&line, '|');
-		struct nc_node *cell = r->first_child;
-		for (size_t c = 0; c < cols;) {
-			if (carry[c].rows > 0) {
-				nc_buf_putc(&line, ' ');
-				nc_buf_put(&line, carry[c].text ? carry[c].text : "", carry[c].len);
-				nc_buf_puts(&line, " |");
-				if (--carry[c].rows == 0) {
-					free(carry[c].text);
-					carry[c].text = NULL;
-				}
-				c++;
-				continue;
-			}
-			if (!cell) {
-				nc_buf_puts(&line, "  |");
-				c++;
-				continue;
-			}
-			struct nc_buf cb = {0};
-			render_inlines(m, cell, CTX_CELL, &cb);
-			int cs = cell->as.cell.colspan > 1 ? cell->as.cell.colspan : 1;
-			int rs = cell->as.cell.rowspan > 1 ? cell->as.cell.rowspan : 1;
-			for (int k = 0; k < cs && c < cols; k++, c++) {
-				if (ri == 0)
-					align[c] = cell->as.cell.align;
-				nc_buf_putc(&line, ' ');
-				if (cb.data)
-					nc_buf_put(&line, cb.data, cb.len);
-				nc_buf_puts(&line, " |");
-				if (rs > 1) {
-					free(carry[c].text);
-					carry[c].text = cb.data ? strndup(cb.data, cb.len) : NULL;
-					carry[c].len = carry[c].text ? cb.len : 0;
-					carry[c].rows = rs - 1;
-				}
-			}
-			nc_buf_free(&cb);
-			cell = cell->next;
-		}
-		put_lines(s, NULL, line.data ? line.data : "", line.len);
-		nc_buf_free(&line);
-		if (ri == 0) {
-			struct nc_buf d = {0};
-			nc_buf_putc(&d, '|');
-			for (size_t i = 0; i < cols; i++) {
-				switch (align[i]) {
-				case NC_ALIGN_LEFT: nc_buf_puts(&d, " :-- |"); break;
-				case NC_ALIGN_CENTER: nc_buf_puts(&d, " :-: |"); break;
-				case NC_ALIGN_RIGHT: nc_buf_puts(&d, " --: |"); break;
-				case NC_ALIGN_NONE: nc_buf_puts(&d, " --- |"); break;
-				}
-			}
-			put_lines(s, NULL, d.data ? d.data : "", d.len);
-			nc_buf_free(&d);
+	return cols;
+}
+
+/* "| --- | :-: |": the line under the first row. */
+static void put_delimiter_row(struct blocks *s, const enum nc_align *align, size_t cols)
+{
+	struct nc_buf d = {0};
+	nc_buf_putc(&d, '|');
+	for (size_t i = 0; i < cols; i++) {
+		switch (align[i]) {
+		case NC_ALIGN_LEFT: nc_buf_puts(&d, " :-- |"); break;
+		case NC_ALIGN_CENTER: nc_buf_puts(&d, " :-: |"); break;
+		case NC_ALIGN_RIGHT: nc_buf_puts(&d, " --: |"); break;
+		case NC_ALIGN_NONE: nc_buf_puts(&d, " --- |"); break;
 		}
 	}
-out:
+	put_lines(s, NULL, d.data ? d.data : "", d.len);
+	nc_buf_free(&d);
+}
+
+/* One row as a line: a cell spanning columns repeats in each (GFM has no
+ * spans), a cell spanning rows repeats below (`carry`); missing cells
+ * are blank.  The first row sets the columns' alignment. */
+static void put_row(struct blocks *s, struct nc_node *r, bool first, size_t cols,
+		    struct carry *carry, enum nc_align *align)
+{
+	struct nc_buf line = {0};
+	nc_buf_putc(&line, '|');
+	struct nc_node *cell = r->first_child;
+	for (size_t c = 0; c < cols;) {
+		if (carry[c].rows > 0) {
+			nc_buf_putc(&line, ' ');
+			nc_buf_put(&line, carry[c].text ? carry[c].text : "", carry[c].len);
+			nc_buf_puts(&line, " |");
+			if (--carry[c].rows == 0) {
+				free(carry[c].text);
+				carry[c].text = NULL;
+			}
+			c++;
+			continue;
+		}
+		if (!cell) {
+			nc_buf_puts(&line, "  |");
+			c++;
+			continue;
+		}
+		struct nc_buf cb = {0};
+		render_inlines(s->m, cell, CTX_CELL, &cb);
+		int cs = cell->as.cell.colspan > 1 ? cell->as.cell.colspan : 1;
+		int rs = cell->as.cell.rowspan > 1 ? cell->as.cell.rowspan : 1;
+		for (int k = 0; k < cs && c < cols; k++, c++) {
+			if (first)
+				align[c] = cell->as.cell.align;
+			nc_buf_putc(&line, ' ');
+			if (cb.data)
+				nc_buf_put(&line, cb.data, cb.len);
+			nc_buf_puts(&line, " |");
+			if (rs > 1) {
+				free(carry[c].text);
+				carry[c].text = cb.data ? strndup(cb.data, cb.len) : NULL;
+				carry[c].len = carry[c].text ? cb.len : 0;
+				carry[c].rows = rs - 1;
+			}
+		}
+		nc_buf_free(&cb);
+		cell = cell->next;
+	}
+	put_lines(s, NULL, line.data ? line.data : "", line.len);
+	nc_buf_free(&line);
+}
+
+static void render_table(struct blocks *s, struct nc_node *table)
+{
+	struct md *m = s->m;
+	int *busy = calloc(MAX_COLS, sizeof *busy);
+	struct carry *carry = calloc(MAX_COLS, sizeof *carry);
+	enum nc_align *align = calloc(MAX_COLS, sizeof *align);
+	size_t cols = busy && carry && align ? table_width(table, busy) : 0;
+	if (!busy || !carry || !align)
+		m->rc = NC_ERR_NOMEM;
+	bool first = true;
+	for (struct nc_node *r = table->first_child; cols && r && !m->rc; r = r->next) {
+		put_row(s, r, first, cols, carry, align);
+		if (first)
+			put_delimiter_row(s, align, cols);
+		first = false;
+	}
 	if (carry)
-		for (size_t k = 0; k < 1000; k++)
+		for (size_t k = 0; k < MAX_COLS; k++)
 			free(carry[k].text);
 	free(carry);
 	free(busy);
