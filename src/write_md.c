@@ -1704,73 +1704,28 @@ static bool key_plain(const char *k)
 	return true;
 }
 
-static void front_matter(struct nc_buf *b, const struct nc_meta *m)
+/* "key: "value"\n" when value is set. */
+static void field_str(struct nc_buf *b, const char *key, const char *value)
 {
-	nc_buf_puts(b, "---\n");
-	nc_buf_puts(b, "title: ");
-	yaml_str(b, m->title ? m->title : "");
+	if (!value)
+		return;
+	nc_buf_printf(b, "%s: ", key);
+	yaml_str(b, value);
 	nc_buf_putc(b, '\n');
-	if (m->authors.len == 1) {
-		nc_buf_puts(b, "author: ");
-		yaml_str(b, m->authors.items[0]);
-		nc_buf_putc(b, '\n');
-	} else if (m->authors.len > 1) {
-		nc_buf_puts(b, "author: ");
-		yaml_list(b, &m->authors);
-		nc_buf_putc(b, '\n');
-	}
-	if (m->date || m->date_raw) {
-		nc_buf_puts(b, "date: ");
-		yaml_str(b, m->date ? m->date : m->date_raw);
-		nc_buf_putc(b, '\n');
-		if (m->date && m->date_raw && strcmp(m->date, m->date_raw)) {
-			nc_buf_puts(b, "date_original: ");
-			yaml_str(b, m->date_raw);
-			nc_buf_putc(b, '\n');
-		}
-	}
-	if (m->updated || m->updated_raw) {
-		nc_buf_puts(b, "updated: ");
-		yaml_str(b, m->updated ? m->updated : m->updated_raw);
-		nc_buf_putc(b, '\n');
-	}
-	if (m->language) {
-		nc_buf_puts(b, "lang: ");
-		yaml_str(b, m->language);
-		nc_buf_putc(b, '\n');
-	}
-	if (m->ncategories == 1) {
-		nc_buf_puts(b, "categories: ");
-		yaml_list(b, &m->categories[0]);
-		nc_buf_putc(b, '\n');
-	} else if (m->ncategories > 1) {
-		nc_buf_puts(b, "categories:\n");
-		for (size_t i = 0; i < m->ncategories; i++) {
-			nc_buf_puts(b, "  - ");
-			yaml_list(b, &m->categories[i]);
-			nc_buf_putc(b, '\n');
-		}
-	}
-	if (m->tags.len) {
-		nc_buf_puts(b, "tags: ");
-		yaml_list(b, &m->tags);
-		nc_buf_putc(b, '\n');
-	}
-	if (m->cover) {
-		nc_buf_puts(b, "cover: ");
-		yaml_str(b, m->cover);
-		nc_buf_putc(b, '\n');
-	}
-	if (m->description) {
-		nc_buf_puts(b, "description: ");
-		yaml_str(b, m->description);
-		nc_buf_putc(b, '\n');
-	}
-	if (m->source_url) {
-		nc_buf_puts(b, "source: ");
-		yaml_str(b, m->source_url);
-		nc_buf_putc(b, '\n');
-	}
+}
+
+/* "key: [a, b]\n" */
+static void field_list(struct nc_buf *b, const char *key, const struct nc_strlist *l)
+{
+	nc_buf_printf(b, "%s: ", key);
+	yaml_list(b, l);
+	nc_buf_putc(b, '\n');
+}
+
+/* The front matter's other fields, as read, unless a normalised field
+ * above already says it. */
+static void extra_fields(struct nc_buf *b, const struct nc_meta *m)
+{
 	static const char *const taken[] = {"title", "author", "date", "date_original", "updated",
 					    "lang", "categories", "tags", "cover", "description",
 					    "source", NULL};
@@ -1781,7 +1736,7 @@ static void front_matter(struct nc_buf *b, const struct nc_meta *m)
 			if (!strcmp(*t, k))
 				clash = true;
 		if (clash)
-			continue; /* the normalised field already says it */
+			continue;
 		if (key_plain(k))
 			nc_buf_puts(b, k);
 		else
@@ -1793,6 +1748,37 @@ static void front_matter(struct nc_buf *b, const struct nc_meta *m)
 			yaml_str(b, m->extra[i].value);
 		nc_buf_putc(b, '\n');
 	}
+}
+
+static void front_matter(struct nc_buf *b, const struct nc_meta *m)
+{
+	nc_buf_puts(b, "---\n");
+	field_str(b, "title", m->title ? m->title : "");
+	if (m->authors.len == 1)
+		field_str(b, "author", m->authors.items[0]);
+	else if (m->authors.len > 1)
+		field_list(b, "author", &m->authors);
+	field_str(b, "date", m->date ? m->date : m->date_raw);
+	if (m->date && m->date_raw && strcmp(m->date, m->date_raw))
+		field_str(b, "date_original", m->date_raw);
+	field_str(b, "updated", m->updated ? m->updated : m->updated_raw);
+	field_str(b, "lang", m->language);
+	if (m->ncategories == 1) {
+		field_list(b, "categories", &m->categories[0]);
+	} else if (m->ncategories > 1) {
+		nc_buf_puts(b, "categories:\n");
+		for (size_t i = 0; i < m->ncategories; i++) {
+			nc_buf_puts(b, "  - ");
+			yaml_list(b, &m->categories[i]);
+			nc_buf_putc(b, '\n');
+		}
+	}
+	if (m->tags.len)
+		field_list(b, "tags", &m->tags);
+	field_str(b, "cover", m->cover);
+	field_str(b, "description", m->description);
+	field_str(b, "source", m->source_url);
+	extra_fields(b, m);
 	nc_buf_puts(b, "---\n\n");
 }
 
