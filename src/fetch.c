@@ -756,6 +756,65 @@ static bool retryable(CURLcode rc, long status)
 	       rc == CURLE_PARTIAL_FILE || rc == CURLE_GOT_NOTHING || rc == CURLE_COULDNT_CONNECT;
 }
 
+/* A transfer newsconv stopped itself (a private address, too large):
+ * the job fails with why; false when it was not stopped. */
+static bool stopped(struct fetcher *f, struct job *j, CURLcode rc)
+{
+	char msg[160];
+	if (j->blocked)
+		snprintf(msg, sizeof msg, "refused to connect to private address %s (use --allow-private-network)",
+			 j->blocked_ip);
+	else if ((j->too_big || rc == CURLE_FILESIZE_EXCEEDED) && f->input)
+		snprintf(msg, sizeof msg, "larger than the %u MB limit", NC_MAX_INPUT_BYTES / (1024u * 1024u));
+	else if (j->too_big || rc == CURLE_FILESIZE_EXCEEDED)
+		snprintf(msg, sizeof msg, "larger than %zu bytes (--max-image-size)", f->o->max_image_size);
+	else
+		return false;
+	fail(j, "%s", msg);
+	return true;
+}
+
+/* libcurl failed: the cached copy if there is one, else why. */
+static void transfer_failed(struct fetcher *f, struct job *j, CURLcode rc)
+{
+	if (j->cached) {
+		use_cache(f, j, "network failed");
+		return;
+	}
+	const char *why = rc == CURLE_OPERATION_TIMEDOUT ? "timed out"
+			: rc == CURLE_TOO_MANY_REDIRECTS ? "too many redirects"
+			: rc == CURLE_PARTIAL_FILE ? "truncated response"
+			: rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ? "connection reset"
+			: rc == CURLE_UNSUPPORTED_PROTOCOL ? "not an http or https URL"
+			: curl_easy_strerror(rc);
+	fail(j, "%s", why);
+}
+
+/* A redirect: the next hop starts over (checks, retries and all), or
+ * the job fails when there were too many or the target is refused. */
+static void follow(struct job *j)
+{
+	const char *why = j->redirects >= MAX_REDIRECTS ? "too many redirects"
+			: nc_fetch_redirect_refused(j->location);
+	if (why) {
+		fail(j, "%s", why);
+		return;
+	}
+	free(j->cur_url);
+	j->cur_url = j->location;
+	j->location = NULL;
+	j->redirects++;
+	j->attempts = 0;
+	j->not_before = 0;
+}
+
+static bool is_redirect(long status)
+{
+	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+/* A transfer ended: retry it later, follow its redirect, or settle the
+ * job (the bytes, the cache's, or a failure). */
 static void finish(struct fetcher *f, CURLM *multi, struct job *j, CURLcode rc)
 {
 	long status = 0;
@@ -775,22 +834,8 @@ static void finish(struct fetcher *f, CURLM *multi, struct job *j, CURLcode rc)
 	j->active = false;
 	int64_t date = (int64_t)time(NULL);
 
-	if (j->blocked) {
-		char msg[160];
-		snprintf(msg, sizeof msg, "refused to connect to private address %s (use --allow-private-network)",
-			 j->blocked_ip);
-		fail(j, "%s", msg);
+	if (stopped(f, j, rc))
 		return;
-	}
-	if (j->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-		char msg[96];
-		if (f->input)
-			snprintf(msg, sizeof msg, "larger than the %u MB limit", NC_MAX_INPUT_BYTES / (1024u * 1024u));
-		else
-			snprintf(msg, sizeof msg, "larger than %zu bytes (--max-image-size)", f->o->max_image_size);
-		fail(j, "%s", msg);
-		return;
-	}
 	char *ra = nc_fetch_head_value(j->head.data ? j->head.data : "", j->head.len, "Retry-After");
 	j->retry_after = nc_fetch_retry_after(ra, date, MAX_RETRY_AFTER);
 	free(ra);
@@ -799,58 +844,25 @@ static void finish(struct fetcher *f, CURLM *multi, struct job *j, CURLcode rc)
 		if (j->retry_after > wait)
 			wait = j->retry_after;
 		j->not_before = now_mono() + wait;
-		return;
-	}
-	if (rc != CURLE_OK) {
-		if (j->cached) {
-			use_cache(f, j, "network failed");
-			return;
-		}
-		const char *why = rc == CURLE_OPERATION_TIMEDOUT ? "timed out"
-				: rc == CURLE_TOO_MANY_REDIRECTS ? "too many redirects"
-				: rc == CURLE_PARTIAL_FILE ? "truncated response"
-				: rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ? "connection reset"
-				: rc == CURLE_UNSUPPORTED_PROTOCOL ? "not an http or https URL"
-				: curl_easy_strerror(rc);
-		fail(j, "%s", why);
-		return;
-	}
-	if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308) &&
-	    j->location) {
-		if (j->redirects >= MAX_REDIRECTS) {
-			fail(j, "%s", "too many redirects");
-			return;
-		}
-		const char *why = nc_fetch_redirect_refused(j->location);
-		if (why) {
-			fail(j, "%s", why);
-			return;
-		}
-		/* The next hop starts over: checks, retries and all. */
-		free(j->cur_url);
-		j->cur_url = j->location;
-		j->location = NULL;
-		j->redirects++;
-		j->attempts = 0;
-		j->not_before = 0;
-		return;
-	}
-	if (status == 304 && j->cached) {
+	} else if (rc != CURLE_OK) {
+		transfer_failed(f, j, rc);
+	} else if (is_redirect(status) && j->location) {
+		follow(j);
+	} else if (status == 304 && j->cached) {
 		cache_touch(f, j, date);
 		use_cache(f, j, "not modified");
-		return;
-	}
-	if (status != 200) {
+	} else if (status != 200) {
 		char msg[32];
 		snprintf(msg, sizeof msg, "HTTP %ld", status);
 		fail(j, "%s", msg);
-		return;
-	}
-	accept_bytes(f, j, (unsigned char *)(j->body.data ? j->body.data : ""), j->body.len,
-		     NC_RES_FETCHED, j->cur_url ? j->cur_url : j->url, ip, date, (int)status, &j->request, &j->head);
-	if (j->state == NC_RES_FETCHED) {
-		f->st->bytes += j->body.len;
-		cache_store(f, j, ip, (int)status, date);
+	} else {
+		accept_bytes(f, j, (unsigned char *)(j->body.data ? j->body.data : ""), j->body.len,
+			     NC_RES_FETCHED, j->cur_url ? j->cur_url : j->url, ip, date, (int)status,
+			     &j->request, &j->head);
+		if (j->state == NC_RES_FETCHED) {
+			f->st->bytes += j->body.len;
+			cache_store(f, j, ip, (int)status, date);
+		}
 	}
 }
 
