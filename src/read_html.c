@@ -1733,6 +1733,56 @@ static size_t comment_end(const struct prepass *pp, size_t i)
 
 /* Rewrites the body as described above.  Returns a malloc'd string, or
  * NULL when out of memory (the caller then parses the original). */
+/* <script>, <style>, <title>, <textarea>, <plaintext> ...: start tag,
+ * content as text, end tag, written at once.  Returns where reading goes
+ * on, or 0 when the element is not closed (it is then opened as any
+ * other). */
+static size_t raw_element(struct prepass *pp, size_t name, size_t n, size_t end, struct tag_info ti)
+{
+	const char *s = pp->s;
+	size_t len = pp->len, slash;
+	size_t cend = ti.id == T_PLAINTEXT ? len : raw_end(s, len, end, s + name, n);
+	if (cend >= len && ti.id != T_PLAINTEXT)
+		return 0;
+	nc_buf_put(&pp->out, s + name - 1, end - (name - 1));
+	if (ti.flags & F_RAW)
+		nc_buf_put(&pp->out, s + end, cend - end);
+	else
+		put_escaped(&pp->out, s + end, cend - end,
+			    !(n == 5 && strncasecmp(s + name, "title", 5) == 0) &&
+			    !(n == 8 && strncasecmp(s + name, "textarea", 8) == 0));
+	nc_buf_printf(&pp->out, "</%.*s>", (int)n, s + name);
+	return cend < len ? tag_end(s, len, cend + 2 + n, &slash) : cend;
+}
+
+/* Any other start tag: written self-closed when void, else opened (or
+ * dropped past the limits, a break standing for a dropped block). */
+static void open_element(struct prepass *pp, size_t name, size_t n, size_t end, size_t slash,
+			 struct tag_info ti)
+{
+	const char *s = pp->s;
+	bool is_void = (ti.flags & F_VOID) || (pp->foreign && slash) || (ti.flags & (F_RAW | F_ESCAPE));
+	if (is_void) {
+		/* Written self-closed: libxml2 2.9 does not know <source>,
+		 * <track>, <wbr> as empty, and the rest stays in sync. */
+		nc_buf_put(&pp->out, s + name - 1, (slash ? slash : end - 1) - (name - 1));
+		nc_buf_puts(&pp->out, " />");
+		return;
+	}
+	if (!pp_push(pp, s + name, n, ti)) {
+		/* A dropped block still parts the words around it (one break
+		 * for a run of dropped tags). */
+		if ((ti.flags & F_SPECIAL) && pp->out.len != pp->last_break) {
+			nc_buf_puts(&pp->out, "<br />");
+			pp->last_break = pp->out.len;
+		}
+		return;
+	}
+	/* HTML5 ignores "/>" on other HTML elements. */
+	nc_buf_put(&pp->out, s + name - 1, (slash ? slash : end - 1) - (name - 1));
+	nc_buf_putc(&pp->out, '>');
+}
+
 static char *tree_prepass(const char *s, size_t len, size_t *outlen, bool *flattened)
 {
 	struct prepass *pp = calloc(1, sizeof *pp);
@@ -1781,44 +1831,11 @@ static char *tree_prepass(const char *s, size_t len, size_t *outlen, bool *flatt
 		}
 		if (!start_tag(pp, ti))
 			continue;
-		size_t cend = len;
-		if ((ti.flags & (F_RAW | F_ESCAPE)) && !slash)
-			cend = ti.id == T_PLAINTEXT ? len : raw_end(s, len, end, s + name, n);
-		if ((ti.flags & (F_RAW | F_ESCAPE)) && !slash && (cend < len || ti.id == T_PLAINTEXT)) {
-			/* Atomic: start tag, content as text, end tag. */
-			nc_buf_put(&pp->out, s + name - 1, end - (name - 1));
-			if (ti.flags & F_RAW)
-				nc_buf_put(&pp->out, s + end, cend - end);
-			else
-				put_escaped(&pp->out, s + end, cend - end,
-					    !(n == 5 && strncasecmp(s + name, "title", 5) == 0) &&
-					    !(n == 8 && strncasecmp(s + name, "textarea", 8) == 0));
-			nc_buf_printf(&pp->out, "</%.*s>", (int)n, s + name);
-			if (cend < len)
-				cend = tag_end(s, len, cend + 2 + n, &slash);
-			i = run = cend;
-			continue;
-		}
-		bool is_void = (ti.flags & F_VOID) || (pp->foreign && slash) || (ti.flags & (F_RAW | F_ESCAPE));
-		if (is_void) {
-			/* Written self-closed: libxml2 2.9 does not know <source>,
-			 * <track>, <wbr> as empty, and the rest stays in sync. */
-			nc_buf_put(&pp->out, s + name - 1, (slash ? slash : end - 1) - (name - 1));
-			nc_buf_puts(&pp->out, " />");
-			continue;
-		}
-		if (!pp_push(pp, s + name, n, ti)) {
-			/* A dropped block still parts the words around it
-			 * (one break for a run of dropped tags). */
-			if ((ti.flags & F_SPECIAL) && pp->out.len != pp->last_break) {
-				nc_buf_puts(&pp->out, "<br />");
-				pp->last_break = pp->out.len;
-			}
-			continue;
-		}
-		/* HTML5 ignores "/>" on other HTML elements. */
-		nc_buf_put(&pp->out, s + name - 1, (slash ? slash : end - 1) - (name - 1));
-		nc_buf_putc(&pp->out, '>');
+		size_t next = (ti.flags & (F_RAW | F_ESCAPE)) && !slash ? raw_element(pp, name, n, end, ti) : 0;
+		if (next)
+			i = run = next;
+		else
+			open_element(pp, name, n, end, slash, ti);
 	}
 	if (run < len)
 		nc_buf_put(&pp->out, s + run, len - run);
