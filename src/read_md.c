@@ -296,6 +296,47 @@ nomem:
  * [[array.of.tables]] headers (their keys become "table.key"), strings,
  * arrays of strings, dates and other bare values.  A line it cannot
  * read is skipped with one warning, like invalid YAML. */
+/* "[table]" or "[[table]]": the prefix of the keys that follow ("a.b."). */
+static int toml_table(struct toml *tm, const char *line, size_t i, size_t n, size_t lineno,
+		      struct nc_buf *prefix)
+{
+	size_t a = i;
+	while (a < n && line[a] == '[')
+		a++;
+	size_t b = a;
+	while (b < n && line[b] != ']')
+		b++;
+	if (b == n) {
+		if (!tm->bad_line)
+			tm->bad_line = lineno;
+		return NC_OK;
+	}
+	nc_buf_truncate(prefix, 0);
+	for (size_t j = a; j < b; j++)
+		if (line[j] != '"' && line[j] != '\'' && line[j] != ' ' && line[j] != '\t')
+			nc_buf_putc(prefix, line[j]);
+	if (prefix->len)
+		nc_buf_putc(prefix, '.');
+	return prefix->oom ? nc_err_set(tm->err, NC_ERR_NOMEM, tm->name, "out of memory") : NC_OK;
+}
+
+/* Where the '=' of "key = value" is, past quoted parts of the key; n
+ * when there is none (an unclosed quote stops the search where it is). */
+static size_t toml_equals(const char *line, size_t i, size_t n)
+{
+	size_t k = i;
+	while (k < n && line[k] != '=') {
+		if (line[k] == '"' || line[k] == '\'') {
+			const char *close = memchr(line + k + 1, line[k], n - k - 1);
+			if (!close)
+				break;
+			k = (size_t)(close - line);
+		}
+		k++;
+	}
+	return k;
+}
+
 static int read_toml(struct nc_doc *d, const char *text, size_t len, struct nc_err *err)
 {
 	struct toml tm = { .d = d, .name = d->source_name ? d->source_name : "-", .err = err };
@@ -321,39 +362,11 @@ static int read_toml(struct nc_doc *d, const char *text, size_t len, struct nc_e
 		if (i == n || line[i] == '#')
 			continue;
 		if (line[i] == '[') {
-			/* [table] or [[table]] */
-			size_t a = i;
-			while (a < n && line[a] == '[')
-				a++;
-			size_t b = a;
-			while (b < n && line[b] != ']')
-				b++;
-			if (b == n) {
-				if (!tm.bad_line)
-					tm.bad_line = lineno;
-				continue;
-			}
-			nc_buf_truncate(&prefix, 0);
-			for (size_t j = a; j < b; j++)
-				if (line[j] != '"' && line[j] != '\'' && line[j] != ' ' && line[j] != '\t')
-					nc_buf_putc(&prefix, line[j]);
-			if (prefix.len)
-				nc_buf_putc(&prefix, '.');
-			if (prefix.oom)
-				rc = nc_err_set(err, NC_ERR_NOMEM, tm.name, "out of memory");
+			rc = toml_table(&tm, line, i, n, lineno, &prefix);
 			continue;
 		}
 		/* key = value; the key may be quoted or dotted */
-		size_t k = i;
-		while (k < n && line[k] != '=') {
-			if (line[k] == '"' || line[k] == '\'') {
-				const char *close = memchr(line + k + 1, line[k], n - k - 1);
-				if (!close)
-					break;
-				k = (size_t)(close - line);
-			}
-			k++;
-		}
+		size_t k = toml_equals(line, i, n);
 		size_t kn = k;
 		while (kn > i && (line[kn - 1] == ' ' || line[kn - 1] == '\t'))
 			kn--;
