@@ -41,6 +41,78 @@ static int cmp_names(const void *a, const void *b)
 /* Every regular file under `dir`, in byte order of names, hidden files
  * and directories skipped, symbolic links to directories not followed
  * (no loops). */
+/* The names in dir, hidden ones left out, in byte order: 0, or -1
+ * (errno: cannot open) or -2 (out of memory), names freed. */
+static int sorted_names(const char *dir, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	size_t cap = 0;
+	struct dirent *e;
+	int rc = 0;
+	*names = NULL;
+	*n = 0;
+	while (!rc && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **v = realloc(*names, cap * sizeof *v);
+			if (!v) {
+				rc = -2;
+				break;
+			}
+			*names = v;
+		}
+		if (!((*names)[*n] = strdup(e->d_name)))
+			rc = -2;
+		else
+			(*n)++;
+	}
+	closedir(d);
+	if (rc) {
+		for (size_t i = 0; i < *n; i++)
+			free((*names)[i]);
+		free(*names);
+		*names = NULL;
+		*n = 0;
+		return rc;
+	}
+	qsort(*names, *n, sizeof **names, cmp_names);
+	return 0;
+}
+
+static int walk(struct inputs *in, const char *dir, int depth);
+
+/* One name of a walked directory: a subdirectory is walked (a symbolic
+ * link to one is not followed), a regular file (or a link to one) taken. */
+static int walk_entry(struct inputs *in, const char *dir, const char *name, int depth,
+		      struct nc_buf *path)
+{
+	nc_buf_truncate(path, 0);
+	nc_buf_puts(path, dir);
+	if (path->len && path->data[path->len - 1] != '/')
+		nc_buf_putc(path, '/');
+	nc_buf_puts(path, name);
+	struct stat st;
+	if (path->oom)
+		goto oom;
+	if (lstat(path->data, &st) != 0)
+		return EXIT_OK;
+	bool link = S_ISLNK(st.st_mode);
+	if (link && stat(path->data, &st) != 0)
+		return EXIT_OK;
+	if (S_ISDIR(st.st_mode))
+		return link ? EXIT_OK : walk(in, path->data, depth + 1);
+	if (S_ISREG(st.st_mode) && push(in, path->data, path->len, true))
+		goto oom;
+	return EXIT_OK;
+oom:
+	fprintf(stderr, "%s: %s: out of memory\n", nc_progname, dir);
+	return EXIT_USAGE;
+}
+
 static int walk(struct inputs *in, const char *dir, int depth)
 {
 	if (depth > MAX_WALK_DEPTH) {
@@ -48,80 +120,25 @@ static int walk(struct inputs *in, const char *dir, int depth)
 			nc_progname, dir, MAX_WALK_DEPTH);
 		return EXIT_INPUT;
 	}
-	DIR *d = opendir(dir);
-	if (!d) {
+	char **names;
+	size_t n;
+	int got = sorted_names(dir, &names, &n);
+	if (got == -1) {
 		fprintf(stderr, "%s: %s: cannot open directory: %s\n", nc_progname, dir, strerror(errno));
 		return EXIT_INPUT;
 	}
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	int rc = EXIT_OK;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			char **v = realloc(names, cap * sizeof *v);
-			if (!v)
-				goto oom;
-			names = v;
-		}
-		if (!(names[n] = strdup(e->d_name)))
-			goto oom;
-		n++;
+	if (got == -2) {
+		fprintf(stderr, "%s: %s: out of memory\n", nc_progname, dir);
+		return EXIT_USAGE;
 	}
-	closedir(d);
-	d = NULL;
-	qsort(names, n, sizeof *names, cmp_names);
 	struct nc_buf path = {0};
-	for (size_t i = 0; i < n; i++) {
-		nc_buf_truncate(&path, 0);
-		nc_buf_puts(&path, dir);
-		if (path.len && path.data[path.len - 1] != '/')
-			nc_buf_putc(&path, '/');
-		nc_buf_puts(&path, names[i]);
-		if (path.oom)
-			goto oom_path;
-		struct stat st;
-		if (lstat(path.data, &st) != 0)
-			continue;
-		if (S_ISLNK(st.st_mode) && stat(path.data, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			bool link = false;
-			struct stat ls;
-			if (lstat(path.data, &ls) == 0 && S_ISLNK(ls.st_mode))
-				link = true;
-			if (!link) {
-				int r = walk(in, path.data, depth + 1);
-				if (r == EXIT_USAGE)
-					goto fail_path;
-				if (r)
-					rc = r;
-			}
-		} else if (S_ISREG(st.st_mode)) {
-			if (push(in, path.data, path.len, true))
-				goto oom_path;
-		}
+	int rc = EXIT_OK;
+	for (size_t i = 0; i < n && rc != EXIT_USAGE; i++) {
+		int r = walk_entry(in, dir, names[i], depth, &path);
+		if (r)
+			rc = r;
 	}
 	nc_buf_free(&path);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return rc;
-oom_path:
-	nc_buf_free(&path);
-oom:
-	fprintf(stderr, "%s: %s: out of memory\n", nc_progname, dir);
-	rc = EXIT_USAGE;
-	goto out;
-fail_path:
-	nc_buf_free(&path);
-	rc = EXIT_USAGE;
-out:
-	if (d)
-		closedir(d);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
