@@ -634,6 +634,17 @@ static void opened(struct reader *r)
 	r->stack[r->depth - 1].opened = true;
 }
 
+/* Blocks read from here on go into b (false: b could not be made). */
+static bool into_block(struct reader *r, struct nc_node *b)
+{
+	if (!b)
+		return false;
+	r->block = b;
+	r->inl = NULL;
+	opened(r);
+	return true;
+}
+
 /* <p>, <h1>-<h6>, <figcaption>, <caption>: a block of inline content. */
 static bool open_text_block(struct reader *r, xmlNode *n, enum kind k, bool is_deep)
 {
@@ -668,9 +679,7 @@ static bool open_container(struct reader *r, xmlNode *n, enum kind k, bool is_de
 		return bs == BLOCK_FLATTENED;
 	struct nc_node *b = add(r, block_for(r), k == K_BLOCKQUOTE ? NC_NODE_BLOCKQUOTE
 				: k == K_FIGURE ? NC_NODE_FIGURE : NC_NODE_LIST);
-	if (!b)
-		return false;
-	if (k == K_LIST) {
+	if (b && k == K_LIST) {
 		b->as.list.ordered = strcasecmp((const char *)n->name, "ol") == 0;
 		/* Loose once an item shows it is (see mark_loose). */
 		b->as.list.tight = true;
@@ -680,10 +689,7 @@ static bool open_container(struct reader *r, xmlNode *n, enum kind k, bool is_de
 			b->as.list.start = v < 0 ? 0 : v > 999999999 ? 999999999 : (int)v;
 		}
 	}
-	r->block = b;
-	r->inl = NULL;
-	opened(r);
-	return true;
+	return into_block(r, b);
 }
 
 static bool open_item(struct reader *r, xmlNode *n, enum kind k, bool is_deep)
@@ -701,13 +707,7 @@ static bool open_item(struct reader *r, xmlNode *n, enum kind k, bool is_deep)
 		if (!reuse)
 			list->as.list.tight = true;
 	}
-	struct nc_node *it = add(r, list, NC_NODE_ITEM);
-	if (!it)
-		return false;
-	r->block = it;
-	r->inl = NULL;
-	opened(r);
-	return true;
+	return into_block(r, add(r, list, NC_NODE_ITEM));
 }
 
 static bool open_table(struct reader *r, xmlNode *n, enum kind k, bool is_deep)
@@ -760,12 +760,9 @@ static bool open_cell(struct reader *r, xmlNode *n, enum kind k, bool is_deep)
 	c->as.cell.align = align_of(n);
 	c->as.cell.colspan = span_of(n, "colspan");
 	c->as.cell.rowspan = span_of(n, "rowspan");
-	r->block = c;
-	r->inl = NULL;
 	r->table = NULL; /* a nested table starts its own */
 	r->row = NULL;
-	opened(r);
-	return true;
+	return into_block(r, c);
 }
 
 /* The href of a link that can go somewhere outside the page, blanks

@@ -288,7 +288,9 @@ static const char *doc_lang(struct book *b, const struct nc_doc *d)
 static void chapter(struct book *b, struct nc_buf *x, const struct nc_doc *d)
 {
 	const struct nc_meta *m = &d->meta;
-	xhtml_open(x, doc_lang(b, d), m->title);
+	/* once: without a declared language it is guessed from the text */
+	const char *lang = doc_lang(b, d);
+	xhtml_open(x, lang, m->title);
 	nc_buf_puts(x, "<body>\n<section epub:type=\"chapter\" role=\"doc-chapter\">\n<header>\n<h1>");
 	nc_buf_puts_xml(x, m->title, false);
 	nc_buf_puts(x, "</h1>\n");
@@ -323,8 +325,8 @@ static void chapter(struct book *b, struct nc_buf *x, const struct nc_doc *d)
 				nc_buf_puts(x, " \xc2\xb7 ");
 			nc_buf_puts(x, "<a");
 			if (nc_html_href(x, m->source_url)) {
-				const struct nc_words *w = nc_words_for(doc_lang(b, d));
-				nc_html_words_lang(x, w, doc_lang(b, d));
+				const struct nc_words *w = nc_words_for(lang);
+				nc_html_words_lang(x, w, lang);
 				nc_buf_putc(x, '>');
 				nc_buf_puts(x, w->source);
 				nc_buf_puts(x, "</a>");
@@ -335,7 +337,7 @@ static void chapter(struct book *b, struct nc_buf *x, const struct nc_doc *d)
 		nc_buf_puts(x, "</p>\n");
 	}
 	nc_buf_puts(x, "</header>\n");
-	struct nc_html_images im = { chapter_image, b, doc_lang(b, d) };
+	struct nc_html_images im = { chapter_image, b, lang };
 	nc_html_body(x, d->root, &im);
 	nc_buf_puts(x, "</section>\n</body>\n</html>\n");
 }
