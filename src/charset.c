@@ -46,6 +46,19 @@ static bool is_utf8_name(const char *n)
 	return strcasecmp(n, "utf-8") == 0 || strcasecmp(n, "utf8") == 0;
 }
 
+/* WHATWG: these labels mean windows-1252. */
+static bool is_cp1252_label(const char *n)
+{
+	return strcasecmp(n, "iso-8859-1") == 0 || strcasecmp(n, "latin1") == 0 ||
+	       strcasecmp(n, "us-ascii") == 0;
+}
+
+/* Pages often declare gb2312 while using GB18030 characters. */
+static const char *iconv_name(const char *n)
+{
+	return strcasecmp(n, "gb2312") == 0 || strcasecmp(n, "gbk") == 0 ? "GB18030" : n;
+}
+
 /* iconv with each undecodable byte replaced by U+FFFD.  strict: fail on
  * the first one instead. */
 static int convert(const char *from, const unsigned char *in, size_t len,
@@ -131,9 +144,8 @@ int nc_charset_to_utf8(const char *name, const unsigned char *in, size_t len,
 	bool valid = nc_utf8_valid((const char *)in, len);
 
 	if (declared_charset(in, len, cs, sizeof cs) && !is_utf8_name(cs)) {
-		/* Pages often declare gb2312 while using GB18030 characters. */
-		const char *from = strcasecmp(cs, "gb2312") == 0 || strcasecmp(cs, "gbk") == 0 ? "GB18030" : cs;
-		if (strcasecmp(cs, "iso-8859-1") == 0 || strcasecmp(cs, "latin1") == 0 || strcasecmp(cs, "us-ascii") == 0) {
+		const char *from = iconv_name(cs);
+		if (is_cp1252_label(cs)) {
 			/* WHATWG: these labels mean windows-1252. */
 			if (!valid) {
 				from_cp1252(in, len, &b);
@@ -176,4 +188,16 @@ done:
 	}
 	*out = nc_buf_detach(&b, outlen);
 	return *out ? NC_OK : nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+}
+
+int nc_charset_label_to_utf8(const char *label, const unsigned char *in, size_t len,
+			     struct nc_buf *out)
+{
+	if (!*label || is_utf8_name(label))
+		return -1;
+	if (is_cp1252_label(label)) {
+		from_cp1252(in, len, out);
+		return out->oom ? -1 : 0;
+	}
+	return convert(iconv_name(label), in, len, false, out);
 }

@@ -446,6 +446,14 @@ static void cache_load(struct fetcher *f, struct job *j)
 	free(pr);
 }
 
+/* The one freshness decision for images and inputs alike (input row
+ * 29: the input's copy subtracted without the overflow check): a cache
+ * entry answers without the network when offline or still fresh. */
+static bool cache_usable(const struct fetcher *f, const struct job *j, int64_t now)
+{
+	return j->cached && (f->o->offline || nc_fetch_fresh(j->c_date, j->c_max_age, now));
+}
+
 static void cache_store(struct fetcher *f, struct job *j, const char *ip, int status, int64_t date)
 {
 	if (!f->cache_dir)
@@ -1075,7 +1083,7 @@ int nc_fetch(struct nc_doc *const *docs, size_t ndocs, const struct nc_fetch_opt
 			continue;
 		}
 		cache_load(&f, j);
-		if (j->cached && (o->offline || nc_fetch_fresh(j->c_date, j->c_max_age, now))) {
+		if (cache_usable(&f, j, now)) {
 			use_cache(&f, j, "fresh");
 			job_finished(&f, j, false);
 		} else if (o->offline) {
@@ -1204,7 +1212,7 @@ int nc_fetch_url(const char *url, const struct nc_fetch_opts *opts, unsigned cha
 		resolve_proxy(&f);
 	}
 	cache_load(&f, &j);
-	if (j.cached && (o.offline || (int64_t)time(NULL) - j.c_date < j.c_max_age))
+	if (cache_usable(&f, &j, (int64_t)time(NULL)))
 		use_cache(&f, &j, "fresh");
 	else if (o.offline)
 		fail(&j, "%s", "not in the cache (--offline)");

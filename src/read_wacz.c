@@ -45,32 +45,54 @@ bool nc_wacz_detect(const unsigned char *data, size_t len)
 	return found;
 }
 
-/* Member i, if it is a WARC, to in->member(). */
-static int read_member(const struct nc_wacz_in *in, zip_t *z, zip_uint64_t i)
+/* One line of the package's warnings (read_warc.c shows them). */
+static void warn(const struct nc_wacz_in *in, const char *name, const char *what)
+{
+	nc_buf_printf(in->tail_warning, "%s: %s\n", name, what);
+}
+
+/* Member i, if it is a WARC, to in->member().  Its bytes are read as
+ * they come, not by the size the zip claims (input row 22: a member
+ * claiming 2 GB is no reason to lose the others), and they count in the
+ * archive's inflation budget; past it, the package's remaining members
+ * are skipped (*stop) and what was read is kept. */
+static int read_member(const struct nc_wacz_in *in, zip_t *z, zip_uint64_t i, bool *stop)
 {
 	const char *name = zip_get_name(z, i, 0);
-	zip_stat_t st;
-	if (!name || !is_warc_member(name) || zip_stat_index(z, i, 0, &st) ||
-	    !(st.valid & ZIP_STAT_SIZE))
+	if (!name || !is_warc_member(name))
 		return NC_OK;
-	if (st.size > in->max_inflated || *in->inflated + st.size > in->max_inflated)
-		return nc_err_set(in->err, NC_ERR_LIMIT, in->name, "%s: larger than %u MB", name,
-				  (unsigned)(in->max_inflated / (1024u * 1024u)));
-	int rc = NC_OK;
-	unsigned char *buf = malloc(st.size ? (size_t)st.size : 1);
-	zip_file_t *f = buf ? zip_fopen_index(z, i, 0) : NULL;
-	if (!buf) {
-		rc = nc_err_set(in->err, NC_ERR_NOMEM, in->name, "out of memory");
-	} else if (!f || zip_fread(f, buf, st.size) != (zip_int64_t)st.size) {
-		nc_buf_printf(in->tail_warning, "%s%s: cannot be read from the package",
-			      in->tail_warning->len ? "; " : "", name);
-	} else {
-		*in->inflated += st.size;
-		rc = in->member(in->ctx, buf, (size_t)st.size);
+	zip_file_t *f = zip_fopen_index(z, i, 0);
+	if (!f) {
+		warn(in, name, "cannot be read from the package; skipped");
+		return NC_OK;
 	}
-	if (f)
-		zip_fclose(f);
-	free(buf);
+	struct nc_buf b = {0};
+	int rc = NC_OK;
+	zip_int64_t got;
+	do {
+		if (*in->inflated > in->max_inflated) {
+			nc_buf_printf(in->tail_warning,
+				      "%s: the package inflates to more than %u MB; it and the members after it are skipped\n",
+				      name, (unsigned)(in->max_inflated / (1024u * 1024u)));
+			*stop = true;
+			break;
+		}
+		if (nc_buf_reserve(&b, 65536)) {
+			rc = nc_err_set(in->err, NC_ERR_NOMEM, in->name, "out of memory");
+			break;
+		}
+		got = zip_fread(f, b.data + b.len, 65536);
+		if (got > 0) {
+			b.len += (size_t)got;
+			*in->inflated += (uint64_t)got;
+		}
+	} while (got > 0);
+	if (!rc && !*stop && got < 0)
+		warn(in, name, "is damaged in the package (its size or checksum is wrong); skipped");
+	else if (!rc && !*stop)
+		rc = in->member(in->ctx, (const unsigned char *)(b.data ? b.data : ""), b.len);
+	zip_fclose(f);
+	nc_buf_free(&b);
 	return rc;
 }
 
@@ -80,9 +102,10 @@ int nc_wacz_read(const struct nc_wacz_in *in, const unsigned char *data, size_t 
 	if (!z)
 		return nc_err_set(in->err, NC_ERR_PARSE, in->name, "not a readable zip (WACZ) file");
 	int rc = NC_OK;
+	bool stop = false;
 	zip_int64_t n = zip_get_num_entries(z, 0);
-	for (zip_int64_t i = 0; i < n && !rc; i++)
-		rc = read_member(in, z, (zip_uint64_t)i);
+	for (zip_int64_t i = 0; i < n && !rc && !stop; i++)
+		rc = read_member(in, z, (zip_uint64_t)i, &stop);
 	zip_discard(z);
 	return rc;
 }

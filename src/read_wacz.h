@@ -17,7 +17,7 @@ struct nc_wacz_in {
 	const char *name;            /* the package, for messages */
 	uint64_t *inflated;          /* bytes inflated so far, in all */
 	uint64_t max_inflated;       /* limit of *inflated */
-	struct nc_buf *tail_warning; /* members that could not be read */
+	struct nc_buf *tail_warning; /* members that could not be read, a line each */
 	/* Called with each WARC member's bytes, in the package's order;
 	 * non-zero stops reading and is returned. */
 	int (*member)(void *ctx, const unsigned char *data, size_t len);

@@ -26,9 +26,14 @@
  * Records are parsed in one pass, gzip member by member (zlib inflate,
  * inflateReset at each member's end; a whole file compressed as one
  * member works as well).  Limits: a record of at most WARC_MAX_RECORD
- * bytes, WARC_MAX_INFLATED bytes inflated in all (gzip bombs), a header
- * of at most WARC_MAX_HEADER bytes.  A truncated or corrupt tail keeps
- * what was read before it, with a warning.
+ * bytes, WARC_MAX_INFLATED bytes inflated in all (gzip members and HTTP
+ * Content-Encoding together: gzip bombs of either kind), a header of at
+ * most WARC_MAX_HEADER bytes.  A limit reached, a truncated or corrupt
+ * tail keep what was read before, with a warning.  A block must end in
+ * CRLF CRLF: when it does not (a wrong Content-Length) reading goes on
+ * at the next "CRLF CRLF WARC/1.", warned.  Every record skipped (a body
+ * that cannot be decoded) is named in a warning on the archive's first
+ * document.  A page's HTTP charset outranks its <meta>, as in browsers.
  *
  * Not supported: segmented (continuation) records, `conversion`
  * records, Brotli-encoded HTTP bodies (such pages and images are
@@ -38,12 +43,15 @@
  * NC_MAX_INPUT_BYTES); large archives would need a streaming reader.
  * The zip side of WACZ is read_wacz.c (libzip, a module of the program).
  */
+#include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <zlib.h>
 
+#include "charset.h"
 #include "newsconv.h"
 #include "read_wacz.h"
 #include "sniff.h"
@@ -74,9 +82,10 @@ struct rd {
 	struct nc_map alias;         /* URL -> char * (revisit target, redirect) */
 	struct nc_map pages;         /* HTML page URLs read (first capture wins) */
 	size_t ninputs;
-	uint64_t inflated;
+	uint64_t inflated;           /* gzip members and Content-Encoding alike */
+	bool stopped;                /* a limit was reached: the rest is skipped */
 	struct nc_err *err;
-	struct nc_buf tail_warning;  /* why reading stopped early, if it did */
+	struct nc_buf tail_warning;  /* records skipped and why reading stopped, a line each */
 };
 
 /* One record's header, the fields we use. */
@@ -92,6 +101,7 @@ struct whead {
 	char *refers_to_target;
 	unsigned long long length;
 	bool have_length;
+	uint64_t offset;             /* in the (inflated) stream, for messages */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -117,6 +127,17 @@ static void image_free(void *p)
 static int oom(struct rd *r)
 {
 	return nc_err_set(r->err, NC_ERR_NOMEM, r->name, "out of memory");
+}
+
+/* One line of the archive's warnings (shown on its first document). */
+__attribute__((format(printf, 2, 3)))
+static void warn(struct rd *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	nc_buf_vprintf(&r->tail_warning, fmt, ap);
+	va_end(ap);
+	nc_buf_putc(&r->tail_warning, '\n');
 }
 
 /* Copy a header value, trimmed, into a fixed field (false: too long). */
@@ -336,45 +357,75 @@ static bool dechunk(const unsigned char *p, size_t n, struct nc_buf *out)
 	}
 }
 
-/* gzip or zlib content coding removed, bounded. */
-static bool decode_gzip(const unsigned char *p, size_t n, struct nc_buf *out)
+/* Input row 22: a limit keeps what was read before it. */
+static void over_budget(struct rd *r)
+{
+	if (!r->stopped)
+		warn(r, "the archive inflates to more than %u MB; the rest of it is skipped",
+		     WARC_MAX_INFLATED / (1024u * 1024u));
+	r->stopped = true;
+}
+
+enum decoded { DECODED, UNDECODABLE, TOO_LARGE, OVER_BUDGET };
+
+/* gzip or zlib content coding removed, bounded by the record limit and
+ * by what is left of the archive's inflation budget, which it uses up
+ * (input row 21: a page inflating 1000-fold costs what it inflates to). */
+static enum decoded decode_gzip(struct rd *r, const unsigned char *p, size_t n,
+				struct nc_buf *out)
 {
 	z_stream z;
 	memset(&z, 0, sizeof z);
 	if (n > UINT32_MAX || inflateInit2(&z, 15 + 32) != Z_OK)
-		return false;
+		return UNDECODABLE;
 	z.next_in = (unsigned char *)p;
 	z.avail_in = (uInt)n;
 	int zr = Z_OK;
+	enum decoded res = DECODED;
 	while (zr == Z_OK) {
-		if (out->len > WARC_MAX_RECORD || nc_buf_reserve(out, INFLATE_CHUNK)) {
-			zr = Z_MEM_ERROR;
+		if (r->inflated > WARC_MAX_INFLATED) {
+			res = OVER_BUDGET;
+			break;
+		}
+		if (out->len > WARC_MAX_RECORD) {
+			res = TOO_LARGE;
+			break;
+		}
+		if (nc_buf_reserve(out, INFLATE_CHUNK)) {
+			res = UNDECODABLE; /* out->oom tells the caller */
 			break;
 		}
 		z.next_out = (unsigned char *)out->data + out->len;
 		z.avail_out = INFLATE_CHUNK;
 		zr = inflate(&z, Z_NO_FLUSH);
 		out->len += INFLATE_CHUNK - z.avail_out;
+		r->inflated += INFLATE_CHUNK - z.avail_out;
 		out->data[out->len] = '\0';
 		if (zr == Z_BUF_ERROR && z.avail_in == 0)
 			break; /* truncated: keep what came */
 	}
 	inflateEnd(&z);
-	return zr == Z_STREAM_END || zr == Z_BUF_ERROR;
+	if (res == DECODED && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
+		res = UNDECODABLE;
+	return res;
 }
 
 /* The body as the page or image was, transfer and content coding
- * removed.  *body points into the block or into `tmp`. */
-static bool http_body(const unsigned char *block, size_t len, const struct http *h,
-		      const unsigned char **body, size_t *blen, struct nc_buf *tmp)
+ * removed.  *body points into the block or into `tmp`.  NULL, or why
+ * the body cannot be had (the record is then skipped, with that
+ * reason); r->stopped when the archive's budget ran out. */
+static const char *http_body(struct rd *r, const unsigned char *block, size_t len,
+			     const struct http *h, const unsigned char **body, size_t *blen,
+			     struct nc_buf *tmp)
 {
 	const unsigned char *b = block + h->head_len;
 	size_t n = len - h->head_len;
 	struct nc_buf t1 = {0};
 	if (contains_ci(h->transfer_encoding, "chunked")) {
 		if (!dechunk(b, n, &t1)) {
+			tmp->oom = t1.oom;
 			nc_buf_free(&t1);
-			return false;
+			return "its chunked transfer coding is malformed";
 		}
 		b = (const unsigned char *)(t1.data ? t1.data : "");
 		n = t1.len;
@@ -383,15 +434,20 @@ static bool http_body(const unsigned char *block, size_t len, const struct http 
 	if (*ce && strcasecmp(ce, "identity")) {
 		if (strcasecmp(ce, "gzip") && strcasecmp(ce, "x-gzip") && strcasecmp(ce, "deflate")) {
 			nc_buf_free(&t1);
-			return false;
+			return "its Content-Encoding is not supported (only gzip and deflate are)";
 		}
-		bool ok = decode_gzip(b, n, tmp);
+		enum decoded d = decode_gzip(r, b, n, tmp);
 		nc_buf_free(&t1);
-		if (!ok)
-			return false;
+		if (d != DECODED && d != OVER_BUDGET)
+			return d == UNDECODABLE ? "its gzip or deflate content coding is corrupt"
+						: "it inflates past the record limit";
+		if (d == OVER_BUDGET) {
+			over_budget(r);
+			return "the archive's inflation budget is spent";
+		}
 		*body = (const unsigned char *)(tmp->data ? tmp->data : "");
 		*blen = tmp->len;
-		return true;
+		return NULL;
 	}
 	if (t1.data) {
 		*tmp = t1;
@@ -401,7 +457,25 @@ static bool http_body(const unsigned char *block, size_t len, const struct http 
 		*body = b;
 		*blen = n;
 	}
-	return true;
+	return NULL;
+}
+
+/* The charset parameter of a Content-Type ("" when none). */
+static void content_charset(const char *ct, char *out, size_t cap)
+{
+	out[0] = '\0';
+	for (const char *s = ct; *s; s++) {
+		if (!has_prefix_ci(s, "charset="))
+			continue;
+		s += 8;
+		while (*s == '"' || *s == '\'' || *s == ' ')
+			s++;
+		size_t k = 0;
+		while (k + 1 < cap && (isalnum((unsigned char)*s) || strchr("-_.:", *s)) && *s)
+			out[k++] = *s++;
+		out[k] = '\0';
+		return;
+	}
 }
 
 /* ---- documents ----------------------------------------------------------- */
@@ -484,11 +558,8 @@ static int push_doc(struct rd *r, const char *file, const unsigned char *p, size
 	if (rc) {
 		/* One unreadable member does not lose the others. */
 		nc_doclist_free(&got);
-		if (nc_buf_printf(&r->tail_warning, "%s%s: %s", r->tail_warning.len ? "; " : "",
-				  full, e.msg))
-			rc = oom(r);
-		else
-			rc = NC_OK;
+		warn(r, "%s skipped: %s", full, e.msg);
+		rc = r->tail_warning.oom ? oom(r) : NC_OK;
 		free(full);
 		return rc;
 	}
@@ -510,6 +581,25 @@ static int push_doc(struct rd *r, const char *file, const unsigned char *p, size
 	if (got.n == 0)
 		free(full);
 	nc_doclist_free(&got);
+	return rc;
+}
+
+/* A captured page, read in the charset its HTTP response declared
+ * (input row 16: the Content-Type header outranks the page's own
+ * <meta>, as in a browser); without one the HTML reader decides. */
+static int push_page(struct rd *r, const char *url, const struct http *hp,
+		     const unsigned char *body, size_t blen)
+{
+	char label[64];
+	content_charset(hp->content_type, label, sizeof label);
+	struct nc_buf utf8 = {0};
+	if (!label[0] || nc_charset_label_to_utf8(label, body, blen, &utf8) != 0) {
+		bool nomem = utf8.oom;
+		nc_buf_free(&utf8);
+		return nomem ? oom(r) : push_doc(r, url, body, blen, url);
+	}
+	int rc = push_doc(r, url, (const unsigned char *)(utf8.data ? utf8.data : ""), utf8.len, url);
+	nc_buf_free(&utf8);
 	return rc;
 }
 
@@ -610,16 +700,22 @@ static int on_response(struct rd *r, const struct whead *h, const unsigned char 
 	struct nc_buf tmp = {0};
 	const unsigned char *body;
 	size_t blen;
-	if (!http_body(p, n, &hp, &body, &blen, &tmp)) {
+	const char *why = http_body(r, p, n, &hp, &body, &blen, &tmp);
+	if (why) {
+		/* Input row 18: never dropped without a word. */
 		bool nomem = tmp.oom;
 		nc_buf_free(&tmp);
-		return nomem ? oom(r) : NC_OK;
+		if (nomem)
+			return oom(r);
+		warn(r, "%s record %s (%s) at byte %llu skipped: %s", html ? "page" : "image",
+		     h->id[0] ? h->id : "without id", h->target, (unsigned long long)h->offset, why);
+		return NC_OK;
 	}
 	if (html) {
 		if (nc_map_put_str(&r->pages, h->target, (void *)1))
 			rc = oom(r);
 		else
-			rc = push_doc(r, h->target, body, blen, h->target);
+			rc = push_page(r, h->target, &hp, body, blen);
 	} else if (nc_sniff_image(body, blen)) {
 		struct image *im = calloc(1, sizeof *im);
 		if (!im || !(im->blob = nc_blob_new(body, blen)) ||
@@ -693,6 +789,116 @@ static int on_record(struct rd *r, const struct whead *h, const unsigned char *p
 
 enum { PARSED, NEED_MORE, BAD };
 
+/* Where the record after a block of `len` bytes at p[at] starts: the
+ * block must end in CRLF CRLF (WARC 1.1 section 4; "\n\n" tolerated)
+ * followed by the next record or by the end.  0 when it does not, or
+ * NEED_MORE's worth of bytes are missing (*more). */
+static size_t block_end_ok(const unsigned char *p, size_t n, size_t at, bool final, bool *more)
+{
+	*more = false;
+	size_t left = n - at;
+	if (left >= 4 && !memcmp(p + at, "\r\n\r\n", 4))
+		return at + 4;
+	if (left >= 2 && !memcmp(p + at, "\n\n", 2))
+		return at + 2;
+	size_t k = at;
+	while (k < n && (p[k] == '\r' || p[k] == '\n'))
+		k++;
+	if (k == n) {
+		*more = !final;
+		return final ? n : 0; /* the last record, its blank lines trimmed */
+	}
+	return 0;
+}
+
+/* After a wrong Content-Length (input row 17): the first
+ * "CRLF CRLF WARC/1." after the block's start, where the block really
+ * ends; n when there is none. */
+static size_t resync(const unsigned char *p, size_t n, size_t from, size_t *next)
+{
+	for (size_t i = from; i + 7 <= n; i++) {
+		const unsigned char *w = memchr(p + i, 'W', n - 7 - i + 1);
+		if (!w)
+			break;
+		size_t q = (size_t)(w - p);
+		if (memcmp(w, "WARC/1.", 7)) {
+			i = q;
+			continue;
+		}
+		if (q >= from + 4 && !memcmp(p + q - 4, "\r\n\r\n", 4)) {
+			*next = q;
+			return q - 4;
+		}
+		if (q >= from + 2 && !memcmp(p + q - 2, "\n\n", 2)) {
+			*next = q;
+			return q - 2;
+		}
+		i = q;
+	}
+	*next = n;
+	return n;
+}
+
+/* The record at p[pos] has a header of `he` bytes and claims h->length
+ * bytes of block: its true length and where the next record starts.
+ * NEED_MORE when that cannot be told from the bytes at hand. */
+static int record_extent(struct rd *r, const unsigned char *p, size_t n, size_t pos, size_t he,
+			 const struct whead *h, bool final, size_t *blen, size_t *next)
+{
+	size_t start = pos + he;
+	bool more;
+	if (h->length <= n - start) {
+		size_t e = block_end_ok(p, n, start + (size_t)h->length, final, &more);
+		if (more)
+			return NEED_MORE;
+		if (e) {
+			*blen = (size_t)h->length;
+			*next = e;
+			return PARSED;
+		}
+	} else if (!final) {
+		return NEED_MORE;
+	}
+	size_t end = resync(p, n, start, next);
+	if (end == n && !final)
+		return NEED_MORE;
+	if (end == n && h->length > n - start) {
+		warn(r, "record %s at byte %llu is truncated; skipped",
+		     h->id[0] ? h->id : "without id", (unsigned long long)h->offset);
+		return BAD;
+	}
+	while (end == n && end > start && (p[end - 1] == '\r' || p[end - 1] == '\n'))
+		end--;
+	*blen = end - start;
+	warn(r, "record %s at byte %llu: its Content-Length (%llu) %s; read as %zu bytes, up to %s",
+	     h->id[0] ? h->id : "without id", (unsigned long long)h->offset, h->length,
+	     h->length > n - start ? "runs past the end" : "does not end at a record boundary",
+	     *blen, *next < n ? "the next record" : "the end");
+	return PARSED;
+}
+
+/* The header of the record at p[pos] (he bytes): BAD when it cannot
+ * be used. */
+static int record_head(struct rd *r, const unsigned char *p, size_t pos, size_t he,
+		       uint64_t offset, struct whead *h, int *rc)
+{
+	memset(h, 0, sizeof *h);
+	h->offset = offset;
+	struct whead_ctx c = { h, false };
+	each_field(p + pos, he, true, whead_field, &c);
+	if (c.oom) {
+		*rc = oom(r);
+		return BAD;
+	}
+	if (!h->have_length || h->length > WARC_MAX_RECORD) {
+		warn(r, "record at byte %llu: %s; the rest of the archive is skipped",
+		     (unsigned long long)offset,
+		     h->have_length ? "larger than the record limit" : "no Content-Length");
+		return BAD;
+	}
+	return PARSED;
+}
+
 /* Every complete record in p[0..n); *used says how far.  `final`: no
  * more bytes follow.  `base` is p's offset in the (inflated) stream. */
 static int parse_records(struct rd *r, const unsigned char *p, size_t n, bool final,
@@ -704,6 +910,8 @@ static int parse_records(struct rd *r, const unsigned char *p, size_t n, bool fi
 		while (pos < n && (p[pos] == '\r' || p[pos] == '\n'))
 			pos++;
 		*used = pos;
+		if (r->stopped)
+			return BAD;
 		if (pos == n)
 			return final ? PARSED : NEED_MORE;
 		size_t avail = n - pos;
@@ -716,9 +924,8 @@ static int parse_records(struct rd *r, const unsigned char *p, size_t n, bool fi
 				k++;
 			if (k == n && final)
 				return PARSED;
-			nc_buf_printf(&r->tail_warning, "%sno WARC record at byte %llu",
-				      r->tail_warning.len ? "; " : "",
-				      (unsigned long long)(base + pos));
+			warn(r, "no WARC record at byte %llu; the rest of the archive is skipped",
+			     (unsigned long long)(base + pos));
 			return BAD;
 		}
 		size_t lim = avail < WARC_MAX_HEADER ? avail : WARC_MAX_HEADER;
@@ -726,41 +933,27 @@ static int parse_records(struct rd *r, const unsigned char *p, size_t n, bool fi
 		if (!he) {
 			if (!final && avail < WARC_MAX_HEADER)
 				return NEED_MORE;
-			nc_buf_printf(&r->tail_warning, "%s%s record header at byte %llu",
-				      r->tail_warning.len ? "; " : "",
-				      final && avail < WARC_MAX_HEADER ? "truncated" : "oversized",
-				      (unsigned long long)(base + pos));
+			warn(r, "%s record header at byte %llu; the rest of the archive is skipped",
+			     final && avail < WARC_MAX_HEADER ? "truncated" : "oversized",
+			     (unsigned long long)(base + pos));
 			return BAD;
 		}
 		struct whead h;
-		memset(&h, 0, sizeof h);
-		struct whead_ctx c = { &h, false };
-		each_field(p + pos, he, true, whead_field, &c);
-		if (c.oom) {
-			whead_free(&h);
-			*rc = oom(r);
-			return BAD;
-		}
-		if (!h.have_length || h.length > WARC_MAX_RECORD) {
-			nc_buf_printf(&r->tail_warning, "%srecord at byte %llu: %s",
-				      r->tail_warning.len ? "; " : "", (unsigned long long)(base + pos),
-				      h.have_length ? "larger than the record limit" : "no Content-Length");
+		if (record_head(r, p, pos, he, base + pos, &h, rc) == BAD) {
 			whead_free(&h);
 			return BAD;
 		}
-		if (h.length > avail - he) {
+		size_t blen = 0, next = 0;
+		int st = record_extent(r, p, n, pos, he, &h, final, &blen, &next);
+		if (st != PARSED) {
 			whead_free(&h);
-			if (!final)
-				return NEED_MORE;
-			nc_buf_printf(&r->tail_warning, "%srecord at byte %llu is truncated",
-				      r->tail_warning.len ? "; " : "", (unsigned long long)(base + pos));
-			return BAD;
+			return st;
 		}
-		*rc = on_record(r, &h, p + pos + he, (size_t)h.length);
+		*rc = on_record(r, &h, p + pos + he, blen);
 		whead_free(&h);
 		if (*rc)
 			return BAD;
-		pos += he + (size_t)h.length;
+		pos = next;
 	}
 }
 
@@ -789,13 +982,12 @@ static int read_gzip(struct rd *r, const unsigned char *data, size_t len)
 		pend.len += got;
 		pend.data[pend.len] = '\0';
 		r->inflated += got;
-		bool final = false;
-		if (r->inflated > WARC_MAX_INFLATED) {
-			rc = nc_err_set(r->err, NC_ERR_LIMIT, r->name,
-					"inflates to more than %u MB", WARC_MAX_INFLATED / (1024u * 1024u));
-			break;
-		}
-		if (zr == Z_STREAM_END) {
+		/* Past the budget, the records whole in `pend` are still read
+		 * (a partial one is left, as if more were to come). */
+		bool over = r->inflated > WARC_MAX_INFLATED, final = false;
+		if (over) {
+			/* nothing more is inflated */
+		} else if (zr == Z_STREAM_END) {
 			/* The next member, unless only padding follows. */
 			size_t k = 0;
 			while (k < z.avail_in && z.next_in[k] == 0)
@@ -806,20 +998,21 @@ static int read_gzip(struct rd *r, const unsigned char *data, size_t len)
 				final = true;
 		} else if (zr == Z_BUF_ERROR && z.avail_in == 0) {
 			final = true;
-			nc_buf_printf(&r->tail_warning, "%sgzip stream cut off at byte %zu",
-				      r->tail_warning.len ? "; " : "", len);
+			warn(r, "gzip stream cut off at byte %zu", len);
 		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
 			final = true;
-			nc_buf_printf(&r->tail_warning, "%scorrupt gzip data near byte %zu",
-				      r->tail_warning.len ? "; " : "", len - z.avail_in);
+			warn(r, "corrupt gzip data near byte %zu; the rest of the archive is skipped",
+			     len - z.avail_in);
 		}
 		size_t used = 0;
 		int st = parse_records(r, (unsigned char *)pend.data, pend.len, final, base, &used, &rc);
-		if (st == BAD || final)
+		if (over)
+			over_budget(r);
+		if (st == BAD || final || over)
 			break;
 		if (pend.len - used > WARC_MAX_RECORD + WARC_MAX_HEADER) {
-			nc_buf_printf(&r->tail_warning, "%srecord at byte %llu larger than the record limit",
-				      r->tail_warning.len ? "; " : "", (unsigned long long)base);
+			warn(r, "record at byte %llu larger than the record limit; the rest of the archive is skipped",
+			     (unsigned long long)base);
 			break;
 		}
 		memmove(pend.data, pend.data + used, pend.len - used);
@@ -922,6 +1115,27 @@ static int attach_images(struct rd *r, struct nc_doc *d)
 	return NC_OK;
 }
 
+/* The archive's warnings, a line each, on its first document; with no
+ * document they are the error. */
+static int put_warnings(struct rd *r, struct nc_doclist *out)
+{
+	char *all = r->tail_warning.data;
+	struct nc_buf one = {0};
+	int rc = NC_OK;
+	for (char *line = all, *nl; *line && !rc; line = nl + 1) {
+		nl = strchr(line, '\n'); /* every line ends in one */
+		*nl = '\0';
+		if (out->n > r->first)
+			rc = nc_doc_warn(out->v[r->first], "archive %s: %s", r->name, line) ? oom(r) : NC_OK;
+		else
+			nc_buf_printf(&one, "%s%s", one.len ? "; " : "", line);
+	}
+	if (!rc && out->n == r->first)
+		rc = one.oom ? oom(r) : nc_err_set(r->err, NC_ERR_PARSE, r->name, "%s", one.data);
+	nc_buf_free(&one);
+	return rc;
+}
+
 static int warc_read(const char *name, const unsigned char *data, size_t len,
 		     struct nc_doclist *out, struct nc_err *err)
 {
@@ -934,12 +1148,8 @@ static int warc_read(const char *name, const unsigned char *data, size_t len,
 		rc = attach_images(&r, out->v[i]);
 	if (!rc && r.tail_warning.oom)
 		rc = oom(&r);
-	if (!rc && r.tail_warning.len) {
-		if (out->n == r.first)
-			rc = nc_err_set(err, NC_ERR_PARSE, name, "%s", r.tail_warning.data);
-		else if (nc_doc_warn(out->v[r.first], "archive %s: %s", name, r.tail_warning.data))
-			rc = oom(&r);
-	}
+	if (!rc && r.tail_warning.len)
+		rc = put_warnings(&r, out);
 	if (!rc && out->n == r.first)
 		rc = nc_err_set(err, NC_ERR_PARSE, name,
 				"no article in this archive (no newsconv input record, no HTML page with status 200)");

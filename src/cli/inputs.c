@@ -190,10 +190,12 @@ static int files_from(struct inputs *in, const char *list, bool nul)
 	return rc;
 }
 
-/* FNV-1a of the path as given: stable across runs and machines. */
+/* nc_hash_stable() of the path as given (FNV-1a 64, then h ^ h >> 29;
+ * README "Archive scale"): stable across runs, machines and versions,
+ * unlike the map's seeded hash. */
 uint64_t inputs_shard_hash(const char *path)
 {
-	return nc_hash(path, strlen(path));
+	return nc_hash_stable(path, strlen(path));
 }
 
 static void keep_shard(struct inputs *in, unsigned i, unsigned n)

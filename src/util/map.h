@@ -2,7 +2,9 @@
  *
  * The one answer to "is this already here?" in newsconv (DESIGN rule 8:
  * nothing quadratic in what the input controls).  Open addressing with
- * linear probing, FNV-1a hashing, grows at 70% load.  Keys are copied;
+ * linear probing, grows at 70% load, hashed by SipHash-1-3 under a
+ * per-process random key (DESIGN rule 12: slots cannot be predicted
+ * from the input, so no input can make probing quadratic).  Keys are copied;
  * values are borrowed (the map never frees them).  A key may be any
  * bytes: a string (nc_map_get_str) or the bytes of a pointer
  * (nc_map_get_ptr) for sets of nodes.  Not thread-safe: one owner. */
@@ -26,7 +28,19 @@ struct nc_map {
 	size_t len;
 };
 
+/* The map's hash: keyed by a random seed drawn once per process, so it
+ * differs from run to run; never use it for anything that must be
+ * stable (file names, shards, record ids). */
 uint64_t nc_hash(const void *key, size_t len);
+/* SipHash-c-d of key under (k0, k1); exposed for its test vectors. */
+uint64_t nc_siphash(int crounds, int drounds, uint64_t k0, uint64_t k1,
+		    const void *key, size_t len);
+/* A fixed hash, the same on every machine and in every version: 64-bit
+ * FNV-1a of the bytes with offset basis 1469598103934665603 (not the
+ * published 14695981039346656037: earlier versions used this one) and
+ * prime 1099511628211, then folded as h ^ (h >> 29).  It decides --shard (README,
+ * "Archive scale"); changing it would re-shard every archive. */
+uint64_t nc_hash_stable(const void *key, size_t len);
 
 /* NULL when absent. */
 void *nc_map_get(const struct nc_map *m, const void *key, size_t klen);
