@@ -11,7 +11,8 @@ WARC written here modelled on its trigger in ../shared/review/input.
 22. a limit keeps what was read before it, with a warning (a .warc.gz
     inflating past 1 GB, a WACZ member claiming 2 GB);
 29. a cached input whose .meta has date -9223372036854775808 is stale
-    (no signed overflow; the server's copy is used)."""
+    (no signed overflow; the server's copy is used).
+Output row 27: --shard splits by the hash the README defines."""
 import gzip, hashlib, http.server, json, os, resource, subprocess, sys, tempfile, threading, uuid, zipfile, zlib
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -206,5 +207,28 @@ try:
     check(b"runtime error" not in r.stderr, "input row 29: no signed overflow", r)
 finally:
     srv.shutdown()
+
+# ---- output row 27: shards by the documented hash -------------------------------------
+sd = os.path.join(tmp, "shards")
+os.makedirs(os.path.join(sd, "in"))
+for x in "abcd":
+    with open(os.path.join(sd, "in", x + ".txt"), "w") as f:
+        f.write(f"---\ntitle: {x}\n---\n<p>{x}</p>\n")
+
+
+def shard_of(path, n):
+    h = 1469598103934665603
+    for b in path.encode():
+        h = ((h ^ b) * 1099511628211) % 2**64
+    return (h ^ (h >> 29)) % n
+
+
+for i in (0, 1):
+    r = subprocess.run([NC, "--shard", f"{i}/2", "--to", "md", "in", "-O", f"o{i}"], cwd=sd,
+                       capture_output=True, timeout=60)
+    got = sorted(os.listdir(os.path.join(sd, f"o{i}"))) if os.path.isdir(os.path.join(sd, f"o{i}")) else []
+    want = sorted(x + ".md" for x in "abcd" if shard_of(f"in/{x}.txt", 2) == i)
+    check(got == want and want == (["a.md", "b.md"] if i == 0 else ["c.md", "d.md"]),
+          f"output row 27: --shard {i}/2 keeps the README's hash of the path ({got})", r)
 
 done("warc_input_defects")
