@@ -41,22 +41,54 @@ static bool declared_charset(const unsigned char *in, size_t len, char *name, si
 	return false;
 }
 
-static bool is_utf8_name(const char *n)
+/* The one charset-label table (WHATWG Encoding, section 4.2 "Names and
+ * labels") for the encodings whose labels need mapping: label -> the
+ * name iconv decodes it by.  Not listed: a label iconv knows as it is.
+ * `ascii`: the label promises ASCII only, so that valid UTF-8 under it
+ * is a mislabel nobody needs to hear about. */
+static const struct { const char *label, *name; bool ascii; } labels[] = {
+	{"utf-8", "UTF-8", false}, {"utf8", "UTF-8", false},
+	{"unicode-1-1-utf-8", "UTF-8", false}, {"unicode11utf8", "UTF-8", false},
+	{"unicode20utf8", "UTF-8", false}, {"x-unicode20utf8", "UTF-8", false},
+	/* windows-1252: ISO-8859-1 and ASCII labels included (WHATWG) */
+	{"ansi_x3.4-1968", "WINDOWS-1252", true}, {"ascii", "WINDOWS-1252", true},
+	{"us-ascii", "WINDOWS-1252", true}, {"cp1252", "WINDOWS-1252", false},
+	{"cp819", "WINDOWS-1252", false}, {"csisolatin1", "WINDOWS-1252", false},
+	{"ibm819", "WINDOWS-1252", false}, {"iso-8859-1", "WINDOWS-1252", false},
+	{"iso-ir-100", "WINDOWS-1252", false}, {"iso8859-1", "WINDOWS-1252", false},
+	{"iso88591", "WINDOWS-1252", false}, {"iso_8859-1", "WINDOWS-1252", false},
+	{"iso_8859-1:1987", "WINDOWS-1252", false}, {"l1", "WINDOWS-1252", false},
+	{"latin1", "WINDOWS-1252", false}, {"windows-1252", "WINDOWS-1252", false},
+	{"x-cp1252", "WINDOWS-1252", false},
+	/* GBK labels decode as GB18030, its superset: pages declare gb2312
+	 * and use GB18030 characters */
+	{"chinese", "GB18030", false}, {"csgb2312", "GB18030", false},
+	{"csiso58gb231280", "GB18030", false}, {"gb2312", "GB18030", false},
+	{"gb_2312", "GB18030", false}, {"gb_2312-80", "GB18030", false}, {"gbk", "GB18030", false},
+	{"iso-ir-58", "GB18030", false}, {"x-gbk", "GB18030", false}, {"gb18030", "GB18030", false},
+};
+
+const char *nc_charset_name(const char *label, bool *ascii)
 {
-	return strcasecmp(n, "utf-8") == 0 || strcasecmp(n, "utf8") == 0;
+	if (ascii)
+		*ascii = false;
+	for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcasecmp(labels[i].label, label)) {
+			if (ascii)
+				*ascii = labels[i].ascii;
+			return labels[i].name;
+		}
+	return label;
 }
 
-/* WHATWG: these labels mean windows-1252. */
-static bool is_cp1252_label(const char *n)
+bool nc_charset_is_utf8(const char *label)
 {
-	return strcasecmp(n, "iso-8859-1") == 0 || strcasecmp(n, "latin1") == 0 ||
-	       strcasecmp(n, "us-ascii") == 0;
+	return !strcmp(nc_charset_name(label, NULL), "UTF-8");
 }
 
-/* Pages often declare gb2312 while using GB18030 characters. */
-static const char *iconv_name(const char *n)
+bool nc_charset_is_cp1252(const char *label)
 {
-	return strcasecmp(n, "gb2312") == 0 || strcasecmp(n, "gbk") == 0 ? "GB18030" : n;
+	return !strcmp(nc_charset_name(label, NULL), "WINDOWS-1252");
 }
 
 /* iconv with each undecodable byte replaced by U+FFFD.  strict: fail on
@@ -95,7 +127,7 @@ static int convert(const char *from, const unsigned char *in, size_t len,
 }
 
 /* Windows-1252 by table: iconv refuses its five undefined bytes. */
-static void from_cp1252(const unsigned char *in, size_t len, struct nc_buf *out)
+void nc_charset_from_cp1252(const unsigned char *in, size_t len, struct nc_buf *out)
 {
 	static const unsigned short hi[32] = {
 		0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
@@ -143,12 +175,12 @@ int nc_charset_to_utf8(const char *name, const unsigned char *in, size_t len,
 	char cs[64];
 	bool valid = nc_utf8_valid((const char *)in, len);
 
-	if (declared_charset(in, len, cs, sizeof cs) && !is_utf8_name(cs)) {
-		const char *from = iconv_name(cs);
-		if (is_cp1252_label(cs)) {
-			/* WHATWG: these labels mean windows-1252. */
+	if (declared_charset(in, len, cs, sizeof cs) && !nc_charset_is_utf8(cs)) {
+		const char *from = nc_charset_name(cs, NULL);
+		if (nc_charset_is_cp1252(cs)) {
+			/* by table: iconv refuses five bytes of windows-1252 */
 			if (!valid) {
-				from_cp1252(in, len, &b);
+				nc_charset_from_cp1252(in, len, &b);
 				goto done;
 			}
 		} else if (!valid && convert(from, in, len, false, &b) == 0) {
@@ -171,7 +203,7 @@ int nc_charset_to_utf8(const char *name, const unsigned char *in, size_t len,
 		goto done;
 	}
 	nc_buf_free(&b);
-	from_cp1252(in, len, &b);
+	nc_charset_from_cp1252(in, len, &b);
 	if (nc_doc_warn(doc, "not UTF-8 and no charset declared; read as Windows-1252"))
 		lost = true;
 done:
@@ -193,11 +225,11 @@ done:
 int nc_charset_label_to_utf8(const char *label, const unsigned char *in, size_t len,
 			     struct nc_buf *out)
 {
-	if (!*label || is_utf8_name(label))
+	if (!*label || nc_charset_is_utf8(label))
 		return -1;
-	if (is_cp1252_label(label)) {
-		from_cp1252(in, len, out);
+	if (nc_charset_is_cp1252(label)) {
+		nc_charset_from_cp1252(in, len, out);
 		return out->oom ? -1 : 0;
 	}
-	return convert(iconv_name(label), in, len, false, out);
+	return convert(nc_charset_name(label, NULL), in, len, false, out);
 }

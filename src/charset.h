@@ -2,6 +2,7 @@
 #ifndef NC_CHARSET_H
 #define NC_CHARSET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "newsconv.h"
@@ -23,5 +24,16 @@ int nc_charset_to_utf8(const char *name, const unsigned char *in, size_t len,
  * unknown or UTF-8 (nothing converted: read the bytes as usual). */
 int nc_charset_label_to_utf8(const char *label, const unsigned char *in, size_t len,
 			     struct nc_buf *out);
+
+/* The name iconv decodes a charset label by, from the one label table
+ * (WHATWG Encoding: ISO-8859-1 and ASCII labels are windows-1252, GBK
+ * labels GB18030): "UTF-8", "WINDOWS-1252", "GB18030", or the label as
+ * it is.  *ascii (may be NULL): the label promises ASCII only. */
+const char *nc_charset_name(const char *label, bool *ascii);
+bool nc_charset_is_utf8(const char *label);
+bool nc_charset_is_cp1252(const char *label);
+
+/* Windows-1252 bytes as UTF-8 onto out (the five undefined bytes U+FFFD). */
+void nc_charset_from_cp1252(const unsigned char *in, size_t len, struct nc_buf *out);
 
 #endif

@@ -22,6 +22,7 @@
 #include <yaml.h>
 
 #include "newsconv.h"
+#include "read.h"
 #include "frontmatter.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -147,23 +148,6 @@ static int collect_scalars(struct nc_strlist *out, yaml_document_t *doc,
 	return NC_OK;
 }
 
-static int add_extra(struct nc_meta *m, const char *key, const char *value)
-{
-	struct nc_kv *v = realloc(m->extra, (m->nextra + 1) * sizeof *v);
-	if (!v)
-		return NC_ERR_NOMEM;
-	m->extra = v;
-	v[m->nextra].key = strdup(key);
-	v[m->nextra].value = strdup(value ? value : "");
-	if (!v[m->nextra].key || !v[m->nextra].value) {
-		free(v[m->nextra].key);
-		free(v[m->nextra].value);
-		return NC_ERR_NOMEM;
-	}
-	m->nextra++;
-	return NC_OK;
-}
-
 static int add_category_path(struct nc_meta *m, struct nc_strlist *path)
 {
 	if (!path->len) {
@@ -243,24 +227,6 @@ static bool looks_like_image_url(const char *s)
 			return false;
 	}
 	return true;
-}
-
-static int set_date(struct nc_doc *d, const char *key, const char *raw,
-		    char **norm, char **rawp, int64_t *epoch)
-{
-	if (nc_str_blank(raw))
-		return NC_OK;
-	int rc = nc_set_str(rawp, raw);
-	if (rc != NC_OK)
-		return rc;
-	int64_t t;
-	if (nc_date_parse(raw, &t) != 0)
-		return nc_doc_warn(d, "%s '%s' is not a date I can read; kept as written", key, raw);
-	char iso[21];
-	nc_date_iso(t, iso);
-	if ((rc = nc_set_str(norm, iso)) == NC_OK)
-		*epoch = t;
-	return rc;
 }
 
 /* `lang: zh_CN` would reach xml:lang and dc:language as written, which
@@ -348,9 +314,9 @@ static int apply_key(struct nc_doc *d, const char *key, yaml_document_t *doc,
 	} else if (key_is(key, K_AUTHOR) && !m->authors.len) {
 		rc = collect_scalars(&m->authors, doc, v, 0, w);
 	} else if (key_is(key, K_DATE) && !m->date_raw) {
-		rc = set_date(d, key, s, &m->date, &m->date_raw, &m->date_epoch);
+		rc = nc_meta_set_date(d, key, s, &m->date, &m->date_raw, &m->date_epoch);
 	} else if (key_is(key, K_UPDATED) && !m->updated_raw) {
-		rc = set_date(d, key, s, &m->updated, &m->updated_raw, &m->updated_epoch);
+		rc = nc_meta_set_date(d, key, s, &m->updated, &m->updated_raw, &m->updated_epoch);
 	} else if (key_is(key, K_CATEGORIES) && !m->ncategories) {
 		rc = apply_categories(m, doc, v, w);
 	} else if (key_is(key, K_TAGS) && !m->tags.len) {
@@ -360,7 +326,7 @@ static int apply_key(struct nc_doc *d, const char *key, yaml_document_t *doc,
 			goto out;
 		/* The other cover keys usually repeat it; keep this one too
 		 * so the input's keys all survive a round trip. */
-		rc = add_extra(m, key, text);
+		rc = nc_meta_add_extra(m, key, text);
 	} else if (key_is(key, K_DESC) && !m->description && s && !nc_str_blank(s)) {
 		rc = nc_set_str(&m->description, s);
 	} else if (key_is(key, K_SOURCE) && !m->source_url && s && !nc_str_blank(s)) {
@@ -369,12 +335,12 @@ static int apply_key(struct nc_doc *d, const char *key, yaml_document_t *doc,
 		if ((rc = set_language(d, key, s)) != NC_OK)
 			goto out;
 		if (!m->language)
-			rc = add_extra(m, key, text);
+			rc = nc_meta_add_extra(m, key, text);
 	} else {
 		if (key_is(key, K_COVER) && s && !nc_str_blank(s) && !m->cover &&
 		    (rc = nc_doc_warn(d, "%s '%s' does not look like an image URL; not used as cover", key, s)) != NC_OK)
 			goto out;
-		rc = add_extra(m, key, text);
+		rc = nc_meta_add_extra(m, key, text);
 	}
 out:
 	nc_strlist_free(&parts);

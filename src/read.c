@@ -10,7 +10,45 @@
 #include "charset.h"
 #include "read.h"
 #include "util/buf.h"
+#include "util/date.h"
 #include "util/text.h"
+
+/* One copy for every reader (front matter, feeds): they disagreed once
+ * on blank dates. */
+int nc_meta_add_extra(struct nc_meta *m, const char *key, const char *value)
+{
+	struct nc_kv *v = realloc(m->extra, (m->nextra + 1) * sizeof *v);
+	if (!v)
+		return NC_ERR_NOMEM;
+	m->extra = v;
+	v[m->nextra].key = strdup(key);
+	v[m->nextra].value = strdup(value ? value : "");
+	if (!v[m->nextra].key || !v[m->nextra].value) {
+		free(v[m->nextra].key);
+		free(v[m->nextra].value);
+		return NC_ERR_NOMEM;
+	}
+	m->nextra++;
+	return NC_OK;
+}
+
+int nc_meta_set_date(struct nc_doc *d, const char *key, const char *raw, char **norm,
+		     char **rawp, int64_t *epoch)
+{
+	if (nc_str_blank(raw))
+		return NC_OK;
+	int rc = nc_set_str(rawp, raw);
+	if (rc != NC_OK)
+		return rc;
+	int64_t t;
+	if (nc_date_parse(raw, &t) != 0)
+		return nc_doc_warn(d, "%s '%s' is not a date I can read; kept as written", key, raw);
+	char iso[21];
+	nc_date_iso(t, iso);
+	if ((rc = nc_set_str(norm, iso)) == NC_OK)
+		*epoch = t;
+	return rc;
+}
 
 char *nc_first_heading_text(struct nc_node *root)
 {

@@ -13,4 +13,14 @@ char *nc_first_heading_text(struct nc_node *root);
 int nc_title_fallback(struct nc_doc *d, const char *name,
 		      char *(*from_name)(const char *), struct nc_err *err);
 
+/* Append key: value (copied) to m->extra, the keys kept for nothing
+ * else.  NC_OK or NC_ERR_NOMEM. */
+int nc_meta_add_extra(struct nc_meta *m, const char *key, const char *value);
+
+/* A date key: *rawp gets raw as written, *norm and *epoch the date in
+ * UTC when raw is one nc_date_parse() reads; a warning naming key when
+ * it is not.  A blank raw sets nothing.  NC_OK or NC_ERR_NOMEM. */
+int nc_meta_set_date(struct nc_doc *d, const char *key, const char *raw, char **norm,
+		     char **rawp, int64_t *epoch);
+
 #endif
