@@ -10,6 +10,11 @@ packages=(
 	nodejs npm ca-certificates
 	slurm-wlm munge
 	chromium
+	# tests/cli/test_valgrind.py, the cache fsync check in tests/fetch/test_fixes.py
+	valgrind strace
+	# tests/cli/test_man.py: groff lints the man page, man -l renders it, zsh -n
+	# and bash -n parse the completions
+	groff-base man-db zsh bash
 )
 # Extra tools for bench/ only: the peers we measure against.
 if [ "${1:-}" = "--bench" ]; then

@@ -35,16 +35,28 @@ FUZZ_PARALLEL=2 FUZZ_ARGS="-seed=1" FUZZ_DETERMINISTIC=1 bash tests/fuzz/run.sh 
 python3 - <<'PY'
 import json
 counts = {"passed": 0, "failed": 0, "skipped": 0}
+skips = []
+def reason(out):
+    # A skipping test prints why on its last line (or one saying "skip").
+    lines = [l.strip() for l in (out or "").splitlines() if l.strip()]
+    said = [l for l in lines if "skip" in l.lower()]
+    why = (said or lines or ["no reason printed"])[-1]
+    return why[:120]
 for d in ("build-test", "build-test-asan"):
     try:
         lines = open(f"{d}/meson-logs/testlog.json").read().splitlines()
     except OSError:
         continue
     for line in lines:
-        r = json.loads(line)["result"]
+        t = json.loads(line)
+        r = t["result"]
         if r in ("OK", "EXPECTEDFAIL"): counts["passed"] += 1
-        elif r == "SKIP": counts["skipped"] += 1
+        elif r == "SKIP":
+            counts["skipped"] += 1
+            build = "asan" if d.endswith("asan") else "normal"
+            skips.append(f"{t['name']} ({build}): {reason(t.get('stdout'))}")
         else: counts["failed"] += 1
-print(f"tests: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
+why = " [" + "; ".join(skips) + "]" if skips else ""
+print(f"tests: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped{why}")
 PY
 exit $status
