@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -361,6 +362,10 @@ struct nc_fetch_opts {
 	bool offline;             /* cache only */
 	bool progress;            /* live line on stderr */
 	bool keep_exchange;       /* record request/response heads for WARC */
+	/* Polled at least once a second: when it points to a non-zero
+	 * value, every transfer is abandoned (failed, "stopped") and the
+	 * call returns.  NULL: never stopped.  The CLI's signal flag. */
+	const volatile sig_atomic_t *stop;
 };
 
 struct nc_fetch_stats {

@@ -894,6 +894,31 @@ static void job_finished(struct fetcher *f, const struct job *j, bool show)
 		progress(f, false);
 }
 
+static bool stop_asked(const struct fetcher *f)
+{
+	return f->o->stop && *f->o->stop;
+}
+
+/* Asked to stop (a signal): every transfer still running or waiting
+ * is abandoned at once, its job failed; nothing is written by it. */
+static void abandon(struct fetcher *f, CURLM *multi)
+{
+	for (size_t i = 0; i < f->njobs; i++) {
+		struct job *j = &f->jobs[i];
+		if (j->h) {
+			curl_multi_remove_handle(multi, j->h);
+			curl_easy_cleanup(j->h);
+			j->h = NULL;
+			j->active = false;
+		}
+		if (!j->done) {
+			fail(j, "%s", "stopped");
+			f->finished++;
+			f->failed++;
+		}
+	}
+}
+
 /* Jobs are started in order from f->jobs (a cursor) and retries from a
  * short waiting list, so each turn of the loop costs what is waiting or
  * running, never the whole run (DESIGN rule 8). */
@@ -914,6 +939,10 @@ static int run_transfers(struct fetcher *f, struct nc_err *err)
 	size_t active = 0, next = 0, nwaiting = 0;
 	for (;;) {
 		double now = now_mono(), next_wake = 1.0;
+		if (stop_asked(f)) {
+			abandon(f, multi);
+			break;
+		}
 		/* Retries first: they have waited already. */
 		for (size_t i = 0; i < nwaiting && active < limit;) {
 			struct job *j = waiting[i];

@@ -5,7 +5,6 @@
  * output is either complete or absent.  Formats live in the library.
  */
 #include <errno.h>
-#include <signal.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,29 +15,6 @@
 #include "util/lang.h"
 #include "write_warc.h"
 
-const char *nc_progname = "newsconv";
-volatile sig_atomic_t cli_stop;
-
-static void on_stop(int sig)
-{
-	cli_stop = sig;
-}
-
-/* SIGINT / SIGTERM / SIGHUP stop the batch cleanly (cli/batch.c); a file
- * size limit (ulimit -f) makes writes fail with EFBIG instead of killing
- * the process with temporary files left behind. */
-static void install_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGXFSZ, SIG_IGN);
-}
 #define progname nc_progname
 
 static void usage(FILE *f)
@@ -145,21 +121,6 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 success, 1 some input failed (the others are still\n"
 "converted), 2 usage error.  SOURCE_DATE_EPOCH makes outputs reproducible.\n");
-}
-
-void cli_say(const char *file, const char *level, const char *msg)
-{
-	if (level)
-		fprintf(stderr, "%s: %s: %s: %s\n", progname, file, level, msg);
-	else
-		fprintf(stderr, "%s: %s: %s\n", progname, file, msg);
-}
-
-void cli_report(const struct nc_err *err, const char *fallback)
-{
-	fprintf(stderr, "%s: %s: %s\n", progname,
-		err->where[0] ? err->where : fallback,
-		err->msg[0] ? err->msg : "failed");
 }
 
 /* ---- options ---------------------------------------------------------- */
@@ -478,7 +439,7 @@ int main(int argc, char **argv)
 	nc_fetch_opts_default(&c.fo);
 	int rc = parse_args(&c, argc, argv);
 	if (rc < 0) {
-		install_signals();
+		cli_signals_install();
 		rc = run(&c, argc, argv);
 	}
 	nc_buf_free(&c.options_text);
@@ -492,6 +453,7 @@ static int run(struct cli *c, int argc, char **argv)
 	c->wo.have_epoch = read_epoch(&c->wo.epoch);
 	c->wo.options_text = c->options_text.data ? c->options_text.data : "";
 	c->fo.keep_exchange = c->format == &nc_format_warc || c->format == &nc_format_wacz;
+	c->fo.stop = &cli_stop; /* a signal ends the transfers too */
 	if (!c->threads)
 		c->threads = cores();
 

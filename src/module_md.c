@@ -3,3 +3,5 @@
 #include "module.h"
 
 const struct nc_reader *const nc_module_reader_md = &nc_reader_md;
+
+const struct nc_module_abi nc_module_abi = NC_MODULE_ABI_INIT;

@@ -16,3 +16,5 @@ int nc_module_wacz_read(const struct nc_wacz_in *in, const unsigned char *data, 
 {
 	return nc_wacz_read(in, data, len);
 }
+
+const struct nc_module_abi nc_module_abi = NC_MODULE_ABI_INIT;

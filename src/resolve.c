@@ -10,7 +10,14 @@
  *
  * Every URL the document holds leaves this step without ASCII control
  * characters, the source URL included: it is sent as the Referer with
- * --referer source, and a CR/LF in it would be a header of its own. */
+ * --referer source, and a CR/LF in it would be a header of its own.
+ *
+ * The URLs of what is fetched (images, posters, the cover) are then
+ * percent-encoded as a browser does before it requests them (WHATWG URL,
+ * the path, query and fragment percent-encode sets): "sp ace.png"
+ * becomes "sp%20ace.png", a raw UTF-8 path its %XX bytes.  So the
+ * request, the WARC record and every output name one URL.  The host is
+ * left as written (no IDNA here). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -21,6 +28,62 @@
 static bool fetchable(const char *url)
 {
 	return nc_url_is_http(url) || strncasecmp(url, "data:", 5) == 0;
+}
+
+/* Does a browser percent-encode byte c in this part of a URL? */
+static bool encoded_in(unsigned char c, char part)
+{
+	if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>')
+		return true;
+	switch (part) {
+	case '/': return c == '`' || c == '{' || c == '}';
+	case '?': return c == '\'';
+	default:  return c == '`'; /* '#': the fragment */
+	}
+}
+
+/* *url with what a browser would encode percent-encoded; false on OOM.
+ * An already-encoded %XX stays as it is. */
+static bool browser_form(char **url)
+{
+	const char *u = *url;
+	const char *p = strstr(u, "://");
+	p = p ? p + 3 + strcspn(p + 3, "/?#") : u;
+	size_t extra = 0;
+	char part = '/';
+	for (const char *q = p; *q; q++) {
+		if (part == '/' && *q == '?')
+			part = '?';
+		else if (part != '#' && *q == '#')
+			part = '#';
+		else
+			extra += encoded_in((unsigned char)*q, part) ? 2 : 0;
+	}
+	if (!extra)
+		return true;
+	char *out = malloc(strlen(u) + extra + 1), *o = out;
+	if (!out)
+		return false;
+	memcpy(o, u, (size_t)(p - u));
+	o += p - u;
+	part = '/';
+	for (const char *q = p; *q; q++) {
+		unsigned char c = (unsigned char)*q;
+		bool delim = (part == '/' && c == '?') || (part != '#' && c == '#');
+		if (delim)
+			part = (char)c;
+		if (!delim && encoded_in(c, part)) {
+			*o++ = '%';
+			*o++ = "0123456789ABCDEF"[c >> 4];
+			*o++ = "0123456789ABCDEF"[c & 15];
+		} else {
+			*o++ = (char)c;
+		}
+	}
+	*o = '\0';
+	free(*url);
+	*url = out;
+	return true;
 }
 
 /* Resolve *url in place; returns false on OOM. */
@@ -64,7 +127,7 @@ int nc_resolve(struct nc_doc *d, struct nc_err *err)
 	/* The cover first, so it is resource 0 when there is one. */
 	if (d->meta.cover && !nc_url_is_blank(d->meta.cover)) {
 		char *c = nc_url_resolve(base, d->meta.cover);
-		oom |= !c;
+		oom |= !c || (fetchable(c) && !browser_form(&c));
 		struct nc_resource *r = c ? resource_for(d, d->meta.cover, c, &oom) : NULL;
 		if (r)
 			r->is_cover = true;
@@ -87,6 +150,8 @@ int nc_resolve(struct nc_doc *d, struct nc_err *err)
 			char *written = n->as.image.url ? strdup(n->as.image.url) : NULL;
 			oom |= n->as.image.url && !written;
 			oom |= !resolve_in_place(&n->as.image.url, base);
+			if (n->as.image.url && fetchable(n->as.image.url))
+				oom |= !browser_form(&n->as.image.url);
 			if (written && n->as.image.url)
 				n->as.image.res = resource_for(d, written, n->as.image.url, &oom);
 			free(written);
@@ -99,6 +164,8 @@ int nc_resolve(struct nc_doc *d, struct nc_err *err)
 				char *written = strdup(n->as.embed.poster);
 				oom |= !written;
 				oom |= !resolve_in_place(&n->as.embed.poster, base);
+				if (n->as.embed.poster && fetchable(n->as.embed.poster))
+					oom |= !browser_form(&n->as.embed.poster);
 				if (written)
 					n->as.embed.poster_res = resource_for(d, written, n->as.embed.poster, &oom);
 				free(written);

@@ -129,6 +129,44 @@ out:
 	return NC_OK;
 }
 
+/* How much of a walked file is read to decide whether it is an
+ * article: every reader's detect() looks at most this far (a zip's
+ * index is at its end: read whole, as a WACZ may be one). */
+#define SNIFF_BYTES (128u * 1024u)
+
+/* A file found by walking a folder: a video or a photo among articles
+ * must neither fail the run (NC_MAX_INPUT_BYTES) nor be read whole just
+ * to be passed over.  Its first bytes decide: *skip when no reader
+ * wants them.  Else *data holds the whole file when it was that short
+ * (NULL: read it).  An unreadable file is left to slurp() to report. */
+static void sniff_walked(const char *path, bool *skip, unsigned char **data, size_t *len)
+{
+	*skip = false;
+	*data = NULL;
+	FILE *f = fopen(path, "rb");
+	unsigned char *head = f ? malloc(SNIFF_BYTES + 1) : NULL;
+	if (!head) {
+		if (f)
+			fclose(f);
+		return;
+	}
+	size_t n = fread(head, 1, SNIFF_BYTES + 1, f);
+	bool whole = !ferror(f) && n <= SNIFF_BYTES;
+	fclose(f);
+	if (n > SNIFF_BYTES)
+		n = SNIFF_BYTES;
+	int score = 0;
+	bool zip = n >= 4 && !memcmp(head, "PK\3\4", 4);
+	if (!zip && (!nc_reader_detect(head, n, &score) || score < 2)) {
+		*skip = true;
+	} else if (whole) {
+		*data = head;
+		*len = n;
+		return;
+	}
+	free(head);
+}
+
 int cli_read_input(const struct cli *c, const struct input *in, struct nc_doclist *docs,
 		   bool *skipped, struct nc_err *err)
 {
@@ -136,9 +174,15 @@ int cli_read_input(const struct cli *c, const struct input *in, struct nc_doclis
 	size_t len = 0;
 	char *url = NULL; /* the final URL of an input given as a URL */
 	struct nc_exchange *x = NULL;
-	int rc = url_input_is(in->path) ? url_input_fetch(c, in->path, &data, &len, &url, &x, err)
-					 : slurp(in->path, &data, &len, err);
 	*skipped = false;
+	if (in->walked && !c->reader) {
+		sniff_walked(in->path, skipped, &data, &len);
+		if (*skipped)
+			return NC_OK;
+	}
+	int rc = data ? NC_OK
+	       : url_input_is(in->path) ? url_input_fetch(c, in->path, &data, &len, &url, &x, err)
+					 : slurp(in->path, &data, &len, err);
 	if (rc)
 		return rc;
 	int score = 0;
@@ -310,9 +354,10 @@ static void put_item_name(struct nc_buf *b, const struct nc_doc *d)
 	size_t dated = b->len;
 	if (dated > before)
 		nc_buf_putc(b, '-');
+	size_t titled = b->len;
 	nc_slug(b, d->meta.title_raw ? d->meta.title : NULL, 120);
-	if (b->len == dated + 1)
-		b->len = dated; /* a date and no title */
+	if (b->len == titled)
+		b->len = dated; /* no title: no dash after the date either */
 }
 
 /* "dir/name.txt" -> "OUTDIR/name" + ext (or "dir/name" + ext); a feed's

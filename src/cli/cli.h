@@ -1,6 +1,7 @@
 /* cli.h - the parts of the newsconv command line, shared between its
- * files: options (main.c), inputs (inputs.c), output files (files.c)
- * and the batch pipeline (batch.c).  None of this is library API. */
+ * files: options (main.c), messages and the stop flag (report.c),
+ * inputs (inputs.c), output files (files.c) and the batch pipeline
+ * (batch.c).  None of this is library API. */
 #ifndef NC_CLI_H
 #define NC_CLI_H
 
@@ -49,6 +50,8 @@ extern const char *nc_progname;
 extern volatile sig_atomic_t cli_stop;
 void cli_say(const char *file, const char *level, const char *msg);
 void cli_report(const struct nc_err *err, const char *fallback);
+/* The handlers that set cli_stop (report.c). */
+void cli_signals_install(void);
 
 /* ---- inputs.c ---------------------------------------------------------- */
 

@@ -53,6 +53,17 @@ struct digest {
 
 /* ---- when ---------------------------------------------------------------- */
 
+/* Does the date say a time of day?  Every form nc_date_parse() reads
+ * writes one with a colon (08:00, 2024-03-01T08:00:00Z, RFC 822's
+ * 08:00:00), or as "T" and digits right after the date. */
+static bool has_time(const char *s)
+{
+	if (strchr(s, ':'))
+		return true;
+	const char *t = strpbrk(s, "Tt");
+	return t && t > s && t[-1] >= '0' && t[-1] <= '9' && t[1] >= '0' && t[1] <= '9';
+}
+
 int digest_when(const char *s, int64_t now, bool end, int64_t *out)
 {
 	char *stop;
@@ -65,7 +76,7 @@ int digest_when(const char *s, int64_t now, bool end, int64_t *out)
 	}
 	if (nc_date_parse(s, out))
 		return -1;
-	if (end && strlen(s) == 10) /* a bare YYYY-MM-DD: the whole day */
+	if (end && !has_time(s)) /* a bare date (2024-3-1, 1 Mar 2024): the whole day */
 		*out += 86399;
 	return 0;
 }

@@ -53,6 +53,7 @@ static int sorted_names(const char *dir, char ***names, size_t *n)
 	int rc = 0;
 	*names = NULL;
 	*n = 0;
+	errno = 0;
 	while (!rc && (e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -69,8 +70,13 @@ static int sorted_names(const char *dir, char ***names, size_t *n)
 			rc = -2;
 		else
 			(*n)++;
+		errno = 0;
 	}
+	if (!rc && errno) /* a folder that could not be read to its end */
+		rc = -1;
+	int saved = errno;
 	closedir(d);
+	errno = saved;
 	if (rc) {
 		for (size_t i = 0; i < *n; i++)
 			free((*names)[i]);
@@ -83,11 +89,21 @@ static int sorted_names(const char *dir, char ***names, size_t *n)
 	return 0;
 }
 
-static int walk(struct inputs *in, const char *dir, int depth);
+/* A walk: where inputs go, and what the run says. */
+struct walker {
+	struct inputs *in;
+	const struct cli *c;
+};
+
+static int walk(struct walker *wk, const char *dir, int depth);
 
 /* One name of a walked directory: a subdirectory is walked (a symbolic
- * link to one is not followed), a regular file (or a link to one) taken. */
-static int walk_entry(struct inputs *in, const char *dir, const char *name, int depth,
+ * link to one is not followed), a regular file (or a link to one) taken.
+ * An entry that cannot be examined (a folder that can be listed but not
+ * searched, a path longer than the system allows) is an input lost:
+ * said, and the exit code is 1.  A symbolic link to nothing is no input
+ * (named with -v). */
+static int walk_entry(struct walker *wk, const char *dir, const char *name, int depth,
 		      struct nc_buf *path)
 {
 	nc_buf_truncate(path, 0);
@@ -98,14 +114,25 @@ static int walk_entry(struct inputs *in, const char *dir, const char *name, int 
 	struct stat st;
 	if (path->oom)
 		goto oom;
-	if (lstat(path->data, &st) != 0)
-		return EXIT_OK;
+	if (lstat(path->data, &st) != 0) {
+		fprintf(stderr, "%s: %s: cannot examine, not converted: %s\n", nc_progname,
+			path->data, strerror(errno));
+		return EXIT_INPUT;
+	}
 	bool link = S_ISLNK(st.st_mode);
-	if (link && stat(path->data, &st) != 0)
+	if (link && stat(path->data, &st) != 0) {
+		if (errno != ENOENT) {
+			fprintf(stderr, "%s: %s: cannot follow this link, not converted: %s\n",
+				nc_progname, path->data, strerror(errno));
+			return EXIT_INPUT;
+		}
+		if (wk->c->verbosity > 0)
+			fprintf(stderr, "%s: %s: a link to nothing, skipped\n", nc_progname, path->data);
 		return EXIT_OK;
+	}
 	if (S_ISDIR(st.st_mode))
-		return link ? EXIT_OK : walk(in, path->data, depth + 1);
-	if (S_ISREG(st.st_mode) && push(in, path->data, path->len, true))
+		return link ? EXIT_OK : walk(wk, path->data, depth + 1);
+	if (S_ISREG(st.st_mode) && push(wk->in, path->data, path->len, true))
 		goto oom;
 	return EXIT_OK;
 oom:
@@ -113,7 +140,7 @@ oom:
 	return EXIT_USAGE;
 }
 
-static int walk(struct inputs *in, const char *dir, int depth)
+static int walk(struct walker *wk, const char *dir, int depth)
 {
 	if (depth > MAX_WALK_DEPTH) {
 		fprintf(stderr, "%s: %s: deeper than %d directories, not walked\n",
@@ -124,7 +151,8 @@ static int walk(struct inputs *in, const char *dir, int depth)
 	size_t n;
 	int got = sorted_names(dir, &names, &n);
 	if (got == -1) {
-		fprintf(stderr, "%s: %s: cannot open directory: %s\n", nc_progname, dir, strerror(errno));
+		fprintf(stderr, "%s: %s: cannot read directory, not converted: %s\n", nc_progname, dir,
+			strerror(errno));
 		return EXIT_INPUT;
 	}
 	if (got == -2) {
@@ -134,7 +162,7 @@ static int walk(struct inputs *in, const char *dir, int depth)
 	struct nc_buf path = {0};
 	int rc = EXIT_OK;
 	for (size_t i = 0; i < n && rc != EXIT_USAGE; i++) {
-		int r = walk_entry(in, dir, names[i], depth, &path);
+		int r = walk_entry(wk, dir, names[i], depth, &path);
 		if (r)
 			rc = r;
 	}
@@ -145,20 +173,20 @@ static int walk(struct inputs *in, const char *dir, int depth)
 	return rc;
 }
 
-static int add_arg(struct inputs *in, const char *arg)
+static int add_arg(struct walker *wk, const char *arg)
 {
 	struct stat st;
 	if (!url_input_is(arg) && strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-		return walk(in, arg, 0);
+		return walk(wk, arg, 0);
 	/* Files that do not exist are reported when read, in order. */
-	if (push(in, arg, strlen(arg), false)) {
+	if (push(wk->in, arg, strlen(arg), false)) {
 		fprintf(stderr, "%s: out of memory\n", nc_progname);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
 }
 
-static int files_from(struct inputs *in, const char *list, bool nul)
+static int files_from(struct walker *wk, const char *list, bool nul)
 {
 	FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
 	if (!f) {
@@ -176,7 +204,7 @@ static int files_from(struct inputs *in, const char *list, bool nul)
 			line[--len] = '\0';
 		if (len == 0)
 			continue;
-		int r = add_arg(in, line);
+		int r = add_arg(wk, line);
 		if (r)
 			rc = r;
 	}
@@ -228,42 +256,78 @@ static int cmp_inode(const void *pa, const void *pb)
 	return a->ino < b->ino ? -1 : a->ino > b->ino;
 }
 
-/* One stat per input, once: outputs are checked against this set. */
-static int collect_inodes(struct inputs *in)
+/* An input's identity and its place, to find the same file given twice. */
+struct placed { struct inode_id id; size_t at; };
+
+static int cmp_placed(const void *pa, const void *pb)
 {
-	if (in->n && !(in->inodes = malloc(in->n * sizeof *in->inodes)))
+	const struct placed *a = pa, *b = pb;
+	int c = cmp_inode(&a->id, &b->id);
+	return c ? c : a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* One stat per input, once, over every input of the run (before the
+ * shard split: a shard must refuse to overwrite another shard's input
+ * just as one run does).  The same file reached twice (a folder and a
+ * file in it, "./x" and "x", overlapping lists) is kept once, where it
+ * came first.  In input order, then sorted: O(n log n). */
+static int collect_inodes(struct inputs *in, const struct cli *c)
+{
+	struct placed *p = in->n ? malloc(in->n * sizeof *p) : NULL;
+	if (in->n && (!p || !(in->inodes = malloc(in->n * sizeof *in->inodes)))) {
+		free(p);
 		return -1;
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < in->n; i++)
-		if (inode_of(in->v[i].path, &in->inodes[k]) == 0)
-			k++;
+		if (inode_of(in->v[i].path, &p[k].id) == 0)
+			p[k++].at = i;
 	if (k)
-		qsort(in->inodes, k, sizeof *in->inodes, cmp_inode);
-	in->ninodes = k;
+		qsort(p, k, sizeof *p, cmp_placed);
+	size_t u = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (u && cmp_inode(&p[i].id, &in->inodes[u - 1]) == 0) {
+			struct input *dup = &in->v[p[i].at];
+			if (c->verbosity > 0)
+				fprintf(stderr, "%s: %s: given twice; converted once\n", nc_progname, dup->path);
+			free(dup->path);
+			dup->path = NULL;
+			continue;
+		}
+		in->inodes[u++] = p[i].id;
+	}
+	free(p);
+	in->ninodes = u;
+	size_t kept = 0;
+	for (size_t i = 0; i < in->n; i++)
+		if (in->v[i].path)
+			in->v[kept++] = in->v[i];
+	in->n = kept;
 	return 0;
 }
 
 int inputs_collect(struct inputs *in, const struct cli *c, char **args, size_t nargs)
 {
 	int rc = EXIT_OK;
+	struct walker wk = { .in = in, .c = c };
 	for (size_t i = 0; i < nargs && rc != EXIT_USAGE; i++) {
-		int r = add_arg(in, args[i]);
+		int r = add_arg(&wk, args[i]);
 		if (r)
 			rc = r;
 	}
 	if (c->files_from && rc != EXIT_USAGE) {
-		int r = files_from(in, c->files_from, c->nul);
+		int r = files_from(&wk, c->files_from, c->nul);
 		if (r)
 			rc = r;
 	}
 	if (rc == EXIT_USAGE)
 		return rc;
-	if (c->shard_n)
-		keep_shard(in, c->shard_i, c->shard_n);
-	if (collect_inodes(in)) {
+	if (collect_inodes(in, c)) {
 		fprintf(stderr, "%s: out of memory\n", nc_progname);
 		return EXIT_USAGE;
 	}
+	if (c->shard_n)
+		keep_shard(in, c->shard_i, c->shard_n);
 	return rc;
 }
 

@@ -115,9 +115,8 @@ static int hexval(int ch)
 	     : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
 }
 
-/* Percent-decoded, then only what is safe in a file name: letters,
- * digits, "-_.+,=@~" and valid UTF-8; any other byte becomes '_'.  No
- * leading dot (no hidden file, no ".."), at most MAX_STEM bytes. */
+/* Percent-decoded, then made a file name (nc_safe_name): a URL ending
+ * in %E2%80%AEgpj.exe must not name a file that shows as "exe.jpg". */
 static void put_safe(struct nc_buf *b, const char *s, size_t n)
 {
 	struct nc_buf raw = {0};
@@ -130,20 +129,7 @@ static void put_safe(struct nc_buf *b, const char *s, size_t n)
 			nc_buf_putc(&raw, s[i]);
 		}
 	}
-	const unsigned char *r = (const unsigned char *)(raw.data ? raw.data : "");
-	size_t start = b->len;
-	for (size_t i = 0; i < raw.len;) {
-		size_t k = r[i] >= 0x80 ? nc_utf8_valid_seq(r + i, raw.len - i) : 1;
-		if (b->len - start + (k ? k : 1) > MAX_STEM)
-			break;
-		if (k > 1)
-			nc_buf_put(b, (const char *)r + i, k);
-		else if (r[i] == '.' && b->len == start)
-			; /* no leading dot */
-		else
-			nc_buf_putc(b, isalnum(r[i]) || (r[i] && strchr("-_.+,=@~", r[i])) ? r[i] : '_');
-		i += k ? k : 1;
-	}
+	nc_safe_name(b, raw.data ? raw.data : "", raw.len, MAX_STEM);
 	nc_buf_free(&raw);
 }
 

@@ -237,3 +237,26 @@ int nc_slug(struct nc_buf *out, const char *title, size_t max)
 	}
 	return out->oom ? NC_ERR_NOMEM : NC_OK;
 }
+
+int nc_safe_name(struct nc_buf *out, const char *s, size_t n, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t start = out->len;
+	for (size_t i = 0; i < n;) {
+		unsigned cp = p[i];
+		size_t k = cp < 0x80 ? 1 : nc_utf8_decode(p + i, n - i, &cp);
+		if (out->len - start + (k > 1 ? k : 1) > max)
+			break;
+		if (k > 1 && !slug_gap(cp))
+			nc_buf_put(out, s + i, k);
+		else if (k == 1 && cp == '.' && out->len == start)
+			; /* no leading dot */
+		else if (k == 1 && ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+				    (cp >= '0' && cp <= '9') || (cp && strchr("-_.+,=@~", (int)cp))))
+			nc_buf_putc(out, (char)cp);
+		else
+			nc_buf_putc(out, '_');
+		i += k ? k : 1;
+	}
+	return out->oom ? NC_ERR_NOMEM : NC_OK;
+}

@@ -34,5 +34,11 @@ bool nc_str_blank(const char *s); /* NULL, empty, or ASCII whitespace only */
  * run of anything else one '-', none at either end; the same bytes
  * whatever the locale.  Appends nothing for a title without letters. */
 int nc_slug(struct nc_buf *out, const char *title, size_t max);
+/* Append the n bytes of s as a file name, at most max bytes: ASCII
+ * letters and digits, "-_.+,=@~" and non-ASCII letters kept as they are
+ * (case too); every other byte or character - controls, bidirectional
+ * and zero-width marks, punctuation the slug drops - becomes '_'.  No
+ * leading dot (no hidden file, no ".."). */
+int nc_safe_name(struct nc_buf *out, const char *s, size_t n, size_t max);
 
 #endif
