@@ -256,13 +256,27 @@ static int cmp_inode(const void *pa, const void *pb)
 	return a->ino < b->ino ? -1 : a->ino > b->ino;
 }
 
-/* An input's identity and its place, to find the same file given twice. */
-struct placed { struct inode_id id; size_t at; };
+/* An input's identity and its place, to find the same file given twice:
+ * the same file under the same name.  Hard links under other names stay
+ * inputs of their own (they name outputs of their own). */
+struct placed { struct inode_id id; const char *name; size_t at; };
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static int cmp_same(const struct placed *a, const struct placed *b)
+{
+	int c = cmp_inode(&a->id, &b->id);
+	return c ? c : strcmp(a->name, b->name);
+}
 
 static int cmp_placed(const void *pa, const void *pb)
 {
 	const struct placed *a = pa, *b = pb;
-	int c = cmp_inode(&a->id, &b->id);
+	int c = cmp_same(a, b);
 	return c ? c : a->at < b->at ? -1 : a->at > b->at;
 }
 
@@ -280,21 +294,25 @@ static int collect_inodes(struct inputs *in, const struct cli *c)
 	}
 	size_t k = 0;
 	for (size_t i = 0; i < in->n; i++)
-		if (inode_of(in->v[i].path, &p[k].id) == 0)
+		if (inode_of(in->v[i].path, &p[k].id) == 0) {
+			p[k].name = base_name(in->v[i].path);
 			p[k++].at = i;
+		}
 	if (k)
 		qsort(p, k, sizeof *p, cmp_placed);
-	size_t u = 0;
+	size_t u = 0, first = 0; /* first: the kept one of the current run of equals */
 	for (size_t i = 0; i < k; i++) {
-		if (u && cmp_inode(&p[i].id, &in->inodes[u - 1]) == 0) {
+		if (i && cmp_same(&p[i], &p[first]) == 0) {
 			struct input *dup = &in->v[p[i].at];
 			if (c->verbosity > 0)
 				fprintf(stderr, "%s: %s: given twice; converted once\n", nc_progname, dup->path);
 			free(dup->path);
-			dup->path = NULL;
+			dup->path = NULL; /* p[i].name is not read again */
 			continue;
 		}
-		in->inodes[u++] = p[i].id;
+		first = i;
+		if (!u || cmp_inode(&p[i].id, &in->inodes[u - 1]) != 0)
+			in->inodes[u++] = p[i].id;
 	}
 	free(p);
 	in->ninodes = u;
