@@ -16,8 +16,13 @@
  * one warning.
  *
  * Each document keeps its item serialised as XML as its input, so that a
- * WARC holds an exact source per item.  Namespace declarations made on
- * the feed's root are not repeated in that serialisation.
+ * WARC holds an exact source per item: the feed around it, without the
+ * other items and the blanks between them.  Namespace declarations made
+ * on the feed's root are not repeated in that serialisation.
+ *
+ * A text node may be as large as the input (NC_MAX_INPUT_BYTES), except
+ * in a feed that declares entities of its own, which keeps libxml2's
+ * 10 MB limit and is warned about when a text passes it (parse_feed).
  *
  * A feed read under the http(s) URL it was fetched from (the name given
  * is that URL) resolves relative references against it when the feed
@@ -740,7 +745,7 @@ static void put_xhtml(struct feed *f, struct nc_buf *b, xmlNode *div, xmlNode *c
 	size_t depth = 0, cap = 0;
 	const char *base = NULL;
 	char *div_own = NULL;
-	xmlChar *xb = xmlGetNsProp(div, (const xmlChar *)"base", XML_XML_NAMESPACE);
+	xmlChar *xb = div == content ? NULL : xmlGetNsProp(div, (const xmlChar *)"base", XML_XML_NAMESPACE);
 	if (xb) {
 		bool oom = false;
 		char *outer = xml_base(f, content, &oom);
@@ -825,11 +830,12 @@ static void put_atom_html(struct feed *f, struct nc_buf *b, xmlNode *n)
 			if (c->type == XML_ELEMENT_NODE)
 				div = c;
 		/* The div is a wrapper, not content (RFC 4287 3.1.1.3). */
-		if (div && !strcmp(local_name(div), "div")) {
+		if (div && !strcmp(local_name(div), "div"))
 			put_xhtml(f, b, div, n);
-		} else {
+		else if (div) /* no wrapper: the elements are the content */
+			put_xhtml(f, b, n, n);
+		else
 			put_html(f, b, n);
-		}
 	} else {
 		put_html(f, b, n); /* "html", "text/html", or a type we read as HTML */
 	}
@@ -1493,14 +1499,18 @@ static bool item_body(struct feed *f, xmlNode *from, const struct parts *p, cons
 	return true;
 }
 
-/* A body source that says nothing: no element, no reference, no text but
- * blanks, no out-of-line src.  The next source is taken instead (input
- * row 4: an empty content:encoded beside a real description). */
-static bool is_empty_source(const xmlNode *n)
+/* A body source that says nothing: no element (but an empty xhtml
+ * wrapper div), no reference, no text but blanks, no out-of-line src.
+ * The next source is taken instead (input row 4: an empty
+ * content:encoded beside a real description). */
+static bool is_empty_within(const xmlNode *n, bool wrapper)
 {
 	if (!n || attr(n, "src"))
 		return !n;
 	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE && wrapper && !strcmp(local_name(c), "div") &&
+		    is_empty_within(c, false))
+			continue;
 		if (c->type == XML_ELEMENT_NODE || c->type == XML_ENTITY_REF_NODE)
 			return false;
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
@@ -1508,6 +1518,11 @@ static bool is_empty_source(const xmlNode *n)
 			return false;
 	}
 	return true;
+}
+
+static bool is_empty_source(const xmlNode *n)
+{
+	return is_empty_within(n, true);
 }
 
 /* media:description of the item, of its media:group, or of a
@@ -1996,8 +2011,10 @@ static int parse_feed(struct feed *f, const unsigned char *data, size_t len, xml
 		f->kind = FEED_RSS;
 	else if (!strcmp(rn, "RDF"))
 		f->kind = FEED_RDF;
-	else if (!strcmp(rn, "feed"))
-		f->kind = FEED_ATOM;
+	else if (!strcmp(rn, "feed") && (!(*root)->ns || !(*root)->ns->href ||
+					  is_atom_ns((const char *)(*root)->ns->href,
+						     strlen((const char *)(*root)->ns->href))))
+		f->kind = FEED_ATOM; /* by its namespace, not its prefix (input row 3) */
 	else
 		rc = nc_err_set(f->err, NC_ERR_PARSE, name, "not a feed: the root element is <%.80s>", rn);
 out:

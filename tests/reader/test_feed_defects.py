@@ -105,6 +105,13 @@ check(d and urls(d[0], "image") == ["https://ex.org/a.png"], "input row 2: the p
 check(d and any(n.get("type") == "line_break" for n in walk(d[0]["body"])),
       "input row 2: <xh:br/> is a line break", d and [n.get("type") for n in walk(d[0]["body"])])
 
+p = write("atom_xhtml_nodiv.xml", ATOM.format(ns='xmlns:xh="http://www.w3.org/1999/xhtml"', items=(
+    '<entry><title>No wrapper</title><id>urn:3</id><updated>2024-03-01T10:00:00Z</updated>'
+    '<content type="xhtml"><xh:p>Alpha<xh:br/>beta <xh:img src="https://ex.org/b.png" alt="b"/> gamma.</xh:p></content></entry>')))
+d = docs(p, what="input row 2 (no div)")
+check(d and all(s in text(d[0]) for s in ("Alpha", "beta", "gamma.")) and urls(d[0], "image") == ["https://ex.org/b.png"],
+      "input row 2: prefixed xhtml content without a wrapping div kept whole", d and (text(d[0]), urls(d[0], "image")))
+
 # ---- row 4: an empty body source falls back to the next -----------------
 long_text = " ".join(f"word{i}" for i in range(400))
 p = write("empty_encoded.xml", RSS.format(ns=CONTENT_NS, items=(
@@ -119,6 +126,12 @@ p = write("empty_content.xml", ATOM.format(ns="", items=(
 d = docs(p, what="input row 4 (Atom)")
 check(d and "word399" in text(d[0]), "input row 4: an empty Atom <content> gives way to the summary, whole",
       d and text(d[0])[-80:])
+p = write("empty_xhtml.xml", ATOM.format(ns="", items=(
+    '<entry><title>Empty xhtml</title><id>urn:y</id><updated>2024-01-01T00:00:00Z</updated>'
+    '<summary>The summary words.</summary><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"> </div></content></entry>')))
+d = docs(p, what="input row 4 (xhtml)")
+check(d and "The summary words." in text(d[0]), "input row 4: an empty xhtml <content> gives way to the summary",
+      d and text(d[0]))
 
 # ---- rows 6 and 7: linear memory and time on big feeds ------------------
 def big(kind, n, sep):
