@@ -346,15 +346,18 @@ struct nc_blob *nc_blob_new(const unsigned char *data, size_t size)
 	return b;
 }
 
+/* Atomic: the CLI lends one image's bytes to the pages of later windows
+ * (cli/images.c) while an earlier window's pages are released on the
+ * committer thread. */
 void nc_blob_ref(struct nc_blob *b)
 {
 	if (b)
-		b->refs++;
+		__atomic_add_fetch(&b->refs, 1, __ATOMIC_RELAXED);
 }
 
 void nc_blob_unref(struct nc_blob *b)
 {
-	if (b && --b->refs == 0) {
+	if (b && __atomic_sub_fetch(&b->refs, 1, __ATOMIC_ACQ_REL) == 0) {
 		free(b->data);
 		free(b);
 	}
@@ -363,12 +366,12 @@ void nc_blob_unref(struct nc_blob *b)
 void nc_exchange_ref(struct nc_exchange *x)
 {
 	if (x)
-		x->refs++;
+		__atomic_add_fetch(&x->refs, 1, __ATOMIC_RELAXED);
 }
 
 void nc_exchange_unref(struct nc_exchange *x)
 {
-	if (x && --x->refs == 0) {
+	if (x && __atomic_sub_fetch(&x->refs, 1, __ATOMIC_ACQ_REL) == 0) {
 		free(x->url);
 		free(x->ip);
 		free(x->request);

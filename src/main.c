@@ -478,6 +478,12 @@ static int run(struct cli *c, int argc, char **argv)
 				 c->format->name);
 		goto out;
 	}
+	if (c->wo.cdx_path && !one_output) {
+		/* Each output would write its own index over the one file. */
+		rc = usage_error("%s", "--cdx indexes one archive: use -o FILE (several inputs then go "
+				 "into that one archive), not -O DIR or outputs beside the inputs");
+		goto out;
+	}
 	const char *single = c->output && strcmp(c->output, "-") == 0 ? NULL : c->output;
 	if (!c->output && !c->outdir && nstdin)
 		one_output = true, single = NULL; /* stdin alone goes to stdout */

@@ -1,13 +1,27 @@
 /* batch.c - the pipeline: read -> convert -> write, a window of articles
- * at a time, on every core, with output in input order.
+ * at a time, on every core, with output in input order.  Only a window
+ * of documents is ever in memory, and the bytes do not depend on the
+ * number of threads.
  *
- * A window of inputs is read and resolved by `threads` threads (the main
- * one among them); its images are fetched together (one libcurl multi
- * handle, politeness per host); then each document is either prepared
- * for the one shared output (rendered and compressed on any thread, then
- * added in input order by the main thread) or written to its own output
- * file by a worker.  Only a window of documents is ever in memory, and
- * the bytes do not depend on the number of threads. */
+ * Threads, and what runs on each (the boundaries):
+ *  - workers (run_phase: c->threads - 1 of them, plus the main thread
+ *    taking jobs beside them), one job at a time, each job's data its
+ *    own: reading an input and resolving its URLs (read_job), then
+ *    converting (convert_job): prepare() for the shared output, or the
+ *    whole of a document's own output written to its temporary file.
+ *  - the main thread, between phases, alone: planning output names
+ *    (plan_outputs, the claimed map), fetching the window's images
+ *    (fetch_window: one libcurl multi handle, and cli/images.c), and
+ *    starting the committer.
+ *  - the committer (commit_thread), one at a time, on the window just
+ *    converted while the next one is read: syncing, giving outputs
+ *    their names, messages, freeing the window (finish_window).  It
+ *    writes b->exit_code, b->done and b->empty; the main thread reads
+ *    them only after commit_wait().  With -j 1, or a shared output
+ *    (whose add() must not run beside the next window's prepare()),
+ *    the main thread commits in place.
+ * Image bytes and HTTP exchanges are shared by reference counts across
+ * windows (atomic, doc.c); nothing else crosses a boundary unlocked. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -79,7 +93,9 @@ struct batch {
 	/* per-input outputs: output path -> input that claimed it */
 	struct nc_map claimed;
 	int exit_code;            /* written by the committer */
+	bool shared_lost;         /* the one output failed: nothing more is added */
 	bool fetch_failed;        /* written by the main thread */
+	struct run_images images; /* fetched so far: each image once per run */
 	struct committer commit;
 	/* progress */
 	size_t done;
@@ -473,10 +489,12 @@ static void fetch_window(struct batch *b, struct nc_fetch_stats *total)
 				docs[n++] = b->win.jobs[i].units[k].doc;
 	struct nc_err err = {0};
 	struct nc_fetch_stats st = {0};
+	run_images_lend(&b->images, docs, n);
 	if (n && nc_fetch(docs, n, &b->c->fo, &st, &err) != NC_OK) {
 		cli_report(&err, "fetch");
 		b->fetch_failed = true;
 	}
+	run_images_keep(&b->images);
 	total->total += st.total;
 	total->fetched += st.fetched;
 	total->cached += st.cached;
@@ -485,70 +503,110 @@ static void fetch_window(struct batch *b, struct nc_fetch_stats *total)
 	free(docs);
 }
 
-/* One document, in order: into the shared output, or its own file into
- * place. */
-static void finish_unit(struct batch *b, struct job *j, struct unit *u)
+/* A document's place in the one shared output, in input order.  The
+ * first failure loses that output: nothing more is added. */
+static void add_to_shared(struct batch *b, struct unit *u)
+{
+	if (b->shared_lost)
+		return;
+	if (nc_writer_add(b->w, u->doc, &u->err) != NC_OK) {
+		cli_report(&u->err, b->c->output);
+		b->shared_lost = true;
+		u->rc = NC_OK; /* said already */
+	}
+}
+
+/* A document's own output, written already: its notes, then its name
+ * (and its side files') given to it. */
+static void commit_own(struct batch *b, struct unit *u)
 {
 	const struct cli *c = b->c;
-	print_warnings(c, j->in->path, u->doc);
-	if (!u->rc && b->w && b->exit_code != EXIT_USAGE) {
-		if (nc_writer_add(b->w, u->doc, &u->err) != NC_OK) {
-			cli_report(&u->err, c->output);
-			b->exit_code = EXIT_USAGE; /* the shared output is lost */
-			u->rc = NC_OK;             /* said already */
-		}
-	} else if (!u->rc && u->w) {
-		for (size_t k = 0; k < u->w->nnotes; k++)
-			if (c->verbosity >= 0)
-				cli_say(u->out_path, NULL, u->w->notes[k]);
-		u->rc = file_commit(&u->file, &u->err);
-		if (!u->rc)
-			u->rc = file_commit_sides(u->w, &u->err);
-		if (!u->rc && c->verbosity > 0)
-			fprintf(stderr, "%s: wrote %s\n", nc_progname, u->out_path);
-	}
-	if (u->rc) {
-		cli_report(&u->err, j->in->path);
-		if (b->exit_code == EXIT_OK)
-			b->exit_code = EXIT_INPUT;
-	}
+	for (size_t k = 0; k < u->w->nnotes; k++)
+		if (c->verbosity >= 0)
+			cli_say(u->out_path, NULL, u->w->notes[k]);
+	u->rc = file_commit(&u->file, &u->err);
+	if (!u->rc)
+		u->rc = file_commit_sides(u->w, &u->err);
+	if (!u->rc && c->verbosity > 0)
+		fprintf(stderr, "%s: wrote %s\n", nc_progname, u->out_path);
+}
+
+static void failed(struct batch *b, const struct nc_err *err, const char *fallback)
+{
+	cli_report(err, fallback);
+	if (b->exit_code == EXIT_OK)
+		b->exit_code = EXIT_INPUT;
+}
+
+/* What a unit holds besides its document (the job frees that). */
+static void release_unit(struct unit *u)
+{
 	file_abort(&u->file);
 	nc_writer_free(u->w);
 	free(u->out_path);
 }
 
+static void release_job(struct job *j)
+{
+	for (size_t k = 0; k < j->nunits; k++)
+		release_unit(&j->units[k]);
+	nc_doclist_free(&j->docs);
+	free(j->units);
+	memset(j, 0, sizeof *j);
+}
+
+/* One document, in order: its warnings, then into the shared output or
+ * its own file into place. */
+static void finish_unit(struct batch *b, struct job *j, struct unit *u)
+{
+	print_warnings(b->c, j->in->path, u->doc);
+	if (!u->rc && b->w)
+		add_to_shared(b, u);
+	else if (!u->rc && u->w)
+		commit_own(b, u);
+	if (u->rc)
+		failed(b, &u->err, j->in->path);
+}
+
+/* What is said of an input as a whole: it failed, was passed over, or
+ * held nothing (an empty feed is a feed, not an error). */
+static void report_job(struct batch *b, struct job *j)
+{
+	const struct cli *c = b->c;
+	if (j->rc) {
+		failed(b, &j->err, j->in->path);
+	} else if (j->skipped && c->verbosity > 0) {
+		fprintf(stderr, "%s: %s: not an article, skipped\n", nc_progname, j->in->path);
+	} else if (!j->skipped && j->nunits == 0) {
+		b->empty++;
+		if (c->verbosity >= 0)
+			fprintf(stderr, "%s: %s: no items; nothing to convert\n", nc_progname, j->in->path);
+	}
+}
+
+/* A large window of own outputs made durable at once (see struct window). */
+static void sync_window(struct batch *b, struct window *w)
+{
+	if (b->w || !w->bulk_sync)
+		return;
+	for (size_t i = 0; i < w->njobs; i++)
+		for (size_t k = 0; k < w->jobs[i].nunits; k++)
+			if (w->jobs[i].units[k].w) {
+				file_sync_dir_of(w->jobs[i].units[k].out_path);
+				return;
+			}
+}
+
 /* In input order: messages, then each document to its output. */
 static void finish_window(struct batch *b, struct window *w)
 {
-	const struct cli *c = b->c;
-	if (!b->w && w->bulk_sync) {
-		for (size_t i = 0; i < w->njobs; i++)
-			for (size_t k = 0; k < w->jobs[i].nunits; k++)
-				if (w->jobs[i].units[k].w) {
-					file_sync_dir_of(w->jobs[i].units[k].out_path);
-					goto synced;
-				}
-	}
-synced:
+	sync_window(b, w);
 	for (size_t i = 0; i < w->njobs; i++) {
 		struct job *j = &w->jobs[i];
-		if (j->rc) {
-			cli_report(&j->err, j->in->path);
-			if (b->exit_code == EXIT_OK)
-				b->exit_code = EXIT_INPUT;
-		} else if (j->skipped && c->verbosity > 0) {
-			fprintf(stderr, "%s: %s: not an article, skipped\n", nc_progname, j->in->path);
-		} else if (!j->skipped && j->nunits == 0) {
-			/* An empty feed is a feed, not an error. */
-			b->empty++;
-			if (c->verbosity >= 0)
-				fprintf(stderr, "%s: %s: no items; nothing to convert\n", nc_progname, j->in->path);
-		}
+		report_job(b, j);
 		for (size_t k = 0; k < j->nunits; k++)
 			finish_unit(b, j, &j->units[k]);
-		nc_doclist_free(&j->docs);
-		free(j->units);
-		memset(j, 0, sizeof *j);
+		release_job(j);
 		b->done++;
 	}
 	progress(b, false);
@@ -558,17 +616,8 @@ synced:
  * temporary file is left. */
 static void abort_window(struct window *w)
 {
-	for (size_t i = 0; i < w->njobs; i++) {
-		struct job *j = &w->jobs[i];
-		for (size_t k = 0; k < j->nunits; k++) {
-			file_abort(&j->units[k].file);
-			nc_writer_free(j->units[k].w);
-			free(j->units[k].out_path);
-		}
-		nc_doclist_free(&j->docs);
-		free(j->units);
-		memset(j, 0, sizeof *j);
-	}
+	for (size_t i = 0; i < w->njobs; i++)
+		release_job(&w->jobs[i]);
 }
 
 /* The committer: finish_window() of the window just converted, on its
@@ -641,13 +690,13 @@ static int close_shared(struct batch *b, const char *single, struct out_file *fi
 	struct nc_err err = {0};
 	const char *where = single ? single : "-";
 	int rc = EXIT_OK;
-	if (b->w->ndocs == 0 && b->exit_code == EXIT_OK && b->empty) {
+	if (b->w->ndocs == 0 && b->exit_code == EXIT_OK && !b->shared_lost && b->empty) {
 		/* every input was read, none held a document: nothing to do */
 		if (c->verbosity >= 0)
 			fprintf(stderr, "%s: %s: nothing written: the input held no items\n",
 				nc_progname, where);
-	} else if (b->exit_code == EXIT_USAGE || b->w->ndocs == 0) {
-		if (b->w->ndocs == 0 && b->exit_code != EXIT_USAGE)
+	} else if (b->shared_lost || b->w->ndocs == 0) {
+		if (b->w->ndocs == 0 && !b->shared_lost)
 			fprintf(stderr, "%s: %s: nothing written: no article was converted\n",
 				nc_progname, where);
 		rc = EXIT_INPUT;
@@ -701,7 +750,7 @@ static bool run_windows(struct batch *b, bool one_output, struct job *arrays[2],
 		}
 		commit_start(b, w->jobs == arrays[0] ? arrays[1] : arrays[0]);
 		/* A lost shared output is known at once: it is committed in place. */
-		if (!b->commit.running && b->exit_code == EXIT_USAGE)
+		if (!b->commit.running && b->shared_lost)
 			break;
 	}
 	commit_wait(b);
@@ -739,7 +788,7 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 		exit_code = 128 + cli_stop;
 		goto out;
 	}
-	exit_code = b.exit_code == EXIT_USAGE ? EXIT_INPUT : b.exit_code;
+	exit_code = b.shared_lost ? EXIT_INPUT : b.exit_code;
 	if (b.fetch_failed && exit_code == EXIT_OK)
 		exit_code = EXIT_INPUT;
 	if (one_output && close_shared(&b, single, &shared) != EXIT_OK)
@@ -751,6 +800,7 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 	if (c->strict && fetched.failed)
 		exit_code = EXIT_INPUT;
 out:
+	run_images_free(&b.images);
 	nc_map_free(&b.claimed);
 	free(arrays[0]);
 	free(arrays[1]);

@@ -123,6 +123,22 @@ int url_input_adopt(struct nc_doclist *docs, const char *final_url, const struct
  * empty), made safe as a file name; appended to b. */
 void url_input_put_stem(struct nc_buf *b, const char *url);
 
+/* ---- images.c ---------------------------------------------------------- */
+
+/* The results of the images fetched so far in this run, by URL. */
+struct run_images {
+	struct nc_map by_url;        /* resolved URL -> what it gave */
+	size_t bytes;                /* image bytes kept */
+	struct nc_resource **fresh;  /* this window's, left to fetch */
+	size_t nfresh, cap;
+};
+/* Before a window's fetch: every image fetched earlier in the run gets
+ * that result (bytes, exchange, state); the others are noted. */
+void run_images_lend(struct run_images *ri, struct nc_doc *const *docs, size_t n);
+/* After it: what the noted ones gave is kept for later windows. */
+void run_images_keep(struct run_images *ri);
+void run_images_free(struct run_images *ri);
+
 /* ---- batch.c ----------------------------------------------------------- */
 
 /* Read, convert and write every input; returns the exit code. */

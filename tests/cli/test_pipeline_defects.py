@@ -289,6 +289,41 @@ try:
         srv.shutdown()
         srv.server_close()
 
+    # ---- output row 5: --cdx with one archive per input is refused, not an index of the last.
+    d = os.path.join(tmp, "r5")
+    for k in range(3):
+        write(f"{d}/in/{k}.txt", article(f"C{k}"))
+    r = run("-q", "--to", "warc", "in", "-O", "out", "--cdx", "all.cdxj", cwd=d)
+    check(r.returncode == 2 and b"--cdx" in r.stderr and not os.path.exists(f"{d}/all.cdxj")
+          and not os.path.exists(f"{d}/out"), "output row 5: --cdx with -O is refused, nothing written", r)
+    r = run("-q", "--to", "warc", "in", "-o", "all.warc", "--cdx", "all.cdxj", cwd=d)
+    check(r.returncode == 0 and len(open(f"{d}/all.cdxj").read().splitlines()) >= 3,
+          "output row 5: with -o, one index of the one archive", r)
+
+    # ---- output row 22: an image on pages of two windows is fetched once; JSON independent of -j.
+    d = os.path.join(tmp, "r22")
+    srv, h = serve({"/logo.png": PNG})
+    try:
+        port = srv.server_address[1]
+        for k in range(150):
+            img = f'<p><img src="http://127.0.0.1:{port}/logo.png" alt="logo"></p>' if k in (0, 100) else ""
+            write(f"{d}/in/w{k:03}.txt", article(f"W{k:03}", f"<p>w{k}</p>{img}"))
+        for j in ("1", "2"):
+            before = len(h.seen)
+            r = run("-q", "-j", j, "--fetch-images", "--allow-loopback", "--no-cache", "--to", "epub", "in",
+                    "-o", f"j{j}.epub", cwd=d)
+            check(r.returncode == 0 and len(h.seen) - before == 1,
+                  f"output row 22: -j {j}: the logo is fetched once per run", (r, len(h.seen) - before))
+        outs = []
+        for j in ("1", "2"):
+            r = run("-q", "-j", j, "--fetch-images", "--allow-loopback", "--cache-dir", f"cache{j}", "--to",
+                    "json", "in", "-o", f"j{j}.json", cwd=d)
+            outs.append(open(f"{d}/j{j}.json", "rb").read() if r.returncode == 0 else r)
+        check(outs[0] == outs[1], "output row 22: --to json is the same at -j 1 and -j 2")
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
     # ---- input row 27: --until with a bare date of any spelling keeps that whole day.
     d = os.path.join(tmp, "i27")
     write(f"{d}/f.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>'
