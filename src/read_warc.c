@@ -58,6 +58,7 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/map.h"
+#include "util/text.h"
 #include "util/url.h"
 
 #define WARC_MAX_RECORD   (128u * 1024u * 1024u)
@@ -480,13 +481,22 @@ static void content_charset(const char *ct, char *out, size_t cap)
 
 /* ---- documents ----------------------------------------------------------- */
 
-/* "ARCHIVE#name", with control characters of `name` replaced. */
+/* "ARCHIVE#name", with control characters and bytes that are not
+ * UTF-8 in `name` replaced: it names outputs and goes into messages. */
 static char *member_name(const char *archive, const char *name)
 {
 	struct nc_buf b = {0};
 	nc_buf_printf(&b, "%s#", archive);
-	for (const unsigned char *p = (const unsigned char *)name; *p && b.len < 4096; p++)
-		nc_buf_putc(&b, *p < 0x20 || *p == 0x7f ? '_' : *p);
+	const unsigned char *p = (const unsigned char *)name;
+	size_t n = strlen(name);
+	for (size_t i = 0; i < n && b.len < 4096;) {
+		size_t k = p[i] < 0x80 ? 1 : nc_utf8_valid_seq(p + i, n - i);
+		if (k > 1)
+			nc_buf_put(&b, p + i, k);
+		else
+			nc_buf_putc(&b, k == 0 || p[i] < 0x20 || p[i] == 0x7f ? '_' : p[i]);
+		i += k ? k : 1;
+	}
 	if (b.oom) {
 		nc_buf_free(&b);
 		return NULL;
