@@ -358,10 +358,49 @@ static int mend_bytes(struct mend *m, const unsigned char *p, size_t n, const ch
 }
 
 /* The copy of mend_bytes(); as_utf8: p is to be UTF-8. */
+/* One character at p copied as UTF-8: a valid sequence as it is, a
+ * byte that starts none as Latin-1.  Returns the bytes used. */
+static size_t mend_char(struct mend *m, const unsigned char *p, size_t n)
+{
+	size_t k = nc_utf8_valid_seq(p, n);
+	if (k) {
+		nc_buf_put(&m->out, p, k);
+		return k;
+	}
+	char u[4];
+	nc_buf_put(&m->out, u, (size_t)nc_utf8_encode(p[0], u));
+	mend_note(m, "bytes that are not UTF-8 (read as Latin-1)");
+	return 1;
+}
+
+/* The '&' at p copied as a reference XML knows.  Returns the bytes used. */
+static size_t mend_reference(struct mend *m, const unsigned char *p, size_t n, bool own_entities)
+{
+	const unsigned char *name;
+	size_t nlen, k = reference_len(p, n, &name, &nlen);
+	if (k && !name) {
+		nc_buf_put(&m->out, p, k); /* numeric */
+	} else if (k && ((nlen == 3 && !memcmp(name, "amp", 3)) ||
+			 (nlen == 2 && (!memcmp(name, "lt", 2) || !memcmp(name, "gt", 2))) ||
+			 (nlen == 4 && (!memcmp(name, "quot", 4) || !memcmp(name, "apos", 4))))) {
+		nc_buf_put(&m->out, p, k);
+	} else if (k && html_entity(name, nlen)) {
+		nc_buf_printf(&m->out, "&#%u;", html_entity(name, nlen));
+		mend_note(m, "HTML entities that XML does not define");
+	} else if (k && own_entities) {
+		nc_buf_put(&m->out, p, k);
+	} else {
+		nc_buf_puts(&m->out, "&amp;");
+		mend_note(m, k ? "an undefined entity" : "a bare '&'");
+		k = 1;
+	}
+	return k;
+}
+
 static int mend_utf8(struct mend *m, const unsigned char *p, size_t n, bool as_utf8)
 {
 	bool own_entities = m->entities = find(p, 0, n, "<!ENTITY") < n;
-	size_t last_lt = 0;
+	size_t last_lt = 0; /* for the longest stretch without markup */
 
 	if (nc_buf_reserve(&m->out, n + n / 16 + 16))
 		return NC_ERR_NOMEM;
@@ -378,72 +417,25 @@ static int mend_utf8(struct mend *m, const unsigned char *p, size_t n, bool as_u
 			e = e < n ? e + 3 : n;
 			if (e - i > m->longest_text)
 				m->longest_text = e - i;
-			if (!as_utf8) {
+			/* CDATA text must still be UTF-8, but its '&' is text */
+			if (!as_utf8)
 				nc_buf_put(&m->out, p + i, e - i);
-				i = e;
-				continue;
-			}
-			/* CDATA text must still be UTF-8: fall through byte by
-			 * byte below, but without touching '&'. */
-			for (size_t j = i; j < e;) {
-				size_t k = nc_utf8_valid_seq(p + j, e - j);
-				if (k) {
-					nc_buf_put(&m->out, p + j, k);
-					j += k;
-				} else {
-					char u[4];
-					nc_buf_put(&m->out, u, (size_t)nc_utf8_encode(p[j], u));
-					mend_note(m, "bytes that are not UTF-8 (read as Latin-1)");
-					j++;
-				}
-			}
+			for (size_t j = i; as_utf8 && j < e;)
+				j += mend_char(m, p + j, e - j);
 			i = e;
-			continue;
-		}
-		if (c == '<' && n - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
+		} else if (c == '<' && n - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
 			size_t e = find(p, i + 4, n, "-->");
 			e = e < n ? e + 3 : n;
 			nc_buf_put(&m->out, p + i, e - i);
 			i = e;
-			continue;
+		} else if (c == '&') {
+			i += mend_reference(m, p + i, n - i, own_entities);
+		} else if (as_utf8 && c >= 0x80) {
+			i += mend_char(m, p + i, n - i);
+		} else {
+			nc_buf_putc(&m->out, c);
+			i++;
 		}
-		if (c == '&') {
-			const unsigned char *name;
-			size_t nlen, k = reference_len(p + i, n - i, &name, &nlen);
-			if (k && !name) {
-				nc_buf_put(&m->out, p + i, k); /* numeric */
-			} else if (k && ((nlen == 3 && !memcmp(name, "amp", 3)) ||
-					 (nlen == 2 && (!memcmp(name, "lt", 2) || !memcmp(name, "gt", 2))) ||
-					 (nlen == 4 && (!memcmp(name, "quot", 4) || !memcmp(name, "apos", 4))))) {
-				nc_buf_put(&m->out, p + i, k);
-			} else if (k && html_entity(name, nlen)) {
-				nc_buf_printf(&m->out, "&#%u;", html_entity(name, nlen));
-				mend_note(m, "HTML entities that XML does not define");
-			} else if (k && own_entities) {
-				nc_buf_put(&m->out, p + i, k);
-			} else {
-				nc_buf_puts(&m->out, "&amp;");
-				mend_note(m, k ? "an undefined entity" : "a bare '&'");
-				k = 1;
-			}
-			i += k;
-			continue;
-		}
-		if (as_utf8 && c >= 0x80) {
-			size_t k = nc_utf8_valid_seq(p + i, n - i);
-			if (k) {
-				nc_buf_put(&m->out, p + i, k);
-				i += k;
-			} else {
-				char u[4];
-				nc_buf_put(&m->out, u, (size_t)nc_utf8_encode(c, u));
-				mend_note(m, "bytes that are not UTF-8 (read as Latin-1)");
-				i++;
-			}
-			continue;
-		}
-		nc_buf_putc(&m->out, c);
-		i++;
 	}
 	if (n - last_lt > m->longest_text)
 		m->longest_text = n - last_lt;
