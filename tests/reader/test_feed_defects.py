@@ -147,17 +147,23 @@ def big(kind, n, sep):
 
 
 def measured(path):
-    """(seconds, peak RSS in KB) of one conversion to JSON."""
-    t0 = time.monotonic()
-    pid = os.fork()
-    if pid == 0:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        os.execv(NC, [NC, "-q", "--to", "json", "-o", "/dev/null", path])
-    _, status, ru = os.wait4(pid, 0)
-    check(os.waitstatus_to_exitcode(status) == 0, f"{os.path.basename(path)}: exit 0")
-    return time.monotonic() - t0, ru.ru_maxrss
+    """(seconds, peak RSS in KB) of a conversion to JSON: the best time of
+    two runs, so that a busy machine does not fail the ratio."""
+    best, peak = None, 0
+    for _ in range(2):
+        t0 = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            fd = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            os.execv(NC, [NC, "-q", "--to", "json", "-o", "/dev/null", path])
+        _, status, ru = os.wait4(pid, 0)
+        took = time.monotonic() - t0
+        check(os.waitstatus_to_exitcode(status) == 0, f"{os.path.basename(path)}: exit 0")
+        best = took if best is None else min(best, took)
+        peak = max(peak, ru.ru_maxrss)
+    return best, peak
 
 
 def input_bytes(warc):
