@@ -317,7 +317,7 @@ void nc_doclist_free(struct nc_doclist *l);                    /* and the docs *
  * them (a fallback), 2 they are clearly its kind.  The highest wins; in
  * a tie, the first in the table. */
 struct nc_reader {
-	const char *name;       /* "html", "feed", "md", "warc" */
+	const char *name;       /* "html", "feed", "md", "warc", "opml" */
 	int (*detect)(const unsigned char *data, size_t len);
 	int (*read)(const char *name, const unsigned char *data, size_t len,
 		    struct nc_doclist *out, struct nc_err *err);
@@ -326,6 +326,7 @@ extern const struct nc_reader nc_reader_feed; /* RSS 0.9x/1.0/2.0, Atom 1.0 */
 extern const struct nc_reader nc_reader_html;
 extern const struct nc_reader nc_reader_md;     /* Markdown posts (read_md.c) */
 extern const struct nc_reader nc_reader_warc; /* WARC, .warc.gz, WACZ (read_warc.c) */
+extern const struct nc_reader nc_reader_opml; /* OPML 1.0/2.0 subscription lists (read_opml.c) */
 extern const struct nc_reader *const nc_readers[]; /* NULL-terminated */
 const struct nc_reader *nc_reader_find(const char *name);
 /* The best reader for the bytes, and its score (0: none wants them). */

@@ -42,6 +42,9 @@ static void usage(FILE *f)
 "  warc    WARC (.warc, .warc.gz) or WACZ: the articles newsconv archived\n"
 "          (their original files), or every HTML page of another crawler,\n"
 "          with the images the archive holds\n"
+"  opml    OPML subscription list: every outline with an xmlUrl is read\n"
+"          as a feed URL, its folders as the category; a feed that cannot\n"
+"          be read is reported and skipped\n"
 "\n"
 "Formats (--to):\n"
 "  md      CommonMark + GFM tables, YAML front matter first\n"
@@ -106,7 +109,8 @@ static void usage(FILE *f)
 "  --no-cache                  neither read nor write the cache\n"
 "  --offline                   images and URL inputs from the cache only\n"
 "                              (implies --fetch-images; no network)\n"
-"  --strict                    a missing image makes the exit code 1\n"
+"  --strict                    a missing image, or a feed of an OPML list\n"
+"                              that cannot be read, makes the exit code 1\n"
 "\n"
 "Archives (warc, wacz):\n"
 "  --gzip, --no-gzip           compress each record (default: when the\n"
@@ -366,7 +370,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			if (strcmp(optarg, "auto") == 0)
 				c->reader = NULL;
 			else if (!(c->reader = nc_reader_find(optarg)))
-				return usage_error("unknown input kind '%s' (auto, html, md, feed, warc)", optarg);
+				return usage_error("unknown input kind '%s' (auto, html, md, feed, warc, opml)", optarg);
 			break;
 		case 'o': c->output = optarg; break;
 		case 'O': c->outdir = optarg; break;
@@ -503,6 +507,8 @@ static int run(struct cli *c, int argc, char **argv)
 	c->progress = !c->verbosity && in.n > 1 && isatty(STDERR_FILENO);
 	c->fo.progress = !c->verbosity && !c->progress && isatty(STDERR_FILENO);
 	rc = batch_run(c, &in, one_output, single);
+	if (!rc && c->strict && opml_input_failures())
+		rc = EXIT_INPUT;
 	if (collected && !rc)
 		rc = collected;
 out:

@@ -42,6 +42,7 @@ const struct nc_reader nc_reader_html = {
 const struct nc_reader *const nc_readers[] = {
 	&nc_reader_warc,
 	&nc_reader_feed,
+	&nc_reader_opml, /* says 3 for <opml>: a subscription list, never an article */
 	&nc_reader_md,
 	&nc_reader_html,
 	NULL

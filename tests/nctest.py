@@ -56,3 +56,38 @@ def done(name):
     """Print the summary line and exit 1 if any check failed."""
     print(f"{name}: {_failures} failed")
     sys.exit(1 if _failures else 0)
+
+
+def ace(books, timeout=900):
+    """Ace by DAISY on the books in one node process (tests/epub/ace_batch.js);
+    a check per book that it has 0 violations.  Returns {book: violations},
+    or None when Ace is not run: in the sanitizer build (by design: same
+    bytes, and Ace is slow) or when it is not installed (tools/deps.sh)."""
+    import json, shutil, subprocess, tempfile
+    npm = os.environ.get("NC_NPM_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsconv-test", "npm")
+    modules = os.path.join(npm, "node_modules")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if os.environ.get("NC_SANITIZED"):
+        print("Ace: runs in the normal build only (by design); not run here")
+        return None
+    if not os.path.isdir(os.path.join(modules, "@daisy", "ace-core")) or not shutil.which("node") \
+            or not os.access(chromium, os.X_OK):
+        print("Ace: not installed (tools/deps.sh installs @daisy/ace-cli and chromium); not run")
+        return None
+    out = tempfile.mkdtemp()
+    env = dict(os.environ, NODE_PATH=modules, PUPPETEER_EXECUTABLE_PATH=chromium,
+               ACE_TIMEOUT_INITIAL="30000")
+    r = subprocess.run(["node", os.path.join(SRC, "tests", "epub", "ace_batch.js"), out, *books],
+                       capture_output=True, text=True, timeout=timeout, env=env)
+    shutil.rmtree(out, ignore_errors=True)
+    res = {}
+    for line in r.stdout.splitlines():
+        if line.startswith("{"):
+            d = json.loads(line)
+            res[d["epub"]] = d.get("violations")
+    for b in books:
+        v = res.get(b)
+        check(v == [], f"Ace: {os.path.basename(b)} has 0 violations ({'no report' if v is None else len(v)})",
+              "\n   ".join(map(str, (v or [])[:8])) or r.stderr[-400:])
+    return res

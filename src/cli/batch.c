@@ -209,6 +209,8 @@ int cli_read_input(const struct cli *c, const struct input *in, struct nc_doclis
 		else
 			rc = nc_err_set(err, NC_ERR_PARSE, in->path,
 					"not an article, feed or post newsconv can read");
+	} else if (r == &nc_reader_opml) { /* its feeds, read as URL inputs */
+		rc = opml_input_read(c, url ? url : in->path, data, len, docs, err);
 	} else {
 		rc = r->read(url ? url : in->path, data, len, docs, err);
 		if (!rc && url)

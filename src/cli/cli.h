@@ -139,6 +139,18 @@ void run_images_lend(struct run_images *ri, struct nc_doc *const *docs, size_t n
 void run_images_keep(struct run_images *ri);
 void run_images_free(struct run_images *ri);
 
+/* ---- opml_input.c ------------------------------------------------------ */
+
+/* The documents of every feed an OPML list names, each read as a URL
+ * input; the list's folders become their first category.  A feed that
+ * cannot be read is reported and counted, not an error. */
+int opml_input_read(const struct cli *c, const char *name, const unsigned char *data,
+		    size_t len, struct nc_doclist *docs, struct nc_err *err);
+/* Feeds of OPML lists that could not be read (--strict: exit 1). */
+unsigned opml_input_failures(void);
+/* The title of the first OPML list read, or NULL: a digest's default. */
+const char *opml_input_title(void);
+
 /* ---- batch.c ----------------------------------------------------------- */
 
 /* Read, convert and write every input; returns the exit code. */

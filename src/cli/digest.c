@@ -477,6 +477,8 @@ static int write_book(struct digest *d, const char *single, int64_t now)
 	struct nc_digest info = digest_info(d, now, used);
 	free(used);
 	struct nc_write_opts wo = c->wo;
+	if (!wo.title) /* an OPML list's own name, as the user gave it */
+		wo.title = opml_input_title();
 	wo.output_path = single;
 	wo.digest = &info;
 	wo.gzip = c->gzip == 1 || (c->gzip == -1 && single && strlen(single) > 3 &&

@@ -86,6 +86,19 @@ def feed(port):
 """ % port).encode()
 
 
+# A second feed, for OPML lists of several subscriptions (test_opml.py).
+OTHER = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Other news</title><link>http://example.org/</link>
+<description>a second test feed</description><language>en</language>
+<item><title>Other first</title><link>http://example.org/o/1</link><pubDate>Mon, 01 Jan 2024 12:00:00 GMT</pubDate>
+<author>someone@example.org (Some One)</author>
+<description>&lt;p&gt;The other feed's first item.&lt;/p&gt;</description></item>
+<item><title>Other second</title><link>http://example.org/o/2</link><pubDate>Tue, 02 Jan 2024 12:00:00 GMT</pubDate>
+<description>&lt;p&gt;The other feed's second item.&lt;/p&gt;</description></item>
+</channel></rss>
+"""
+
+
 POST = b"""---
 title: A post from the web
 date: 2024-01-04 05:06:07
@@ -165,6 +178,8 @@ class H(BaseHTTPRequestHandler):
                 return self.send(304, b"", "application/rss+xml", [("ETag", etag)])
             return self.send(200, body, "application/rss+xml", [("ETag", etag), ("Last-Modified", lm),
                                                                  ("Cache-Control", "no-cache")])
+        if p == "/feeds/other.xml":
+            return self.send(200, OTHER, "application/rss+xml")
         if p.split("?")[0] == "/post.md":
             return self.send(200, POST, "text/markdown")
         if p == "/go/news":
