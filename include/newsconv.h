@@ -307,8 +307,15 @@ int nc_read(const char *name, const unsigned char *data, size_t len,
 struct nc_doclist {
 	struct nc_doc **v;
 	size_t n, cap;
+	/* Parts of the input that could not be converted and were left out
+	 * (a feed's broken item), one message each naming the part: the
+	 * others are still converted (DESIGN house rule 11). */
+	char **skipped;
+	size_t nskipped;
 };
 int nc_doclist_push(struct nc_doclist *l, struct nc_doc *doc); /* takes doc */
+int nc_doclist_skip(struct nc_doclist *l, const char *fmt, ...)  /* NC_ERR_NOMEM or NC_OK */
+	__attribute__((format(printf, 2, 3)));
 void nc_doclist_free(struct nc_doclist *l);                    /* and the docs */
 
 /* A reader: one file each (read_html.c, read_feed.c ...), one line in

@@ -623,6 +623,37 @@ static void put_xml(struct nc_buf *b, xmlDoc *x, xmlNode *n)
 	xmlBufferFree(xb);
 }
 
+/* TypePad's wrapper: the content's one element is a <div> outside the
+ * XHTML namespace holding nothing but text, and that text is escaped
+ * HTML.  The div is then a wrapper and its text the HTML (else its tags
+ * were shown as literal text). */
+static xmlNode *typepad_div(xmlNode *n)
+{
+	xmlNode *div = NULL;
+	for (xmlNode *c = n->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE) {
+			if (div || strcmp(local_name(c), "div"))
+				return NULL;
+			div = c;
+		} else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+			   !nc_str_blank((const char *)c->content)) {
+			return NULL;
+		}
+	}
+	if (!div || (div->ns && div->ns->href &&
+		     !strcmp((const char *)div->ns->href, "http://www.w3.org/1999/xhtml")))
+		return NULL;
+	bool markup = false;
+	for (xmlNode *c = div->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE)
+			return NULL;
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content &&
+		    strchr((const char *)c->content, '<'))
+			markup = true;
+	}
+	return markup ? div : NULL;
+}
+
 /* The HTML an element holds: its text when it has no child elements
  * (entity-escaped or CDATA HTML), else its children serialised (HTML
  * written straight into the feed, which recovery keeps as elements). */
@@ -633,6 +664,11 @@ static void put_html(struct feed *f, struct nc_buf *b, xmlNode *n)
 		elements = c->type == XML_ELEMENT_NODE;
 	if (!elements) {
 		put_text(f, b, n);
+		return;
+	}
+	xmlNode *tp = typepad_div(n);
+	if (tp) {
+		put_text(f, b, tp);
 		return;
 	}
 	for (xmlNode *c = n->children; c; c = c->next) {
@@ -793,6 +829,86 @@ static void put_xhtml(struct feed *f, struct nc_buf *b, xmlNode *div, xmlNode *c
 	free(div_own);
 }
 
+static int base64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' || c == '-' ? 62 : c == '/' || c == '_' ? 63 : -1;
+}
+
+/* RFC 4648 base64 (blanks skipped, padding optional) into out; false
+ * when s holds anything else. */
+static bool base64_decode(const char *s, struct nc_buf *out)
+{
+	unsigned acc = 0;
+	int bits = 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c == '=')
+			break;
+		int v = base64_value(c);
+		if (v < 0)
+			return false;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			nc_buf_putc(out, (char)((acc >> bits) & 0xff));
+		}
+	}
+	for (; *s; s++)
+		if (*s != '=' && *s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return false;
+	return true;
+}
+
+/* Content given in base64: Atom 0.3's mode="base64", or an Atom 1.0
+ * content whose type is neither text nor XML (RFC 4287 4.1.3.3). */
+static bool is_base64_content(const xmlNode *n, const char *type)
+{
+	const char *mode = attr(n, "mode");
+	if (mode)
+		return !strcasecmp(mode, "base64");
+	if (!type || !strchr(type, '/') || !strncasecmp(type, "text/", 5))
+		return false;
+	size_t k = strlen(type);
+	return !(k >= 4 && (!strcasecmp(type + k - 4, "+xml") || !strcasecmp(type + k - 4, "/xml")));
+}
+
+/* Base64 content decoded: UTF-8 text is read as HTML when its type says
+ * so or it holds tags, else as plain text; other bytes (an image, a
+ * file) cannot be shown in the body and are left out.  Not base64 after
+ * all: read as the HTML it is. */
+static void put_base64(struct feed *f, struct nc_buf *b, xmlNode *n, const char *type)
+{
+	char *t = text_of(f, n);
+	struct nc_buf raw = {0};
+	if (!t || !base64_decode(t, &raw)) {
+		b->oom |= !t;
+		if (t)
+			put_html(f, b, n);
+		free(t);
+		nc_buf_free(&raw);
+		return;
+	}
+	free(t);
+	b->oom |= raw.oom;
+	if (raw.data && !memchr(raw.data, '\0', raw.len) && nc_utf8_valid(raw.data, raw.len)) {
+		bool plain = type && !strncasecmp(type, "text/", 5) && strcasecmp(type, "text/html");
+		if (!plain && memchr(raw.data, '<', raw.len))
+			nc_buf_put(b, raw.data, raw.len);
+		else if (!nc_str_blank(raw.data))
+			put_text_as_html(b, raw.data);
+	}
+	nc_buf_free(&raw);
+}
+
 /* An Atom text construct (RFC 4287 3.1) or a <content> as HTML. */
 static void put_atom_html(struct feed *f, struct nc_buf *b, xmlNode *n)
 {
@@ -804,6 +920,15 @@ static void put_atom_html(struct feed *f, struct nc_buf *b, xmlNode *n)
 		nc_buf_puts(b, "\">");
 		nc_buf_puts_xml(b, src, false);
 		nc_buf_puts(b, "</a></p>");
+		return;
+	}
+	if (is_base64_content(n, type)) {
+		put_base64(f, b, n, type);
+		return;
+	}
+	xmlNode *tp = typepad_div(n);
+	if (tp) {
+		put_text(f, b, tp);
 		return;
 	}
 	if (!type || !strcasecmp(type, "text") || (!strncasecmp(type, "text/", 5) &&
@@ -913,6 +1038,36 @@ static char *decode_refs(const char *s)
 	return nc_buf_detach(&b, NULL);
 }
 
+/* <script>...</script> and <style>...</style> taken out of a title, in
+ * place: a chapter title is never meant to show code (a title of "a<b"
+ * or "vector<int>" has no closing tag and stays).  Each removal resumes
+ * after the closing tag: linear. */
+static void drop_scripts(char *s)
+{
+	static const char *const names[] = {"script", "style"};
+	char *w = s, *r = s;
+	while (*r) {
+		size_t k = 0;
+		const char *close = NULL;
+		for (int i = 0; i < 2 && !close; i++) {
+			k = strlen(names[i]);
+			if (r[0] != '<' || strncasecmp(r + 1, names[i], k) ||
+			    (r[1 + k] != '>' && r[1 + k] != ' ' && r[1 + k] != '\t' && r[1 + k] != '/'))
+				continue;
+			for (const char *c = strchr(r + 1 + k, '<'); c && !close; c = strchr(c + 1, '<'))
+				if (c[1] == '/' && !strncasecmp(c + 2, names[i], k))
+					close = c;
+		}
+		const char *gt = close ? strchr(close, '>') : NULL;
+		if (!gt) {
+			*w++ = *r++;
+			continue;
+		}
+		r = (char *)gt + 1;
+	}
+	*w = '\0';
+}
+
 /* A title: Atom titles say their type; RSS titles are plain text by the
  * spec (input row 14: "vector<int>" is not a tag), though escaped twice
  * often enough (&amp;#8217;) that their references are decoded again. */
@@ -942,10 +1097,13 @@ static char *title_of(struct feed *f, xmlNode *n, bool *oom)
 		}
 	}
 	char *s;
+	drop_scripts(t);
 	if (html) {
 		s = html_to_line(t, oom);
 	} else if (!type && f->kind != FEED_ATOM) {
 		char *plain = decode_refs(t);
+		if (plain)
+			drop_scripts(plain);
 		s = plain ? nc_str_squash(plain) : NULL;
 		free(plain);
 		if (!s)
@@ -1207,6 +1365,7 @@ static bool add_author(struct nc_strlist *l, struct nc_map *seen, const char *a)
 struct parts {
 	xmlNode *title, *link, *guid, *content, *encoded, *desc, *summary, *itunes_summary;
 	xmlNode *pub, *dcdate, *published, *updated, *dclang;
+	xmlNode *xbody; /* <xhtml:body>, <body>, <fullitem>: an RSS item's full text */
 };
 
 /* Atom: the alternate link, an HTML one preferred; RSS: its <link>,
@@ -1271,6 +1430,8 @@ static int scan_item(struct feed *f, xmlNode *item, struct parts *p, struct cate
 			p->guid = c;
 		else if (ns == NS_CONTENT && !strcmp(ln, "encoded") && !p->encoded)
 			p->encoded = c;
+		else if (!atom && (!strcmp(ln, "body") || (core && !strcmp(ln, "fullitem"))) && !p->xbody)
+			p->xbody = c;
 		else if (core && atom && !strcmp(ln, "content") && !p->content)
 			p->content = c;
 		else if (core && !strcmp(ln, "description") && !p->desc)
@@ -1479,6 +1640,10 @@ static bool item_body(struct feed *f, xmlNode *from, const struct parts *p, cons
 		return true;
 	if (from == p->encoded || (from == p->desc && f->kind != FEED_ATOM))
 		put_html(f, body, from);
+	else if (from == p->xbody && !strcmp(local_name(from), "body"))
+		put_xhtml(f, body, from, from); /* the body is the wrapper, as Atom's div */
+	else if (from == p->xbody)
+		put_html(f, body, from);
 	else if (ns_of(f, from) == NS_ITUNES || ns_of(f, from) == NS_MEDIA)
 		put_plain_or_html(f, body, from);
 	else
@@ -1550,7 +1715,7 @@ static xmlNode *media_description(struct feed *f, xmlNode *item)
  * empty (input rows 4 and 12). */
 static xmlNode *body_source(struct feed *f, xmlNode *item, const struct parts *p)
 {
-	xmlNode *v[] = {p->encoded, p->content, p->desc, p->summary, p->itunes_summary};
+	xmlNode *v[] = {p->encoded, p->xbody, p->content, p->desc, p->summary, p->itunes_summary};
 	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
 		if (v[i] && !is_empty_source(v[i]))
 			return v[i];
@@ -1727,8 +1892,18 @@ static int read_item(struct feed *f, xmlNode *item, size_t number, struct nc_doc
 	put_enclosures(f, item, cover, &body);
 	if (body.oom)
 		goto fail;
-	if (body.len && (rc = nc_html_read(d, body.data, body.len, err)) != NC_OK)
-		goto fail_set; /* err is set: keep it */
+	if (body.len && (rc = nc_html_read(d, body.data, body.len, err)) != NC_OK) {
+		if (rc == NC_ERR_NOMEM)
+			goto fail_set; /* err is set: keep it */
+		/* One broken item never takes the others down: left out, and
+		 * said by name (its number and title) */
+		rc = nc_doclist_skip(out, "item %zu (\"%.120s\"): %s; skipped", number,
+				     d->meta.title ? d->meta.title : "untitled", err->msg);
+		memset(err, 0, sizeof *err);
+		if (rc)
+			goto fail;
+		goto skip;
+	}
 	if (base && !rebase_body(d->root, base))
 		goto fail;
 	if (sum && from != sum && !item_description(f, sum, &p, &d->meta))
@@ -1745,6 +1920,7 @@ static int read_item(struct feed *f, xmlNode *item, size_t number, struct nc_doc
 fail:
 	rc = nc_err_set(err, NC_ERR_NOMEM, f->name, "out of memory reading item %zu", number);
 fail_set:
+skip:
 	free(base);
 	nc_buf_free(&body);
 	nc_doc_free(d);

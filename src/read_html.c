@@ -1872,6 +1872,17 @@ int nc_html_read(struct nc_doc *doc, const char *html, size_t len, struct nc_err
 		html = flat;
 		len = flen;
 	}
+	/* Nothing left once the pre-pass has dropped what a body cannot hold
+	 * (an orphan <td>, <col>, <caption>, a bogus "<!' ...>" comment):
+	 * an empty body, as a browser shows it.  libxml2 gives no document
+	 * at all for an input without content, which is no parse error. */
+	skip = 0;
+	while (skip < len && is_ws(html[skip]))
+		skip++;
+	if (skip == len) {
+		free(flat);
+		return NC_OK;
+	}
 	/* XML_PARSE_HUGE (2.9 has no HTML_PARSE_ name for it) lifts
 	 * libxml2's 10 MB cap on one text run, which cut text silently
 	 * below our own NC_MAX_INPUT_BYTES.  Nesting stays bounded by our

@@ -1,10 +1,12 @@
 /* readers.c - the table of readers, choosing one by content, and the
  * list of documents one input gives. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "newsconv.h"
 #include "sniff.h"
+#include "util/buf.h"
 #include "util/text.h"
 
 /* front-matter HTML: nc_read() in read.c */
@@ -158,10 +160,33 @@ int nc_doclist_push(struct nc_doclist *l, struct nc_doc *doc)
 	return NC_OK;
 }
 
+int nc_doclist_skip(struct nc_doclist *l, const char *fmt, ...)
+{
+	struct nc_buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	nc_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	char *msg = b.oom || !b.data ? NULL : nc_buf_detach(&b, NULL);
+	nc_buf_free(&b);
+	char **v = msg && !nc_utf8_repair(&msg) ? realloc(l->skipped, (l->nskipped + 1) * sizeof *v)
+					       : NULL;
+	if (!v) {
+		free(msg);
+		return NC_ERR_NOMEM;
+	}
+	l->skipped = v;
+	v[l->nskipped++] = msg;
+	return NC_OK;
+}
+
 void nc_doclist_free(struct nc_doclist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		nc_doc_free(l->v[i]);
+	for (size_t i = 0; i < l->nskipped; i++)
+		free(l->skipped[i]);
+	free(l->skipped);
 	free(l->v);
 	memset(l, 0, sizeof *l);
 }

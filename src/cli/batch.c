@@ -222,6 +222,14 @@ int cli_read_input(const struct cli *c, const struct input *in, struct nc_doclis
 	return rc;
 }
 
+bool cli_said_skipped(const struct cli *c, const char *path, const struct nc_doclist *docs)
+{
+	for (size_t i = 0; i < docs->nskipped; i++)
+		if (c->verbosity >= 0)
+			cli_say(path, "warning", docs->skipped[i]);
+	return docs->nskipped && (c->strict || !docs->n);
+}
+
 static void read_job(struct cli *c, struct job *j)
 {
 	j->rc = cli_read_input(c, j->in, &j->docs, &j->skipped, &j->err);
@@ -579,7 +587,10 @@ static void report_job(struct batch *b, struct job *j)
 		failed(b, &j->err, j->in->path);
 	} else if (j->skipped && c->verbosity > 0) {
 		fprintf(stderr, "%s: %s: not an article, skipped\n", nc_progname, j->in->path);
-	} else if (!j->skipped && j->nunits == 0) {
+	} else if (cli_said_skipped(c, j->in->path, &j->docs)) {
+		if (b->exit_code == EXIT_OK)
+			b->exit_code = EXIT_INPUT;
+	} else if (!j->skipped && j->nunits == 0 && !j->docs.nskipped) {
 		b->empty++;
 		if (c->verbosity >= 0)
 			fprintf(stderr, "%s: %s: no items; nothing to convert\n", nc_progname, j->in->path);

@@ -163,6 +163,9 @@ int slurp(const char *path, unsigned char **data, size_t *len, struct nc_err *er
  * is no article (quietly passed over).  Returns the error code, err set. */
 int cli_read_input(const struct cli *c, const struct input *in, struct nc_doclist *docs,
 		   bool *skipped, struct nc_err *err);
+/* Says each part of the input its reader left out (docs->skipped); true
+ * when that fails the run: under --strict, or when nothing was left. */
+bool cli_said_skipped(const struct cli *c, const char *path, const struct nc_doclist *docs);
 
 /* ---- digest.c ---------------------------------------------------------- */
 

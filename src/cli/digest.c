@@ -183,7 +183,9 @@ static int read_input(struct digest *d, const struct input *in, size_t index)
 	}
 	if (skipped)
 		return NC_OK;
-	if (!docs.n && d->c->verbosity >= 0)
+	if (cli_said_skipped(d->c, in->path, &docs))
+		d->exit_code = EXIT_INPUT;
+	else if (!docs.n && !docs.nskipped && d->c->verbosity >= 0)
 		fprintf(stderr, "%s: %s: no items; nothing to convert\n", nc_progname, in->path);
 	for (size_t k = 0; k < docs.n; k++) {
 		struct nc_doc *doc = docs.v[k];
