@@ -150,9 +150,20 @@ static bool root_ns(const unsigned char *p, size_t n, const char *prefix, size_t
 /* RSS and RDF by their root's name; Atom by its namespace, whatever the
  * prefix (<atom:feed xmlns:atom="http://www.w3.org/2005/Atom">), or an
  * unprefixed <feed> that declares no namespace (old Atom). */
+/* An XML document with a declaration and nothing else (no root): what
+ * an empty feed is often served as. */
+static bool is_empty_xml(const unsigned char *data, size_t len)
+{
+	size_t i = len >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf ? 3 : 0;
+	return len - i >= 5 && !memcmp(data + i, "<?xml", 5) && root_start(data, len) >= len &&
+	       len <= FEED_SNIFF_BYTES;
+}
+
 static int feed_detect(const unsigned char *data, size_t len)
 {
 	size_t n = len < FEED_SNIFF_BYTES ? len : FEED_SNIFF_BYTES;
+	if (is_empty_xml(data, len))
+		return 2;
 	size_t i = root_start(data, n);
 	if (i >= n)
 		return 0;
@@ -166,6 +177,14 @@ static int feed_detect(const unsigned char *data, size_t len)
 	const char *name = (const char *)data + s;
 	if (k == 3 && memcmp(name, "rss", 3) == 0)
 		return 2;
+	/* <r:rss xmlns:r="http://backend.userland.com/rss2">: RSS 2.0 under
+	 * UserLand's namespace, any prefix */
+	if (k > 4 && !memcmp(name + k - 4, ":rss", 4)) {
+		const char *href = NULL;
+		size_t hlen = 0;
+		return root_ns(data + tag, n - tag, name, k - 4, &href, &hlen) && hlen >= 31 &&
+		       !memcmp(href, "http://backend.userland.com/rss", 31) ? 2 : 0;
+	}
 	/* rdf:RDF, or RDF under any prefix the feed chose */
 	if (k >= 3 && memcmp(name + k - 3, "RDF", 3) == 0 && (k == 3 || name[k - 4] == ':'))
 		return 2;
@@ -1171,16 +1190,71 @@ static char *absolute(struct feed *f, xmlNode *n, const char *ref, bool *oom)
 
 /* ---- one item ------------------------------------------------------------ */
 
-/* "editor@example.com (Jane Doe)" -> "Jane Doe" (RSS 2.0 <author>). */
-static void author_name(char *s)
+/* Whether the item has this extra key already: the few keys this
+ * reader adds, so a look along them costs nothing the input controls. */
+static bool has_extra(const struct nc_meta *m, const char *key)
 {
-	char *o = strchr(s, '(');
-	char *c = o ? strrchr(o, ')') : NULL;
-	if (!o || !c || o == s || !strchr(s, '@') || strchr(s, '@') > o)
-		return;
-	size_t k = (size_t)(c - o - 1);
-	memmove(s, o + 1, k);
-	s[k] = '\0';
+	for (size_t i = 0; i < m->nextra; i++)
+		if (!strcmp(m->extra[i].key, key))
+			return true;
+	return false;
+}
+
+/* s[from, to) trimmed, into a new string (NULL when blank or on OOM:
+ * *oom). */
+static char *trimmed(const char *s, size_t from, size_t to, bool *oom)
+{
+	while (from < to && (s[from] == ' ' || s[from] == '\t'))
+		from++;
+	while (to > from && (s[to - 1] == ' ' || s[to - 1] == '\t'))
+		to--;
+	if (from == to)
+		return NULL;
+	char *r = strndup(s + from, to - from);
+	*oom |= !r;
+	return r;
+}
+
+/* The forms RSS 2.0 authors take: "jane@ex.org (Jane Doe)", "Jane Doe
+ * (jane@ex.org)", "Jane Doe <jane@ex.org>".  *s becomes the name alone,
+ * *email the address (malloc'd; NULL when none is given apart). */
+static bool split_author(char **s, char **email)
+{
+	char *a = *s, *name = NULL;
+	bool oom = false;
+	*email = NULL;
+	char *lt = strrchr(a, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	char *o = strchr(a, '('), *c = o ? strrchr(o, ')') : NULL;
+	if (lt && gt && memchr(lt, '@', (size_t)(gt - lt))) {
+		*email = trimmed(a, (size_t)(lt - a) + 1, (size_t)(gt - a), &oom);
+		name = trimmed(a, 0, (size_t)(lt - a), &oom);
+	} else if (o && c) {
+		size_t in_from = (size_t)(o - a) + 1, in_to = (size_t)(c - a);
+		bool at_in = memchr(o, '@', (size_t)(c - o)) != NULL;
+		bool at_out = strchr(a, '@') < o || strchr(c, '@');
+		if (at_in != at_out) {
+			char *inner = trimmed(a, in_from, in_to, &oom);
+			struct nc_buf out = {0};
+			nc_buf_put(&out, a, (size_t)(o - a));
+			nc_buf_puts(&out, c + 1);
+			char *outer = out.oom ? NULL : trimmed(out.data ? out.data : "", 0, out.len, &oom);
+			oom |= out.oom;
+			nc_buf_free(&out);
+			*email = at_in ? inner : outer;
+			name = at_in ? outer : inner;
+		}
+	}
+	if (*email && !name && !oom) /* "<jane@ex.org>" alone: the address is the name */
+		oom = !(name = strdup(*email));
+	if (oom || !*email) {
+		free(name);
+		free(*email);
+		*email = NULL;
+		return !oom;
+	}
+	free(*s);
+	*s = name;
+	return true;
 }
 
 static bool is_image_type(const char *t)
@@ -1366,6 +1440,7 @@ struct parts {
 	xmlNode *title, *link, *guid, *content, *encoded, *desc, *summary, *itunes_summary;
 	xmlNode *pub, *dcdate, *published, *updated, *dclang;
 	xmlNode *xbody; /* <xhtml:body>, <body>, <fullitem>: an RSS item's full text */
+	xmlNode *dctitle, *mtitle, *dcdesc; /* dc:title, media:title, dc:description */
 };
 
 /* Atom: the alternate link, an HTML one preferred; RSS: its <link>,
@@ -1403,11 +1478,18 @@ static bool take_author(struct feed *f, struct nc_meta *m, struct nc_map *seen, 
 {
 	bool atom = f->kind == FEED_ATOM, oom = false;
 	xmlNode *nm = atom || ns_of(f, c) == NS_ATOM ? child(f, c, NS_CORE, "name") : NULL;
-	char *a = line_of(f, nm ? nm : c, &oom);
-	if (a && !atom)
-		author_name(a);
+	char *a = line_of(f, nm ? nm : c, &oom), *email = NULL;
+	if (a && !nm && !split_author(&a, &email))
+		oom = true;
+	if (!email && nm)
+		email = line_of(f, child(f, c, NS_CORE, "email"), &oom);
 	if (!add_author(&m->authors, seen, a))
 		oom = true;
+	/* the first address given, kept apart from the name */
+	if (email && !oom && !has_extra(m, "author_email") &&
+	    nc_meta_add_extra(m, "author_email", email))
+		oom = true;
+	free(email);
 	free(a);
 	return !oom;
 }
@@ -1444,11 +1526,22 @@ static int scan_item(struct feed *f, xmlNode *item, struct parts *p, struct cate
 			p->pub = c;
 		else if (ns == NS_DC && !strcmp(ln, "date") && !p->dcdate)
 			p->dcdate = c;
-		else if (core_or_atom && !strcmp(ln, "published") && !p->published)
-			p->published = c;
-		else if (((core_or_atom && !strcmp(ln, "updated")) ||
+		else if (((core_or_atom && (!strcmp(ln, "published") || !strcmp(ln, "issued") ||
+					    !strcmp(ln, "created"))) ||
+			  (ns == NS_DC && (!strcmp(ln, "issued") || !strcmp(ln, "created")))) &&
+			 !p->published)
+			p->published = c; /* Atom 0.3 and dcterms: issued, created */
+		else if (((core_or_atom && (!strcmp(ln, "updated") || !strcmp(ln, "modified"))) ||
 			  (ns == NS_DC && !strcmp(ln, "modified"))) && !p->updated)
 			p->updated = c;
+		else if (ns == NS_DC && !strcmp(ln, "title") && !p->dctitle)
+			p->dctitle = c;
+		else if (ns == NS_MEDIA && !strcmp(ln, "title") && !p->mtitle)
+			p->mtitle = c;
+		else if (ns == NS_MEDIA && !strcmp(ln, "group") && !p->mtitle)
+			p->mtitle = child(f, c, NS_MEDIA, "title");
+		else if (ns == NS_DC && !strcmp(ln, "description") && !p->dcdesc)
+			p->dcdesc = c;
 		else if (ns == NS_DC && !strcmp(ln, "language") && !p->dclang)
 			p->dclang = c;
 		else if ((core && !strcmp(ln, "category")) || (ns == NS_DC && !strcmp(ln, "subject"))) {
@@ -1578,8 +1671,20 @@ static bool item_cover(struct feed *f, xmlNode *item, struct nc_meta *m, const c
 	xmlNode *cn = NULL;
 	bool oom = false;
 	*cover = cover_of(f, item, &cn);
-	if (!*cover || nc_url_is_blank(*cover))
-		return true;
+	if (!*cover || nc_url_is_blank(*cover)) {
+		/* else the episode's itunes:image (its href, as Apple's spec
+		 * writes it; some feeds put the URL as text) */
+		cn = child(f, item, NS_ITUNES, "image");
+		*cover = cn ? attr(cn, "href") : NULL;
+		char *t = cn && !*cover ? line_of(f, cn, &oom) : NULL;
+		if (*cover && !nc_url_is_blank(*cover))
+			oom = nc_set_str(&m->cover, *cover) != NC_OK;
+		else if (t && nc_url_is_http(t))
+			oom = nc_set_str(&m->cover, t) != NC_OK;
+		*cover = m->cover;
+		free(t);
+		return !oom;
+	}
 	xmlChar *xb = xmlNodeGetBase(f->x, cn);
 	char *u = xb ? absolute(f, cn, *cover, &oom) : NULL;
 	xmlFree(xb);
@@ -1859,6 +1964,11 @@ static bool item_meta(struct feed *f, xmlNode *item, struct parts *p, struct nc_
 	struct nc_map seen = {0};
 	struct nc_meta *m = &d->meta;
 	bool ok = scan_item(f, item, p, &cats, m, &seen) == NC_OK && inherit_authors(f, item, m, &seen);
+	/* Dublin Core and Media RSS stand in for what the item lacks */
+	if (!p->title)
+		p->title = p->dctitle ? p->dctitle : p->mtitle;
+	if (!p->desc)
+		p->desc = p->dcdesc;
 	if (ok && cats.n) {
 		m->categories = cats.v;
 		m->ncategories = cats.n;
@@ -1907,6 +2017,9 @@ static int read_item(struct feed *f, xmlNode *item, size_t number, struct nc_doc
 	if (base && !rebase_body(d->root, base))
 		goto fail;
 	if (sum && from != sum && !item_description(f, sum, &p, &d->meta))
+		goto fail;
+	if (!d->meta.title && !d->meta.source_url && (!d->root || !d->root->first_child) &&
+	    nc_doc_warn(d, "item %zu is empty: no title, link or content", number))
 		goto fail;
 	if (!d->meta.title && !(d->meta.title = title_from_body(d->root, number)))
 		goto fail;
@@ -2229,6 +2342,8 @@ static int feed_read(const char *name, const unsigned char *data, size_t len,
 				  NC_MAX_INPUT_BYTES / (1024u * 1024u));
 	if (len > INT32_MAX)
 		return nc_err_set(err, NC_ERR_LIMIT, name, "too large");
+	if (is_empty_xml(data, len))
+		return NC_OK; /* no items: the caller says so, no empty chapter */
 	struct feed f = { .name = name, .err = err, .entity_budget = ENTITY_BUDGET,
 			  .url = nc_url_is_http(name) ? name : NULL };
 	xmlNode *root = NULL, **items = NULL;

@@ -74,10 +74,14 @@ static const struct tagmap tags[] = {
 	/* <noscript> is what a reader without scripts sees: often the
 	 * real <img> behind a lazy-loading one. */
 	{"noscript", K_UNWRAP, 0},
-	{"template", K_SKIP, 0}, {"object", K_SKIP, 0}, {"embed", K_SKIP, 0},
+	/* <object>'s children are its fallback, what a reader without the
+	 * plugin sees; an unclosed one holds the rest of the item. */
+	{"template", K_SKIP, 0}, {"object", K_UNWRAP, 0}, {"embed", K_SKIP, 0},
 	{"head", K_SKIP, 0}, {"title", K_SKIP, 0}, {"meta", K_SKIP, 0},
 	{"link", K_SKIP, 0}, {"input", K_SKIP, 0}, {"svg", K_SKIP, 0},
-	{"math", K_SKIP, 0}, {"canvas", K_SKIP, 0},
+	/* MathML keeps its text (x + 1), not its TeX annotation twice */
+	{"math", K_UNWRAP, 0}, {"annotation", K_SKIP, 0}, {"annotation-xml", K_SKIP, 0},
+	{"canvas", K_SKIP, 0},
 	{"param", K_SKIP, 0}, {"track", K_SKIP, 0},
 	/* libxml2's HTML 4 parser nests what follows <source> inside it. */
 	{"source", K_UNWRAP, 0},

@@ -114,6 +114,25 @@ static char *reencode_invalid(char *s)
 	return out;
 }
 
+/* s with bytes above 0x7F and blanks as %XX; NULL on OOM. */
+static char *percent_encode_iri(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += *p >= 0x80 || *p == ' ' ? 3 : 1;
+	char *out = malloc(n + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x80 || *p == ' ')
+			o += sprintf(o, "%%%02X", *p);
+		else
+			*o++ = (char)*p;
+	}
+	*o = '\0';
+	return out;
+}
+
 char *nc_url_resolve(const char *base, const char *ref)
 {
 	if (!ref)
@@ -147,8 +166,18 @@ char *nc_url_resolve(const char *base, const char *ref)
 	if (nc_url_is_absolute(r) || !base || !nc_url_is_absolute(base))
 		return r;
 	xmlChar *built = xmlBuildURI((const xmlChar *)r, (const xmlChar *)base);
-	if (!built)
-		return r;
+	if (!built) {
+		/* libxml2 refuses a reference that is an IRI (href="café.html")
+		 * or holds a blank: those bytes percent-encoded (RFC 3987 3.1)
+		 * make it a URI reference it resolves. */
+		char *enc = percent_encode_iri(r);
+		if (!enc)
+			return r;
+		built = xmlBuildURI((const xmlChar *)enc, (const xmlChar *)base);
+		free(enc);
+		if (!built)
+			return r;
+	}
 	char *out = strdup((const char *)built);
 	xmlFree(built);
 	if (!out)
