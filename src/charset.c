@@ -91,6 +91,59 @@ bool nc_charset_is_cp1252(const char *label)
 	return !strcmp(nc_charset_name(label, NULL), "WINDOWS-1252");
 }
 
+/* The Cyrillic guess of nc_charset_guess_legacy(): the ten most
+ * frequent Russian lowercase letters (о е а и н т с р в л: about 65% of
+ * the letters of a text) as bytes of each encoding. */
+static const unsigned char koi8r_top[10] = {0xcf, 0xc5, 0xc1, 0xc9, 0xce, 0xd4, 0xd3, 0xd2, 0xd7, 0xcc};
+static const unsigned char cp1251_top[10] = {0xee, 0xe5, 0xe0, 0xe8, 0xed, 0xf2, 0xf1, 0xf0, 0xe2, 0xeb};
+
+static bool in_top(const unsigned char top[10], unsigned char c)
+{
+	return memchr(top, c, 10) != NULL;
+}
+
+/* Bytes that are not UTF-8 and declare no charset: KOI8-R or
+ * windows-1251 when they read as Cyrillic, else NULL (the caller's
+ * Western guess stands).  The stated heuristic:
+ *   - not mostly UTF-8: fewer valid multi-byte sequences than a quarter
+ *     of the bytes >= 0xC0 (a UTF-8 feed with a few stray bytes is not
+ *     re-read);
+ *   - words, not accents: at least 60% of the bytes >= 0xC0 stand next
+ *     to another such byte (Cyrillic words are runs of them; Western
+ *     accents stand alone between ASCII letters);
+ *   - letter frequency: the share of those bytes that are the ten most
+ *     frequent Russian letters, in each encoding; the better one wins
+ *     when it reaches 40% (Cyrillic text gives about 65% in its own
+ *     encoding and little in the other; CJK double bytes stay below).
+ * Linear, one pass. */
+const char *nc_charset_guess_legacy(const unsigned char *in, size_t len)
+{
+	size_t high = 0, paired = 0, utf8 = 0, koi = 0, win = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = in[i];
+		if (c < 0x80)
+			continue;
+		size_t k = nc_utf8_valid_seq(in + i, len - i);
+		if (k > 1) {
+			utf8++;
+			i += k - 1;
+			continue;
+		}
+		if (c < 0xc0)
+			continue;
+		high++;
+		paired += (i > 0 && in[i - 1] >= 0xc0) || (i + 1 < len && in[i + 1] >= 0xc0);
+		koi += in_top(koi8r_top, c);
+		win += in_top(cp1251_top, c);
+	}
+	if (high < 8 || utf8 * 4 >= high || paired * 10 < high * 6)
+		return NULL;
+	size_t best = koi > win ? koi : win;
+	if (best * 10 < high * 4)
+		return NULL;
+	return koi > win ? "KOI8-R" : "WINDOWS-1251";
+}
+
 /* iconv with each undecodable byte replaced by U+FFFD.  strict: fail on
  * the first one instead. */
 static int convert(const char *from, const unsigned char *in, size_t len,
@@ -197,6 +250,13 @@ int nc_charset_to_utf8(const char *name, const unsigned char *in, size_t len,
 		nc_buf_put(&b, in, len);
 		goto done;
 	}
+	const char *cyr = nc_charset_guess_legacy(in, len);
+	if (cyr && convert(cyr, in, len, false, &b) == 0) {
+		if (nc_doc_warn(doc, "not UTF-8 and no charset declared; read as %s", cyr))
+			lost = true;
+		goto done;
+	}
+	nc_buf_free(&b);
 	if (convert("GB18030", in, len, true, &b) == 0) {
 		if (nc_doc_warn(doc, "not UTF-8 and no charset declared; read as GB18030"))
 			lost = true;

@@ -33,6 +33,10 @@ const char *nc_charset_name(const char *label, bool *ascii);
 bool nc_charset_is_utf8(const char *label);
 bool nc_charset_is_cp1252(const char *label);
 
+/* Undeclared bytes that are not UTF-8: "KOI8-R" or "WINDOWS-1251" when
+ * they read as Cyrillic text (heuristic stated in charset.c), else NULL. */
+const char *nc_charset_guess_legacy(const unsigned char *in, size_t len);
+
 /* Windows-1252 bytes as UTF-8 onto out (the five undefined bytes U+FFFD). */
 void nc_charset_from_cp1252(const unsigned char *in, size_t len, struct nc_buf *out);
 

@@ -352,7 +352,23 @@ static int mend_bytes(struct mend *m, const unsigned char *p, size_t n, const ch
 		as_utf8 = true;
 	}
 	struct nc_buf conv = {0};
-	if (!as_utf8 && !strcmp(name, "WINDOWS-1252")) {
+	const char *cyr = !declared && !valid ? nc_charset_guess_legacy(p, n) : NULL;
+	if (cyr && nc_charset_label_to_utf8(cyr, p, n, &conv)) {
+		bool oom = conv.oom;
+		nc_buf_free(&conv);
+		if (oom)
+			return NC_ERR_NOMEM;
+		cyr = NULL; /* iconv cannot: read as before */
+	}
+	if (cyr) {
+		/* no declaration, not UTF-8, and Cyrillic: read whole as the
+		 * legacy encoding it is, not byte by byte as Latin-1 */
+		char why[160];
+		snprintf(why, sizeof why, "no encoding declared and the bytes are not UTF-8; read as %s", cyr);
+		mend_note(m, why);
+		p = (const unsigned char *)conv.data;
+		n = conv.len;
+	} else if (!as_utf8 && !strcmp(name, "WINDOWS-1252")) {
 		/* WHATWG: ISO-8859-1 and ASCII labels mean windows-1252, which
 		 * libxml2 would not give (input row 15); decoded here, by the
 		 * table articles use too (charset.c) */

@@ -1,4 +1,5 @@
-/* date.c - parse the date forms seen in articles (RFC 822/1123, ISO 8601,
+/* date.c - parse the date forms seen in articles (RFC 822/1123, also with
+ * localised day and month names, ISO 8601,
  * Hexo's "YYYY-MM-DD hh:mm:ss") and print them in UTC.  Calendar
  * arithmetic is done here (days from civil) so results never depend on
  * the process time zone. */
@@ -131,36 +132,68 @@ static bool zone(const char *p, int *off)
 	return false;
 }
 
+/* Month names and abbreviations: English, and the Portuguese, Spanish,
+ * French, German, Italian and Dutch that localised feeds write in RFC
+ * 822 dates ("Seg, 24 Set 2018").  A word matches a stem it begins with
+ * ("setembro", "sept.", "März"), compared without ASCII case; no stem
+ * begins another of a different month. */
 static int month_of(const char *p)
 {
-	static const char *const m[] = {"jan", "feb", "mar", "apr", "may", "jun",
-					"jul", "aug", "sep", "oct", "nov", "dec"};
-	for (int i = 0; i < 12; i++)
-		if (strncasecmp(p, m[i], 3) == 0)
-			return i + 1;
+	static const struct { const char *stem; int month; } m[] = {
+		{"jan", 1}, {"ene", 1}, {"gen", 1},
+		{"feb", 2}, {"fev", 2}, {"f\xc3\xa9v", 2},
+		{"mar", 3}, {"m\xc3\xa4r", 3}, {"mrz", 3}, {"mrt", 3}, {"maa", 3},
+		{"apr", 4}, {"abr", 4}, {"avr", 4},
+		{"may", 5}, {"mai", 5}, {"mag", 5}, {"mei", 5},
+		{"jun", 6}, {"juin", 6}, {"giu", 6},
+		{"jul", 7}, {"juil", 7}, {"lug", 7},
+		{"aug", 8}, {"ago", 8}, {"ao\xc3\xbb", 8}, {"aou", 8},
+		{"sep", 9}, {"set", 9},
+		{"oct", 10}, {"okt", 10}, {"ott", 10}, {"out", 10},
+		{"nov", 11},
+		{"dec", 12}, {"dez", 12}, {"dic", 12}, {"d\xc3\xa9" "c", 12},
+	};
+	for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+		if (strncasecmp(p, m[i].stem, strlen(m[i].stem)) == 0)
+			return m[i].month;
 	return 0;
 }
 
-/* "Fri, 29 Jul 2022 04:55:15 GMT" (day name optional, seconds optional). */
+/* A letter of a day or month name: ASCII, or any byte of a UTF-8
+ * sequence ("Sáb", "März"). */
+static bool name_char(char c)
+{
+	return isalpha((unsigned char)c) || (unsigned char)c >= 0x80;
+}
+
+/* Past a word and its abbreviation dot ("sept.", "lun.", "Mo"). */
+static const char *skip_name(const char *p)
+{
+	while (name_char(*p))
+		p++;
+	return *p == '.' ? p + 1 : p;
+}
+
+/* "Fri, 29 Jul 2022 04:55:15 GMT" (day name optional, seconds optional;
+ * day and month names in the languages of month_of()). */
 static int parse_rfc822(const char *p, int64_t *epoch)
 {
 	int d, mo, y, h = 0, mi = 0, s = 0, off;
 	p = skip_ws(p);
-	if (isalpha((unsigned char)*p)) {
-		while (isalpha((unsigned char)*p))
-			p++;
+	if (name_char(*p)) {
+		p = skip_name(p);
 		if (*p == ',')
 			p++;
 		p = skip_ws(p);
 	}
 	if (!number(&p, 2, &d))
 		return -1;
+	if (*p == '.') /* "24. Sep 2018" */
+		p++;
 	p = skip_ws(p);
 	if (!(mo = month_of(p)))
 		return -1;
-	while (isalpha((unsigned char)*p))
-		p++;
-	p = skip_ws(p);
+	p = skip_ws(skip_name(p));
 	if (!number(&p, 4, &y))
 		return -1;
 	if (y < 100)
