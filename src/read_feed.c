@@ -1080,20 +1080,23 @@ static char *decode_refs(const char *s)
 static void drop_scripts(char *s)
 {
 	static const char *const names[] = {"script", "style"};
+	bool unclosed[2] = {false, false}; /* no closing tag further on */
 	char *w = s, *r = s;
 	while (*r) {
-		size_t k = 0;
 		const char *close = NULL;
-		for (int i = 0; i < 2 && !close; i++) {
-			k = strlen(names[i]);
-			if (r[0] != '<' || strncasecmp(r + 1, names[i], k) ||
+		for (int i = 0; i < 2 && !close && *r == '<'; i++) {
+			size_t k = strlen(names[i]);
+			if (unclosed[i] || strncasecmp(r + 1, names[i], k) ||
 			    (r[1 + k] != '>' && r[1 + k] != ' ' && r[1 + k] != '\t' && r[1 + k] != '/'))
 				continue;
 			for (const char *c = strchr(r + 1 + k, '<'); c && !close; c = strchr(c + 1, '<'))
 				if (c[1] == '/' && !strncasecmp(c + 2, names[i], k))
 					close = c;
+			unclosed[i] = !close;
 		}
 		const char *gt = close ? strchr(close, '>') : NULL;
+		if (close && !gt) /* no '>' left at all: nothing further closes */
+			unclosed[0] = unclosed[1] = true;
 		if (!gt) {
 			*w++ = *r++;
 			continue;
@@ -1247,7 +1250,8 @@ static bool split_author(char **s, char **email)
 	} else if (o && c) {
 		size_t in_from = (size_t)(o - a) + 1, in_to = (size_t)(c - a);
 		bool at_in = memchr(o, '@', (size_t)(c - o)) != NULL;
-		bool at_out = strchr(a, '@') < o || strchr(c, '@');
+		const char *at = strchr(a, '@');
+		bool at_out = (at && at < o) || strchr(c, '@');
 		if (at_in != at_out) {
 			char *inner = trimmed(a, in_from, in_to, &oom);
 			struct nc_buf out = {0};
@@ -1868,14 +1872,20 @@ static bool medium_of(struct feed *f, xmlNode *c, const char **u, const char **t
 		if (av && !*t)
 			*t = !strcmp(medium, "video") ? "video/" : "audio/";
 	}
-	return *u && !nc_url_is_blank(*u) && !is_image_type(*t);
+	/* an image enclosure besides the cover is shown too: every
+	 * enclosure is kept, not only the first */
+	return *u && !nc_url_is_blank(*u);
 }
 
 static void put_medium(struct nc_buf *body, const char *u, const char *t)
 {
 	const char *tagname = t && !strncasecmp(t, "audio/", 6) ? "audio" :
 			      t && !strncasecmp(t, "video/", 6) ? "video" : NULL;
-	if (tagname) {
+	if (is_image_type(t)) {
+		nc_buf_puts(body, "\n<p><img src=\"");
+		nc_buf_puts_xml(body, u, true);
+		nc_buf_puts(body, "\" alt=\"\"/></p>");
+	} else if (tagname) {
 		nc_buf_printf(body, "\n<p><%s controls src=\"", tagname);
 		nc_buf_puts_xml(body, u, true);
 		nc_buf_printf(body, "\"></%s></p>", tagname);

@@ -341,7 +341,7 @@ finally:
 
 # ---- row 26: an unreadable pubDate falls through to dc:date -------------
 p = write("bad_pubdate.xml", RSS.format(ns='xmlns:dc="http://purl.org/dc/elements/1.1/"', items=(
-    '<item><title>A</title><link>https://ex.org/a</link><pubDate>Mittwoch, 6. M\u00e4rz 2024</pubDate>'
+    '<item><title>A</title><link>https://ex.org/a</link><pubDate>Mittwoch, der sechste M\u00e4rz 2024</pubDate>'
     '<dc:date>2024-03-06T08:00:00Z</dc:date><description>x</description></item>\n'
     '<item><title>B</title><link>https://ex.org/b</link><pubDate>not a date</pubDate><description>y</description></item>')))
 d = docs(p, what="input row 26")
