@@ -28,10 +28,20 @@
  * is that URL) resolves relative references against it when the feed
  * has no absolute link or xml:base of its own.
  *
- * Not supported: UTF-16 and UTF-32 feeds, Atom 0.3 specifics, RSS 0.90's
- * top-level <textinput>/<image>, Atom content given out of line
- * (src=...: kept as a link), base64 content of other media types, and
- * paging (rel="next"): one file is one feed.
+ * Also read, as feed readers do: Atom 0.3 (issued, created, modified,
+ * mode="escaped|xml|base64"), UserLand's namespaced <r:rss>, RSS bodies
+ * in <xhtml:body>, <body> or <fullitem>, base64 content, TypePad's
+ * <div> of escaped HTML, the Dublin Core, iTunes and Media RSS fields
+ * an item lacks otherwise (dc:title, media:title, dc:description,
+ * dcterms:issued, itunes:author, itunes:image), "Name <a@b>" authors,
+ * and undeclared KOI8-R / windows-1251 (charset.c's guess).  An item
+ * whose body cannot be read is left out with a message naming it
+ * (nc_doclist_skip); the others are still converted.
+ *
+ * Not supported: UTF-16 and UTF-32 feeds, RSS 0.90's top-level
+ * <textinput>/<image>, Atom content given out of line (src=...: kept as
+ * a link), base64 content that is not UTF-8 text (an image, a file: left
+ * out), and paging (rel="next"): one file is one feed.
  */
 #include <stdlib.h>
 #include <string.h>
