@@ -90,8 +90,10 @@ struct batch {
 	/* one output for all */
 	struct nc_writer *w;
 	size_t empty;             /* inputs read fine that held no document (a feed without items) */
-	/* per-input outputs: output path -> input that claimed it */
+	/* per-input outputs: output file (names_key) -> input that claimed it */
 	struct nc_map claimed;
+	struct nc_buf key;
+	struct names_cache key_cache;
 	int exit_code;            /* written by the committer */
 	bool shared_lost;         /* the one output failed: nothing more is added */
 	bool fetch_failed;        /* written by the main thread */
@@ -369,71 +371,14 @@ static void progress(struct batch *b, bool end)
 
 /* ---- one window ----------------------------------------------------------- */
 
-/* An item of a many-document input (a feed) is named from its date and
- * title: "2024-03-01-some-title", CJK kept; "" when it has neither. */
-static void put_item_name(struct nc_buf *b, const struct nc_doc *d)
+/* Who claimed the file `path` names, by file and not by spelling
+ * (names_key); b->key keeps its key for a claim.  false on OOM. */
+static bool claimant(struct batch *b, const char *path, const char **who)
 {
-	const char *t = d->meta.date; /* "2024-01-02T03:04:05Z" */
-	size_t before = b->len;
-	if (t && strlen(t) >= 10 && t[4] == '-' && t[7] == '-')
-		nc_buf_put(b, t, 10);
-	size_t dated = b->len;
-	if (dated > before)
-		nc_buf_putc(b, '-');
-	size_t titled = b->len;
-	nc_slug(b, d->meta.title_raw ? d->meta.title : NULL, 120);
-	if (b->len == titled)
-		b->len = dated; /* no title: no dash after the date either */
-}
-
-/* "dir/name.txt" -> "OUTDIR/name" + ext (or "dir/name" + ext); a feed's
- * items by date and title, else numbered (feed-001.md ...). */
-static char *output_name(const char *input, const char *outdir, const char *ext,
-			 const struct nc_doc *d, size_t item, size_t items)
-{
-	bool url = url_input_is(input);
-	const char *base = strrchr(input, '/');
-	base = base && !url ? base + 1 : input;
-	struct nc_buf b = {0};
-	if (outdir) {
-		nc_buf_puts(&b, outdir);
-		if (b.len && b.data[b.len - 1] != '/')
-			nc_buf_putc(&b, '/');
-	} else if (!url) {
-		nc_buf_put(&b, input, (size_t)(base - input));
-	}
-	size_t dir = b.len;
-	if (items > 1)
-		put_item_name(&b, d);
-	if (b.len == dir) {
-		if (url)
-			url_input_put_stem(&b, input);
-		else if (strcmp(input, "-") == 0)
-			nc_buf_puts(&b, "stdin");
-		else {
-			const char *dot = strrchr(base, '.');
-			nc_buf_put(&b, base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
-		}
-		if (items > 1)
-			nc_buf_printf(&b, "-%03zu", item + 1);
-	}
-	nc_buf_puts(&b, ext);
-	if (b.oom) {
-		nc_buf_free(&b);
-		return NULL;
-	}
-	return nc_buf_detach(&b, NULL);
-}
-
-/* Two items of feeds with the same date and title: the later gets "-2",
- * "-3" ... before the extension. */
-static char *next_variant(const char *path, const char *ext, unsigned n)
-{
-	size_t stem = strlen(path) - strlen(ext);
-	struct nc_buf b = {0};
-	nc_buf_put(&b, path, stem);
-	nc_buf_printf(&b, "-%u%s", n, ext);
-	return b.oom ? (nc_buf_free(&b), NULL) : nc_buf_detach(&b, NULL);
+	if (names_key(&b->key, path, &b->key_cache))
+		return false;
+	*who = nc_map_get(&b->claimed, b->key.data, b->key.len);
+	return true;
 }
 
 /* Decide where each document of the window goes, refusing an output
@@ -441,20 +386,19 @@ static char *next_variant(const char *path, const char *ext, unsigned n)
 static void plan_unit(struct batch *b, struct job *j, size_t k, const char *ext)
 {
 	struct unit *u = &j->units[k];
+	const char *prev = NULL;
 	if (u->rc)
 		return;
-	if (!(u->out_path = output_name(j->in->path, b->c->outdir, ext, u->doc, k, j->nunits))) {
-		u->rc = nc_err_set(&u->err, NC_ERR_NOMEM, j->in->path, "out of memory");
-		return;
-	}
-	const char *prev = nc_map_get_str(&b->claimed, u->out_path);
+	if (!(u->out_path = names_output(j->in->path, b->c->outdir, ext, u->doc, k, j->nunits)) ||
+	    !claimant(b, u->out_path, &prev))
+		goto oom;
 	for (unsigned n = 2; prev && j->nunits > 1 && n < 1000; n++) {
-		char *v = next_variant(u->out_path, ext, n);
-		if (!v) {
-			u->rc = nc_err_set(&u->err, NC_ERR_NOMEM, j->in->path, "out of memory");
-			return;
+		char *v = names_variant(u->out_path, ext, n);
+		if (!v || !claimant(b, v, &prev)) {
+			free(v);
+			goto oom;
 		}
-		if (!(prev = nc_map_get_str(&b->claimed, v))) {
+		if (!prev) {
 			free(u->out_path);
 			u->out_path = v;
 		} else {
@@ -468,8 +412,11 @@ static void plan_unit(struct batch *b, struct job *j, size_t k, const char *ext)
 	else if (inputs_contain(b->in, u->out_path))
 		u->rc = nc_err_set(&u->err, NC_ERR_USAGE, u->out_path,
 				   "refusing to overwrite an input file");
-	else if (nc_map_put_str(&b->claimed, u->out_path, j->in->path))
-		u->rc = nc_err_set(&u->err, NC_ERR_NOMEM, j->in->path, "out of memory");
+	else if (nc_map_put(&b->claimed, b->key.data, b->key.len, (void *)j->in->path))
+		goto oom;
+	return;
+oom:
+	u->rc = nc_err_set(&u->err, NC_ERR_NOMEM, j->in->path, "out of memory");
 }
 
 static void plan_outputs(struct batch *b)
@@ -815,6 +762,8 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 out:
 	run_images_free(&b.images);
 	nc_map_free(&b.claimed);
+	nc_buf_free(&b.key);
+	names_cache_free(&b.key_cache);
 	free(arrays[0]);
 	free(arrays[1]);
 	return exit_code;

@@ -123,6 +123,29 @@ int url_input_adopt(struct nc_doclist *docs, const char *final_url, const struct
  * empty), made safe as a file name; appended to b. */
 void url_input_put_stem(struct nc_buf *b, const char *url);
 
+/* ---- names.c ----------------------------------------------------------- */
+
+/* "dir/name.txt" -> "OUTDIR/name" + ext (or "dir/name" + ext); item k of
+ * a feed of `items` (> 1) by its date and title, else numbered
+ * (feed-001.md ...).  malloc'd; NULL on OOM. */
+char *names_output(const char *input, const char *outdir, const char *ext,
+		   const struct nc_doc *d, size_t item, size_t items);
+/* "x.md" -> "x-N.md", for items of feeds with the same date and title. */
+char *names_variant(const char *path, const char *ext, unsigned n);
+/* The key of the file `path` names once written: the identity of its
+ * nearest existing directory and the rest of the path, so that two
+ * spellings of one file have one key.  cache: the last directory. */
+struct names_cache {
+	char *dir;
+	struct nc_buf prefix;
+};
+int names_key(struct nc_buf *key, const char *path, struct names_cache *cache);
+void names_cache_free(struct names_cache *cache);
+/* The output's directory and stem as the command line spells them
+ * (tidied), the same in every shard and on every machine: inputs with
+ * one group key are kept in one shard.  -1 for stdin or OOM. */
+int names_group_key(struct nc_buf *key, const char *input, const char *outdir);
+
 /* ---- images.c ---------------------------------------------------------- */
 
 /* The results of the images fetched so far in this run, by URL. */

@@ -89,11 +89,33 @@ static int sorted_names(const char *dir, char ***names, size_t *n)
 	return 0;
 }
 
+static int inode_of(const char *path, struct inode_id *id);
+
 /* A walk: where inputs go, and what the run says. */
 struct walker {
 	struct inputs *in;
 	const struct cli *c;
+	/* This run's outputs, when they exist already (an earlier run's):
+	 * never inputs.  have: which of them are set. */
+	struct inode_id outdir, output, cdx;
+	bool have_outdir, have_output, have_cdx;
 };
+
+static bool same_id(const struct stat *st, const struct inode_id *id)
+{
+	return (uint64_t)st->st_dev == id->dev && (uint64_t)st->st_ino == id->ino;
+}
+
+/* newsconv's own outputs met by a walk, by identity: the -O folder, the
+ * -o file, the --cdx index.  Named with -v. */
+static bool own_output(const struct walker *wk, const struct stat *st, const char *path)
+{
+	bool own = S_ISDIR(st->st_mode) ? wk->have_outdir && same_id(st, &wk->outdir)
+		 : (wk->have_output && same_id(st, &wk->output)) || (wk->have_cdx && same_id(st, &wk->cdx));
+	if (own && wk->c->verbosity > 0)
+		fprintf(stderr, "%s: %s: an output of this run, not an input\n", nc_progname, path);
+	return own;
+}
 
 static int walk(struct walker *wk, const char *dir, int depth);
 
@@ -130,6 +152,8 @@ static int walk_entry(struct walker *wk, const char *dir, const char *name, int 
 			fprintf(stderr, "%s: %s: a link to nothing, skipped\n", nc_progname, path->data);
 		return EXIT_OK;
 	}
+	if (own_output(wk, &st, path->data))
+		return EXIT_OK;
 	if (S_ISDIR(st.st_mode))
 		return link ? EXIT_OK : walk(wk, path->data, depth + 1);
 	if (S_ISREG(st.st_mode) && push(wk->in, path->data, path->len, true))
@@ -226,16 +250,158 @@ uint64_t inputs_shard_hash(const char *path)
 	return nc_hash_stable(path, strlen(path));
 }
 
-static void keep_shard(struct inputs *in, unsigned i, unsigned n)
+/* An input's group (names_group_key, hashed) and place. */
+struct grouped { uint64_t group; size_t at; };
+
+static int cmp_grouped(const void *pa, const void *pb)
 {
+	const struct grouped *a = pa, *b = pb;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* Each input's shard hash: its path's, except that inputs whose outputs
+ * would have one name (the same folder, or -O, and the same stem: a/x.txt
+ * and a/x.md, or in/a/x.txt and in/b/x.txt with -O) all take the hash
+ * of the first of them.  Then the one shard that has them decides, as
+ * one run does, which keeps the name and which is refused (a shard
+ * cannot see the others).  The groups depend only on the paths as
+ * given and walked, so every shard on every machine agrees.  A hash
+ * collision between two groups only puts them in one shard.  O(n log n);
+ * NULL on OOM. */
+/* Every input with a group key, sorted by group then place; *k of them.
+ * Only for per-input outputs (with -o nothing shares a name).  -1 on OOM. */
+static int group_inputs(const struct inputs *in, const struct cli *c, struct grouped **out, size_t *k)
+{
+	struct grouped *g = malloc((in->n ? in->n : 1) * sizeof *g);
+	struct nc_buf key = {0};
+	*k = 0;
+	for (size_t j = 0; g && !c->output && j < in->n && !key.oom; j++)
+		if (names_group_key(&key, in->v[j].path, c->outdir) == 0) {
+			g[*k].group = nc_hash_stable(key.data, key.len);
+			g[(*k)++].at = j;
+		}
+	bool oom = !g || key.oom;
+	nc_buf_free(&key);
+	if (oom) {
+		free(g);
+		return -1;
+	}
+	if (*k)
+		qsort(g, *k, sizeof *g, cmp_grouped);
+	*out = g;
+	return 0;
+}
+
+static uint64_t *shard_hashes(const struct inputs *in, const struct cli *c)
+{
+	uint64_t *h = malloc((in->n ? in->n : 1) * sizeof *h);
+	struct grouped *g;
+	size_t k;
+	if (!h || group_inputs(in, c, &g, &k)) {
+		free(h);
+		return NULL;
+	}
+	for (size_t j = 0; j < in->n; j++)
+		h[j] = inputs_shard_hash(in->v[j].path);
+	for (size_t j = 1; j < k; j++)
+		if (g[j].group == g[j - 1].group)
+			h[g[j].at] = h[g[j - 1].at]; /* sorted by place: the first's */
+	free(g);
+	return h;
+}
+
+/* Is the walked file `path` named as this run names an output, where
+ * it would write one (its folder, or -O's), and does it begin as
+ * newsconv's own output of that format: Markdown front matter opened by
+ * a quoted title (write_md.c always quotes), JSON, a zip for EPUB?  Then
+ * it is an earlier run's output, not an input.  A user's post a.md
+ * beside a.txt is none of these and stays an input (and is refused as
+ * an output).  WARC and WACZ outputs are archives newsconv reads: they
+ * stay inputs. */
+static bool earlier_output(const char *path, const struct cli *c)
+{
+	const char *ext = c->format->extension;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t n = strlen(base), e = strlen(ext);
+	if (n <= e || strcmp(base + n - e, ext) != 0)
+		return false;
+	if (c->outdir) {
+		struct nc_buf a = {0}, b = {0};
+		names_group_key(&a, path, NULL);
+		names_group_key(&b, "x", c->outdir);
+		bool inside = a.data && b.data && !strcmp(a.data, b.data); /* the folder parts, up to the NUL */
+		nc_buf_free(&a);
+		nc_buf_free(&b);
+		if (!inside)
+			return false;
+	}
+	unsigned char head[4096];
+	FILE *f = fopen(path, "rb");
+	size_t got = f ? fread(head, 1, sizeof head - 1, f) : 0;
+	if (f)
+		fclose(f);
+	head[got] = '\0';
+	if (c->format == &nc_format_md)
+		return got > 12 && !memcmp(head, "---\ntitle: \"", 12);
+	if (c->format == &nc_format_json)
+		return got && (head[0] == '{' || head[0] == '[');
+	if (c->format == &nc_format_epub)
+		return got >= 4 && !memcmp(head, "PK\3\4", 4);
+	return false;
+}
+
+/* An earlier run's outputs met by the walk where this run writes them
+ * again (the same command run twice): not inputs, so the run refreshes
+ * them.  Only files that share a group with another input (whose output
+ * they would be) are looked at: a few reads, however large the run. */
+static int drop_earlier_outputs(struct inputs *in, const struct cli *c)
+{
+	struct grouped *g;
+	size_t k, dropped = 0;
+	if (group_inputs(in, c, &g, &k))
+		return -1;
+	for (size_t j = 0; j < k; j++) {
+		bool shared = (j > 0 && g[j - 1].group == g[j].group) ||
+			      (j + 1 < k && g[j + 1].group == g[j].group);
+		struct input *x = &in->v[g[j].at];
+		if (!shared || !x->walked || !earlier_output(x->path, c))
+			continue;
+		if (c->verbosity > 0)
+			fprintf(stderr, "%s: %s: an earlier output of this command, refreshed\n",
+				nc_progname, x->path);
+		free(x->path);
+		x->path = NULL;
+		dropped++;
+	}
+	free(g);
+	if (dropped) {
+		size_t kept = 0;
+		for (size_t j = 0; j < in->n; j++)
+			if (in->v[j].path)
+				in->v[kept++] = in->v[j];
+		in->n = kept;
+	}
+	return 0;
+}
+
+static int keep_shard(struct inputs *in, const struct cli *c)
+{
+	uint64_t *h = shard_hashes(in, c);
+	if (!h)
+		return -1;
 	size_t k = 0;
 	for (size_t j = 0; j < in->n; j++) {
-		if (inputs_shard_hash(in->v[j].path) % n == i)
+		if (h[j] % c->shard_n == c->shard_i)
 			in->v[k++] = in->v[j];
 		else
 			free(in->v[j].path);
 	}
 	in->n = k;
+	free(h);
+	return 0;
 }
 
 static int inode_of(const char *path, struct inode_id *id)
@@ -328,6 +494,9 @@ int inputs_collect(struct inputs *in, const struct cli *c, char **args, size_t n
 {
 	int rc = EXIT_OK;
 	struct walker wk = { .in = in, .c = c };
+	wk.have_outdir = c->outdir && inode_of(c->outdir, &wk.outdir) == 0;
+	wk.have_output = c->output && strcmp(c->output, "-") && inode_of(c->output, &wk.output) == 0;
+	wk.have_cdx = c->wo.cdx_path && inode_of(c->wo.cdx_path, &wk.cdx) == 0;
 	for (size_t i = 0; i < nargs && rc != EXIT_USAGE; i++) {
 		int r = add_arg(&wk, args[i]);
 		if (r)
@@ -340,12 +509,14 @@ int inputs_collect(struct inputs *in, const struct cli *c, char **args, size_t n
 	}
 	if (rc == EXIT_USAGE)
 		return rc;
-	if (collect_inodes(in, c)) {
+	if (drop_earlier_outputs(in, c) || collect_inodes(in, c)) {
 		fprintf(stderr, "%s: out of memory\n", nc_progname);
 		return EXIT_USAGE;
 	}
-	if (c->shard_n)
-		keep_shard(in, c->shard_i, c->shard_n);
+	if (c->shard_n && keep_shard(in, c)) {
+		fprintf(stderr, "%s: out of memory\n", nc_progname);
+		return EXIT_USAGE;
+	}
 	return rc;
 }
 
