@@ -1253,7 +1253,7 @@ static bool split_author(char **s, char **email)
 	bool oom = false;
 	*email = NULL;
 	char *lt = strrchr(a, '<'), *gt = lt ? strchr(lt, '>') : NULL;
-	char *o = strchr(a, '('), *c = o ? strrchr(o, ')') : NULL;
+	char *o = strchr(a, '('), *c = o ? strchr(o, ')') : NULL;
 	if (lt && gt && memchr(lt, '@', (size_t)(gt - lt))) {
 		*email = trimmed(a, (size_t)(lt - a) + 1, (size_t)(gt - a), &oom);
 		name = trimmed(a, 0, (size_t)(lt - a), &oom);
@@ -1267,7 +1267,12 @@ static bool split_author(char **s, char **email)
 			struct nc_buf out = {0};
 			nc_buf_put(&out, a, (size_t)(o - a));
 			nc_buf_puts(&out, c + 1);
-			char *outer = out.oom ? NULL : trimmed(out.data ? out.data : "", 0, out.len, &oom);
+			char *outer = out.oom || !out.data ? NULL : nc_str_squash(out.data);
+			oom |= out.data && !outer;
+			if (outer && !*outer) {
+				free(outer);
+				outer = NULL;
+			}
 			oom |= out.oom;
 			nc_buf_free(&out);
 			*email = at_in ? inner : outer;

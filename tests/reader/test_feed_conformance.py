@@ -224,6 +224,7 @@ p = write("authors.xml", RSS.format(ns="", items="\n".join([
     item("A3", "d", "<author>Jane Doe &lt;jane@ex.org&gt;</author>"),
     item("A4", "d", "<author>Plain Name</author>"),
     item("A5", "d", "<author>Name (with a remark)</author>"),
+    item("A6", "d", "<author>Jane Doe (jane@ex.org) (editor)</author>"),
 ])))
 ds = by_title(docs(p, what="authors"))
 for k in ("A1", "A2", "A3"):
@@ -234,6 +235,9 @@ for k in ("A1", "A2", "A3"):
 check(ds.get("A4", {}).get("meta", {}).get("authors") == ["Plain Name"], "author e-mail: a plain name stays")
 check(ds.get("A5", {}).get("meta", {}).get("authors") == ["Name (with a remark)"],
       "author e-mail: parentheses without an address stay")
+check(ds.get("A6", {}).get("meta", {}).get("authors") == ["Jane Doe (editor)"],
+      "author e-mail: the address alone is taken out of a name with a remark",
+      ds.get("A6", {}).get("meta", {}).get("authors"))
 
 # ---- HTML inside a TypePad-style <div> ------------------------------------
 p = write("typepad.xml", ATOM.format(ns="", items=(
