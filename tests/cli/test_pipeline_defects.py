@@ -289,6 +289,42 @@ try:
         srv.shutdown()
         srv.server_close()
 
+    # ---- output row 2: two shards into one -O folder: one run's outcome.
+    d = os.path.join(tmp, "r2")
+    write(f"{d}/in/a/x.txt", article("From a"))
+    write(f"{d}/in/b/x.txt", article("From b"))
+    rs = [run("-q", "--shard", f"{i}/2", "--to", "md", "in", "-O", "out", cwd=d) for i in range(2)]
+    got = open(f"{d}/out/x.md").read() if os.path.exists(f"{d}/out/x.md") else ""
+    check('title: "From a"' in got and sorted(r.returncode for r in rs) == [0, 1],
+          "output row 2: in/a/x.txt keeps out/x.md, in/b/x.txt is refused, as in one run",
+          ([r.returncode for r in rs], got[:40]))
+
+    # ---- output row 3: clashes compared as files, not spellings.
+    d = os.path.join(tmp, "r3")
+    write(f"{d}/a/x.txt", article("Text"))
+    write(f"{d}/a/x.html", article("Html"))
+    os.symlink("a", f"{d}/b")
+    for second in ("./a/x.html", "b/x.html", "a//x.html"):
+        if os.path.exists(f"{d}/a/x.md"):
+            os.remove(f"{d}/a/x.md")
+        r = run("-q", "--to", "md", "a/x.txt", second, cwd=d)
+        got = open(f"{d}/a/x.md").read() if os.path.exists(f"{d}/a/x.md") else ""
+        check(r.returncode == 1 and b"also the output of a/x.txt" in r.stderr and 'title: "Text"' in got,
+              f"output row 3: a/x.txt and {second} are one output: the second refused", r)
+
+    # ---- output row 17: the same command twice refreshes its outputs.
+    d = os.path.join(tmp, "r17")
+    for k in range(3):
+        write(f"{d}/in/{k:03}.txt", article(f"R{k}"))
+    for args, what in ((["--to", "md", "-O", "in/out", "in"], "-O in/out in"),
+                       (["--to", "md", "in"], "md beside the inputs"),
+                       (["--to", "epub", "in", "-o", "in/book.epub"], "-o in/book.epub")):
+        r1 = run("-q", *args, cwd=d)
+        r2 = run("-q", *args, cwd=d)
+        check(r1.returncode == 0 and r2.returncode == 0, f"output row 17: {what}, run twice: both succeed", (r1, r2))
+    check(sorted(os.listdir(f"{d}/in/out")) == ["000.md", "001.md", "002.md"],
+          "output row 17: the -O folder holds the three outputs only", os.listdir(f"{d}/in/out"))
+
     # ---- output row 5: --cdx with one archive per input is refused, not an index of the last.
     d = os.path.join(tmp, "r5")
     for k in range(3):
