@@ -355,8 +355,10 @@ static bool earlier_output(const char *path, const struct cli *c)
 
 /* An earlier run's outputs met by the walk where this run writes them
  * again (the same command run twice): not inputs, so the run refreshes
- * them.  Only files that share a group with another input (whose output
- * they would be) are looked at: a few reads, however large the run. */
+ * them.  That is a file sharing a group with another input (whose
+ * output it would be), or one whose own output would be itself (a.md
+ * under --to md: an earlier `-O` folder walked again).  Only walked
+ * files named with the output's extension are read (4 KB each). */
 static int drop_earlier_outputs(struct inputs *in, const struct cli *c)
 {
 	struct grouped *g;
@@ -364,10 +366,8 @@ static int drop_earlier_outputs(struct inputs *in, const struct cli *c)
 	if (group_inputs(in, c, &g, &k))
 		return -1;
 	for (size_t j = 0; j < k; j++) {
-		bool shared = (j > 0 && g[j - 1].group == g[j].group) ||
-			      (j + 1 < k && g[j + 1].group == g[j].group);
 		struct input *x = &in->v[g[j].at];
-		if (!shared || !x->walked || !earlier_output(x->path, c))
+		if (!x->walked || !earlier_output(x->path, c))
 			continue;
 		if (c->verbosity > 0)
 			fprintf(stderr, "%s: %s: an earlier output of this command, refreshed\n",
