@@ -446,14 +446,16 @@ struct nc_sink {
 };
 
 /* A file that belongs with the main output (the images of a Markdown
- * export, a CDX index).  Either `data` holds its bytes, or `tmp` names a
- * finished temporary file.  The caller moves it into place after the
- * main output, so that a failed run leaves neither. */
+ * export, a CDX index).  Either `data` holds its bytes, or `out` is a
+ * finished, closed output still to be named (src/output.h: commit it
+ * with nc_out_commit()).  The caller moves it into place after the main
+ * output, so that a failed run leaves neither. */
+struct nc_out;
 struct nc_sidefile {
 	char *path;
 	unsigned char *data;
 	size_t size;
-	char *tmp;
+	struct nc_out *out;
 };
 
 /* One output being written, one document at a time:
@@ -494,14 +496,14 @@ void nc_writer_free(struct nc_writer *w);
 /* For formats: put bytes into the sink; add a side file or a note. */
 int nc_writer_put(struct nc_writer *w, const void *data, size_t len,
 		  struct nc_err *err);
-/* A template for mkstemp(): "dir/.out.epub.<what>-XXXXXX" beside the
- * output (same file system), or under $TMPDIR for standard output. */
-char *nc_staging_name(const struct nc_write_opts *o, const char *what);
-/* A finished file (a zip built by libzip) into the sink, in chunks. */
-int nc_writer_put_file(struct nc_writer *w, const char *path, struct nc_err *err);
+/* A finished scratch file (a zip built by libzip; output.h
+ * nc_scratch_open()) into the sink, from its start, in chunks. */
+int nc_writer_put_fd(struct nc_writer *w, int fd, struct nc_err *err);
 int nc_writer_side(struct nc_writer *w, const char *path, const void *data,
 		   size_t len);
-int nc_writer_side_tmp(struct nc_writer *w, const char *path, const char *tmp);
+/* A closed output (nc_out_close()) for path; the writer owns *out
+ * afterwards, even on failure. */
+int nc_writer_side_out(struct nc_writer *w, const char *path, struct nc_out *out);
 int nc_writer_note(struct nc_writer *w, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))

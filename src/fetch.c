@@ -62,6 +62,7 @@
 #include <curl/curl.h>
 
 #include "newsconv.h"
+#include "output.h"
 #include "fetch_parse.h"
 #include "util/buf.h"
 #include "util/digest.h"
@@ -364,36 +365,11 @@ static bool read_file(const char *path, struct nc_buf *out, size_t limit)
 	return ok;
 }
 
+/* A cache entry is whole or absent (output.c: temporary, fsync, rename). */
 static bool write_file_atomic(const char *path, const void *data, size_t len)
 {
-	struct nc_buf tmp = {0};
-	nc_buf_printf(&tmp, "%s.tmp-XXXXXX", path);
-	if (!tmp.data)
-		return false;
-	int fd = mkstemp(tmp.data);
-	bool ok = fd >= 0;
-	const char *p = data;
-	while (ok && len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			ok = false;
-		else
-			p += w, len -= (size_t)w;
-	}
-	/* Without fsync a crash soon after rename() can leave the new name
-	 * on an empty or partial file: the data must be on disk first. */
-	if (ok && fsync(fd) != 0)
-		ok = false;
-	if (fd >= 0 && close(fd) != 0)
-		ok = false;
-	if (ok && rename(tmp.data, path) != 0)
-		ok = false;
-	if (!ok && fd >= 0)
-		unlink(tmp.data);
-	nc_buf_free(&tmp);
-	return ok;
+	struct nc_err err;
+	return nc_out_write_file(path, data, len, &err) == NC_OK;
 }
 
 static void mkdirs(const char *dir)

@@ -24,7 +24,9 @@
 #include <zip.h>
 
 #include "newsconv.h"
+#include "output.h"
 #include "sniff.h"
+#include "write_zip.h"
 #include "util/buf.h"
 #include "util/digest.h"
 #include "util/lang.h"
@@ -834,47 +836,30 @@ static const char stylesheet[] =
 
 /* ---- the archive ------------------------------------------------------- */
 
-static int set_entry(zip_t *za, zip_source_t *s, const char *name, bool store, time_t mtime)
-{
-	if (!s)
-		return -1;
-	zip_int64_t idx = zip_file_add(za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
-	if (idx < 0) {
-		zip_source_free(s);
-		return -1;
-	}
-	if (zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 9) < 0 ||
-	    zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) < 0)
-		return -1;
-	return 0;
-}
-
 static int add_entry(zip_t *za, const char *name, const void *data, size_t len,
-		     bool store, time_t mtime)
+		     bool store, int64_t mtime)
 {
-	return set_entry(za, zip_source_buffer(za, data, len, 0), name, store, mtime);
+	return nc_zip_add(za, name, zip_source_buffer(za, data, len, 0), store, 9, mtime);
 }
 
 /* A staged chapter or image: a range of the spool file. */
-static int add_spooled(zip_t *za, const char *spool, const char *name, uint64_t off,
-		       size_t len, bool store, time_t mtime)
+static int add_spooled(zip_t *za, int spool, const char *name, uint64_t off,
+		       size_t len, bool store, int64_t mtime)
 {
-	return set_entry(za, zip_source_file(za, spool, off, (zip_int64_t)len), name, store, mtime);
+	return nc_zip_add(za, name, nc_zip_source_fd(za, spool, off, (int64_t)len), store, 9, mtime);
 }
 
 /* Write the package documents, then let libzip read chapters and images
  * from the spool while it writes the book to a temporary file. */
-static int build_zip(struct book *b, const char *spool, const char *zpath, struct nc_err *err)
+static int build_zip(struct book *b, int spool, int zfd, struct nc_err *err)
 {
 	const char *where = b->o->output_path ? b->o->output_path : "-";
 	/* Every buffer lives until zip_close() has read it. */
 	struct nc_buf opf = {0}, nav = {0}, ncx = {0}, title = {0};
-	int zerr = 0;
-	zip_t *za = zip_open(zpath, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	zip_t *za = nc_zip_create(zfd);
 	if (!za)
 		return nc_err_set(err, NC_ERR_IO, where, "cannot create the zip archive");
-	/* DOS time cannot go before 1980. */
-	time_t mtime = b->modified < 315532800 ? 315532800 : (time_t)b->modified;
+	int64_t mtime = b->modified;
 	static const char container[] =
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n"
@@ -1171,17 +1156,8 @@ static int epub_begin(struct nc_writer *w, struct nc_err *err)
 	if (nc_sha1_begin(&b->content))
 		return nc_err_set(err, NC_ERR_NOMEM, where, "out of memory");
 	b->content_open = true;
-	char *name = nc_staging_name(o, "spool");
-	int fd = name ? mkstemp(name) : -1;
-	if (fd >= 0) {
-		unlink(name); /* gone when closed, whatever happens */
-		b->spool = fdopen(fd, "w+b");
-		if (!b->spool)
-			close(fd);
-	}
-	free(name);
-	if (!b->spool)
-		return nc_err_set(err, NC_ERR_IO, where, "cannot create a staging file: %s", strerror(errno));
+	if (!(b->spool = nc_scratch_fopen(o->output_path, err)))
+		return err->code;
 	if (o->cover_file) {
 		int rc = load_cover_file(b, err);
 		if (rc)
@@ -1225,21 +1201,17 @@ static int epub_finish(struct nc_writer *w, struct nc_err *err)
 		b->images[cover].cover = true;
 	if (fflush(b->spool) != 0)
 		return nc_err_set(err, NC_ERR_IO, where, "cannot stage the book: %s", strerror(errno));
-	/* libzip reads the spool by name. */
-	char spool[64];
-	snprintf(spool, sizeof spool, "/proc/self/fd/%d", fileno(b->spool));
-	char *zpath = nc_staging_name(b->o, "zip");
-	int fd = zpath ? mkstemp(zpath) : -1;
-	if (fd < 0) {
-		free(zpath);
-		return nc_err_set(err, NC_ERR_IO, where, "cannot create a staging file: %s", strerror(errno));
-	}
-	close(fd);
-	rc = build_zip(b, spool, zpath, err);
+	int zfd = nc_scratch_open(b->o->output_path, err);
+	if (zfd < 0)
+		return err->code;
+	rc = build_zip(b, fileno(b->spool), zfd, err);
+	/* The spool is done with: its descriptor is not held while the
+	 * book waits for its window to be committed. */
+	nc_scratch_fclose(b->spool);
+	b->spool = NULL;
 	if (!rc)
-		rc = nc_writer_put_file(w, zpath, err);
-	unlink(zpath);
-	free(zpath);
+		rc = nc_writer_put_fd(w, zfd, err);
+	nc_scratch_close(zfd);
 	if (!rc && b->not_embedded)
 		nc_writer_note(w, "%zu image%s not embedded (%s)", b->not_embedded,
 			       b->not_embedded == 1 ? "" : "s",
@@ -1267,8 +1239,7 @@ static void epub_free(struct nc_writer *w)
 		unsigned char h[20];
 		nc_sha1_end(&b->content, h);
 	}
-	if (b->spool)
-		fclose(b->spool);
+	nc_scratch_fclose(b->spool);
 	nc_blob_unref(b->cover_file);
 	free(b);
 	w->state = NULL;

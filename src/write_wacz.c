@@ -32,17 +32,19 @@
 #include <zip.h>
 
 #include "newsconv.h"
+#include "output.h"
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/digest.h"
 #include "util/text.h"
 #include "write_warc.h"
+#include "write_zip.h"
 
-/* A temporary file written once, hashed as it is written. */
+/* A scratch file (output.h) written once, hashed as it is written. */
 struct spool {
-	char *path;
 	FILE *f;
 	struct nc_sha256_ctx sha;
+	bool hashing;
 	uint64_t bytes;
 	unsigned char digest[32];
 };
@@ -50,8 +52,8 @@ struct spool {
 struct wacz {
 	struct nc_writer *warc;   /* the inner WARC writer, into `data` */
 	struct spool data, pages;
-	char *cdx_base;           /* a reserved name; the WARC writer indexes beside it */
-	char *zip_tmp;
+	FILE *cdx;                /* the WARC writer's index, for the zip */
+	int zip;                  /* the zip being built; -1 before */
 	int64_t created;
 };
 
@@ -70,25 +72,13 @@ static const char *where(const struct nc_writer *w)
 
 /* ---- temporary files --------------------------------------------------- */
 
-/* "dir/a.wacz" -> "dir/.a.wacz.<what>-XXXXXX" (same file system as the
- * output); $TMPDIR for standard output.  Created, empty. */
-static char *staging(const struct nc_write_opts *o, const char *what)
+static int spool_open(struct spool *s, const struct nc_writer *w, struct nc_err *err)
 {
-	char *name = nc_staging_name(o, what);
-	int fd = name ? mkstemp(name) : -1;
-	if (fd < 0) {
-		free(name);
-		return NULL;
-	}
-	close(fd);
-	return name;
-}
-
-static int spool_open(struct spool *s, const struct nc_write_opts *o, const char *what)
-{
-	if (!(s->path = staging(o, what)) || !(s->f = fopen(s->path, "wb")) ||
-	    nc_sha256_begin(&s->sha))
-		return NC_ERR_IO;
+	if (!(s->f = nc_scratch_fopen(w->opts.output_path, err)))
+		return err->code;
+	if (nc_sha256_begin(&s->sha))
+		return nc_err_set(err, NC_ERR_NOMEM, where(w), "out of memory");
+	s->hashing = true;
 	return NC_OK;
 }
 
@@ -102,47 +92,47 @@ static int spool_write(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
-static int spool_close(struct spool *s)
+/* Written whole: libzip reads it through its descriptor. */
+static int spool_done(struct spool *s)
 {
 	nc_sha256_end(&s->sha, s->digest);
-	int bad = fflush(s->f) != 0 || ferror(s->f);
-	bad |= fclose(s->f) != 0;
-	s->f = NULL;
-	return bad ? NC_ERR_IO : NC_OK;
+	s->hashing = false;
+	return fflush(s->f) != 0 || ferror(s->f) ? NC_ERR_IO : NC_OK;
 }
 
 static void spool_drop(struct spool *s)
 {
-	if (s->f)
-		fclose(s->f);
-	nc_sha256_end(&s->sha, s->digest);
-	if (s->path)
-		unlink(s->path);
-	free(s->path);
+	nc_scratch_fclose(s->f);
+	if (s->hashing)
+		nc_sha256_end(&s->sha, s->digest);
 	memset(s, 0, sizeof *s);
 }
 
-/* sha256 and size of a finished file. */
-static int hash_file(const char *path, unsigned char digest[32], uint64_t *bytes)
+/* sha256 and size of a finished scratch file. */
+static int hash_file(FILE *f, unsigned char digest[32], uint64_t *bytes)
 {
-	FILE *f = fopen(path, "rb");
 	struct nc_sha256_ctx c;
-	if (!f)
+	if (fflush(f) != 0 || ferror(f))
 		return NC_ERR_IO;
-	if (nc_sha256_begin(&c)) {
-		fclose(f);
+	if (nc_sha256_begin(&c))
 		return NC_ERR_NOMEM;
-	}
 	char chunk[65536];
-	size_t n;
+	ssize_t n;
 	*bytes = 0;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		nc_sha256_update(&c, chunk, n);
-		*bytes += n;
+	while ((n = pread(fileno(f), chunk, sizeof chunk, (off_t)*bytes)) > 0) {
+		nc_sha256_update(&c, chunk, (size_t)n);
+		*bytes += (uint64_t)n;
 	}
-	int rc = ferror(f) ? NC_ERR_IO : NC_OK;
-	fclose(f);
 	nc_sha256_end(&c, digest);
+	return n < 0 ? NC_ERR_IO : NC_OK;
+}
+
+/* The inner WARC writer names its output "data.warc.gz" (its name
+ * inside the WACZ); a message names the file being written. */
+static int named(const struct nc_writer *w, struct nc_err *err, int rc)
+{
+	if (rc && strcmp(err->where, "data.warc.gz") == 0)
+		snprintf(err->where, sizeof err->where, "%s", where(w));
 	return rc;
 }
 
@@ -300,12 +290,12 @@ static int wacz_add(struct nc_writer *w, struct nc_doc *d, struct nc_err *err)
 	/* The WARC writer sees its own part, as if it had been called. */
 	d->prepared = p->warc;
 	d->prepared_free = p->warc_free;
-	int rc = nc_format_warc.add(z->warc, d, err);
+	int rc = named(w, err, nc_format_warc.add(z->warc, d, err));
 	d->prepared = p;
 	d->prepared_free = part_free;
 	z->warc->ndocs++;
 	if (!rc && spool_write(&z->pages, p->line.data, p->line.len))
-		rc = nc_err_set(err, NC_ERR_IO, z->pages.path, "cannot write: %s", strerror(errno));
+		rc = nc_err_set(err, NC_ERR_IO, where(w), "cannot write: %s", strerror(errno));
 	return rc;
 }
 
@@ -317,53 +307,34 @@ static int wacz_begin(struct nc_writer *w, struct nc_err *err)
 		return nc_err_set(err, NC_ERR_NOMEM, where(w), "out of memory");
 	w->state = z;
 	z->created = o->have_epoch ? o->epoch : (int64_t)time(NULL);
-	if (spool_open(&z->data, o, "warc") || spool_open(&z->pages, o, "pages") ||
-	    !(z->cdx_base = staging(o, "cdxj")))
-		return nc_err_set(err, NC_ERR_IO, where(w), "cannot create a temporary file: %s",
-				  strerror(errno));
+	z->zip = -1;
+	if (spool_open(&z->data, w, err) || spool_open(&z->pages, w, err) ||
+	    !(z->cdx = nc_scratch_fopen(o->output_path, err)))
+		return err->code;
 	static const char header[] = "{\"format\": \"json-pages-1.0\", \"id\": \"pages\", \"title\": \"All Pages\"}\n";
 	if (spool_write(&z->pages, header, sizeof header - 1))
-		return nc_err_set(err, NC_ERR_IO, z->pages.path, "cannot write: %s", strerror(errno));
+		return nc_err_set(err, NC_ERR_IO, where(w), "cannot write: %s", strerror(errno));
 	/* The name inside the WACZ: the WARC's WARC-Filename and the CDXJ's
 	 * "filename" must both say it. */
 	struct nc_write_opts inner = *o;
 	inner.output_path = "data.warc.gz";
 	inner.gzip = true;
-	inner.cdx_path = z->cdx_base;
+	inner.cdx_path = NULL;
 	struct nc_sink sink = { spool_write, &z->data };
-	return nc_writer_new(&z->warc, &nc_format_warc, &inner, &sink, err);
+	int rc = named(w, err, nc_writer_new(&z->warc, &nc_format_warc, &inner, &sink, err));
+	if (!rc)
+		nc_warc_keep_index(z->warc, o->output_path);
+	return rc;
 }
 
-static int add_file(zip_t *za, const char *name, const char *path, bool store, time_t mtime)
+static int add_file(zip_t *za, const char *name, FILE *f, bool store, int64_t mtime)
 {
-	zip_source_t *s = zip_source_file(za, path, 0, -1);
-	if (!s)
-		return -1;
-	zip_int64_t idx = zip_file_add(za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
-	if (idx < 0) {
-		zip_source_free(s);
-		return -1;
-	}
-	if (zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 6) < 0 ||
-	    zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) < 0)
-		return -1;
-	return 0;
+	return nc_zip_add(za, name, nc_zip_source_fd(za, fileno(f), 0, -1), store, 6, mtime);
 }
 
-static int add_mem(zip_t *za, const char *name, const struct nc_buf *b, time_t mtime)
+static int add_mem(zip_t *za, const char *name, const struct nc_buf *b, int64_t mtime)
 {
-	zip_source_t *s = zip_source_buffer(za, b->data, b->len, 0);
-	if (!s)
-		return -1;
-	zip_int64_t idx = zip_file_add(za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
-	if (idx < 0) {
-		zip_source_free(s);
-		return -1;
-	}
-	if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 6) < 0 ||
-	    zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) < 0)
-		return -1;
-	return 0;
+	return nc_zip_add(za, name, zip_source_buffer(za, b->data, b->len, 0), false, 6, mtime);
 }
 
 static void resource(struct nc_buf *b, const char *name, const char *path,
@@ -379,7 +350,7 @@ static void resource(struct nc_buf *b, const char *name, const char *path,
 		      (unsigned long long)bytes, last ? "" : ",");
 }
 
-static int build_zip(struct nc_writer *w, const char *cdx, const unsigned char cdx_sha[32],
+static int build_zip(struct nc_writer *w, FILE *cdx, const unsigned char cdx_sha[32],
 		     uint64_t cdx_bytes, struct nc_err *err)
 {
 	struct wacz *z = w->state;
@@ -409,16 +380,15 @@ static int build_zip(struct nc_writer *w, const char *cdx, const unsigned char c
 		return nc_err_set(err, NC_ERR_NOMEM, where(w), "out of memory");
 	}
 
-	int zerr = 0, rc = NC_OK;
-	zip_t *za = zip_open(z->zip_tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	int rc = NC_OK;
+	zip_t *za = nc_zip_create(z->zip);
 	if (!za) {
 		rc = nc_err_set(err, NC_ERR_IO, where(w), "cannot create the zip archive");
 	} else {
-		/* DOS time cannot go before 1980. */
-		time_t mtime = z->created < 315532800 ? 315532800 : (time_t)z->created;
-		bool ok = add_file(za, "archive/data.warc.gz", z->data.path, true, mtime) == 0 &&
+		int64_t mtime = z->created;
+		bool ok = add_file(za, "archive/data.warc.gz", z->data.f, true, mtime) == 0 &&
 			  add_file(za, "indexes/index.cdxj", cdx, false, mtime) == 0 &&
-			  add_file(za, "pages/pages.jsonl", z->pages.path, false, mtime) == 0 &&
+			  add_file(za, "pages/pages.jsonl", z->pages.f, false, mtime) == 0 &&
 			  add_mem(za, "datapackage.json", &pkg, mtime) == 0 &&
 			  add_mem(za, "datapackage-digest.json", &digest, mtime) == 0;
 		if (!ok) {
@@ -439,23 +409,22 @@ static int build_zip(struct nc_writer *w, const char *cdx, const unsigned char c
 static int wacz_finish(struct nc_writer *w, struct nc_err *err)
 {
 	struct wacz *z = w->state;
-	int rc = nc_writer_finish(z->warc, err);
+	int rc = named(w, err, nc_writer_finish(z->warc, err));
 	if (rc)
 		return rc;
-	if (z->warc->nside != 1 || !z->warc->side[0].tmp)
-		return nc_err_set(err, NC_ERR_INTERNAL, where(w), "the WARC writer made no index");
-	const char *cdx = z->warc->side[0].tmp;
 	unsigned char cdx_sha[32];
 	uint64_t cdx_bytes = 0;
-	if (spool_close(&z->data) || spool_close(&z->pages) || hash_file(cdx, cdx_sha, &cdx_bytes))
-		return nc_err_set(err, NC_ERR_IO, where(w), "cannot write a temporary file: %s",
-				  strerror(errno));
-	if (!(z->zip_tmp = staging(&w->opts, "zip")))
-		return nc_err_set(err, NC_ERR_IO, where(w), "cannot create a temporary file: %s",
-				  strerror(errno));
-	rc = build_zip(w, cdx, cdx_sha, cdx_bytes, err);
+	if ((rc = nc_warc_write_index(z->warc, z->cdx)) != NC_OK ||
+	    (rc = hash_file(z->cdx, cdx_sha, &cdx_bytes)) != NC_OK)
+		return nc_err_set(err, rc, where(w), "cannot index the archive%s",
+				  rc == NC_ERR_NOMEM ? ": out of memory" : "");
+	if (spool_done(&z->data) || spool_done(&z->pages))
+		return nc_err_set(err, NC_ERR_IO, where(w), "cannot write: %s", strerror(errno));
+	if ((z->zip = nc_scratch_open(w->opts.output_path, err)) < 0)
+		return err->code;
+	rc = build_zip(w, z->cdx, cdx_sha, cdx_bytes, err);
 	if (!rc)
-		rc = nc_writer_put_file(w, z->zip_tmp, err);
+		rc = nc_writer_put_fd(w, z->zip, err);
 	return rc;
 }
 
@@ -464,15 +433,11 @@ static void wacz_free(struct nc_writer *w)
 	struct wacz *z = w->state;
 	if (!z)
 		return;
-	nc_writer_free(z->warc); /* removes the index's temporary file */
+	nc_writer_free(z->warc);
 	spool_drop(&z->data);
 	spool_drop(&z->pages);
-	if (z->cdx_base)
-		unlink(z->cdx_base);
-	free(z->cdx_base);
-	if (z->zip_tmp)
-		unlink(z->zip_tmp);
-	free(z->zip_tmp);
+	nc_scratch_fclose(z->cdx);
+	nc_scratch_close(z->zip);
 	free(z);
 	w->state = NULL;
 }

@@ -37,6 +37,7 @@
 
 #include "newsconv.h"
 #include "fetch_parse.h"
+#include "output.h"
 #include "render_html.h"
 #include "util/words.h"
 #include "util/buf.h"
@@ -70,7 +71,8 @@ struct warc {
 	struct nc_map urls_done;   /* image URL -> (void *)1 */
 	struct nc_map stored;      /* payload SHA-1 (20 bytes) -> struct stored */
 	struct nc_linesort cdx;
-	char *cdx_tmp;
+	bool indexing;             /* records go into cdx */
+	bool index_kept;           /* for the caller (WACZ), not opts.cdx_path */
 };
 
 /* ---- ids and text ------------------------------------------------------ */
@@ -824,7 +826,7 @@ static int put_made(struct nc_writer *wr, struct nc_buf *bytes, const char *cdx,
 	struct warc *w = wr->state;
 	uint64_t offset = wr->offset;
 	int rc = nc_writer_put(wr, bytes->data, bytes->len, err);
-	if (rc || !cdx || !wr->opts.cdx_path)
+	if (rc || !cdx || !w->indexing)
 		return rc;
 	struct nc_buf line = {0};
 	nc_buf_printf(&line, "%s, \"length\": \"%zu\", \"offset\": \"%llu\", \"filename\": ",
@@ -833,7 +835,8 @@ static int put_made(struct nc_writer *wr, struct nc_buf *bytes, const char *cdx,
 	nc_buf_putc(&line, '}');
 	rc = line.oom ? NC_ERR_NOMEM : nc_linesort_add(&w->cdx, line.data, line.len);
 	nc_buf_free(&line);
-	return rc ? nc_err_set(err, rc, wr->opts.cdx_path, "cannot index: %s",
+	return rc ? nc_err_set(err, rc, wr->opts.cdx_path ? wr->opts.cdx_path : wr->opts.output_path ? wr->opts.output_path : "-",
+			       "cannot index: %s",
 			       rc == NC_ERR_NOMEM ? "out of memory" : "temporary file failed")
 		  : NC_OK;
 }
@@ -937,6 +940,11 @@ static int warc_begin(struct nc_writer *wr, struct nc_err *err)
 	if (o->base_url && !nc_warc_base_ok(o->base_url))
 		return nc_err_set(err, NC_ERR_USAGE, o->base_url,
 				  "not a usable base URL (http or https, no query, fragment or spaces)");
+	/* -o a.warc --cdx ./a.warc: the index would replace the archive. */
+	if (o->cdx_path && o->output_path && nc_file_same(o->cdx_path, o->output_path))
+		return nc_err_set(err, NC_ERR_USAGE, o->cdx_path, "the index cannot be the archive itself");
+	w->indexing = o->cdx_path != NULL;
+	w->cdx.near = o->cdx_path;
 	w->base_url = o->base_url;
 	w->gzip = o->gzip;
 	w->stable = o->have_epoch;
@@ -974,42 +982,47 @@ static int warc_begin(struct nc_writer *wr, struct nc_err *err)
 	return rc;
 }
 
-/* The index goes to a temporary file beside its final name; the caller
- * renames it after the archive itself. */
+/* The index is an output of its own (output.c), named by the caller
+ * after the archive itself. */
 static int warc_finish(struct nc_writer *wr, struct nc_err *err)
 {
 	struct warc *w = wr->state;
 	const char *path = wr->opts.cdx_path;
-	if (!path)
+	if (!path || w->index_kept)
 		return NC_OK;
-	size_t n = strlen(path) + 16;
-	if (!(w->cdx_tmp = malloc(n)))
+	struct nc_out *out = calloc(1, sizeof *out);
+	if (!out)
 		return nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
-	snprintf(w->cdx_tmp, n, "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(w->cdx_tmp);
-	if (fd < 0) {
-		int e = errno;
-		free(w->cdx_tmp);
-		w->cdx_tmp = NULL;
-		return nc_err_set(err, NC_ERR_IO, path, "cannot create: %s", strerror(e));
-	}
-	FILE *f = fdopen(fd, "w");
-	int rc = f ? nc_linesort_write(&w->cdx, f) : NC_ERR_IO;
-	if (f) {
-		if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-			rc = NC_ERR_IO;
-		if (fclose(f) != 0)
-			rc = NC_ERR_IO;
-	} else {
-		close(fd);
-	}
-	if (!rc && nc_writer_side_tmp(wr, path, w->cdx_tmp))
-		rc = NC_ERR_NOMEM;
+	int rc = nc_out_open(out, path, err);
 	if (rc) {
-		unlink(w->cdx_tmp);
-		return nc_err_set(err, rc, path, "cannot write the index");
+		free(out);
+		return rc;
 	}
+	if (nc_linesort_write(&w->cdx, out->f)) {
+		nc_out_abort(out);
+		free(out);
+		return nc_err_set(err, NC_ERR_IO, path, "cannot write the index");
+	}
+	if ((rc = nc_out_close(out, true, err)) != NC_OK) {
+		free(out);
+		return rc;
+	}
+	if (nc_writer_side_out(wr, path, out))
+		return nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
 	return NC_OK;
+}
+
+void nc_warc_keep_index(struct nc_writer *wr, const char *near)
+{
+	struct warc *w = wr->state;
+	w->indexing = w->index_kept = true;
+	w->cdx.near = near;
+}
+
+int nc_warc_write_index(struct nc_writer *wr, FILE *out)
+{
+	struct warc *w = wr->state;
+	return nc_linesort_write(&w->cdx, out);
 }
 
 static void warc_free(struct nc_writer *wr)
@@ -1029,7 +1042,6 @@ static void warc_free(struct nc_writer *wr)
 	}
 	nc_map_free(&w->stored);
 	nc_linesort_free(&w->cdx);
-	free(w->cdx_tmp);
 	free(w);
 	wr->state = NULL;
 }

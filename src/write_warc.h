@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "newsconv.h"
 #include "util/buf.h"
@@ -28,5 +29,12 @@ int nc_warc_page_url(const struct nc_doc *d, const char *base, struct nc_buf *ou
 
 /* The WARC-Date of the article records of a writer of nc_format_warc. */
 int64_t nc_warc_record_date(const struct nc_writer *w);
+
+/* A writer of nc_format_warc, just made, indexes its records for the
+ * caller (the WACZ) rather than into opts.cdx_path; sort runs spill
+ * beside `near` (an output path; NULL: $TMPDIR). */
+void nc_warc_keep_index(struct nc_writer *w, const char *near);
+/* That index, sorted, after nc_writer_finish(); 0 or an error code. */
+int nc_warc_write_index(struct nc_writer *w, FILE *out);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "newsconv.h"
+#include "output.h"
 #include "util/buf.h"
 
 const struct nc_format *const nc_formats[] = {
@@ -101,9 +102,9 @@ void nc_writer_free(struct nc_writer *w)
 	if (w->format->free)
 		w->format->free(w);
 	for (size_t i = 0; i < w->nside; i++) {
-		if (w->side[i].tmp)
-			unlink(w->side[i].tmp);
-		free(w->side[i].tmp);
+		if (w->side[i].out)
+			nc_out_abort(w->side[i].out); /* unless committed */
+		free(w->side[i].out);
 		free(w->side[i].path);
 		free(w->side[i].data);
 	}
@@ -126,43 +127,33 @@ int nc_writer_put(struct nc_writer *w, const void *data, size_t len,
 	return NC_OK;
 }
 
-char *nc_staging_name(const struct nc_write_opts *o, const char *what)
+int nc_writer_put_fd(struct nc_writer *w, int fd, struct nc_err *err)
 {
-	struct nc_buf b = {0};
-	if (o->output_path) {
-		const char *slash = strrchr(o->output_path, '/');
-		size_t dir = slash ? (size_t)(slash - o->output_path) + 1 : 0;
-		nc_buf_put(&b, o->output_path, dir);
-		nc_buf_printf(&b, ".%s.%s-XXXXXX", o->output_path + dir, what);
-	} else {
-		const char *t = getenv("TMPDIR");
-		nc_buf_printf(&b, "%s/newsconv-%s-XXXXXX", t && *t ? t : "/tmp", what);
-	}
-	return nc_buf_detach(&b, NULL);
-}
-
-int nc_writer_put_file(struct nc_writer *w, const char *path, struct nc_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return nc_err_set(err, NC_ERR_IO, path, "cannot read the finished output back");
 	char chunk[65536];
-	size_t n;
+	off_t off = 0;
+	ssize_t n;
 	int rc = NC_OK;
-	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		rc = nc_writer_put(w, chunk, n, err);
-	if (!rc && ferror(f))
-		rc = nc_err_set(err, NC_ERR_IO, path, "cannot read the finished output back");
-	fclose(f);
+	while (!rc && (n = pread(fd, chunk, sizeof chunk, off)) > 0) {
+		rc = nc_writer_put(w, chunk, (size_t)n, err);
+		off += n;
+	}
+	if (!rc && n < 0)
+		rc = nc_err_set(err, NC_ERR_IO, where(w), "cannot read the finished output back: %s",
+				strerror(errno));
 	return rc;
 }
 
 static struct nc_sidefile *new_side(struct nc_writer *w, const char *path)
 {
-	struct nc_sidefile *v = realloc(w->side, (w->nside + 1) * sizeof *v);
-	if (!v)
-		return NULL;
-	w->side = v;
+	/* Capacity: the next power of two, so thousands of images cost
+	 * amortised constant time each. */
+	struct nc_sidefile *v = w->side;
+	if ((w->nside & (w->nside - 1)) == 0) {
+		size_t cap = w->nside ? w->nside * 2 : 1;
+		if (!(v = realloc(w->side, cap * sizeof *v)))
+			return NULL;
+		w->side = v;
+	}
 	struct nc_sidefile *f = &v[w->nside];
 	memset(f, 0, sizeof *f);
 	if (!(f->path = strdup(path)))
@@ -187,15 +178,15 @@ int nc_writer_side(struct nc_writer *w, const char *path, const void *data,
 	return NC_OK;
 }
 
-int nc_writer_side_tmp(struct nc_writer *w, const char *path, const char *tmp)
+int nc_writer_side_out(struct nc_writer *w, const char *path, struct nc_out *out)
 {
-	char *copy = strdup(tmp);
-	struct nc_sidefile *f = copy ? new_side(w, path) : NULL;
+	struct nc_sidefile *f = new_side(w, path);
 	if (!f) {
-		free(copy);
+		nc_out_abort(out);
+		free(out);
 		return NC_ERR_NOMEM;
 	}
-	f->tmp = copy;
+	f->out = out;
 	return NC_OK;
 }
 

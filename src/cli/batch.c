@@ -45,7 +45,7 @@ struct unit {
 	struct nc_err err;
 	int rc;
 	char *out_path;           /* -O or next to the input */
-	struct out_file file;
+	struct nc_out file;
 	struct nc_writer *w;
 };
 
@@ -265,7 +265,7 @@ static struct nc_write_opts opts_for(const struct cli *c, const char *path)
 static void write_own(struct batch *b, struct unit *u)
 {
 	struct nc_write_opts wo = opts_for(b->c, u->out_path);
-	int rc = file_open(&u->file, u->out_path, &u->err);
+	int rc = nc_out_open(&u->file, u->out_path, &u->err);
 	if (!rc) {
 		struct nc_sink sink = { file_sink, u->file.f };
 		rc = nc_writer_new(&u->w, b->c->format, &wo, &sink, &u->err);
@@ -275,9 +275,9 @@ static void write_own(struct batch *b, struct unit *u)
 	if (!rc)
 		rc = nc_writer_finish(u->w, &u->err);
 	if (!rc)
-		rc = file_close(&u->file, !b->win.bulk_sync, &u->err);
+		rc = nc_out_close(&u->file, !b->win.bulk_sync, &u->err);
 	if (rc) {
-		file_abort(&u->file);
+		nc_out_abort(&u->file);
 		nc_writer_free(u->w);
 		u->w = NULL;
 	}
@@ -481,7 +481,7 @@ static void commit_own(struct batch *b, struct unit *u)
 	for (size_t k = 0; k < u->w->nnotes; k++)
 		if (c->verbosity >= 0)
 			cli_say(u->out_path, NULL, u->w->notes[k]);
-	u->rc = file_commit(&u->file, &u->err);
+	u->rc = nc_out_commit(&u->file, &u->err);
 	if (!u->rc)
 		u->rc = file_commit_sides(u->w, &u->err);
 	if (!u->rc && c->verbosity > 0)
@@ -498,7 +498,7 @@ static void failed(struct batch *b, const struct nc_err *err, const char *fallba
 /* What a unit holds besides its document (the job frees that). */
 static void release_unit(struct unit *u)
 {
-	file_abort(&u->file);
+	nc_out_abort(&u->file);
 	nc_writer_free(u->w);
 	free(u->out_path);
 }
@@ -549,12 +549,16 @@ static void sync_window(struct batch *b, struct window *w)
 {
 	if (b->w || !w->bulk_sync)
 		return;
+	/* One syncfs() per file system the window wrote to; an output
+	 * whose sync failed is reported and not named (output.c). */
+	struct nc_fs_sync fs = {0};
 	for (size_t i = 0; i < w->njobs; i++)
-		for (size_t k = 0; k < w->jobs[i].nunits; k++)
-			if (w->jobs[i].units[k].w) {
-				file_sync_dir_of(w->jobs[i].units[k].out_path);
-				return;
-			}
+		for (size_t k = 0; k < w->jobs[i].nunits; k++) {
+			struct unit *u = &w->jobs[i].units[k];
+			if (u->w && !u->rc && nc_fs_sync(&fs, u->out_path, &u->err))
+				u->rc = u->err.code;
+		}
+	nc_fs_sync_free(&fs);
 }
 
 /* In input order: messages, then each document to its output. */
@@ -617,7 +621,7 @@ static void commit_start(struct batch *b, struct job *spare)
 
 /* ---- the run ---------------------------------------------------------------- */
 
-static int open_shared(struct batch *b, const char *single, struct out_file *file)
+static int open_shared(struct batch *b, const char *single, struct nc_out *file)
 {
 	const struct cli *c = b->c;
 	struct nc_err err = {0};
@@ -630,7 +634,7 @@ static int open_shared(struct batch *b, const char *single, struct out_file *fil
 				inputs_contain(b->in, single) ? single : c->wo.cdx_path);
 			return EXIT_INPUT;
 		}
-		if (file_open(file, single, &err)) {
+		if (nc_out_open(file, single, &err)) {
 			cli_report(&err, single);
 			return EXIT_INPUT;
 		}
@@ -638,13 +642,13 @@ static int open_shared(struct batch *b, const char *single, struct out_file *fil
 	}
 	if (nc_writer_new(&b->w, c->format, &wo, &sink, &err)) {
 		cli_report(&err, single ? single : "-");
-		file_abort(file);
+		nc_out_abort(file);
 		return EXIT_INPUT;
 	}
 	return EXIT_OK;
 }
 
-static int close_shared(struct batch *b, const char *single, struct out_file *file)
+static int close_shared(struct batch *b, const char *single, struct nc_out *file)
 {
 	const struct cli *c = b->c;
 	struct nc_err err = {0};
@@ -661,7 +665,7 @@ static int close_shared(struct batch *b, const char *single, struct out_file *fi
 				nc_progname, where);
 		rc = EXIT_INPUT;
 	} else if (nc_writer_finish(b->w, &err) != NC_OK ||
-		   (single ? file_close(file, true, &err) || file_commit(file, &err)
+		   (single ? nc_out_close(file, true, &err) || nc_out_commit(file, &err)
 			   : fflush(stdout) != 0 && nc_err_set(&err, NC_ERR_IO, "-", "cannot write to standard output")) ||
 		   file_commit_sides(b->w, &err)) {
 		cli_report(&err, where);
@@ -674,7 +678,7 @@ static int close_shared(struct batch *b, const char *single, struct out_file *fi
 			fprintf(stderr, "%s: wrote %s (%llu bytes)\n", nc_progname, single,
 				(unsigned long long)b->w->offset);
 	}
-	file_abort(file);
+	nc_out_abort(file);
 	nc_writer_free(b->w);
 	b->w = NULL;
 	return rc;
@@ -720,7 +724,7 @@ static bool run_windows(struct batch *b, bool one_output, struct job *arrays[2],
 int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *single)
 {
 	struct batch b = { .c = c, .in = in };
-	struct out_file shared = {0};
+	struct nc_out shared = {0};
 	struct nc_fetch_stats fetched = {0};
 	xmlInitParser(); /* before threads, as libxml2 requires */
 	if (one_output && c->digest) /* needs every item first: cli/digest.c */
@@ -739,7 +743,7 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 	progress(&b, true);
 	if (!finished) {
 		if (one_output) {
-			file_abort(&shared);
+			nc_out_abort(&shared);
 			nc_writer_free(b.w);
 		}
 		fprintf(stderr, "%s: stopped by signal %d after %zu of %zu inputs; "

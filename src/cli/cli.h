@@ -14,6 +14,7 @@
 #include "newsconv.h"
 #include "util/buf.h"
 #include "util/map.h"
+#include "output.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -79,29 +80,8 @@ uint64_t inputs_shard_hash(const char *path);
 
 /* ---- files.c ----------------------------------------------------------- */
 
-/* An output being written: PATH.tmp-XXXXXX beside PATH, renamed over
- * PATH by file_commit() so that a reader sees the old file or the whole
- * new one. */
-/* An output being written: an unnamed file (O_TMPFILE) in the output's
- * directory, given its name by linkat() on commit, or, where that is not
- * available, a named temporary file renamed on commit. */
-struct out_file {
-	char *path, *tmp;         /* tmp: the named temporary, if any */
-	FILE *f;                  /* an unnamed file's stays open until commit */
-	bool anon;                /* unnamed (O_TMPFILE) */
-	bool direct;              /* not a regular file (/dev/null, a FIFO): written in place */
-};
-
-int file_open(struct out_file *o, const char *path, struct nc_err *err);
-/* Flush and close; fsync when `sync` (else the caller syncs in bulk). */
-int file_close(struct out_file *o, bool sync, struct nc_err *err);
-int file_commit(struct out_file *o, struct nc_err *err);
-void file_abort(struct out_file *o);   /* close and remove the temporary */
+/* Outputs are made, named and synced by src/output.c (output.h). */
 int file_sink(void *ctx, const void *data, size_t len); /* ctx: FILE* */
-int file_write_atomic(const char *path, const void *data, size_t len,
-		      struct nc_err *err);
-int file_mkdirs_for(const char *path, struct nc_err *err);
-void file_sync_dir_of(const char *path); /* syncfs of that file system */
 /* Side files of a finished writer, after its main output. */
 int file_commit_sides(struct nc_writer *w, struct nc_err *err);
 

@@ -468,7 +468,7 @@ static int write_book(struct digest *d, const char *single, int64_t now)
 {
 	const struct cli *c = d->c;
 	const char *where = single ? single : "-";
-	struct out_file file = {0};
+	struct nc_out file = {0};
 	struct nc_writer *w = NULL;
 	struct nc_err err = {0};
 	bool *used = calloc(d->nsources ? d->nsources : 1, sizeof *used);
@@ -486,7 +486,7 @@ static int write_book(struct digest *d, const char *single, int64_t now)
 	wo.gzip = c->gzip == 1 || (c->gzip == -1 && single && strlen(single) > 3 &&
 				   !strcmp(single + strlen(single) - 3, ".gz"));
 	struct nc_sink sink = { file_sink, stdout };
-	int rc = single ? file_open(&file, single, &err) : NC_OK;
+	int rc = single ? nc_out_open(&file, single, &err) : NC_OK;
 	if (!rc) {
 		if (single)
 			sink.ctx = file.f;
@@ -497,7 +497,7 @@ static int write_book(struct digest *d, const char *single, int64_t now)
 	if (!rc)
 		rc = nc_writer_finish(w, &err);
 	if (!rc && single)
-		rc = file_close(&file, true, &err) || file_commit(&file, &err);
+		rc = nc_out_close(&file, true, &err) || nc_out_commit(&file, &err);
 	else if (!rc && fflush(stdout))
 		rc = nc_err_set(&err, NC_ERR_IO, "-", "cannot write to standard output");
 	if (!rc)
@@ -509,7 +509,7 @@ static int write_book(struct digest *d, const char *single, int64_t now)
 	if (!rc && c->verbosity > 0)
 		fprintf(stderr, "%s: wrote %s: %zu articles from %zu sources (%zu read, %zu duplicates dropped)\n",
 			nc_progname, where, d->n, info.nsources, d->read, d->dropped);
-	file_abort(&file);
+	nc_out_abort(&file);
 	nc_writer_free(w);
 	return rc ? EXIT_INPUT : EXIT_OK;
 }

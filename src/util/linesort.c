@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "newsconv.h"
+#include "output.h"
 #include "util/linesort.h"
 
 static int cmp_line(const void *a, const void *b)
@@ -25,7 +26,8 @@ static int spill(struct nc_linesort *s)
 	if (!v)
 		return s->rc = NC_ERR_NOMEM;
 	s->runs = v;
-	FILE *f = tmpfile();
+	struct nc_err err;
+	FILE *f = nc_scratch_fopen(s->near, &err);
 	if (!f)
 		return s->rc = NC_ERR_IO;
 	v[s->nruns++] = f;
@@ -101,6 +103,10 @@ int nc_linesort_write(struct nc_linesort *s, FILE *out)
 			break;
 		}
 		h[best].live = getline(&h[best].line, &h[best].cap, s->runs[best]) > 0;
+		if (!h[best].live && ferror(s->runs[best])) {
+			s->rc = NC_ERR_IO; /* not the end of that run */
+			break;
+		}
 	}
 	for (size_t i = 0; i < s->nruns; i++)
 		free(h[i].line);
@@ -113,7 +119,7 @@ void nc_linesort_free(struct nc_linesort *s)
 	drop_lines(s);
 	free(s->lines);
 	for (size_t i = 0; i < s->nruns; i++)
-		fclose(s->runs[i]);
+		nc_scratch_fclose(s->runs[i]);
 	free(s->runs);
 	memset(s, 0, sizeof *s);
 }

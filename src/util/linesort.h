@@ -1,7 +1,8 @@
 /* linesort.h - sort text lines in bounded memory (for the CDXJ index).
  *
  * Lines are kept in memory up to NC_LINESORT_RUN bytes, then sorted and
- * spilled to an anonymous temporary file; the end merges the runs.  The
+ * spilled to a scratch file (output.h: beside `near`, or in $TMPDIR);
+ * the end merges the runs.  The
  * order is bytewise (LC_ALL=C sort), so shards made separately merge
  * with `sort -m`.  Errors are sticky in `rc`. */
 #ifndef NC_UTIL_LINESORT_H
@@ -18,6 +19,7 @@ struct nc_linesort {
 	FILE **runs;
 	size_t nruns;
 	int rc;
+	const char *near;         /* an output path, borrowed; NULL: $TMPDIR */
 };
 
 /* `line` has no newline; it is copied. */

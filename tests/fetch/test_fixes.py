@@ -263,16 +263,19 @@ def case_cache_fsync():
     env = no_proxy_env()
     # LeakSanitizer cannot run under ptrace; the other cases check leaks.
     env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":")
-    r = subprocess.run([strace, "-f", "-qq", "-o", log, "-e", "trace=openat,open,fsync,fdatasync,close,rename,renameat,renameat2",
+    r = subprocess.run([strace, "-f", "-qq", "-o", log, "-e",
+                        "trace=openat,open,fsync,fdatasync,close,rename,renameat,renameat2,linkat",
                         NC, "--to", "json", "--fetch-images", "--allow-loopback", "--cache-dir", cache,
                         a, "-o", os.path.join(tmp, "f.json")], capture_output=True, text=True, timeout=120, env=env)
     check(r.returncode == 0 and "1 fetched" in r.stderr, "the image is fetched into the cache", r)
-    fd_of, synced, renamed = {}, set(), []
+    # A cache file is an unnamed file (O_TMPFILE) given its name by
+    # linkat(), or a named ".newsconv-" temporary renamed (src/output.c).
+    fd_of, synced, named, linked = {}, set(), [], {}
     for line in open(log):
-        m = re.search(r'open(?:at)?\(.*?"([^"]*\.tmp-[^"]*)".*= (\d+)$', line)
+        m = re.search(r'open(?:at)?\(.*?"([^"]*)", [^)]*O_TMPFILE.*= (\d+)$', line) or \
+            re.search(r'open(?:at)?\(.*?"([^"]*/\.newsconv-[^"]*)".*= (\d+)$', line)
         if m:
-            fd_of[m.group(2)] = m.group(1)
-            synced.discard(m.group(1))
+            fd_of[m.group(2)] = m.group(1) + "#" + m.group(2)
             continue
         m = re.search(r"f(?:data)?sync\((\d+)\)\s*= 0", line)
         if m and m.group(1) in fd_of:
@@ -282,12 +285,20 @@ def case_cache_fsync():
         if m:
             fd_of.pop(m.group(1), None)
             continue
-        m = re.search(r'rename(?:at2?)?\(.*?"([^"]*\.tmp-[^"]*)"', line)
-        if m and m.group(1).startswith(cache):  # the output file is main.c's business
-            renamed.append(m.group(1))
-    check(len(renamed) == 4, f"four cache files written through temp files ({len(renamed)})")
-    unsynced = [p for p in renamed if p not in synced]
-    check(not unsynced, f"each temp file is fsynced before its rename (not: {unsynced})")
+        m = re.search(r'linkat\(.*?"/proc/self/fd/(\d+)", [^,]*, "([^"]*)"', line)
+        if m:
+            linked[m.group(2)] = fd_of.get(m.group(1)) in synced
+            if m.group(2).startswith(cache) and "/.newsconv-" not in m.group(2):
+                named.append((m.group(2), linked[m.group(2)]))
+            continue
+        m = re.search(r'rename(?:at2?)?\(.*?"([^"]*)", [^"]*"([^"]*)"', line)
+        if m and m.group(2).startswith(cache):  # the output file is main.c's business
+            src = m.group(1)
+            named.append((m.group(2), linked.get(src, False) or
+                          any(v.startswith(src + "#") for v in synced)))
+    check(len(named) == 4, f"four cache files written through temporaries ({len(named)})", named)
+    unsynced = [p for p, ok in named if not ok]
+    check(not unsynced, f"each temporary is fsynced before it is named (not: {unsynced})")
 
 
 def case_cache_full():
