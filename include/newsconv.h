@@ -253,7 +253,28 @@ struct nc_doc {
 	/* A feed fetched by URL, on its first item: the feed's own HTTP
 	 * exchange and bytes, which a WARC records before the item. */
 	struct nc_resource *origin;
+	/* The reader view (src/extract.c): what it kept and dropped of a
+	 * page, for --to json and -v.  extracted is false when no
+	 * extraction ran. */
+	bool extracted;
+	size_t kept_chars, dropped_chars;
+	struct nc_dropped *dropped;
+	size_t ndropped;
 };
+
+/* One block the reader view dropped: where (tag#id.class from the body
+ * down), its characters of text, and why. */
+struct nc_dropped {
+	char *path;
+	size_t chars;
+	const char *reason;            /* a static string */
+};
+
+/* When the reader view runs (--extract): AUTO on whole pages without
+ * front matter only, ON on every HTML body (feed items too), OFF never.
+ * Process-wide; the CLI sets it once before reading. */
+enum nc_extract_mode { NC_EXTRACT_AUTO, NC_EXTRACT_ON, NC_EXTRACT_OFF };
+extern enum nc_extract_mode nc_extract_mode;
 
 struct nc_doc *nc_doc_new(void);
 void nc_doc_free(struct nc_doc *doc);
@@ -345,6 +366,12 @@ int nc_frontmatter_parse(struct nc_doc *doc, const char *text, size_t len,
 			 size_t *body_offset, struct nc_err *err);
 int nc_html_read(struct nc_doc *doc, const char *html, size_t len,
 		 struct nc_err *err);
+/* nc_html_read() for a body of a given kind: a file's whole body (PAGE,
+ * which --extract auto trims when it is a web page), a feed item's
+ * (ITEM: only --extract on), a fragment (never). */
+enum nc_body_kind { NC_BODY_FRAGMENT, NC_BODY_PAGE, NC_BODY_ITEM };
+int nc_html_read_body(struct nc_doc *doc, const char *html, size_t len,
+		      enum nc_body_kind kind, struct nc_err *err);
 
 /* Step: resolve protocol-relative and relative URLs of links, images,
  * embeds and the cover against meta.source_url, and collect one

@@ -450,6 +450,9 @@ void nc_doc_free(struct nc_doc *d)
 	for (size_t i = 0; i < d->nwarnings; i++)
 		free(d->warnings[i]);
 	free(d->warnings);
+	for (size_t i = 0; i < d->ndropped; i++)
+		free(d->dropped[i].path);
+	free(d->dropped);
 	if (d->prepared && d->prepared_free)
 		d->prepared_free(d->prepared);
 	free(d);

@@ -45,6 +45,10 @@ static void usage(FILE *f)
 "  opml    OPML subscription list: every outline with an xmlUrl is read\n"
 "          as a feed URL, its folders as the category; a feed that cannot\n"
 "          be read is reported and skipped\n"
+"  --extract auto|on|off  the reader view: keep a web page's article and\n"
+"          drop its menus, banners, share bars and comments (auto, the\n"
+"          default: whole pages without front matter only; on: also\n"
+"          front-matter and feed item bodies; off: keep everything)\n"
 "\n"
 "Formats (--to):\n"
 "  md      CommonMark + GFM tables, YAML front matter first\n"
@@ -135,7 +139,7 @@ enum {
 	OPT_PRIVATE, OPT_CACHE, OPT_NOCACHE, OPT_OFFLINE, OPT_STRICT, OPT_CDX,
 	OPT_GZIP, OPT_NOGZIP, OPT_LOOPBACK, OPT_TIMEOUT, OPT_PROXY, OPT_FILES_FROM,
 	OPT_SHARD, OPT_FROM, OPT_BASE_URL, OPT_SINCE, OPT_UNTIL, OPT_MAX_PER_SOURCE,
-	OPT_GROUP
+	OPT_GROUP, OPT_EXTRACT
 };
 
 static const struct option long_opts[] = {
@@ -177,6 +181,7 @@ static const struct option long_opts[] = {
 	{"group", required_argument, NULL, OPT_GROUP},
 	{"gzip", no_argument, NULL, OPT_GZIP},
 	{"no-gzip", no_argument, NULL, OPT_NOGZIP},
+	{"extract", required_argument, NULL, OPT_EXTRACT},
 	{NULL, 0, NULL, 0}
 };
 
@@ -390,6 +395,14 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			rc = fetch_option(c, opt, optarg);
 			break;
 		case OPT_STRICT: c->strict = true; break;
+		case OPT_EXTRACT:
+			if (!strcmp(optarg, "auto")) nc_extract_mode = NC_EXTRACT_AUTO;
+			else if (!strcmp(optarg, "on")) nc_extract_mode = NC_EXTRACT_ON;
+			else if (!strcmp(optarg, "off")) nc_extract_mode = NC_EXTRACT_OFF;
+			else return usage_error("--extract: '%s' is not auto, on or off", optarg);
+			if (nc_extract_mode != NC_EXTRACT_AUTO)
+				note_option(c, "--extract", optarg);
+			break;
 		case 'j':
 			if (!parse_size(optarg, &v) || v < 1 || v > 256)
 				return usage_error("-j: '%s' is not a number from 1 to 256", optarg);

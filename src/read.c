@@ -169,7 +169,7 @@ int nc_read(const char *name, const unsigned char *data, size_t len,
 	}
 	if ((rc = nc_frontmatter_parse(d, text, tlen, &body, err)))
 		goto fail;
-	if ((rc = nc_html_read(d, text + body, tlen - body, err)))
+	if ((rc = nc_html_read_body(d, text + body, tlen - body, NC_BODY_PAGE, err)))
 		goto fail;
 
 	if ((rc = nc_title_fallback(d, name, name_title, err)))

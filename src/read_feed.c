@@ -2043,7 +2043,7 @@ static int read_item(struct feed *f, xmlNode *item, size_t number, struct nc_doc
 	put_enclosures(f, item, cover, &body);
 	if (body.oom)
 		goto fail;
-	if (body.len && (rc = nc_html_read(d, body.data, body.len, err)) != NC_OK) {
+	if (body.len && (rc = nc_html_read_body(d, body.data, body.len, NC_BODY_ITEM, err)) != NC_OK) {
 		if (rc == NC_ERR_NOMEM)
 			goto fail_set; /* err is set: keep it */
 		/* One broken item never takes the others down: left out, and

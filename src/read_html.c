@@ -22,6 +22,7 @@
 #include <libxml/tree.h>
 
 #include "newsconv.h"
+#include "extract.h"
 #include "util/buf.h"
 #include "util/lang.h"
 #include "util/date.h"
@@ -1853,6 +1854,24 @@ static char *tree_prepass(const char *s, size_t len, size_t *outlen, bool *flatt
 
 int nc_html_read(struct nc_doc *doc, const char *html, size_t len, struct nc_err *err)
 {
+	return nc_html_read_body(doc, html, len, NC_BODY_FRAGMENT, err);
+}
+
+/* The reader view runs on a whole page under --extract auto, on any
+ * page or feed item body under --extract on. */
+static bool extracting(const struct nc_doc *doc, enum nc_body_kind kind, xmlNode *root, xmlNode *body)
+{
+	if (nc_extract_mode == NC_EXTRACT_OFF || kind == NC_BODY_FRAGMENT || !body)
+		return false;
+	if (nc_extract_mode == NC_EXTRACT_ON)
+		return true;
+	return kind == NC_BODY_PAGE && doc->meta.fm_kind == NC_FM_NONE &&
+	       nc_extract_is_page(root, body);
+}
+
+int nc_html_read_body(struct nc_doc *doc, const char *html, size_t len,
+		      enum nc_body_kind kind, struct nc_err *err)
+{
 	const char *name = doc->source_name ? doc->source_name : "-";
 	/* A body that is only "null" is what some generators write for an
 	 * empty item; it is kept as the text it is. */
@@ -1907,7 +1926,12 @@ int nc_html_read(struct nc_doc *doc, const char *html, size_t len, struct nc_err
 		for (xmlNode *c = root->children; c; c = c->next)
 			if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "body") == 0)
 				body = c;
-		walk(&r, body ? body : root);
+		xmlNode *content = body ? body : root;
+		if (r.rc == NC_OK && extracting(doc, kind, root, body) &&
+		    nc_extract(doc, body, doc->meta.title, &content) != NC_OK)
+			r.rc = NC_ERR_NOMEM;
+		if (r.rc == NC_OK)
+			walk(&r, content);
 	}
 	free(r.stack);
 	xmlFreeDoc(dom);

@@ -1,0 +1,814 @@
+/*
+ * extract.c - the reader view: find a web page's article in the libxml2
+ * tree read_html.c parsed, and drop the page around it.
+ *
+ * The rules (README "Reader view" states them for users):
+ *  1. Boilerplate by name: nav, aside, header, footer, form, dialog;
+ *     role navigation/banner/contentinfo/complementary/search/dialog/...;
+ *     hidden elements (hidden, aria-hidden, display:none); and elements
+ *     whose class or id says menu, share, comments, related, cookie,
+ *     subscription, ads ... in several languages (see `junk_words`).  An
+ *     element is spared when it holds the page's marked article
+ *     (<article>, <main>, role=main, itemprop=articleBody) or most of the
+ *     page's text: a wrapper named "has-sidebar" is not a sidebar.
+ *  2. Paragraphs (p, pre, td, blockquote, li, and divs of text) of 25
+ *     characters or more score 1 + commas + one per 100 characters (at
+ *     most 3); the score goes to their parent, half to the grandparent,
+ *     less further up.  A candidate starts from its tag and its class or
+ *     id (article words +25, boilerplate words -25; itemprop=articleBody
+ *     +50, <article> +15, <main> or role=main +10) and its score is
+ *     scaled by 1 - link density (link text / text).
+ *  3. The best candidate is the article; when others nearly as good sit
+ *     in one ancestor, that ancestor is.  Siblings join it when they
+ *     score well or are prose (long, few links, or ending in
+ *     punctuation).
+ *  4. Inside the article, blocks that are mostly links, lists of links,
+ *     and short blocks without a sentence are dropped as leftovers of
+ *     the page (share bars, tag lists, "read more").
+ *  5. When the article found is under 250 characters of text, or under a
+ *     fifth of the page's prose, the whole body is kept: a wrong guess
+ *     must not lose a page.
+ *
+ * Everything is linear in the number of elements: one pass to list them
+ * in document order, and passes over that list; no recursion.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract.h"
+#include "util/buf.h"
+
+enum { MIN_PARA = 25, MIN_ARTICLE = 250, MAX_LEVELS = 5 };
+
+struct el {
+	xmlNode *node;
+	int parent;           /* index in the list, -1 for the body */
+	unsigned junk : 1;    /* boilerplate by rule 1 (own signal) */
+	unsigned dropped : 1; /* junk, or inside junk */
+	unsigned semantic : 1;/* article, main, role=main, articleBody */
+	unsigned has_sem : 1; /* holds a semantic element */
+	unsigned is_link : 1;
+	unsigned blockish : 1;/* has block children (not a div of text) */
+	unsigned inside : 1;  /* in the content chosen */
+	size_t raw_text;      /* all text, junk included */
+	size_t text;          /* text outside junk */
+	size_t link_text;
+	size_t commas;
+	size_t paras;         /* p-like children kept */
+	size_t imgs;
+	double score;
+	double weight;        /* from class/id and tag */
+	bool scored;
+};
+
+struct ex {
+	struct nc_doc *doc;
+	xmlNode *body;
+	struct el *els;
+	size_t n, cap;
+	int rc;
+};
+
+/* ---- the words ------------------------------------------------------- */
+
+/* A class or id word (split at anything not a letter or digit, lower
+ * case) that starts with one of these names boilerplate, whatever else
+ * the element is called ("comment-body" is a comment). */
+static const char *const strong_prefixes[] = {
+	"comment", "kommentar", "commentaire", "comentario", "commenti",
+	"disqus", "share", "sharing", "shariff", "social", "related",
+	"relacionad", "verwandt", "recommend", "empfehl", "popular",
+	"mostread", "mostpopular", "trending", "cookie", "consent", "gdpr",
+	"newsletter", "subscri", "abonn", "advert", "werbung", "anzeige",
+	"sponsor", "outbrain", "taboola", "breadcrumb", "sidebar", "navbar",
+	"footer", "partage", "compartir", "condividi", "publicit",
+	"leaderboard", "skyscraper", "offcanvas", "seitenleiste", "fusszeile",
+	"kopfzeile", "skiplink", "popup", "modal", "banner", NULL
+};
+
+/* Prefixes naming boilerplate unless an article word is there too. */
+static const char *const weak_prefixes[] = {
+	"nav", "menu", "promo", "pagination", "pager", "overlay", "widget",
+	"toolbar", "masthead", "login", "signup", "signin", "tagcloud",
+	"teaser", "byline", "dateline", "topbar", "rubrik", "cabecera",
+	"piede", "print", "rating", "authorbox", "bio", "postmeta", "meta",
+	"tags", "follow", NULL
+};
+
+/* Words that must equal the class/id word (too short to be prefixes). */
+static const char *const weak_words[] = {
+	"ad", "ads", "adv", "header", "head", "top", "foot", "sns", "tag",
+	"extra", "aside", "links", "more", "date", "time", "author", "pie",
+	"infobox", "sitemap", "copyright", "legal", "imprint", "impressum",
+	"contact", "kontakt", "search", "suche", "recherche", "hidden", NULL
+};
+
+static const char *const good_prefixes[] = {
+	"article", "artikel", "content", "inhalt", "contenu", "contenido",
+	"conteudo", "entry", "post", "story", "text", "body", "main",
+	"beitrag", "blog", "prose", "richtext", "testo", "corpo", "tresc", NULL
+};
+
+static bool word_in(const char *w, size_t n, const char *const *list, bool prefix)
+{
+	for (size_t i = 0; list[i]; i++) {
+		size_t l = strlen(list[i]);
+		if (prefix ? (n >= l && strncmp(w, list[i], l) == 0)
+			   : (n == l && strncmp(w, list[i], l) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* +1 when a class/id word says article, -1 boilerplate, 0 neither. */
+static int names_say(const char *s, int *good, int *bad)
+{
+	char w[48];
+	while (s && *s) {
+		size_t n = 0;
+		while (*s && !isalnum((unsigned char)*s))
+			s++;
+		while (*s && isalnum((unsigned char)*s)) {
+			if (n < sizeof w - 1)
+				w[n++] = (char)tolower((unsigned char)*s);
+			s++;
+		}
+		w[n] = 0;
+		if (!n)
+			continue;
+		if (word_in(w, n, strong_prefixes, true))
+			*bad += 100;
+		else if (word_in(w, n, weak_prefixes, true) || word_in(w, n, weak_words, false))
+			(*bad)++;
+		else if (word_in(w, n, good_prefixes, true))
+			(*good)++;
+	}
+	return 0;
+}
+
+/* ---- the DOM ---------------------------------------------------------- */
+
+static const char *attr(const xmlNode *n, const char *name)
+{
+	for (xmlAttr *a = n->properties; a; a = a->next)
+		if (strcasecmp((const char *)a->name, name) == 0 && a->children &&
+		    a->children->type == XML_TEXT_NODE)
+			return (const char *)a->children->content;
+	return NULL;
+}
+
+static bool is(const xmlNode *n, const char *name)
+{
+	return strcasecmp((const char *)n->name, name) == 0;
+}
+
+static bool ignored_tag(const xmlNode *n)
+{
+	static const char *const t[] = {"script", "style", "template", "noscript",
+		"svg", "math", "head", "title", "meta", "link", "object", NULL};
+	for (size_t i = 0; t[i]; i++)
+		if (is(n, t[i]))
+			return true;
+	return false;
+}
+
+static bool block_tag(const xmlNode *n)
+{
+	static const char *const t[] = {"p", "div", "section", "article", "main",
+		"ul", "ol", "dl", "table", "blockquote", "pre", "h1", "h2", "h3",
+		"h4", "h5", "h6", "figure", "header", "footer", "nav", "aside",
+		"form", "li", "tr", "td", "hr", NULL};
+	for (size_t i = 0; t[i]; i++)
+		if (is(n, t[i]))
+			return true;
+	return false;
+}
+
+/* p-like: what rule 2 scores. */
+static bool para_tag(const xmlNode *n)
+{
+	return is(n, "p") || is(n, "pre") || is(n, "td") || is(n, "blockquote") ||
+	       is(n, "dd") || is(n, "li");
+}
+
+static bool role_is(const xmlNode *n, const char *const *roles)
+{
+	const char *r = attr(n, "role");
+	if (!r)
+		return false;
+	for (size_t i = 0; roles[i]; i++)
+		if (strcasecmp(r, roles[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool hidden(const xmlNode *n)
+{
+	if (attr(n, "hidden"))
+		return true;
+	const char *a = attr(n, "aria-hidden");
+	if (a && strcasecmp(a, "true") == 0)
+		return true;
+	const char *st = attr(n, "style");
+	if (st) {
+		char buf[128];
+		size_t j = 0;
+		for (const char *p = st; *p && j < sizeof buf - 1; p++)
+			if (!isspace((unsigned char)*p))
+				buf[j++] = (char)tolower((unsigned char)*p);
+		buf[j] = 0;
+		if (strstr(buf, "display:none") || strstr(buf, "visibility:hidden"))
+			return true;
+	}
+	return false;
+}
+
+static bool semantic(const xmlNode *n)
+{
+	static const char *const main_roles[] = {"main", "article", NULL};
+	const char *ip = attr(n, "itemprop");
+	return is(n, "article") || is(n, "main") || role_is(n, main_roles) ||
+	       (ip && strcasecmp(ip, "articleBody") == 0);
+}
+
+/* Rule 1's own signal; `why` says which. */
+static bool junk_signal(const xmlNode *n, const char **why)
+{
+	static const char *const tags[] = {"nav", "aside", "footer", "header",
+		"form", "dialog", "button", "select", NULL};
+	static const char *const roles[] = {"navigation", "banner", "contentinfo",
+		"complementary", "search", "dialog", "alertdialog", "menu",
+		"menubar", "toolbar", "alert", NULL};
+	for (size_t i = 0; tags[i]; i++)
+		if (is(n, tags[i])) {
+			*why = tags[i];
+			return true;
+		}
+	if (role_is(n, roles)) {
+		*why = "role";
+		return true;
+	}
+	if (hidden(n)) {
+		*why = "hidden";
+		return true;
+	}
+	int good = 0, bad = 0;
+	names_say(attr(n, "class"), &good, &bad);
+	names_say(attr(n, "id"), &good, &bad);
+	if (bad >= 100 || (bad && !good)) {
+		*why = "class/id";
+		return true;
+	}
+	return false;
+}
+
+/* The listed element of a DOM node, or NULL. */
+static struct el *el_of(const struct ex *x, const xmlNode *n)
+{
+	uintptr_t i = (uintptr_t)n->_private;
+	return i ? &x->els[i - 1] : NULL;
+}
+
+/* ---- listing and measuring ------------------------------------------- */
+
+static int push_el(struct ex *x, xmlNode *n, int parent)
+{
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 256;
+		struct el *e = realloc(x->els, cap * sizeof *e);
+		if (!e)
+			return NC_ERR_NOMEM;
+		x->els = e;
+		x->cap = cap;
+	}
+	struct el *e = &x->els[x->n];
+	memset(e, 0, sizeof *e);
+	e->node = n;
+	e->parent = parent;
+	x->n++;
+	/* an index, not a pointer: the list grows */
+	n->_private = (void *)(uintptr_t)x->n;
+	return NC_OK;
+}
+
+/* Characters of text, white space not counted, UTF-8 sequences once. */
+static size_t text_len(const char *s, size_t *commas)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p <= ' ' || (*p & 0xC0) == 0x80)
+			continue;
+		n++;
+		if (*p == ',')
+			(*commas)++;
+		/* U+FF0C fullwidth comma and U+3001 ideographic comma */
+		else if ((p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x8C) ||
+			 (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x81))
+			(*commas)++;
+	}
+	return n;
+}
+
+/* Lists the elements under the body in document order (each after its
+ * parent), skipping what is never text (scripts, styles, SVG). */
+static int list_elements(struct ex *x)
+{
+	if (push_el(x, x->body, -1))
+		return NC_ERR_NOMEM;
+	xmlNode *n = x->body->children;
+	while (n && n != x->body) {
+		bool down = false;
+		if (n->type == XML_ELEMENT_NODE && !ignored_tag(n)) {
+			if (push_el(x, n, (int)((uintptr_t)n->parent->_private - 1)))
+				return NC_ERR_NOMEM;
+			down = n->children != NULL;
+		}
+		if (down) {
+			n = n->children;
+			continue;
+		}
+		while (n != x->body && !n->next)
+			n = n->parent;
+		if (n == x->body)
+			break;
+		n = n->next;
+	}
+	return NC_OK;
+}
+
+/* Text of an element's own text children, then sums up the list in
+ * reverse order so each element holds its subtree's figures.  `clean`
+ * leaves out what is dropped. */
+static void measure(struct ex *x, bool clean)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		struct el *e = &x->els[i];
+		size_t t = 0, c = 0;
+		for (xmlNode *k = e->node->children; k; k = k->next)
+			if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE)
+				t += text_len((const char *)k->content, &c);
+		e->is_link = is(e->node, "a");
+		if (clean) {
+			e->text = e->dropped ? 0 : t;
+			e->commas = e->dropped ? 0 : c;
+			e->link_text = e->is_link ? e->text : 0;
+			e->paras = 0;
+			e->imgs = !e->dropped && (is(e->node, "img") || is(e->node, "picture"));
+		} else {
+			e->raw_text = t;
+		}
+	}
+	for (size_t i = x->n; i-- > 1;) {
+		struct el *e = &x->els[i], *p = &x->els[e->parent];
+		if (!clean) {
+			p->raw_text += e->raw_text;
+			p->has_sem |= e->semantic | e->has_sem;
+			if (block_tag(e->node))
+				p->blockish = 1;
+			continue;
+		}
+		p->text += e->text;
+		p->commas += e->commas;
+		p->link_text += p->is_link ? e->text : e->link_text;
+		p->imgs += e->imgs;
+		if (!e->dropped && (is(e->node, "p") || is(e->node, "pre")))
+			p->paras++;
+	}
+}
+
+/* Rule 1: marks junk (own signal) and dropped (junk or inside it). */
+static void mark_junk(struct ex *x, size_t page_text)
+{
+	for (size_t i = 1; i < x->n; i++) {
+		struct el *e = &x->els[i];
+		const char *why = NULL;
+		e->dropped = x->els[e->parent].dropped;
+		if (e->dropped || e->semantic || e->has_sem)
+			continue;
+		if (!junk_signal(e->node, &why))
+			continue;
+		/* A wrapper holding most of the page is not boilerplate. */
+		if (e->raw_text * 2 > page_text && strcmp(why, "hidden") != 0)
+			continue;
+		e->junk = 1;
+		e->dropped = 1;
+	}
+}
+
+/* ---- scoring (rule 2) ------------------------------------------------- */
+
+static double weight_of(const xmlNode *n)
+{
+	int good = 0, bad = 0;
+	names_say(attr(n, "class"), &good, &bad);
+	names_say(attr(n, "id"), &good, &bad);
+	double w = (good ? 25 : 0) - (bad ? 25 : 0);
+	const char *ip = attr(n, "itemprop");
+	static const char *const main_roles[] = {"main", NULL};
+	if (ip && strcasecmp(ip, "articleBody") == 0)
+		w += 50;
+	if (is(n, "article"))
+		w += 15;
+	if (is(n, "main") || role_is(n, main_roles))
+		w += 10;
+	if (is(n, "div") || is(n, "section"))
+		w += 5;
+	else if (is(n, "pre") || is(n, "td") || is(n, "blockquote"))
+		w += 3;
+	else if (is(n, "ol") || is(n, "ul") || is(n, "dl") || is(n, "li") || is(n, "form") || is(n, "th"))
+		w -= 3;
+	else if (is(n, "h1") || is(n, "h2") || is(n, "h3") || is(n, "h4") || is(n, "th"))
+		w -= 5;
+	return w;
+}
+
+static double link_density(const struct el *e)
+{
+	return e->text ? (double)e->link_text / (double)e->text : 0;
+}
+
+/* A paragraph: p-like, or a div/section holding only inline content. */
+static bool scored_para(const struct el *e)
+{
+	if (e->dropped || e->text < MIN_PARA)
+		return false;
+	if (para_tag(e->node))
+		return !is(e->node, "li") || e->commas > 0;
+	return (is(e->node, "div") || is(e->node, "section") || is(e->node, "span")) &&
+	       !e->blockish;
+}
+
+static void score(struct ex *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		struct el *e = &x->els[i];
+		if (!scored_para(e))
+			continue;
+		/* A paragraph inside a scored paragraph (li > p) counts once. */
+		double s = 1 + (double)e->commas + (e->text / 100 > 3 ? 3 : (double)(e->text / 100));
+		int a = e->parent;
+		for (int level = 0; a >= 0 && level < MAX_LEVELS; level++, a = x->els[a].parent) {
+			struct el *p = &x->els[a];
+			if (!p->scored) {
+				p->scored = true;
+				p->weight = weight_of(p->node);
+				p->score = p->weight;
+			}
+			p->score += level == 0 ? s : level == 1 ? s / 2 : s / (level * 3);
+		}
+	}
+	for (size_t i = 0; i < x->n; i++) {
+		struct el *e = &x->els[i];
+		if (e->scored)
+			e->score *= 1 - link_density(e);
+	}
+}
+
+/* Rule 3: the best candidate, or the ancestor that holds it and the
+ * candidates nearly as good. */
+static int choose(struct ex *x)
+{
+	int best = -1;
+	for (size_t i = 0; i < x->n; i++)
+		if (x->els[i].scored && !x->els[i].dropped &&
+		    (best < 0 || x->els[i].score > x->els[best].score))
+			best = (int)i;
+	if (best < 0)
+		return -1;
+	double top = x->els[best].score;
+	/* Candidates within three quarters of the best that are neither
+	 * inside it nor around it: the article is split across them. */
+	int near[3], nn = 0;
+	for (size_t i = 0; i < x->n && nn < 3; i++) {
+		struct el *e = &x->els[i];
+		if (!e->scored || e->dropped || (int)i == best || e->score < top * 0.75)
+			continue;
+		bool related = false;
+		for (int a = (int)i; a >= 0 && !related; a = x->els[a].parent)
+			related = a == best;
+		for (int a = best; a >= 0 && !related; a = x->els[a].parent)
+			related = a == (int)i;
+		if (!related)
+			near[nn++] = (int)i;
+	}
+	if (nn >= 2) {
+		for (int a = x->els[best].parent; a > 0; a = x->els[a].parent) {
+			int held = 0;
+			for (int k = 0; k < nn; k++)
+				for (int b = near[k]; b >= 0; b = x->els[b].parent)
+					if (b == a) {
+						held++;
+						break;
+					}
+			if (held >= 2) {
+				best = a;
+				break;
+			}
+		}
+	}
+	/* A lone child says nothing its parent does not. */
+	while (best > 0 && x->els[best].parent > 0) {
+		struct el *p = &x->els[x->els[best].parent];
+		if (p->text > x->els[best].text + x->els[best].text / 8 || is(p->node, "body"))
+			break;
+		best = x->els[best].parent;
+	}
+	return best;
+}
+
+/* ---- the article's edges (rule 3) and leftovers (rule 4) ------------- */
+
+static bool ends_sentence(const xmlNode *n)
+{
+	xmlChar *t = xmlNodeGetContent(n);
+	if (!t)
+		return false;
+	size_t l = strlen((const char *)t);
+	while (l && isspace(t[l - 1]))
+		l--;
+	bool yes = l && (strchr(".!?:\"", t[l - 1]) ||
+			 (l >= 3 && (unsigned char)t[l - 3] == 0xE3 && t[l - 2] == 0x80 && t[l - 1] == 0x82));
+	xmlFree(t);
+	return yes;
+}
+
+static bool prose_sibling(const struct el *s, double top)
+{
+	if (s->dropped || !s->text)
+		return false;
+	if (s->scored && s->score >= (top * 0.2 > 10 ? top * 0.2 : 10))
+		return true;
+	if (!is(s->node, "p") && !(is(s->node, "div") && !s->blockish))
+		return false;
+	double ld = link_density(s);
+	if (s->text > 80)
+		return ld < 0.25;
+	return ld == 0 && ends_sentence(s->node);
+}
+
+/* The siblings of the best candidate that belong to the article; the
+ * content is then their parent with the others dropped.  Returns the
+ * element to convert. */
+static int gather(struct ex *x, int best, size_t *outside)
+{
+	struct el *b = &x->els[best];
+	if (best == 0 || !b->node->parent)
+		return best;
+	xmlNode *first = NULL, *last = NULL;
+	for (xmlNode *s = b->node->parent->children; s; s = s->next) {
+		if (s->type != XML_ELEMENT_NODE || !s->_private)
+			continue;
+		if (s == b->node || prose_sibling(el_of(x, s), b->score)) {
+			if (!first)
+				first = s;
+			last = s;
+		}
+	}
+	if (first == b->node && last == b->node)
+		return best;
+	bool in = false;
+	for (xmlNode *s = b->node->parent->children; s; s = s->next) {
+		if (s == first)
+			in = true;
+		if (s->type == XML_ELEMENT_NODE && s->_private) {
+			struct el *e = el_of(x, s);
+			if (!in || (s != b->node && !prose_sibling(e, b->score) &&
+				    link_density(e) > 0.33)) {
+				if (!e->dropped) {
+					e->junk = 1;
+					e->dropped = 1;
+					*outside += 1;
+				}
+			}
+		}
+		if (s == last)
+			in = false;
+	}
+	return b->parent;
+}
+
+/* Rule 4 for one element inside the article; the reason, or NULL. */
+static const char *leftover(const struct el *e)
+{
+	if (e->dropped)
+		return NULL;
+	const xmlNode *n = e->node;
+	double ld = link_density(e);
+	bool list = is(n, "ul") || is(n, "ol") || is(n, "dl");
+	bool box = list || is(n, "div") || is(n, "section") || is(n, "table") ||
+		   is(n, "span") || is(n, "p") || is(n, "center");
+	if (!box || e->commas >= 10)
+		return NULL;
+	if (ld > 0.5 && (list || e->text < 1000) && !is(n, "p"))
+		return "mostly links";
+	if (is(n, "p") && ld > 0.8 && e->text < 60)
+		return "a link";
+	if (!list && !is(n, "p") && e->weight < 25 && ld > 0.33 && e->text < 200)
+		return "links";
+	return NULL;
+}
+
+static void mark_inside(struct ex *x, int content)
+{
+	for (size_t i = 0; i < x->n; i++)
+		x->els[i].inside = (int)i == content ||
+				   (i > 0 && x->els[x->els[i].parent].inside);
+}
+
+/* ---- reporting and dropping ------------------------------------------ */
+
+/* "div#main>aside.share": the element's place from below the body. */
+static char *path_of(const struct ex *x, const struct el *e)
+{
+	const struct el *chain[16];
+	size_t n = 0;
+	for (const struct el *a = e; a && a->parent >= 0 && n < 16; a = &x->els[a->parent])
+		chain[n++] = a;
+	struct nc_buf b = {0};
+	if (n == 16)
+		nc_buf_puts(&b, "...>");
+	while (n--) {
+		const xmlNode *d = chain[n]->node;
+		const char *id = attr(d, "id"), *cl = attr(d, "class");
+		nc_buf_puts(&b, (const char *)d->name);
+		if (id && *id)
+			nc_buf_printf(&b, "#%.40s", id);
+		else if (cl && *cl) {
+			size_t l = strcspn(cl, " \t\r\n");
+			nc_buf_printf(&b, ".%.*s", (int)(l > 40 ? 40 : l), cl);
+		}
+		if (n)
+			nc_buf_putc(&b, '>');
+	}
+	if (b.oom) {
+		nc_buf_free(&b);
+		return NULL;
+	}
+	return nc_buf_detach(&b, NULL);
+}
+
+static int report(struct ex *x, const struct el *e, const char *reason)
+{
+	struct nc_doc *d = x->doc;
+	if (!e->raw_text)
+		return NC_OK;
+	d->dropped_chars += e->raw_text;
+	struct nc_dropped *v = realloc(d->dropped, (d->ndropped + 1) * sizeof *v);
+	if (!v)
+		return NC_ERR_NOMEM;
+	d->dropped = v;
+	char *p = path_of(x, e);
+	if (!p)
+		return NC_ERR_NOMEM;
+	v[d->ndropped++] = (struct nc_dropped){ p, e->raw_text, reason };
+	return NC_OK;
+}
+
+static const char *reason_of(const struct el *e)
+{
+	const char *why = "outside the article";
+	if (junk_signal(e->node, &why)) {
+		if (strcmp(why, "class/id") == 0)
+			return "boilerplate class or id";
+		if (strcmp(why, "role") == 0)
+			return "boilerplate role";
+		if (strcmp(why, "hidden") == 0)
+			return "hidden";
+		return "boilerplate element";
+	}
+	return why;
+}
+
+/* Reports and frees every dropped element inside the content, then
+ * reports what lies outside it, from the content up to the body. */
+static int drop(struct ex *x, int content)
+{
+	int rc = NC_OK;
+	xmlNode *c = x->els[content].node;
+	mark_inside(x, content);
+	for (size_t i = 1; i < x->n && rc == NC_OK; i++) {
+		struct el *e = &x->els[i];
+		if (!e->dropped || x->els[e->parent].dropped || !e->inside)
+			continue;
+		rc = report(x, e, e->junk ? reason_of(e) : "leftover");
+	}
+	for (xmlNode *a = c; a && a != x->body && rc == NC_OK; a = a->parent)
+		for (xmlNode *s = a->parent ? a->parent->children : NULL; s && rc == NC_OK; s = s->next)
+			if (s != a && s->type == XML_ELEMENT_NODE && s->_private)
+				rc = report(x, el_of(x, s), reason_of(el_of(x, s)));
+	/* Unlink last: the walk above reads parents. */
+	for (size_t i = x->n; i-- > 1;) {
+		struct el *e = &x->els[i];
+		if (e->dropped && !x->els[e->parent].dropped && e->inside) {
+			xmlUnlinkNode(e->node);
+			xmlFreeNode(e->node);
+		}
+	}
+	return rc;
+}
+
+/* ---- the step ---------------------------------------------------------- */
+
+enum nc_extract_mode nc_extract_mode = NC_EXTRACT_AUTO;
+
+bool nc_extract_is_page(xmlNode *html, xmlNode *body)
+{
+	bool head = false;
+	for (xmlNode *c = html ? html->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && is(c, "head") && c->children)
+			head = true;
+	if (!head || !body)
+		return false;
+	size_t blocks = 0;
+	for (xmlNode *c = body->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !ignored_tag(c))
+			blocks++;
+	return blocks > 1 || (body->children && body->children->next) ||
+	       (body->children && body->children->type == XML_ELEMENT_NODE &&
+		(is(body->children, "div") || is(body->children, "main")));
+}
+
+static void propagate(struct ex *x)
+{
+	for (size_t i = 1; i < x->n; i++)
+		x->els[i].dropped |= x->els[x->els[i].parent].dropped;
+}
+
+/* One try at rules 2 to 4; the content's index, or -1. */
+static int find(struct ex *x, size_t *outside)
+{
+	measure(x, true);
+	score(x);
+	int best = choose(x);
+	if (best < 0)
+		return -1;
+	int content = gather(x, best, outside);
+	propagate(x);
+	measure(x, true);
+	mark_inside(x, content);
+	for (size_t i = x->n; i-- > 1;) {
+		struct el *e = &x->els[i];
+		if (e->inside && (int)i != content && leftover(e)) {
+			e->dropped = 1;
+			struct el *p = &x->els[e->parent];
+			/* keep the figures of the ancestors right for their own test */
+			for (int a = e->parent; a >= 0; a = x->els[a].parent) {
+				x->els[a].text -= e->text;
+				x->els[a].link_text -= e->link_text;
+			}
+			(void)p;
+		}
+	}
+	propagate(x);
+	return content;
+}
+
+static void reset(struct ex *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		struct el *e = &x->els[i];
+		e->junk = e->dropped = 0;
+		e->scored = false;
+		e->score = e->weight = 0;
+	}
+}
+
+int nc_extract(struct nc_doc *doc, xmlNode *body, const char *title, xmlNode **content)
+{
+	(void)title;
+	*content = body;
+	struct ex x = { .doc = doc, .body = body };
+	int rc = list_elements(&x);
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < x.n; i++)
+		x.els[i].semantic = semantic(x.els[i].node);
+	measure(&x, false);
+	size_t page = x.els[0].raw_text, outside = 0;
+	mark_junk(&x, page);
+	int c = find(&x, &outside);
+	/* A short page may be all article: enough is most of what is left
+	 * once the boilerplate is out. */
+	size_t enough = x.els[0].text * 3 / 5 < MIN_ARTICLE ? x.els[0].text * 3 / 5 : MIN_ARTICLE;
+	if (c < 0 || x.els[c].text < enough || !x.els[c].text) {
+		/* Rule 5: the names misled; try on text alone. */
+		reset(&x);
+		c = find(&x, &outside);
+	}
+	if (c < 0 || x.els[c].text < enough || !x.els[c].text) {
+		doc->extracted = true;
+		doc->kept_chars = page;
+		goto out;
+	}
+	doc->extracted = true;
+	if ((rc = drop(&x, c)))
+		goto out;
+	doc->kept_chars = page > doc->dropped_chars ? page - doc->dropped_chars : 0;
+	*content = x.els[c].node;
+out:
+	free(x.els);
+	return rc;
+}

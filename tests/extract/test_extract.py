@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""The reader view (src/extract.c) on small pages: the article is kept
+with its structure, the page around it is dropped; --extract auto never
+touches front-matter articles or feed items; on trims them; off keeps
+everything."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.environ["SOURCE_ROOT"], "tests"))
+from nctest import NC, SRC, check, done
+
+PAGES = os.path.join(SRC, "fixtures", "pages")
+
+
+def md(name, *opts):
+    r = subprocess.run([NC, *opts, "--to", "md", "-q", "-o", "-", os.path.join(PAGES, name)],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0, f"{name} {' '.join(opts)}: converts", r)
+    return r.stdout
+
+
+news = md("news.html")
+for kept in ("# Harbour bridge reopens after repairs", "The harbour bridge reopened on Monday",
+             "![The bridge at dawn](bridge.jpg)", "The bridge at dawn, before the first buses",
+             "## What changed", "- Strain sensors on each tower", "> We are proud of the crews",
+             "| 1932 | Bridge opened |", "Traffic is expected to return to normal"):
+    check(kept in news, f"news page: article part kept: {kept}", news)
+for dropped in ("cookies", "Accept all", "Politics", "SUBSCRIBE NOW", "Share on Twitter",
+                "Related stories", "Tunnel works", "Comments", "Great news", "Most read",
+                "Storm warning", "Copyright", "Privacy"):
+    check(dropped not in news, f"news page: boilerplate dropped: {dropped}", news)
+off = md("news.html", "--extract", "off")
+check("SUBSCRIBE NOW" in off and "Most read" in off and "Harbour bridge" in off,
+      "news page, --extract off: the whole page is kept", off)
+
+blog = md("blog.html")
+for kept in ("## Ein Sommer in den Bergen", "Im Juli sind wir drei Wochen",
+             "Etappe 2: Lucknerhaus", "Steinböcke sahen"):
+    check(kept in blog, f"German blog without semantic tags: kept: {kept}", blog)
+for dropped in ("Kategorien", "Folgen Sie", "Twittern", "Kommentare", "Toller Bericht",
+                "Impressum", "Über mich"):
+    check(dropped not in blog, f"German blog: boilerplate dropped: {dropped}", blog)
+
+fm_auto = md("frontmatter-page.txt")
+fm_off = md("frontmatter-page.txt", "--extract", "off")
+check(fm_auto == fm_off and "[Home](/a)" in fm_auto and "[Share this](/s1)" in fm_auto,
+      "front-matter article, --extract auto: kept to the character", fm_auto)
+fm_on = md("frontmatter-page.txt", "--extract", "on")
+check("[Home]" not in fm_on and "Share this" not in fm_on and "A second paragraph" in fm_on,
+      "front-matter article, --extract on: menu and share bar trimmed", fm_on)
+
+feed_auto = md("feed.xml")
+feed_off = md("feed.xml", "--extract", "off")
+check(feed_auto == feed_off and "[Home]" in feed_auto and "Share this" in feed_auto,
+      "feed item body, --extract auto: kept to the character", feed_auto)
+feed_on = md("feed.xml", "--extract", "on")
+check("[Home]" not in feed_on and "Share this" not in feed_on and "A second paragraph" in feed_on,
+      "feed item body, --extract on: trimmed", feed_on)
+
+r = subprocess.run([NC, "--extract", "maybe", "--to", "md", "-o", "-", os.path.join(PAGES, "news.html")],
+                   capture_output=True, text=True, timeout=60)
+check(r.returncode == 2 and "--extract" in r.stderr, "--extract maybe: a usage error", r)
+
+done("extract")
