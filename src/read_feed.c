@@ -402,7 +402,6 @@ static int mend_bytes(struct mend *m, const unsigned char *p, size_t n, const ch
 	return rc;
 }
 
-/* The copy of mend_bytes(); as_utf8: p is to be UTF-8. */
 /* One character at p copied as UTF-8: a valid sequence as it is, a
  * byte that starts none as Latin-1.  Returns the bytes used. */
 static size_t mend_char(struct mend *m, const unsigned char *p, size_t n)
@@ -442,6 +441,7 @@ static size_t mend_reference(struct mend *m, const unsigned char *p, size_t n, b
 	return k;
 }
 
+/* The copy of mend_bytes(); as_utf8: p is to be UTF-8. */
 static int mend_utf8(struct mend *m, const unsigned char *p, size_t n, bool as_utf8)
 {
 	bool own_entities = m->entities = find(p, 0, n, "<!ENTITY") < n;

@@ -263,6 +263,12 @@ check(d and d[0]["meta"]["title"] == "\u201cQuoted\u201d caf\u00e9 \u2013 dash \
       "input row 15: ISO-8859-1 label read as windows-1252 (WHATWG)", d and d[0]["meta"]["title"])
 check(d and "It\u2019s fine" in text(d[0]), "input row 15: the body too", d and text(d[0]))
 
+gb = ('<?xml version="1.0" encoding="gb2312"?>\n<rss version="2.0"><channel><title>GB</title><item><title>'
+      '\u4e2d\u6587\u6807\u9898 \U00020000</title><description>x</description></item></channel></rss>\n').encode("gb18030")
+d = docs(write("gb2312_label.xml", gb, "wb"), what="input row 15 (gb2312)")
+check(d and d[0]["meta"]["title"] == "\u4e2d\u6587\u6807\u9898 \U00020000" and not d[0]["warnings"],
+      "input row 15: the same label table gives a gb2312 label GB18030", d and (d[0]["meta"]["title"], d[0]["warnings"]))
+
 # ---- row 19: the shell mark cannot be forged ----------------------------
 p = write("shell_mark_spoof.xml", '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Spoof</title>'
           '<description>About this feed<!--nc-items-here--></description>\n'
