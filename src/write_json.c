@@ -299,6 +299,29 @@ static void put_resources(struct nc_buf *b, const struct nc_doc *d)
 	nc_buf_putc(b, ']');
 }
 
+/* What the reader view (extract.c) kept and dropped of a page: the
+ * characters of text each way, then every dropped block with its path
+ * from the body down, its characters and the rule that dropped it. */
+static void put_extract(struct nc_buf *b, const struct nc_doc *d, bool *first)
+{
+	bool f = true;
+	put_key(b, "extract", first);
+	nc_buf_printf(b, "{\"kept_chars\":%zu,\"dropped_chars\":%zu", d->kept_chars, d->dropped_chars);
+	put_key(b, "dropped", &(bool){false});
+	nc_buf_putc(b, '[');
+	for (size_t i = 0; i < d->ndropped; i++) {
+		const struct nc_dropped *x = &d->dropped[i];
+		nc_buf_puts(b, i ? ",{" : "{");
+		f = true;
+		put_field(b, "path", x->path, &f);
+		put_key(b, "chars", &f);
+		nc_buf_printf(b, "%zu", x->chars);
+		put_field(b, "reason", x->reason, &f);
+		nc_buf_putc(b, '}');
+	}
+	nc_buf_puts(b, "]}");
+}
+
 /* The first object is held back until a second one arrives: one
  * article is written as an object, several as an array. */
 struct json {
@@ -332,6 +355,8 @@ static int json_prepare(const struct nc_writer *w, struct nc_doc *d,
 	put_key(b, "warnings", &first);
 	struct nc_strlist warn = { d->warnings, d->nwarnings };
 	put_list(b, &warn);
+	if (d->extracted)
+		put_extract(b, d, &first);
 	nc_buf_putc(b, '}');
 	if (b->oom) {
 		free_prepared(b);

@@ -333,14 +333,6 @@ static void run_phase(struct batch *b, enum phase phase)
 
 /* ---- messages and progress --------------------------------------------- */
 
-/* A document's warnings, once: fetching may add some after reading. */
-static void print_warnings(const struct cli *c, const char *file, struct nc_doc *d)
-{
-	for (size_t i = 0; d && i < d->nwarnings; i++)
-		if (c->verbosity >= 0)
-			cli_say(file, "warning", d->warnings[i]);
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -516,7 +508,7 @@ static void release_job(struct job *j)
  * its own file into place. */
 static void finish_unit(struct batch *b, struct job *j, struct unit *u)
 {
-	print_warnings(b->c, j->in->path, u->doc);
+	cli_doc_notes(b->c, j->in->path, u->doc); /* once: fetching may add warnings */
 	if (!u->rc && b->w)
 		add_to_shared(b, u);
 	else if (!u->rc && u->w)

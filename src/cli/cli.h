@@ -51,6 +51,9 @@ extern const char *nc_progname;
 extern volatile sig_atomic_t cli_stop;
 void cli_say(const char *file, const char *level, const char *msg);
 void cli_report(const struct nc_err *err, const char *fallback);
+/* A document's warnings (unless -q), then with -v what the reader view
+ * kept and dropped of it. */
+void cli_doc_notes(const struct cli *c, const char *file, const struct nc_doc *d);
 /* The handlers that set cli_stop (report.c). */
 void cli_signals_install(void);
 

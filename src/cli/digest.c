@@ -450,9 +450,7 @@ static int add_all(struct digest *d, struct nc_writer *w, struct nc_err *err)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		struct nc_doc *doc = d->v[i].doc;
-		for (size_t k = 0; k < doc->nwarnings; k++)
-			if (d->c->verbosity >= 0)
-				cli_say(doc->source_name, "warning", doc->warnings[k]);
+		cli_doc_notes(d->c, doc->source_name, doc);
 		if (cli_stop)
 			return NC_ERR_INTERNAL;
 		int rc = nc_writer_add(w, doc, err);

@@ -1,5 +1,5 @@
 /* report.c - how the command line speaks and stops: its messages on
- * stderr (cli_say, cli_report) and the stop flag its signal handlers
+ * stderr (cli_say, cli_report, cli_doc_notes) and the stop flag its signal handlers
  * set (cli_stop).  Every file of cli/ uses these; none calls into
  * main.c, which is only the command line. */
 #include <signal.h>
@@ -17,6 +17,16 @@ void cli_say(const char *file, const char *level, const char *msg)
 		fprintf(stderr, "%s: %s: %s: %s\n", nc_progname, file, level, msg);
 	else
 		fprintf(stderr, "%s: %s: %s\n", nc_progname, file, msg);
+}
+
+void cli_doc_notes(const struct cli *c, const char *file, const struct nc_doc *d)
+{
+	for (size_t i = 0; d && i < d->nwarnings; i++)
+		if (c->verbosity >= 0)
+			cli_say(file, "warning", d->warnings[i]);
+	if (d && d->extracted && c->verbosity > 0)
+		fprintf(stderr, "%s: %s: reader view: %zu characters kept, %zu dropped in %zu blocks\n",
+			nc_progname, file, d->kept_chars, d->dropped_chars, d->ndropped);
 }
 
 void cli_report(const struct nc_err *err, const char *fallback)

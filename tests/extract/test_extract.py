@@ -3,6 +3,7 @@
 with its structure, the page around it is dropped; --extract auto never
 touches front-matter articles or feed items; on trims them; off keeps
 everything."""
+import json
 import os
 import subprocess
 import sys
@@ -61,5 +62,25 @@ check("[Home]" not in feed_on and "Share this" not in feed_on and "A second para
 r = subprocess.run([NC, "--extract", "maybe", "--to", "md", "-o", "-", os.path.join(PAGES, "news.html")],
                    capture_output=True, text=True, timeout=60)
 check(r.returncode == 2 and "--extract" in r.stderr, "--extract maybe: a usage error", r)
+
+# Seeing why: --to json lists each dropped block (path, characters, rule),
+# -v says one line per page; nothing of the kind for an untouched article.
+r = subprocess.run([NC, "-v", "--to", "json", "-o", "-", os.path.join(PAGES, "news.html")],
+                   capture_output=True, text=True, timeout=60)
+j = json.loads(r.stdout) if r.returncode == 0 else {}
+x = j.get("extract", {})
+paths = [d.get("path", "") for d in x.get("dropped", [])]
+check(x.get("kept_chars", 0) > 400 and x.get("dropped_chars", 0) > 200 and
+      all(d.get("chars", 0) > 0 and d.get("reason") for d in x.get("dropped", [])),
+      "news page, --to json: kept and dropped characters, each dropped block with its size and reason", x)
+check(any("share" in p for p in paths) and any("comments" in p for p in paths),
+      "news page, --to json: the share bar and the comments are among the dropped paths", paths)
+line = [l for l in r.stderr.splitlines() if "reader view:" in l]
+check(len(line) == 1 and f"{x.get('kept_chars')} characters kept" in line[0] and "news.html" in line[0],
+      "news page, -v: one line with the kept and dropped characters", r.stderr)
+r = subprocess.run([NC, "-v", "--to", "json", "-o", "-", os.path.join(PAGES, "frontmatter-page.txt")],
+                   capture_output=True, text=True, timeout=60)
+check(r.returncode == 0 and "extract" not in json.loads(r.stdout) and "reader view" not in r.stderr,
+      "front-matter article: no reader-view report in JSON or -v", r)
 
 done("extract")
