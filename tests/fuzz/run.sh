@@ -6,7 +6,7 @@
 #
 # Environment:
 #   BUILD_DIR       build directory (default: <source>/build-fuzz)
-#   FUZZ_HARNESSES  which harnesses (default: all ten: frontmatter html article
+#   FUZZ_HARNESSES  which harnesses (default: all eleven: frontmatter html extract article
 #                   charset date url feed md warc fetch)
 #   FUZZ_PARALLEL   how many run at once (default 1)
 #   NC_SHARED       shared data beside the checkout (default: <source>/../shared);
@@ -25,7 +25,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$src/build-fuzz}
 shared=${NC_SHARED:-$src/../shared}
-harnesses=${FUZZ_HARNESSES:-frontmatter html article charset date url feed md warc fetch}
+harnesses=${FUZZ_HARNESSES:-frontmatter html extract article charset date url feed md warc fetch}
 parallel=${FUZZ_PARALLEL:-1}
 
 if [ ! -f "$build/build.ninja" ]; then
@@ -46,6 +46,16 @@ stage_seeds() {
 	feed) cp "$src"/fixtures/feeds/* "$dir"/ 2>/dev/null ;;
 	md) cp "$src"/fixtures/posts/* "$dir"/ 2>/dev/null ;;
 	warc) cp "$here"/seeds/warc-in/* "$dir"/ 2>/dev/null ;;
+	extract)
+		cp "$src"/fixtures/pages/*.html "$dir"/ 2>/dev/null
+		if [ -d "$shared/pages/trafilatura/eval" ]; then
+			local i=0 f
+			for f in "$shared"/pages/trafilatura/eval/*.gz; do
+				# every 25th page, cut to what -max_len lets the fuzzer use
+				[ $((i++ % 25)) -eq 0 ] && gzip -dc "$f" | head -c 16384 >"$dir/page-$i.html"
+			done
+		fi
+		;;
 	frontmatter|html|article|charset)
 		cp "$src"/fixtures/*.txt "$dir"/ 2>/dev/null
 		if [ -d "$shared/corpus" ]; then
@@ -88,7 +98,7 @@ run_one() {
 		# (warc: 30,000 runs in 108 s on the loaded machine, where the
 		# old 75,000 hit the 120 s cap at 62,208).
 		case $h in
-		article) rate=100 ;; html) rate=1500 ;; charset) rate=2500 ;;
+		article) rate=100 ;; html) rate=1500 ;; extract) rate=800 ;; charset) rate=2500 ;;
 		feed) rate=1700 ;; warc) rate=1000 ;; md) rate=2000 ;;
 		frontmatter|date) rate=5000 ;; fetch) rate=20000 ;; url) rate=100000 ;;
 		*) rate=1000 ;;
