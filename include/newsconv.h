@@ -459,6 +459,10 @@ struct nc_write_opts {
 	const char *options_text; /* options used, for warcinfo (no local paths) */
 	bool have_epoch;          /* SOURCE_DATE_EPOCH was set */
 	int64_t epoch;
+	/* WARC, WACZ: with have_epoch, record ids are derived from the
+	 * record, the options_text (which holds --shard) and this name, so
+	 * that two outputs never share one; NULL: the output's file name. */
+	const char *id_name;
 	bool quiet;
 	const struct nc_digest *digest; /* NULL: not a digest (borrowed) */
 };

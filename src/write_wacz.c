@@ -318,6 +318,10 @@ static int wacz_begin(struct nc_writer *w, struct nc_err *err)
 	 * "filename" must both say it. */
 	struct nc_write_opts inner = *o;
 	inner.output_path = "data.warc.gz";
+	if (!inner.id_name) {     /* ids of this WACZ, not of every data.warc.gz */
+		const char *p = o->output_path ? strrchr(o->output_path, '/') : NULL;
+		inner.id_name = o->output_path ? (p ? p + 1 : o->output_path) : "stdout.wacz";
+	}
 	inner.gzip = true;
 	inner.cdx_path = NULL;
 	struct nc_sink sink = { spool_write, &z->data };

@@ -65,6 +65,7 @@ struct warc {
 	const char *filename;
 	bool gzip;
 	bool stable;               /* SOURCE_DATE_EPOCH: ids from content */
+	unsigned char run[20];     /* with stable: SHA-1 of the output's name and options */
 	const char *base_url;      /* for pages without an http(s) source */
 	z_stream z;                /* for the few records add() makes */
 	bool zready;
@@ -77,18 +78,36 @@ struct warc {
 
 /* ---- ids and text ------------------------------------------------------ */
 
+/* With SOURCE_DATE_EPOCH, what makes this output's ids its own: its name
+ * (the WACZ's, not data.warc.gz) and the options, --shard among them.
+ * Without it, the same article in two shards, or two runs' warcinfo
+ * records, would get one id (review row 8). */
+static void run_seed(struct warc *w, const struct nc_write_opts *o)
+{
+	const char *name = o->id_name ? o->id_name : w->filename;
+	const char *opts = o->options_text ? o->options_text : "";
+	struct nc_sha1_ctx c;
+	nc_sha1_begin(&c);
+	nc_sha1_update(&c, "newsconv-run-", 13);
+	nc_sha1_update(&c, name, strlen(name) + 1);
+	nc_sha1_update(&c, opts, strlen(opts));
+	nc_sha1_end(&c, w->run);
+}
+
 /* `seed` names the record's place ("info", "12.3"): with
- * SOURCE_DATE_EPOCH the id is a UUID v5 of it and the block digest, so
- * that it does not depend on which thread made the record. */
-static void record_id(bool stable, const char *seed, const unsigned char digest[20],
+ * SOURCE_DATE_EPOCH the id is a UUID v5 of it, the output's run seed and
+ * the block digest, so that it does not depend on which thread made the
+ * record. */
+static void record_id(const struct warc *w, const char *seed, const unsigned char digest[20],
 		      char out[48])
 {
 	char uuid[37];
-	if (stable) {
+	if (w->stable) {
 		unsigned char h[20];
 		struct nc_sha1_ctx c;
 		nc_sha1_begin(&c);
 		nc_sha1_update(&c, "newsconv-record-", 16);
+		nc_sha1_update(&c, w->run, sizeof w->run);
 		nc_sha1_update(&c, seed, strlen(seed));
 		nc_sha1_update(&c, ":", 1);
 		nc_sha1_update(&c, digest, 20);
@@ -308,7 +327,7 @@ static int make_record(const struct warc *w, struct rec *r, const char *seed,
 		nc_sha1(r->block2, r->len2, pd);
 	else
 		memcpy(pd, bd, 20);
-	record_id(w->stable, seed, bd, r->id);
+	record_id(w, seed, bd, r->id);
 
 	char date[21], b32[38];
 	nc_date_iso(r->date, date);
@@ -952,6 +971,7 @@ static int warc_begin(struct nc_writer *wr, struct nc_err *err)
 	const char *base = o->output_path ? strrchr(o->output_path, '/') : NULL;
 	w->filename = o->output_path ? (base ? base + 1 : o->output_path)
 				     : (o->gzip ? "stdout.warc.gz" : "stdout.warc");
+	run_seed(w, o);
 	if (w->gzip) {
 		if (z_open(&w->z))
 			return nc_err_set(err, NC_ERR_NOMEM, where, "out of memory");
