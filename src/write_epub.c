@@ -99,30 +99,35 @@ struct book {
 
 /* ---- ordering ---------------------------------------------------------- */
 
+/* Each item carries its own sort key, so that the comparator reads no
+ * global: two books with different --sort may be ordered on two threads
+ * at once (review row 24). */
 struct order_item {
 	struct nc_doc *doc;
 	size_t input;
 	int group;
+	bool dated;             /* undated articles last (not for NC_SORT_INPUT) */
+	uint64_t when;          /* ascending in the requested order */
 };
 
-static enum nc_sort g_sort;
+/* The date as an unsigned key: ascending for oldest first, reversed for
+ * newest first; 0 for every item when the input order is kept. */
+static void sort_key(struct order_item *it, enum nc_sort sort)
+{
+	it->dated = sort != NC_SORT_INPUT && it->doc->meta.date != NULL;
+	uint64_t k = it->dated ? (uint64_t)it->doc->meta.date_epoch ^ UINT64_C(0x8000000000000000) : 0;
+	it->when = sort == NC_SORT_NEWEST ? ~k : k;
+}
 
 static int cmp_docs(const void *pa, const void *pb)
 {
 	const struct order_item *a = pa, *b = pb;
 	if (a->group != b->group)
 		return a->group < b->group ? -1 : 1;
-	if (g_sort != NC_SORT_INPUT) {
-		bool ha = a->doc->meta.date != NULL, hb = b->doc->meta.date != NULL;
-		if (ha != hb)
-			return ha ? -1 : 1; /* undated articles last */
-		if (ha && a->doc->meta.date_epoch != b->doc->meta.date_epoch) {
-			bool less = a->doc->meta.date_epoch < b->doc->meta.date_epoch;
-			if (g_sort == NC_SORT_NEWEST)
-				less = !less;
-			return less ? -1 : 1;
-		}
-	}
+	if (a->dated != b->dated)
+		return a->dated ? -1 : 1;
+	if (a->when != b->when)
+		return a->when < b->when ? -1 : 1;
 	return a->input < b->input ? -1 : a->input > b->input;
 }
 
@@ -162,10 +167,11 @@ static int order(struct book *b)
 		goto out;
 	}
 	/* A digest comes in the order its step decided. */
-	g_sort = b->o->digest ? NC_SORT_INPUT : b->o->sort;
+	enum nc_sort sort = b->o->digest ? NC_SORT_INPUT : b->o->sort;
 	for (size_t i = 0; i < n; i++) {
 		v[i].doc = b->docs[i];
 		v[i].input = i;
+		sort_key(&v[i], sort);
 	}
 	qsort(v, n, sizeof *v, cmp_docs);
 	/* Group number = rank of the category's first appearance. */
@@ -401,12 +407,16 @@ static int book_meta(struct book *b)
 	if (o->author) {
 		nc_buf_puts(&a, o->author);
 	} else {
-		/* Up to three distinct authors, else "Various". */
+		/* Up to three distinct authors, else "Various".  Distinct is
+		 * whole names: "Ann" is not "Ann Lee" (review row 26). */
+		const char *seen[3];
 		size_t count = 0;
 		for (size_t i = 0; i < b->n; i++) {
 			const struct nc_strlist *l = &b->docs[i]->meta.authors;
 			for (size_t k = 0; k < l->len; k++) {
-				bool dup = a.data && strstr(a.data, l->items[k]);
+				bool dup = false;
+				for (size_t s = 0; s < count && !dup; s++)
+					dup = strcmp(seen[s], l->items[k]) == 0;
 				if (dup)
 					continue;
 				if (count == 3) {
@@ -417,7 +427,7 @@ static int book_meta(struct book *b)
 				if (count)
 					nc_buf_puts(&a, ", ");
 				nc_buf_puts(&a, l->items[k]);
-				count++;
+				seen[count++] = l->items[k];
 			}
 		}
 	}

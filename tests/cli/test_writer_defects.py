@@ -74,8 +74,25 @@ def row8():
           wacz[0] & wacz[1])
 
 
+def row26():
+    """dc:creator keeps each distinct author, not those that are substrings."""
+    d = os.path.join(T, "r26")
+    os.makedirs(d)
+    names = []
+    for i, who in enumerate(["Ann Lee", "Ann", "Lee", "Ann Lee"]):
+        names.append(os.path.join(d, f"{i}.txt"))
+        article(names[-1], f"Story {i}", "<p>Text.</p>", author=who, date=f"2024-01-0{i + 1}")
+    out = os.path.join(d, "b.epub")
+    r = run("--to", "epub", *names, "-o", out)
+    check(r.returncode == 0, "output row 26: book written", r)
+    opf = zipfile.ZipFile(out).read("OEBPS/content.opf").decode() if os.path.exists(out) else ""
+    got = re.findall(r"<dc:creator[^>]*>([^<]*)</dc:creator>", opf)
+    check(got == ["Ann Lee, Ann, Lee"], 'output row 26: dc:creator "Ann Lee, Ann, Lee"', got)
+
+
 try:
     row8()
+    row26()
 finally:
     shutil.rmtree(T, ignore_errors=True)
 done("writer_defects")
