@@ -399,8 +399,12 @@ static void put_node(struct html_walk *w, const struct nc_node *n, bool enter)
 	case NC_NODE_TABLE_CELL: put_cell(x, n, enter); break;
 	case NC_NODE_FIGURE: tag(x, enter, "<figure>\n", "</figure>\n"); break;
 	case NC_NODE_CAPTION: {
-		/* figcaption must be a figure's first or last child. */
-		bool edge = n->parent && n->parent->type == NC_NODE_FIGURE && (!n->prev || !n->next);
+		/* figcaption must be a figure's first or last child, and a
+		 * figure has one: with a caption first and another last, the
+		 * last is a paragraph (review row 11). */
+		const struct nc_node *fig = n->parent;
+		bool in_fig = fig && fig->type == NC_NODE_FIGURE;
+		bool edge = in_fig && (!n->prev || (!n->next && fig->first_child->type != NC_NODE_CAPTION));
 		if (edge)
 			tag(x, enter, "<figcaption>", "</figcaption>\n");
 		else

@@ -10,7 +10,7 @@ import tempfile
 import zipfile
 
 sys.path.insert(0, os.path.join(os.environ["SOURCE_ROOT"], "tests"))
-from nctest import NC, check, done  # noqa: E402
+from nctest import EPUBCHECK_JAR, NC, check, done, epubcheck  # noqa: E402
 
 T = tempfile.mkdtemp(prefix="nc-writer-defects-")
 
@@ -90,8 +90,36 @@ def row26():
     check(got == ["Ann Lee, Ann, Lee"], 'output row 26: dc:creator "Ann Lee, Ann, Lee"', got)
 
 
+def row11():
+    """A figure with two captions: one figcaption, the book valid."""
+    d = os.path.join(T, "r11")
+    os.makedirs(d)
+    src = os.path.join(d, "fig.txt")
+    article(src, "Two captions", "<p>A figure with a caption and a credit line:</p>\n"
+            "<figure><figcaption>Flooded streets</figcaption>"
+            "<img src=\"https://example.org/flood.jpg\" alt=\"flood\">"
+            "<figcaption>Photo: Agency</figcaption></figure>\n"
+            "<figure><img src=\"https://example.org/b.jpg\" alt=\"b\">"
+            "<figcaption>Only one, last</figcaption></figure>")
+    out = os.path.join(d, "fig.epub")
+    r = run("--to", "epub", src, "-o", out)
+    check(r.returncode == 0, "output row 11: book written", r)
+    if not os.path.exists(out):
+        return
+    with zipfile.ZipFile(out) as z:
+        ch = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("OEBPS/chapter-"))
+    figs = re.findall(r"<figure>.*?</figure>", ch, re.S)
+    check(len(figs) == 2 and [f.count("<figcaption>") for f in figs] == [1, 1],
+          "output row 11: one figcaption per figure", figs)
+    check("Photo: Agency" in ch and "Flooded streets" in ch, "output row 11: both captions kept", ch[-600:])
+    if os.path.exists(EPUBCHECK_JAR):
+        res = epubcheck([out])
+        check(res.get(out, (1,))[0] == 0, "output row 11: epubcheck 0 errors", res)
+
+
 try:
     row8()
+    row11()
     row26()
 finally:
     shutil.rmtree(T, ignore_errors=True)
