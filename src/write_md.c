@@ -107,6 +107,9 @@ struct md {
 	/* table node -> 1 data, 2 layout (see render_table); per document. */
 	struct nc_map tables;
 	char *section;       /* a digest's section written last */
+	/* side-file path -> (void *)1: each image file once, found in O(1)
+	 * rather than by a scan of the side files so far (review row 23). */
+	struct nc_map sides;
 	int rc;
 };
 
@@ -399,12 +402,9 @@ static const char *image_target(struct md *m, const struct nc_resource *r,
 	nc_hex(r->blob->sha1, 20, hex);
 	struct nc_buf path = {0};
 	nc_buf_printf(&path, "%s/%s%s", m->files_path, hex, r->blob->ext);
-	bool have = false;
-	for (size_t i = 0; i < m->writer->nside && path.data; i++)
-		if (strcmp(m->writer->side[i].path, path.data) == 0)
-			have = true;
-	if (!have && path.data &&
-	    nc_writer_side(m->writer, path.data, r->blob->data, r->blob->size))
+	if (path.data && !nc_map_get(&m->sides, path.data, path.len) &&
+	    (nc_map_put(&m->sides, path.data, path.len, (void *)1) ||
+	     nc_writer_side(m->writer, path.data, r->blob->data, r->blob->size)))
 		m->rc = NC_ERR_NOMEM;
 	nc_buf_free(&path);
 	nc_buf_truncate(tmp, 0);
@@ -1880,6 +1880,7 @@ static void md_free(struct nc_writer *w)
 	free(m->files_path);
 	free(m->section);
 	free(m->trims);
+	nc_map_free(&m->sides);
 	free(m);
 	w->state = NULL;
 }

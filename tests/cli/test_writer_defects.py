@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Writer defects of issue 20 (../shared/review/output/DEFECTS.md rows 8,
 11, 23, 24, 25, 26), each on a fixture of its own made here."""
+import base64
 import os
 import re
+import struct
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
+import zlib
 
 sys.path.insert(0, os.path.join(os.environ["SOURCE_ROOT"], "tests"))
 from nctest import EPUBCHECK_JAR, NC, check, done, epubcheck  # noqa: E402
@@ -117,8 +121,55 @@ def row11():
         check(res.get(out, (1,))[0] == 0, "output row 11: epubcheck 0 errors", res)
 
 
+def png(i):
+    """A distinct 1x1 PNG per i."""
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    raw = b"\x00" + bytes([i & 255, (i >> 8) & 255, (i >> 16) & 255])
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def row23():
+    """Markdown side-file images: linear in their number.  20k against 40k
+    images (data: URLs, so no network), best of two runs each, on tmpfs
+    when there is one so that fsync does not hide the writer: linear gives
+    a ratio near 2, the scan per image near 3."""
+    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else T
+    d = tempfile.mkdtemp(prefix="nc-r23-", dir=base)
+    try:
+        best = {}
+        for n in (20000, 40000):
+            src = os.path.join(d, f"in{n}.txt")
+            with open(src, "w") as f:
+                f.write("---\ntitle: Many images\ndate: 2024-01-01\n---\n")
+                for i in range(n):
+                    f.write('<p><img src="data:image/png;base64,%s" alt="p%d"></p>\n'
+                            % (base64.b64encode(png(i)).decode(), i))
+            for _ in range(2):
+                out = os.path.join(d, "out.md")
+                t0 = time.monotonic()
+                r = run("-j1", "--fetch-images", "--no-cache", "--to", "md", src, "-o", out)
+                t = time.monotonic() - t0
+                check(r.returncode == 0, f"output row 23: {n} images written", r)
+                files = os.path.join(d, "out_files")
+                if n == 40000 and os.path.isdir(files):
+                    check(len(os.listdir(files)) == n, "output row 23: one side file per image",
+                          len(os.listdir(files)))
+                shutil.rmtree(files, ignore_errors=True)
+                os.unlink(out) if os.path.exists(out) else None
+                best[n] = min(best.get(n, t), t)
+        ratio = best[40000] / max(best[20000], 1e-3)
+        print(f"row 23: 20k images {best[20000]:.2f}s, 40k {best[40000]:.2f}s, ratio {ratio:.2f}")
+        check(ratio < 2.5, "output row 23: Markdown side-file images linear (40k/20k time ratio < 2.5)",
+              f"{ratio:.2f}")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 try:
     row8()
+    row23()
     row11()
     row26()
 finally:
