@@ -419,9 +419,12 @@ static int wacz_finish(struct nc_writer *w, struct nc_err *err)
 	unsigned char cdx_sha[32];
 	uint64_t cdx_bytes = 0;
 	if ((rc = nc_warc_write_index(z->warc, z->cdx)) != NC_OK ||
-	    (rc = hash_file(z->cdx, cdx_sha, &cdx_bytes)) != NC_OK)
-		return nc_err_set(err, rc, where(w), "cannot index the archive%s",
-				  rc == NC_ERR_NOMEM ? ": out of memory" : "");
+	    (rc = hash_file(z->cdx, cdx_sha, &cdx_bytes)) != NC_OK) {
+		/* Say why: a full disk is the usual cause (review row 25). */
+		int e = errno;
+		return nc_err_set(err, rc, where(w), "cannot index the archive: %s",
+				  rc == NC_ERR_NOMEM ? "out of memory" : e ? strerror(e) : "write error");
+	}
 	if (spool_done(&z->data) || spool_done(&z->pages))
 		return nc_err_set(err, NC_ERR_IO, where(w), "cannot write: %s", strerror(errno));
 	if ((z->zip = nc_scratch_open(w->opts.output_path, err)) < 0)

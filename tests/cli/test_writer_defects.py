@@ -167,8 +167,58 @@ def row23():
         shutil.rmtree(d, ignore_errors=True)
 
 
+def words(seed, n):
+    """n pseudo-random words: text that gzip cannot shrink to nothing."""
+    x, out = seed * 2654435761 % 2 ** 32 or 1, []
+    for _ in range(n):
+        x = x * 1103515245 + 12345 & 0x7fffffff
+        out.append("".join(chr(97 + (x >> k) % 26) for k in range(0, 18, 3)[: 2 + x % 6]))
+    return " ".join(out)
+
+
+def row25():
+    """A full disk while writing a WACZ: the message names the output and
+    the real cause, never data.warc.gz, a staging file, or libzip's EINTR
+    for a short write.  Needs root (a small tmpfs per size)."""
+    d = os.path.join(T, "r25")
+    os.makedirs(os.path.join(d, "in"))
+    for i in range(60):
+        article(os.path.join(d, "in", f"{i:02}.txt"), f"Story {i}",
+                "".join(f"<p>{words(i * 100 + k, 120)}</p>\n" for k in range(12)))
+    full = os.path.join(d, "full.wacz")
+    r = run("--to", "wacz", os.path.join(d, "in"), "-o", full)
+    check(r.returncode == 0, "output row 25: the WACZ fits an empty disk", r)
+    size = os.path.getsize(full) if os.path.exists(full) else 1 << 20
+    mnt = os.path.join(d, "mnt")
+    os.makedirs(mnt)
+    seen = set()
+    for k in (0.02, 0.3, 0.6, 0.8, 0.9, 1.0, 1.05, 1.1, 1.2, 1.4, 1.7, 2.0, 2.4):
+        kb = max(8, int(size * k / 1024))
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kb}k", "tmpfs", mnt],
+                          capture_output=True).returncode:
+            print("row 25: cannot mount a tmpfs (not root?): the full-disk checks are left out")
+            return
+        try:
+            out = os.path.join(mnt, "feed.wacz")
+            r = run("--to", "wacz", os.path.join(d, "in"), "-o", out)
+            msg = r.stderr.decode(errors="replace").strip()
+            if r.returncode == 0:
+                continue
+            seen.add(msg.replace(mnt, "$T"))
+            bad = [w for w in ("data.warc.gz", "Interrupted", "/proc/", "/.feed") if w in msg]
+            check(msg.startswith(f"newsconv: {out}: ") and not bad,
+                  f"output row 25: a full disk ({kb}k) names the WACZ being written", msg)
+            check("No space left on device" in msg,
+                  f"output row 25: a full disk ({kb}k) says so", msg)
+        finally:
+            subprocess.run(["umount", mnt], capture_output=True)
+    print("row 25 messages:", *sorted(seen), sep="\n  ")
+    check(len(seen) >= 2, "output row 25: several stages of the WACZ hit a full disk", seen)
+
+
 try:
     row8()
+    row25()
     row23()
     row11()
     row26()
