@@ -201,6 +201,79 @@ out:
 	return rc;
 }
 
+/* The mappings inside a value whose model field holds only scalars
+ * (author, tags, categories), into the extras as dotted keys:
+ * `author: {name: A, url: U}` keeps "author.url", a list item's keys
+ * get its place ("authors.2.url"), so nothing written is dropped (input
+ * row 11).  `skip`: a key the field already took ("name"), or NULL. */
+static int mappings_to_extras(struct nc_meta *m, const char *prefix, yaml_document_t *doc,
+			      yaml_node_t *n, const char *skip, int depth, struct walk *w)
+{
+	if (!n || depth > FLOW_MAX_DEPTH || !visit(w))
+		return NC_OK;
+	int rc = NC_OK;
+	struct nc_buf key = {0}, val = {0};
+	if (n->type == YAML_SEQUENCE_NODE) {
+		size_t i = 0;
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top && !w->exhausted && rc == NC_OK; it++) {
+			yaml_node_t *c = yaml_document_get_node(doc, *it);
+			i++;
+			if (!c || c->type == YAML_SCALAR_NODE)
+				continue;
+			nc_buf_truncate(&key, 0);
+			nc_buf_printf(&key, "%s.%zu", prefix, i);
+			rc = key.oom ? NC_ERR_NOMEM
+				     : mappings_to_extras(m, key.data, doc, c, skip, depth + 1, w);
+		}
+	} else if (n->type == YAML_MAPPING_NODE) {
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+		     p < n->data.mapping.pairs.top && !w->exhausted && rc == NC_OK; p++) {
+			const char *k = scalar_of(yaml_document_get_node(doc, p->key));
+			yaml_node_t *v = yaml_document_get_node(doc, p->value);
+			if (!k || !v || (skip && scalar_of(v) && !strcasecmp(k, skip)))
+				continue;
+			nc_buf_truncate(&key, 0);
+			nc_buf_truncate(&val, 0);
+			nc_buf_printf(&key, "%s.%s", prefix, k);
+			flow_text(&val, doc, v, 0, w);
+			rc = key.oom || val.oom ? NC_ERR_NOMEM
+				: nc_meta_add_extra(m, key.data, val.data ? val.data : "");
+		}
+	}
+	nc_buf_free(&key);
+	nc_buf_free(&val);
+	return rc;
+}
+
+/* Authors: scalars, or mappings with a "name" (Jekyll's `author: {name,
+ * url}`, Hugo's `authors: [{name: ...}]`); what else a mapping says goes
+ * to the extras. */
+static int apply_authors(struct nc_meta *m, yaml_document_t *doc, yaml_node_t *n,
+			 struct walk *w)
+{
+	int rc = NC_OK;
+	if (n->type == YAML_MAPPING_NODE) {
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+		     p < n->data.mapping.pairs.top && rc == NC_OK; p++) {
+			const char *k = scalar_of(yaml_document_get_node(doc, p->key));
+			yaml_node_t *v = yaml_document_get_node(doc, p->value);
+			if (k && v && scalar_of(v) && !strcasecmp(k, "name"))
+				rc = collect_scalars(&m->authors, doc, v, 1, w);
+		}
+	} else if (n->type == YAML_SEQUENCE_NODE) {
+		for (yaml_node_item_t *it = n->data.sequence.items.start;
+		     it < n->data.sequence.items.top && !w->exhausted && rc == NC_OK; it++) {
+			yaml_node_t *c = yaml_document_get_node(doc, *it);
+			rc = c && c->type == YAML_MAPPING_NODE ? apply_authors(m, doc, c, w)
+							       : collect_scalars(&m->authors, doc, c, 1, w);
+		}
+	} else {
+		rc = collect_scalars(&m->authors, doc, n, 0, w);
+	}
+	return rc;
+}
+
 static bool key_is(const char *key, const char *const *names)
 {
 	for (; *names; names++)
@@ -312,15 +385,18 @@ static int apply_key(struct nc_doc *d, const char *key, yaml_document_t *doc,
 		if (t.data && !nc_str_blank(t.data))
 			rc = nc_set_str(&m->title, t.data);
 	} else if (key_is(key, K_AUTHOR) && !m->authors.len) {
-		rc = collect_scalars(&m->authors, doc, v, 0, w);
+		if ((rc = apply_authors(m, doc, v, w)) == NC_OK)
+			rc = mappings_to_extras(m, key, doc, v, "name", 0, w);
 	} else if (key_is(key, K_DATE) && !m->date_raw) {
 		rc = nc_meta_set_date(d, key, s, &m->date, &m->date_raw, &m->date_epoch);
 	} else if (key_is(key, K_UPDATED) && !m->updated_raw) {
 		rc = nc_meta_set_date(d, key, s, &m->updated, &m->updated_raw, &m->updated_epoch);
 	} else if (key_is(key, K_CATEGORIES) && !m->ncategories) {
-		rc = apply_categories(m, doc, v, w);
+		if ((rc = apply_categories(m, doc, v, w)) == NC_OK)
+			rc = mappings_to_extras(m, key, doc, v, NULL, 0, w);
 	} else if (key_is(key, K_TAGS) && !m->tags.len) {
-		rc = collect_scalars(&m->tags, doc, v, 0, w);
+		if ((rc = collect_scalars(&m->tags, doc, v, 0, w)) == NC_OK)
+			rc = mappings_to_extras(m, key, doc, v, NULL, 0, w);
 	} else if (key_is(key, K_COVER) && !m->cover && s && looks_like_image_url(s)) {
 		if ((rc = set_squashed(&m->cover, s)) != NC_OK)
 			goto out;

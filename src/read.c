@@ -138,20 +138,33 @@ static bool blank(const char *s, size_t n)
 	return true;
 }
 
+bool nc_input_is_binary(const unsigned char *data, size_t len)
+{
+	return memchr(data, '\0', len < NC_BINARY_SNIFF_BYTES ? len : NC_BINARY_SNIFF_BYTES) != NULL;
+}
+
+int nc_input_check(const char *name, const unsigned char *data, size_t len,
+		   const char *what, struct nc_err *err)
+{
+	if (len > NC_MAX_INPUT_BYTES)
+		return nc_err_set(err, NC_ERR_LIMIT, name, "larger than the %u MB limit",
+				  NC_MAX_INPUT_BYTES / (1024u * 1024u));
+	if (nc_input_is_binary(data, len))
+		return nc_err_set(err, NC_ERR_PARSE, name, "binary data, not a %s", what);
+	return NC_OK;
+}
+
 int nc_read(const char *name, const unsigned char *data, size_t len,
 	    struct nc_doc **out, struct nc_err *err)
 {
 	*out = NULL;
-	if (len > NC_MAX_INPUT_BYTES)
-		return nc_err_set(err, NC_ERR_LIMIT, name, "larger than the %u MB limit",
-				  NC_MAX_INPUT_BYTES / (1024u * 1024u));
-	if (memchr(data, '\0', len < 8192 ? len : 8192))
-		return nc_err_set(err, NC_ERR_PARSE, name, "binary data, not a text article");
+	int rc = nc_input_check(name, data, len, "text article", err);
+	if (rc)
+		return rc;
 
 	struct nc_doc *d = nc_doc_new();
 	char *text = NULL;
 	size_t tlen = 0, body = 0;
-	int rc;
 	if (!d || nc_set_str(&d->source_name, name) ||
 	    !(d->input = malloc(len ? len : 1))) {
 		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");

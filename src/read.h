@@ -23,4 +23,17 @@ int nc_meta_add_extra(struct nc_meta *m, const char *key, const char *value);
 int nc_meta_set_date(struct nc_doc *d, const char *key, const char *raw, char **norm,
 		     char **rawp, int64_t *epoch);
 
+/* How far the readers look for a NUL byte: one there means binary data,
+ * not text (a NUL further on is a stray byte in a text, dropped). */
+#define NC_BINARY_SNIFF_BYTES 8192
+
+/* A NUL byte in the first NC_BINARY_SNIFF_BYTES: binary, no text input. */
+bool nc_input_is_binary(const unsigned char *data, size_t len);
+
+/* The checks every text reader makes before reading: the input size
+ * limit (NC_ERR_LIMIT) and binary data (NC_ERR_PARSE, "binary data, not
+ * a `what`"), set in *err naming `name`. */
+int nc_input_check(const char *name, const unsigned char *data, size_t len,
+		   const char *what, struct nc_err *err);
+
 #endif

@@ -52,6 +52,7 @@ struct toml {
 	const char *name;
 	struct nc_err *err;
 	size_t bad_line;    /* first line not understood (1-based), 0: none */
+	size_t unclosed_line; /* first array left open (1-based), 0: none */
 };
 
 static int toml_scalar(struct toml *tm, const char *s, size_t n, int *id)
@@ -141,11 +142,30 @@ static int toml_string(const char *p, const char *end, struct nc_buf *out, const
 	return out->oom ? NC_ERR_NOMEM : NC_OK;
 }
 
+/* A line that opens with `key =` (bare or dotted key): inside an array
+ * it cannot be, so an array still open there was never closed. */
+static bool toml_key_line(const char *s, const char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	const char *k = s;
+	while (s < end && (isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.'))
+		s++;
+	if (s == k)
+		return false;
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	return s < end && *s == '=';
+}
+
 /* Where the value starting at p ends: the end of its line, or for an
  * array or multi-line string, past its close (whatever lines it spans).
- * Linear: one pass, aware of strings and comments. */
-static const char *toml_value_end(const char *p, const char *end)
+ * An array not closed before a line holding the next key ends at that
+ * line, with *unclosed set (input row 32).  Linear: one pass, aware of
+ * strings and comments. */
+static const char *toml_value_end(const char *p, const char *end, bool *unclosed)
 {
+	*unclosed = false;
 	if (end - p >= 3 && (!memcmp(p, "\"\"\"", 3) || !memcmp(p, "'''", 3))) {
 		const char *s = p + 3;
 		while (end - s >= 3 && memcmp(s, p, 3) != 0)
@@ -158,7 +178,7 @@ static const char *toml_value_end(const char *p, const char *end)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		return nl ? nl : end;
 	}
-	size_t depth = 0;
+	size_t depth = 0, braces = 0;
 	const char *s = p;
 	while (s < end) {
 		char c = *s;
@@ -174,6 +194,14 @@ static const char *toml_value_end(const char *p, const char *end)
 			const char *nl = memchr(s, '\n', (size_t)(end - s));
 			s = nl ? nl : end;
 			continue;
+		}
+		if (c == '{')
+			braces++;
+		else if (c == '}' && braces)
+			braces--;
+		else if (c == '\n' && !braces && toml_key_line(s + 1, end)) {
+			*unclosed = true;
+			return s;
 		}
 		if (c == '[')
 			depth++;
@@ -378,7 +406,10 @@ static int read_toml(struct nc_doc *d, const char *text, size_t len, struct nc_e
 		const char *v = line + k + 1;
 		while (v < end && (*v == ' ' || *v == '\t'))
 			v++;
-		const char *ve = v < end ? toml_value_end(v, end) : end;
+		bool unclosed = false;
+		const char *ve = v < end ? toml_value_end(v, end, &unclosed) : end;
+		if (unclosed && !tm.unclosed_line)
+			tm.unclosed_line = lineno;
 		if (ve > line + n) {
 			/* the value spans lines: count them, continue after it */
 			for (const char *q = line + n; q < ve; q++)
@@ -388,6 +419,10 @@ static int read_toml(struct nc_doc *d, const char *text, size_t len, struct nc_e
 		}
 		rc = toml_pair(&tm, prefix.data ? prefix.data : "", line + i, kn - i, v, ve);
 	}
+	if (rc == NC_OK && tm.unclosed_line &&
+	    nc_doc_warn(d, "TOML front matter line %zu: an array is not closed; read up to the next key",
+			tm.unclosed_line) != NC_OK)
+		rc = nc_err_set(err, NC_ERR_NOMEM, tm.name, "out of memory");
 	if (rc == NC_OK && tm.bad_line &&
 	    nc_doc_warn(d, "TOML front matter line %zu is not `key = value` or a [table]; skipped", tm.bad_line) != NC_OK)
 		rc = nc_err_set(err, NC_ERR_NOMEM, tm.name, "out of memory");
@@ -460,6 +495,7 @@ struct md {
 	struct nc_map fn_numbers;   /* footnote label -> number (first reference) */
 	size_t nfn;
 	struct nc_node *fn_list;    /* the list of footnote definitions */
+	int fn_line;                /* first line of the added reference paragraph, 0: none */
 };
 
 static int oom(struct md *m)
@@ -652,9 +688,50 @@ static char *plain_text(struct md *m, cmark_node *c)
 	return s;
 }
 
+/* Footnote references inside a block rendered as HTML become
+ * "<sup>[n]</sup>" with this reader's numbers, so the numbering runs on
+ * in order through such blocks (input row 20). */
+static void footnote_refs_as_html(struct md *m, cmark_node *block)
+{
+	cmark_iter *it = cmark_iter_new(block);
+	cmark_node *pending = NULL; /* freed once the iterator has left it */
+	cmark_event_type ev;
+	if (!it) {
+		oom(m);
+		return;
+	}
+	while (!m->rc && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+		if (pending && pending != c) {
+			cmark_node_free(pending);
+			pending = NULL;
+		}
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(c) != CMARK_NODE_FOOTNOTE_REFERENCE)
+			continue;
+		const char *lit = cmark_node_get_literal(c);
+		size_t k = footnote_number(m, lit ? lit : "");
+		char html[48];
+		snprintf(html, sizeof html, "<sup>[%zu]</sup>", k);
+		cmark_node *h = cmark_node_new(CMARK_NODE_HTML_INLINE);
+		if (!h || !cmark_node_set_literal(h, html) || !cmark_node_insert_before(c, h)) {
+			if (h)
+				cmark_node_free(h);
+			oom(m);
+			break;
+		}
+		pending = c;
+	}
+	cmark_iter_free(it);
+	if (pending)
+		cmark_node_free(pending);
+}
+
 /* Render one block (with its inline HTML) as HTML and graft it. */
 static void block_as_html(struct md *m, cmark_node *c)
 {
+	footnote_refs_as_html(m, c);
+	if (m->rc)
+		return;
 	char *html = cmark_render_html(c, m->options, m->exts);
 	if (!html) {
 		oom(m);
@@ -672,6 +749,7 @@ static void enter_list(struct md *m, cmark_node *c)
 	if (n) {
 		n->as.list.ordered = cmark_node_get_list_type(c) == CMARK_ORDERED_LIST;
 		n->as.list.start = n->as.list.ordered ? cmark_node_get_list_start(c) : 1;
+		n->as.list.tight = cmark_node_get_list_tight(c); /* input row 28 */
 	}
 }
 
@@ -847,6 +925,14 @@ static void enter(struct md *m, cmark_iter *it, cmark_node *c)
 		graft_html(m, lit ? lit : "", lit ? strlen(lit) : 0);
 		break;
 	case CMARK_NODE_PARAGRAPH:
+		if (m->fn_line && cmark_node_get_start_line(c) >= m->fn_line &&
+		    cmark_node_parent(c) && cmark_node_get_type(cmark_node_parent(c)) == CMARK_NODE_DOCUMENT) {
+			/* the references added to keep unreferenced notes */
+			cmark_iter_reset(it, c, CMARK_EVENT_EXIT);
+			break;
+		}
+		enter_text_block(m, it, c, t);
+		break;
 	case CMARK_NODE_HEADING:
 		enter_text_block(m, it, c, t);
 		break;
@@ -960,6 +1046,54 @@ static int warn_templates(struct nc_doc *d)
 	return NC_OK;
 }
 
+/* cmark-gfm drops a footnote definition nothing refers to.  To keep it
+ * (input row 20), the labels of every "[^label]:" line outside code
+ * fences get one reference each in a paragraph after the body, which
+ * the walk skips: referenced notes keep their numbers, the others
+ * follow in order.  *lines: the line endings of the body, as cmark
+ * counts them.  NC_OK or NC_ERR_NOMEM. */
+static int unreferenced_notes(const char *text, size_t len, struct nc_buf *refs, int *lines)
+{
+	struct nc_map seen = {0};
+	const char *p = text, *end = text + len, *next;
+	char fence = 0;
+	int rc = NC_OK;
+	*lines = 0;
+	for (const char *q = text; q < end; q++)
+		if (*q == '\n' || (*q == '\r' && (q + 1 == end || q[1] != '\n')))
+			++*lines;
+	for (; p < end && rc == NC_OK; p = next) {
+		size_t n = nc_md_line_len(p, end, &next);
+		size_t i = 0;
+		while (i < n && i < 3 && p[i] == ' ')
+			i++;
+		if (n - i >= 3 && (p[i] == '`' || p[i] == '~') && p[i + 1] == p[i] && p[i + 2] == p[i]) {
+			fence = fence == p[i] ? 0 : fence ? fence : p[i];
+			continue;
+		}
+		if (fence || n - i < 5 || p[i] != '[' || p[i + 1] != '^')
+			continue;
+		const char *close = memchr(p + i + 2, ']', n - i - 2);
+		if (!close || close == p + i + 2 || close + 1 >= p + n || close[1] != ':' ||
+		    memchr(p + i + 2, ' ', (size_t)(close - p - i - 2)) || memchr(p + i + 2, '[', (size_t)(close - p - i - 2)))
+			continue;
+		size_t kn = (size_t)(close - (p + i));
+		char *key = strndup(p + i, kn + 1); /* "[^label]" */
+		if (!key)
+			rc = NC_ERR_NOMEM;
+		else if (!nc_map_get_str(&seen, key)) {
+			rc = nc_map_put_str(&seen, key, (void *)1);
+			nc_buf_puts(refs, refs->len ? " " : "\n\n");
+			nc_buf_puts(refs, key);
+		}
+		free(key);
+	}
+	nc_map_free(&seen);
+	if (fence) /* the references would land in the open fence */
+		nc_buf_truncate(refs, 0);
+	return rc != NC_OK || refs->oom ? NC_ERR_NOMEM : NC_OK;
+}
+
 /* cmark-gfm is not thread-safe with extensions: attaching one adds its
  * special characters ('~') to a table shared by every parser, and freeing
  * a parser takes them out again, so a parse on another thread loses its
@@ -978,27 +1112,76 @@ static int read_body(struct nc_doc *d, const char *text, size_t len, struct nc_e
 	return rc;
 }
 
-static int read_body_locked(struct nc_doc *d, const char *text, size_t len, struct nc_err *err)
+/* A parser with the GFM extensions attached; NULL: out of memory. */
+static cmark_parser *new_parser(int options)
 {
-	const char *name = d->source_name;
-	struct md m = { .d = d, .name = name, .err = err, .cur = d->root,
-			.options = CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8 };
-	cmark_parser *p = cmark_parser_new(m.options);
+	cmark_parser *p = cmark_parser_new(options);
 	if (!p)
-		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+		return NULL;
 	static const char *const exts[] = {"table", "strikethrough", "autolink", "tasklist"};
 	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++) {
 		cmark_syntax_extension *e = cmark_find_syntax_extension(exts[i]);
 		if (e)
 			cmark_parser_attach_syntax_extension(p, e);
 	}
-	m.exts = cmark_parser_get_syntax_extensions(p);
-	cmark_parser_feed(p, text, len);
-	cmark_node *doc = cmark_parser_finish(p);
-	if (!doc) {
-		cmark_parser_free(p);
-		return nc_err_set(err, NC_ERR_PARSE, name, "the Markdown body cannot be parsed");
+	return p;
+}
+
+/* Did the added references stay a paragraph of their own after the
+ * body?  Not when the body ends inside a block that only a closing tag
+ * ends (an unclosed <pre> or comment): it took them in. */
+static bool refs_apart(cmark_node *doc, int fn_line)
+{
+	cmark_node *c = cmark_node_last_child(doc);
+	while (c && cmark_node_get_type(c) == CMARK_NODE_FOOTNOTE_DEFINITION)
+		c = cmark_node_previous(c);
+	return c && cmark_node_get_type(c) == CMARK_NODE_PARAGRAPH && cmark_node_get_start_line(c) >= fn_line;
+}
+
+/* Parse the body, with the references keeping unreferenced notes when
+ * they can stay apart (else without: such notes are then dropped).
+ * *pp: the parser (its extensions render HTML later); the document, or
+ * NULL with *pp NULL when out of memory. */
+static cmark_node *parse_body(struct md *m, const char *text, size_t len, cmark_parser **pp)
+{
+	struct nc_buf refs = {0};
+	int lines;
+	cmark_node *doc = NULL;
+	*pp = NULL;
+	if (unreferenced_notes(text, len, &refs, &lines) != NC_OK)
+		goto out;
+	for (int pass = refs.len ? 0 : 1; pass < 2 && !doc; pass++) {
+		if (!(*pp = new_parser(m->options)))
+			break;
+		cmark_parser_feed(*pp, text, len);
+		if (pass == 0)
+			cmark_parser_feed(*pp, refs.data, refs.len);
+		m->fn_line = pass == 0 ? lines + 2 : 0;
+		doc = cmark_parser_finish(*pp);
+		if (doc && pass == 0 && !refs_apart(doc, m->fn_line)) {
+			cmark_node_free(doc);
+			doc = NULL;
+		}
+		if (!doc) {
+			cmark_parser_free(*pp);
+			*pp = NULL;
+		}
 	}
+out:
+	nc_buf_free(&refs);
+	return doc;
+}
+
+static int read_body_locked(struct nc_doc *d, const char *text, size_t len, struct nc_err *err)
+{
+	const char *name = d->source_name;
+	struct md m = { .d = d, .name = name, .err = err, .cur = d->root,
+			.options = CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8 };
+	cmark_parser *p;
+	cmark_node *doc = parse_body(&m, text, len, &p);
+	if (!doc)
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	m.exts = cmark_parser_get_syntax_extensions(p);
 	cmark_iter *it = cmark_iter_new(doc);
 	if (!it)
 		oom(&m);
@@ -1049,18 +1232,28 @@ static char *name_title(const char *name)
 	return strndup(base, n);
 }
 
+/* Remove NUL bytes from text[0, len); the new length. */
+static size_t drop_nul(char *text, size_t len)
+{
+	char *w = memchr(text, '\0', len);
+	if (!w)
+		return len;
+	for (const char *r = w; r < text + len; r++)
+		if (*r)
+			*w++ = *r;
+	*w = '\0';
+	return (size_t)(w - text);
+}
+
 static int md_read(const char *name, const unsigned char *data, size_t len,
 		   struct nc_doclist *out, struct nc_err *err)
 {
-	if (len > NC_MAX_INPUT_BYTES)
-		return nc_err_set(err, NC_ERR_LIMIT, name, "larger than the %u MB limit",
-				  NC_MAX_INPUT_BYTES / (1024u * 1024u));
-	if (memchr(data, '\0', len < 8192 ? len : 8192))
-		return nc_err_set(err, NC_ERR_PARSE, name, "binary data, not a Markdown post");
+	int rc = nc_input_check(name, data, len, "Markdown post", err);
+	if (rc)
+		return rc;
 	struct nc_doc *d = nc_doc_new();
 	char *text = NULL;
 	size_t tlen = 0, body = 0;
-	int rc;
 	if (!d || nc_set_str(&d->source_name, name) || !(d->input = malloc(len ? len : 1))) {
 		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
 		goto fail;
@@ -1070,8 +1263,9 @@ static int md_read(const char *name, const unsigned char *data, size_t len,
 	d->input_len = len;
 	if ((rc = nc_charset_to_utf8(name, data, len, &text, &tlen, d, err)))
 		goto fail;
-	/* cmark reads up to a NUL as text; keep lengths and strings agreeing */
-	tlen = strnlen(text, tlen);
+	/* cmark reads up to a NUL as text; the HTML reader (libxml2) drops a
+	 * stray NUL and reads on, and so does this one (input row 10). */
+	tlen = drop_nul(text, tlen);
 	if ((rc = read_front_matter(d, text, tlen, &body, err)))
 		goto fail;
 	if ((rc = read_body(d, text + body, tlen - body, err)))

@@ -4,7 +4,9 @@
  * while read_md.c (cmark-gfm) is the module newsconv-md.so. */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
+#include "read.h"
 #include "read_md_detect.h"
 
 /* How far detect() looks into the body. */
@@ -46,6 +48,21 @@ static bool yaml_key_line(const char *p, size_t n)
 	return i > 0 && i < n && p[i] == ':' && (i + 1 == n || p[i + 1] == ' ' || p[i + 1] == '\t');
 }
 
+/* A key Hexo writes in every post's front matter.  Bare front matter
+ * (no opening fence) must have one: "Update: version 2\n---" is a
+ * setext heading, not metadata. */
+static bool hexo_key_line(const char *p, size_t n)
+{
+	static const char *const keys[] = {"title", "date", "updated", "tags", "categories",
+					    "layout", "author", "permalink", "comments", NULL};
+	for (const char *const *k = keys; *k; k++) {
+		size_t kn = strlen(*k);
+		if (n > kn && !memcmp(p, *k, kn) && p[kn] == ':')
+			return true;
+	}
+	return false;
+}
+
 /* ---- detection ------------------------------------------------------------ */
 
 /* Where the front matter of `t` ends (the body offset), and its style.
@@ -82,10 +99,13 @@ enum nc_md_fm nc_md_split_fm(const char *t, size_t len, size_t *fm_start,
 	if (!fence)
 		return NC_MD_FM_NONE;
 	size_t fm_bytes = 0;
+	bool known_key = style != NC_MD_FM_HEXO_BARE;
 	for (const char *q = next; q < end; ) {
 		const char *after;
 		size_t k = nc_md_line_len(q, end, &after);
 		if (line_is(q, k, fence) || (alt && line_is(q, k, alt))) {
+			if (!known_key)
+				return NC_MD_FM_NONE;
 			*fm_start = (size_t)(next - t);
 			*fm_end = (size_t)(q - t);
 			*body = (size_t)(after - t);
@@ -96,6 +116,7 @@ enum nc_md_fm nc_md_split_fm(const char *t, size_t len, size_t *fm_start,
 		if (style == NC_MD_FM_HEXO_BARE && !line_blank(q, k) && !yaml_key_line(q, k) &&
 		    q[0] != ' ' && q[0] != '\t' && q[0] != '-' && q[0] != '#')
 			return NC_MD_FM_NONE;
+		known_key = known_key || hexo_key_line(q, k);
 		fm_bytes += k + 1;
 		if (fm_bytes > NC_MAX_FRONTMATTER)
 			return NC_MD_FM_NONE;
@@ -104,16 +125,65 @@ enum nc_md_fm nc_md_split_fm(const char *t, size_t len, size_t *fm_start,
 	return NC_MD_FM_NONE;
 }
 
+/* An ordered list item ("1. ", "2) "), a link reference definition
+ * ("[docs]: ") or a footnote's ("[^1]: "): Markdown, never HTML. */
+static bool block_sign(const char *s, size_t k)
+{
+	size_t d = 0;
+	while (d < k && d < 9 && isdigit((unsigned char)s[d]))
+		d++;
+	if (d && d + 1 < k && (s[d] == '.' || s[d] == ')') && s[d + 1] == ' ')
+		return true;
+	if (k >= 4 && s[0] == '[') {
+		const char *close = memchr(s, ']', k);
+		if (close && close > s + 1 && (size_t)(close - s) + 1 < k && close[1] == ':')
+			return true;
+	}
+	return false;
+}
+
+/* A GFM table's delimiter row ("|---|:--:|") as the line at p. */
+static bool delimiter_row(const char *p, const char *end)
+{
+	const char *next;
+	size_t n = p < end ? nc_md_line_len(p, end, &next) : 0;
+	bool dash = false;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '-')
+			dash = true;
+		else if (!strchr("|: \t", p[i]))
+			return false;
+	}
+	return dash && memchr(p, '|', n) != NULL;
+}
+
+/* At s: a Markdown span ("](" of an inline link, "][" of a reference
+ * link, "**x" / "__x" strong emphasis, "<https://" autolink). */
+static bool inline_sign(const char *s, size_t n)
+{
+	if (n >= 2 && s[0] == ']' && (s[1] == '(' || s[1] == '['))
+		return true;
+	if (n >= 3 && (s[0] == '*' || s[0] == '_') && s[1] == s[0] &&
+	    !isspace((unsigned char)s[2]) && s[2] != s[0] && memchr(s + 2, s[0], n - 2))
+		return true;
+	return n >= 9 && s[0] == '<' && (!strncasecmp(s + 1, "http://", 7) || !strncasecmp(s + 1, "https://", 8));
+}
+
 /* Does the body read as Markdown?  0: it is HTML (first line is a tag);
- * 1: no sign either way; 2: Markdown signs, or text with no tags. */
-static int body_markdown_score(const char *p, size_t len)
+ * 1: no sign either way; 2: Markdown signs, or text with no tags.
+ * *blocks: a block-level sign was seen (a heading, a list, a fence, a
+ * table), which a plain text seldom has by chance. */
+static int body_markdown_score(const char *p, size_t len, bool *blocks)
 {
 	const char *end = p + (len < DETECT_BYTES ? len : DETECT_BYTES), *next;
-	bool first = true, signs = false, tags = false;
+	bool first = true, signs = false, tags = false, prev_text = false, first_line = true;
+	*blocks = false;
 	for (; p < end; p = next) {
 		size_t n = nc_md_line_len(p, end, &next);
-		if (line_blank(p, n))
+		if (line_blank(p, n)) {
+			prev_text = false;
 			continue;
+		}
 		size_t i = 0;
 		while (i < n && i < 4 && p[i] == ' ')
 			i++;
@@ -129,20 +199,29 @@ static int body_markdown_score(const char *p, size_t len)
 			while (h < k && h < 7 && s[h] == '#')
 				h++;
 			if (h <= 6 && h < k && s[h] == ' ')
-				signs = true;
+				*blocks = true;
 		}
 		if (k >= 2 && (s[0] == '*' || s[0] == '-' || s[0] == '+' || s[0] == '>') && s[1] == ' ')
-			signs = true;
+			*blocks = true;
 		if (k >= 3 && (!memcmp(s, "```", 3) || !memcmp(s, "~~~", 3)))
-			signs = true;
+			*blocks = true;
+		/* a setext underline below a line of text */
+		if (!first_line && k >= 3 && (s[0] == '-' || s[0] == '=') && prev_text &&
+		    strspn(s, s[0] == '-' ? "- " : "= ") == k)
+			*blocks = true;
+		prev_text = true;
+		first_line = false;
+		if (block_sign(s, k) || (k && s[0] == '|' && delimiter_row(next, end)))
+			*blocks = true;
 		for (size_t j = 0; j + 1 < n; j++) {
-			if (p[j] == ']' && p[j + 1] == '(')
+			if (inline_sign(p + j, n - j))
 				signs = true;
 			else if (p[j] == '<' && (isalpha((unsigned char)p[j + 1]) ||
 						 (p[j + 1] == '/' && j + 2 < n && isalpha((unsigned char)p[j + 2]))))
 				tags = true;
 		}
 	}
+	signs = signs || *blocks;
 	if (first) /* an empty body */
 		return 1;
 	return signs || !tags ? 2 : 1;
@@ -150,7 +229,7 @@ static int body_markdown_score(const char *p, size_t len)
 
 int nc_md_detect(const unsigned char *data, size_t len)
 {
-	if (memchr(data, '\0', len < 8192 ? len : 8192))
+	if (nc_input_is_binary(data, len))
 		return 0;
 	const char *t = (const char *)data;
 	size_t body, fs, fe;
@@ -161,9 +240,15 @@ int nc_md_detect(const unsigned char *data, size_t len)
 		 * which md wins by coming first. */
 		const char *p = t + body;
 		size_t rest = len - body;
-		return rest >= 2 && p[0] == '#' && (p[1] == ' ' || (p[1] == '#' && rest > 2)) ? 1 : 0;
+		if (rest >= 2 && p[0] == '#' && (p[1] == ' ' || (p[1] == '#' && rest > 2)))
+			return 1;
+		/* Or block-level Markdown (a setext heading, a list, a table)
+		 * and no first line opening with a tag (input row 33). */
+		bool blocks;
+		return body_markdown_score(p, rest, &blocks) == 2 && blocks ? 1 : 0;
 	}
-	int s = body_markdown_score(t + body, len - body);
+	bool blocks;
+	int s = body_markdown_score(t + body, len - body, &blocks);
 	if (st == NC_MD_FM_HEXO_BARE && s == 0)
 		return 1; /* html does not see front matter without its opening fence */
 	return s;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "newsconv.h"
+#include "read.h"
 #include "sniff.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -15,7 +16,7 @@ static int html_detect(const unsigned char *data, size_t len)
 	if (nc_sniff_article(data, len))
 		return 2;
 	/* Any text is an article without front matter (a plain-text body). */
-	return memchr(data, '\0', len < 8192 ? len : 8192) ? 0 : 1;
+	return nc_input_is_binary(data, len) ? 0 : 1;
 }
 
 static int html_read(const char *name, const unsigned char *data, size_t len,

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Markdown posts read faithfully (issue 19, input side): one block per
+row of ../shared/review/input/DEFECTS.md that the Markdown reader owns,
+and the post misses of issue 19.  Every input is written here, modelled
+on the review's trigger (nothing is read from ../shared)."""
+import json, os, subprocess, sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from nctest import NC, check, done  # noqa: E402
+
+
+def run(src, *args):
+    data = src if isinstance(src, bytes) else src.encode()
+    return subprocess.run([NC, *args, "-o", "-", "-"], input=data, capture_output=True, timeout=120)
+
+
+def to_json(src, *args):
+    r = run(src, "--to", "json", *args)
+    if r.returncode != 0:
+        check(False, "--to json exits 0", r)
+        return None
+    return json.loads(r.stdout)
+
+
+def to_md(src, *args):
+    r = run(src, "-q", "--to", "md", *args)
+    check(r.returncode == 0, "--to md exits 0", r)
+    return r.stdout.decode()
+
+
+def nodes(n):
+    """Every node under n, depth first, in document order."""
+    out, stack = [], [n]
+    while stack:
+        x = stack.pop()
+        out.append(x)
+        stack.extend(reversed(x.get("children", [])))
+    return out
+
+
+def of_type(doc, t):
+    return [x for x in nodes(doc["body"]) if x["type"] == t] if doc else []
+
+
+def text_of(n):
+    return "".join(x.get("text", "") for x in nodes(n) if x["type"] in ("text", "code"))
+
+
+def urls(doc):
+    return [x.get("url") for x in of_type(doc, "link")]
+
+
+FM = "---\ntitle: Benchmarks\ndate: 2024-03-01\n---\n"
+
+# ---- input row 5: one <br> does not make a Markdown post HTML -------------------
+d = to_json(FM + "Results are below.<br>\n\n| Tool | Time |\n|------|------|\n| alpha | 1 s |\n\n"
+            "1. first step\n2. second step\n\n**Note**: see [the docs][docs] and <https://ex.org/faq>.\n\n"
+            "[docs]: https://ex.org/docs\n")
+check(len(of_type(d, "table")) == 1, "input row 5: the table of a post with a <br> kept")
+lists = of_type(d, "list")
+check(len(lists) == 1 and lists[0].get("ordered") and len(lists[0]["children"]) == 2,
+      "input row 5: the ordered list kept", lists)
+check(len(of_type(d, "strong")) == 1, "input row 5: **Note** is strong")
+check(urls(d) == ["https://ex.org/docs", "https://ex.org/faq"],
+      "input row 5: the reference link and the autolink kept", urls(d))
+# each sign alone beside a <br> is enough
+for what, body, t in [("a table", "| a | b |\n|---|:-:|\n| 1 | 2 |\n", "table"),
+                      ("an ordered list", "1. one\n2. two\n", "list"),
+                      ("strong emphasis", "This is **bold** text.\n", "strong"),
+                      ("a reference link", "See [docs][d].\n\n[d]: https://ex.org/d\n", "link"),
+                      ("an autolink", "Mail <https://ex.org/a> now.\n", "link"),
+                      ("a footnote", "Claim.[^1]\n\n[^1]: Source.\n", "sup")]:
+    d = to_json(FM + "First line.<br>\n\n" + body)
+    check(len(of_type(d, t)) >= 1, f"input row 5: {what} is a Markdown sign (read as Markdown)",
+          d and d["body"])
+# and front-matter HTML stays HTML
+d = to_json(FM + "<p>One <b>two</b></p>\n<ul><li>a</li></ul>\n")
+check(len(of_type(d, "strong")) == 1 and len(of_type(d, "list")) == 1, "input row 5: HTML bodies still read as HTML")
+
+# ---- input row 10: a NUL after 8 KB does not cut the post --------------------------
+filler = ("Filler paragraph text. " * 40 + "\n\n") * 10
+assert len(filler) > 8192
+src = ("---\ntitle: NUL test\n---\n\n# Heading\n\n" + filler).encode() + \
+    b"Before the NUL \0 after the NUL: KEEP-THIS-TEXT.\n\nLast paragraph THE-END.\n"
+r = run(src, "--to", "json")
+check(r.returncode == 0, "input row 10: a post with a NUL after 8 KB converts", r)
+body = text_of(json.loads(r.stdout)["body"]) if r.returncode == 0 else ""
+check("KEEP-THIS-TEXT" in body and "THE-END" in body and "\0" not in body,
+      "input row 10: the text after the NUL kept, the NUL dropped", body[-200:])
+html = ("---\ntitle: NUL html\n---\n<div><p>" + filler.replace("\n\n", "</p><p>") + "</p>").encode() + \
+    b"<p>Before the NUL \0 after the NUL: KEEP-THIS-TEXT.</p><p>Last paragraph THE-END.</p></div>\n"
+r2 = run(html, "--to", "json")
+hbody = text_of(json.loads(r2.stdout)["body"]) if r2.returncode == 0 else ""
+check("KEEP-THIS-TEXT" in hbody and "THE-END" in hbody, "input row 10: as the HTML reader keeps it", hbody[-200:])
+r = run(b"\0binary" + b"x" * 100, "--from", "md", "--to", "json")
+check(r.returncode != 0 and b"binary data, not a Markdown post" in r.stderr,
+      "input row 10: a NUL in the first 8 KB is still binary data", r)
+
+# ---- input row 11: mappings under author, tags, categories -------------------------
+d = to_json("---\ntitle: Author as a mapping\nauthor:\n  name: Jane Doe\n  url: https://jane.example\n"
+            "tags:\n  web: true\ncategories: {main: News}\ndate: 2024-03-01\n---\n\nSome *text*.\n")
+m = d["meta"] if d else {}
+check(m.get("authors") == ["Jane Doe"], "input row 11: author {name, url}: the name is the author", m.get("authors"))
+ex = m.get("extra", {})
+check(ex.get("author.url") == "https://jane.example", "input row 11: the author's url kept in the extras", ex)
+check(ex.get("tags.web") == "true", "input row 11: a mapping under tags kept in the extras", ex)
+check(ex.get("categories.main") == "News", "input row 11: a mapping under categories kept in the extras", ex)
+d = to_json("---\ntitle: t\nauthors:\n  - name: Ann\n    url: https://a.example\n  - Bob\n"
+            "tags: [x, {y: z}]\n---\nx\n")
+m = d["meta"] if d else {}
+check(m.get("authors") == ["Ann", "Bob"], "input row 11: Hugo authors [{name}, scalar] both kept", m.get("authors"))
+check(m.get("extra", {}).get("authors.1.url") == "https://a.example" and m.get("tags") == ["x"] and
+      m.get("extra", {}).get("tags.2.y") == "z", "input row 11: list items' mappings kept by place", m)
+md = to_md("---\ntitle: t\nauthor: {name: Jane, url: https://j.example}\n---\nx\n")
+check('author: "Jane"' in md and '"author.url": "https://j.example"' in md, "input row 11: --to md writes the author and its url", md)
+d = to_json("---\ntitle: t\nauthor: Plain Name\ntags: [a, b]\ncategories: [c, d]\n---\nx\n")
+m = d["meta"] if d else {}
+check(m.get("authors") == ["Plain Name"] and m.get("tags") == ["a", "b"] and m.get("categories") == [["c", "d"]]
+      and m.get("extra") == {}, "input row 11: scalar forms unchanged", m)
+
+# ---- input row 20: footnotes ------------------------------------------------------------
+d = to_json("---\ntitle: Footnotes\n---\n\n# Notes\n\n"
+            'First claim with <abbr title="HyperText">HTML</abbr> inline.[^a]\n\n'
+            "Second claim.[^b] And the first again.[^a]\n\nThird claim.[^c]\n\n"
+            "[^c]: Note C text.\n[^b]: Note B text.\n[^a]: Note A text.\n[^unused]: Never referenced note text.\n")
+sups = [text_of(s) for s in of_type(d, "sup")]
+check(sups == ["[1]", "[2]", "[1]", "[3]"], "input row 20: references numbered in order through inline HTML", sups)
+notes = [text_of(i) for i in d["body"]["children"][-1]["children"]] if d else []
+check(notes == ["Note A text.", "Note B text.", "Note C text.", "Never referenced note text."],
+      "input row 20: notes in reference order, the unreferenced one kept last", notes)
+check("[^" not in text_of(d["body"]) if d else False, "input row 20: no reference left as text")
+# a body ending inside an unclosed <pre> (which would take the added references in)
+md = to_md("---\ntitle: t\n---\nText.[^a]\n\n[^a]: A.\n[^u]: Unused.\n\n<pre>\nopen\n")
+check("[^" not in md and "1. A." in md and "\\[1\\]" in md,
+      "input row 20: a body ending in an open <pre> keeps its notes numbered", md)
+# a "[^x]:" line inside a fenced code block is code, not a note
+d = to_json("---\ntitle: t\n---\nText.[^a]\n\n[^a]: A.\n\n```\n[^b]: code line\n```\n")
+codes = [x.get("text") for x in of_type(d, "code_block")]
+check(codes == ["[^b]: code line"] and len(d["body"]["children"][-1]["children"]) == 1 if d else False,
+      "input row 20: a note-like line in a code fence stays code", codes)
+
+# ---- input row 28: tight lists stay tight ------------------------------------------------
+d = to_json("---\ntitle: t\n---\n- faster\n- smaller\n\n1. a\n2. b\n\n- loose\n\n- list\n")
+tight = [l.get("tight") for l in of_type(d, "list")]
+check(tight == [True, True, False], "input row 28: tight lists tight, a loose one loose", tight)
+md = to_md("---\ntitle: t\n---\nWords **here**.\n\n- faster\n- smaller\n")
+check("- faster\n- smaller\n" in md, "input row 28: --to md writes a tight list tight", md)
+
+# ---- input row 32: TOML unclosed array ---------------------------------------------------
+src = '+++\ntags = ["a", "b"\ntitle = "Real title"\ndate = 2024-03-01\ndescription = "desc"\n+++\n\n# Body\n\nText *here*.\n'
+d = to_json(src)
+m = d["meta"] if d else {}
+check(m.get("title") == "Real title" and m.get("tags") == ["a", "b"] and m.get("description") == "desc" and
+      (m.get("date") or "").startswith("2024-03-01"), "input row 32: the keys after an unclosed array read", m)
+check(any("not closed" in w for w in (d or {}).get("warnings", [])), "input row 32: a warning says the array is not closed",
+      d and d["warnings"])
+d = to_json('+++\ntags = [\n  "a",\n  "b",\n]\nlist = [ { k = 1 },\n  { j = 2 } ]\ntitle = "T"\n+++\nx\n')
+m = d["meta"] if d else {}
+check(m.get("tags") == ["a", "b"] and m.get("title") == "T" and not d["warnings"],
+      "input row 32: closed arrays over lines unchanged, no warning", d)
+
+# ---- input row 33: a setext heading is not bare front matter -------------------------------
+src = ("Update: version 2.0 is out\n---\n\nWe shipped **many** changes, see the [changelog](https://ex.org/changes).\n\n"
+       "- faster\n- smaller\n")
+d = to_json(src)
+m = d["meta"] if d else {}
+heads = of_type(d, "heading")
+check(len(heads) == 1 and text_of(heads[0]) == "Update: version 2.0 is out" and heads[0].get("level") == 2,
+      "input row 33: 'Update: ...' over '---' is a heading", d and d["body"])
+check(m.get("front_matter") == "none" and "Update" not in m.get("extra", {}), "input row 33: no front matter read", m)
+check(urls(d) == ["https://ex.org/changes"] and len(of_type(d, "list")) == 1,
+      "input row 33: the rest read as Markdown", d and d["body"])
+d = to_json("title: Bare Hexo\ndate: 2024-01-02\n---\n\nBody *here*.\n")
+m = d["meta"] if d else {}
+check(m.get("title") == "Bare Hexo" and m.get("front_matter") == "yaml",
+      "input row 33: Hexo's bare front matter with its keys still read", m)
+
+done("md_input_defects")
