@@ -14,42 +14,17 @@
 #include "newsconv.h"
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/json.h"
 #include "util/text.h"
 
+/* A string, or null: the escaping is util/json.c's, shared with the
+ * WARC and WACZ writers. */
 static void put_str(struct nc_buf *b, const char *s)
 {
-	if (!s) {
+	if (s)
+		nc_json_str(b, s);
+	else
 		nc_buf_puts(b, "null");
-		return;
-	}
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	nc_buf_putc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = p[i];
-		switch (c) {
-		case '"': nc_buf_puts(b, "\\\""); break;
-		case '\\': nc_buf_puts(b, "\\\\"); break;
-		case '\n': nc_buf_puts(b, "\\n"); break;
-		case '\r': nc_buf_puts(b, "\\r"); break;
-		case '\t': nc_buf_puts(b, "\\t"); break;
-		default:
-			if (c < 0x20) {
-				nc_buf_printf(b, "\\u%04x", c);
-			} else if (c >= 0x80) {
-				size_t k = nc_utf8_valid_seq(p + i, n - i);
-				if (k) {
-					nc_buf_put(b, p + i, k);
-					i += k - 1;
-				} else {
-					nc_buf_puts(b, "\\ufffd");
-				}
-			} else {
-				nc_buf_putc(b, c);
-			}
-		}
-	}
-	nc_buf_putc(b, '"');
 }
 
 static void put_key(struct nc_buf *b, const char *key, bool *first)

@@ -36,6 +36,7 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/digest.h"
+#include "util/json.h"
 #include "util/text.h"
 #include "write_warc.h"
 #include "write_zip.h"
@@ -138,38 +139,6 @@ static int named(const struct nc_writer *w, struct nc_err *err, int rc)
 
 /* ---- JSON -------------------------------------------------------------- */
 
-/* A JSON string; invalid UTF-8 becomes U+FFFD so the line always parses. */
-static void json_str(struct nc_buf *b, const char *s)
-{
-	nc_buf_putc(b, '"');
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = strlen((const char *)p);
-	while (n) {
-		unsigned char c = *p;
-		if (c < 0x80) {
-			if (c == '"' || c == '\\')
-				nc_buf_printf(b, "\\%c", c);
-			else if (c == '\n')
-				nc_buf_puts(b, "\\n");
-			else if (c < 0x20 || c == 0x7f)
-				nc_buf_printf(b, "\\u%04x", c);
-			else
-				nc_buf_putc(b, (char)c);
-			p++, n--;
-			continue;
-		}
-		size_t k = nc_utf8_valid_seq(p, n);
-		if (k) {
-			nc_buf_put(b, p, k);
-		} else {
-			nc_buf_puts(b, "\xef\xbf\xbd");
-			k = 1;
-		}
-		p += k, n -= k;
-	}
-	nc_buf_putc(b, '"');
-}
-
 static void hash_text(const unsigned char d[32], char out[72])
 {
 	memcpy(out, "sha256:", 7);
@@ -238,13 +207,13 @@ static int page_line(const struct nc_writer *w, const struct nc_doc *d, struct n
 	nc_sha1(d->input, d->input_len, h);
 	nc_hex(h, 16, id);
 	nc_buf_puts(line, "{\"id\": ");
-	json_str(line, id);
+	nc_json_str(line, id);
 	nc_buf_puts(line, ", \"url\": ");
-	json_str(line, url.data);
+	nc_json_str(line, url.data);
 	nc_buf_printf(line, ", \"ts\": \"%s\", \"title\": ", ts);
-	json_str(line, d->meta.title);
+	nc_json_str(line, d->meta.title);
 	nc_buf_puts(line, ", \"text\": ");
-	json_str(line, text.data);
+	nc_json_str(line, text.data);
 	nc_buf_puts(line, "}\n");
 	int rc = url.oom || text.oom || line->oom ? NC_ERR_NOMEM : NC_OK;
 	nc_buf_free(&url);
@@ -347,9 +316,9 @@ static void resource(struct nc_buf *b, const char *name, const char *path,
 	char h[72];
 	hash_text(digest, h);
 	nc_buf_puts(b, "    {\"name\": ");
-	json_str(b, name);
+	nc_json_str(b, name);
 	nc_buf_puts(b, ", \"path\": ");
-	json_str(b, path);
+	nc_json_str(b, path);
 	nc_buf_printf(b, ", \"hash\": \"%s\", \"bytes\": %llu}%s\n", h,
 		      (unsigned long long)bytes, last ? "" : ",");
 }
@@ -364,7 +333,7 @@ static int build_zip(struct nc_writer *w, FILE *cdx, const unsigned char cdx_sha
 	nc_buf_puts(&pkg, "{\n  \"profile\": \"data-package\",\n  \"wacz_version\": \"1.1.1\",\n");
 	if (w->opts.title) {
 		nc_buf_puts(&pkg, "  \"title\": ");
-		json_str(&pkg, w->opts.title);
+		nc_json_str(&pkg, w->opts.title);
 		nc_buf_puts(&pkg, ",\n");
 	}
 	nc_buf_printf(&pkg, "  \"software\": \"newsconv/%s\",\n  \"created\": \"%s\",\n"

@@ -43,6 +43,7 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/digest.h"
+#include "util/json.h"
 #include "util/lang.h"
 #include "util/linesort.h"
 #include "util/map.h"
@@ -203,20 +204,6 @@ static void surt(struct nc_buf *b, const char *url)
 		nc_buf_putc(b, path[i] >= 'A' && path[i] <= 'Z' ? path[i] + 32 : path[i]);
 }
 
-static void json_str(struct nc_buf *b, const char *s)
-{
-	nc_buf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			nc_buf_printf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			nc_buf_printf(b, "\\u%04x", *p);
-		else
-			nc_buf_putc(b, (char)*p);
-	}
-	nc_buf_putc(b, '"');
-}
-
 /* The start of a CDXJ line, up to the digest; add() appends length,
  * offset and file name once the record's place is known. */
 static char *cdx_start(const char *url, int64_t date, const char *mime,
@@ -227,10 +214,10 @@ static char *cdx_start(const char *url, int64_t date, const char *mime,
 	nc_date_14(date, ts);
 	surt(&line, url);
 	nc_buf_printf(&line, " %s {\"url\": ", ts);
-	json_str(&line, url);
+	nc_json_str(&line, url);
 	if (mime) {
 		nc_buf_puts(&line, ", \"mime\": ");
-		json_str(&line, mime);
+		nc_json_str(&line, mime);
 	}
 	if (status)
 		nc_buf_printf(&line, ", \"status\": \"%s\"", status);
@@ -850,7 +837,7 @@ static int put_made(struct nc_writer *wr, struct nc_buf *bytes, const char *cdx,
 	struct nc_buf line = {0};
 	nc_buf_printf(&line, "%s, \"length\": \"%zu\", \"offset\": \"%llu\", \"filename\": ",
 		      cdx, bytes->len, (unsigned long long)offset);
-	json_str(&line, w->filename);
+	nc_json_str(&line, w->filename);
 	nc_buf_putc(&line, '}');
 	rc = line.oom ? NC_ERR_NOMEM : nc_linesort_add(&w->cdx, line.data, line.len);
 	nc_buf_free(&line);

@@ -2,6 +2,7 @@
 """Writer defects of issue 20 (../shared/review/output/DEFECTS.md rows 8,
 11, 23, 24, 25, 26), each on a fixture of its own made here."""
 import base64
+import json
 import os
 import re
 import struct
@@ -216,8 +217,50 @@ def row25():
     check(len(seen) >= 2, "output row 25: several stages of the WACZ hit a full disk", seen)
 
 
+def json_token(data, key):
+    """The raw bytes of the JSON string after "key": (or b"")."""
+    m = re.search(rb'"' + key + rb'": ?"((?:[^"\\]|\\.)*)"', data, re.S)
+    return m.group(1) if m else b""
+
+
+def one_escaper():
+    """Issue 20: one JSON string escaper for WARC (CDXJ), WACZ and JSON:
+    one string written the same way by each, and always valid JSON."""
+    d = os.path.join(T, "esc")
+    os.makedirs(d)
+    src = os.path.join(d, "a.txt")
+    with open(src, "wb") as f:
+        f.write(b'---\ntitle: "Quote \\" back\\\\slash del\x7f end \xc3\xa9"\n'
+                b"date: 2024-01-01\n---\n<p>Body.</p>\n")
+    r1 = run("--to", "json", src, "-o", os.path.join(d, "a.json"))
+    r2 = run("--to", "wacz", src, "-o", os.path.join(d, "a.wacz"))
+    check(r1.returncode == 0 and r2.returncode == 0, "one escaper: JSON and WACZ written", r1 if r1.returncode else r2)
+    if r1.returncode or r2.returncode:
+        return
+    js = open(os.path.join(d, "a.json"), "rb").read()
+    pages = zipfile.ZipFile(os.path.join(d, "a.wacz")).read("pages/pages.jsonl").splitlines()[1]
+    a, b = json_token(js, b"title"), json_token(pages, b"title")
+    check(a and a == b, "one escaper: a title with DEL, quote, backslash: the same bytes in JSON and pages.jsonl",
+          f"{a!r} vs {b!r}")
+    # An output name that is not UTF-8 still gives CDXJ lines that parse.
+    out = os.path.join(d.encode(), b"\xff-x.warc")
+    cdx = os.path.join(d, "x.cdxj")
+    r = subprocess.run([NC, "-q", "--to", "warc", src, "-o", out, "--cdx", cdx], capture_output=True,
+                       env=dict(os.environ, SOURCE_DATE_EPOCH="1700000000"))
+    check(r.returncode == 0, "one escaper: WARC with a non-UTF-8 name written", r)
+    lines = open(cdx, "rb").read().splitlines() if os.path.exists(cdx) else []
+    ok = []
+    for line in lines:
+        try:
+            ok.append(json.loads(line.split(b" ", 2)[2].decode("utf-8"))["filename"] == "\ufffd-x.warc")
+        except (UnicodeDecodeError, ValueError, KeyError, IndexError):
+            ok.append(False)
+    check(lines and all(ok), "one escaper: CDXJ lines are valid UTF-8 JSON whatever the WARC's name", lines[:1])
+
+
 try:
     row8()
+    one_escaper()
     row25()
     row23()
     row11()
