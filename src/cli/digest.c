@@ -28,8 +28,17 @@
 #include "util/text.h"
 #include "util/words.h"
 
+/* How the final order is decided: the digest's own, pointed to by each
+ * item, so that the comparator reads no global (two digests may be
+ * ordered on two threads of a library user). */
+struct order {
+	enum nc_sort sort;
+	enum digest_group group;
+};
+
 struct item {
 	struct nc_doc *doc;
+	const struct order *order; /* the digest's, for cmp_final */
 	size_t seq;               /* input order */
 	const char *source;       /* interned */
 	size_t source_rank;       /* order of the source's first item */
@@ -42,6 +51,7 @@ struct digest {
 	struct cli *c;
 	struct item *v;
 	size_t n, cap;
+	struct order order;
 	struct nc_strlist names;  /* interned strings (owned) */
 	struct nc_map interned;   /* string -> its copy in names */
 	struct nc_map ranks;      /* source -> rank + 1 */
@@ -275,9 +285,6 @@ static int dedupe(struct digest *d)
 	return rc;
 }
 
-static enum nc_sort g_sort;
-static enum digest_group g_group;
-
 /* Dated before undated; then by date as --sort says; then input order. */
 static int cmp_date(const struct item *a, const struct item *b, enum nc_sort sort)
 {
@@ -307,16 +314,17 @@ static int cmp_source_newest(const void *pa, const void *pb)
 static int cmp_final(const void *pa, const void *pb)
 {
 	const struct item *a = pa, *b = pb;
-	if (g_group == GROUP_SOURCE && a->source_rank != b->source_rank)
+	const struct order *o = a->order;
+	if (o->group == GROUP_SOURCE && a->source_rank != b->source_rank)
 		return a->source_rank < b->source_rank ? -1 : 1;
-	if (g_group == GROUP_CATEGORY || g_group == GROUP_DAY) {
+	if (o->group == GROUP_CATEGORY || o->group == GROUP_DAY) {
 		if (a->group_missing != b->group_missing)
 			return a->group_missing ? 1 : -1;
 		int k = strcmp(a->group, b->group);
 		if (k)
-			return g_group == GROUP_DAY && g_sort == NC_SORT_NEWEST ? -k : k;
+			return o->group == GROUP_DAY && o->sort == NC_SORT_NEWEST ? -k : k;
 	}
-	return cmp_date(a, b, g_sort);
+	return cmp_date(a, b, o->sort);
 }
 
 /* Drop what is marked, keeping the order. */
@@ -386,8 +394,10 @@ static int group_items(struct digest *d)
 		if (!it->group)
 			return NC_ERR_NOMEM;
 	}
-	g_sort = d->c->wo.sort;
-	g_group = d->c->group;
+	d->order.sort = d->c->wo.sort;
+	d->order.group = d->c->group;
+	for (size_t i = 0; i < d->n; i++)
+		d->v[i].order = &d->order;
 	qsort(d->v, d->n, sizeof *d->v, cmp_final);
 	const struct nc_words *w = nc_words_for(book_lang(d));
 	for (size_t i = 0; i < d->n && d->c->group != GROUP_NONE; i++) {
