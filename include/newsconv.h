@@ -444,6 +444,10 @@ struct nc_digest {
 	int64_t since, until;     /* the window asked for, seconds UTC */
 	const char *const *sources; /* feed titles or file names, in order */
 	size_t nsources;
+	/* The book's language, the most frequent of its chapters' (or
+	 * --lang), and so of the words the writer adds; NULL: the first
+	 * chapter's.  Chapters keep their own. */
+	const char *lang;
 };
 
 struct nc_write_opts {

@@ -187,7 +187,17 @@ static void put_image(const struct nc_html_images *im, struct nc_buf *x,
 		nc_buf_puts(x, "<span class=\"image-placeholder\">");
 	/* The source's own alt only: a caption used as the alt is shown
 	 * next to the placeholder anyway. */
-	nc_buf_puts(x, "[Image");
+	const struct nc_words *w = nc_words_for(im->lang);
+	nc_buf_putc(x, '[');
+	if (nc_words_foreign(w, im->lang)) {
+		nc_buf_puts(x, "<span");
+		nc_html_words_lang(x, w, im->lang);
+		nc_buf_putc(x, '>');
+		nc_buf_puts(x, w->image);
+		nc_buf_puts(x, "</span>");
+	} else {
+		nc_buf_puts(x, w->image);
+	}
 	if (!nc_str_blank(n->as.image.alt)) {
 		nc_buf_puts(x, ": ");
 		nc_buf_puts_xml(x, n->as.image.alt, false);

@@ -86,6 +86,7 @@ struct book {
 	char *title, *author, *lang;
 	const struct nc_words *words; /* the words the book adds, in its language */
 	bool title_words;             /* the title is one of those words ("Articles, ...") */
+	bool title_range;             /* the title says the book's date range */
 	char uuid[37];
 	struct nc_sha1_ctx content; /* every input, in input order: the book's id */
 	bool content_open;
@@ -367,11 +368,15 @@ static void date_range(const struct book *b, int64_t *lo, int64_t *hi, bool *any
 	}
 }
 
+static bool book_range(const struct book *b, int64_t *lo, int64_t *hi);
+
 static int book_meta(struct book *b)
 {
 	const struct nc_write_opts *o = b->o;
 	struct nc_doc *first = b->docs[0];
-	if (!(b->lang = strdup(doc_lang(b, first))))
+	/* A digest's is its chapters' most frequent (cli/digest.c decides). */
+	const char *lang = !o->lang && o->digest && o->digest->lang ? o->digest->lang : doc_lang(b, first);
+	if (!(b->lang = strdup(lang)))
 		return NC_ERR_NOMEM;
 	b->words = nc_words_for(b->lang);
 	struct nc_buf t = {0};
@@ -392,6 +397,10 @@ static int book_meta(struct book *b)
 		}
 		b->title_words = b->o->digest || !(c && same);
 		nc_buf_puts(&t, b->o->digest ? b->words->digest : c && same ? c : b->words->articles);
+		/* A digest's span is its window where one was given. */
+		if (b->o->digest)
+			any = book_range(b, &lo, &hi);
+		b->title_range = any; /* so the title page says it once */
 		if (any) {
 			char a[21], z[21];
 			nc_date_iso(lo, a);
@@ -406,6 +415,14 @@ static int book_meta(struct book *b)
 	struct nc_buf a = {0};
 	if (o->author) {
 		nc_buf_puts(&a, o->author);
+	} else if (o->digest) {
+		/* A digest is by its sources, never by its items' authors (who
+		 * may be many, and whose e-mail addresses feeds give). */
+		for (size_t i = 0; i < o->digest->nsources; i++) {
+			if (i)
+				nc_buf_puts(&a, ", ");
+			nc_buf_puts(&a, o->digest->sources[i]);
+		}
 	} else {
 		/* Up to three distinct authors, else "Various".  Distinct is
 		 * whole names: "Ann" is not "Ann Lee" (review row 26). */
@@ -528,7 +545,8 @@ static void title_page(struct book *b, struct nc_buf *x)
 	nc_buf_putc(x, '>');
 	nc_buf_puts_xml(x, b->title, false);
 	nc_buf_puts(x, "</h1>\n");
-	if (b->author) {
+	/* A digest's author is its sources, listed below. */
+	if (b->author && (!b->o->digest || b->o->author)) {
 		nc_buf_puts(x, "<p class=\"author\">");
 		nc_buf_puts_xml(x, b->author, false);
 		nc_buf_puts(x, "</p>\n");
@@ -545,7 +563,7 @@ static void title_page(struct book *b, struct nc_buf *x)
 		nc_buf_printf(x, k == 1 ? w->one_source : w->n_sources, k);
 	}
 	nc_buf_puts(x, "</p>\n");
-	if (any) {
+	if (any && !b->title_range) {
 		nc_buf_puts(x, "<p class=\"range\">");
 		put_day(x, lo);
 		nc_buf_puts(x, " \xe2\x80\x93 ");

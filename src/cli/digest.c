@@ -58,6 +58,7 @@ struct digest {
 	const char **sources;     /* by rank */
 	size_t nsources;
 	size_t read, dropped;
+	const char *lang;         /* the chapters' most frequent language (interned) */
 	int exit_code;
 };
 
@@ -355,17 +356,55 @@ static void max_per_source(struct digest *d)
 	compact(d);
 }
 
-/* The language the book will be in: --lang, else its first article's
- * (write_epub.c's doc_lang()). */
+/* A chapter's language as the writer will see it: declared, else guessed. */
+static const char *doc_lang(const struct nc_doc *doc)
+{
+	return doc->meta.language && *doc->meta.language ? doc->meta.language : nc_lang_guess(doc);
+}
+
+struct lang_count {
+	const char *tag; /* the first spelling met ("en-GB") */
+	size_t n;
+};
+
+/* The language most chapters are in, by primary subtag ("en" and
+ * "en-GB" count together), spelled as the first of them spells it; a
+ * tie goes to the language met first.  Linear: a map from subtag. */
+static int majority_lang(struct digest *d)
+{
+	struct lang_count *v = calloc(d->n ? d->n : 1, sizeof *v);
+	struct nc_map seen = {0};
+	size_t nv = 0, best = 0;
+	int rc = v ? NC_OK : NC_ERR_NOMEM;
+	for (size_t i = 0; i < d->n && !rc; i++) {
+		const char *tag = doc_lang(d->v[i].doc);
+		if (!tag || !*tag)
+			continue;
+		size_t k = strcspn(tag, "-_");
+		char key[16] = {0};
+		for (size_t j = 0; j < k && j < sizeof key - 1; j++)
+			key[j] = (char)(tag[j] | 0x20); /* ASCII letters: lowercase */
+		size_t at = (size_t)(uintptr_t)nc_map_get_str(&seen, key);
+		if (!at) {
+			v[nv].tag = tag;
+			at = ++nv;
+			rc = nc_map_put_str(&seen, key, (void *)(uintptr_t)at);
+		}
+		if (++v[at - 1].n > v[best].n)
+			best = at - 1;
+	}
+	if (!rc && nv && !(d->lang = intern(d, v[best].tag)))
+		rc = NC_ERR_NOMEM;
+	nc_map_free(&seen);
+	free(v);
+	return rc;
+}
+
+/* The language the book will be in: --lang, else the chapters' most
+ * frequent (write_epub.c is told it in nc_digest.lang). */
 static const char *book_lang(const struct digest *d)
 {
-	if (d->c->wo.lang)
-		return d->c->wo.lang;
-	if (d->n == 0)
-		return NULL;
-	const struct nc_doc *first = d->v[0].doc;
-	return first->meta.language && *first->meta.language ? first->meta.language
-							     : nc_lang_guess(first);
+	return d->c->wo.lang ? d->c->wo.lang : d->lang;
 }
 
 /* Each item's section; articles without a category (or a date) go last,
@@ -394,6 +433,8 @@ static int group_items(struct digest *d)
 		if (!it->group)
 			return NC_ERR_NOMEM;
 	}
+	if (majority_lang(d))
+		return NC_ERR_NOMEM;
 	d->order.sort = d->c->wo.sort;
 	d->order.group = d->c->group;
 	for (size_t i = 0; i < d->n; i++)
@@ -444,7 +485,7 @@ static void fetch_all(struct digest *d)
 /* The sources the chosen articles came from, in input order. */
 static struct nc_digest digest_info(struct digest *d, int64_t now, bool *used)
 {
-	struct nc_digest g = { .grouped = d->c->group != GROUP_NONE };
+	struct nc_digest g = { .grouped = d->c->group != GROUP_NONE, .lang = book_lang(d) };
 	g.have_since = d->c->since && !digest_when(d->c->since, now, false, &g.since);
 	g.have_until = d->c->until && !digest_when(d->c->until, now, true, &g.until);
 	for (size_t i = 0; i < d->n; i++)

@@ -1,6 +1,6 @@
 /* words.c - the few words newsconv writes itself into a book or a page
  * (a table of contents' heading, a title page's labels, an embedded
- * video's label), in English, Chinese (simplified and traditional),
+ * video's label, a missing image's placeholder), in English, Chinese (simplified and traditional),
  * Japanese, German, French and Spanish: the languages of the archives
  * it is used on.  Any other language gets the English words, which the
  * writer then marks lang="en" (nc_words_foreign). */
@@ -15,7 +15,7 @@ static const struct nc_words en = {
 	.landmarks = "Landmarks", .sources = "Sources", .articles = "Articles",
 	.digest = "Digest", .various = "Various", .other = "Other",
 	.uncategorised = "Uncategorised", .undated = "Undated",
-	.video = "Video", .audio = "Audio", .embedded = "Embedded content",
+	.video = "Video", .audio = "Audio", .embedded = "Embedded content", .image = "Image",
 	.one_article = "1 article", .n_articles = "%zu articles",
 	.one_source = " from 1 source", .n_sources = " from %zu sources",
 };
@@ -26,7 +26,7 @@ static const struct nc_words zh_hans = {
 	.landmarks = "导航", .sources = "来源", .articles = "文章",
 	.digest = "文摘", .various = "多位作者", .other = "其他",
 	.uncategorised = "未分类", .undated = "无日期",
-	.video = "视频", .audio = "音频", .embedded = "嵌入内容",
+	.video = "视频", .audio = "音频", .embedded = "嵌入内容", .image = "图片",
 	.one_article = "1 篇文章", .n_articles = "%zu 篇文章",
 	.one_source = "，来自 1 个来源", .n_sources = "，来自 %zu 个来源",
 };
@@ -37,7 +37,7 @@ static const struct nc_words zh_hant = {
 	.landmarks = "導覽", .sources = "來源", .articles = "文章",
 	.digest = "文摘", .various = "多位作者", .other = "其他",
 	.uncategorised = "未分類", .undated = "無日期",
-	.video = "影片", .audio = "音訊", .embedded = "嵌入內容",
+	.video = "影片", .audio = "音訊", .embedded = "嵌入內容", .image = "圖片",
 	.one_article = "1 篇文章", .n_articles = "%zu 篇文章",
 	.one_source = "，來自 1 個來源", .n_sources = "，來自 %zu 個來源",
 };
@@ -48,7 +48,7 @@ static const struct nc_words ja = {
 	.landmarks = "ランドマーク", .sources = "出典", .articles = "記事",
 	.digest = "ダイジェスト", .various = "複数の著者", .other = "その他",
 	.uncategorised = "未分類", .undated = "日付なし",
-	.video = "動画", .audio = "音声", .embedded = "埋め込みコンテンツ",
+	.video = "動画", .audio = "音声", .embedded = "埋め込みコンテンツ", .image = "画像",
 	.one_article = "1 件の記事", .n_articles = "%zu 件の記事",
 	.one_source = "（1 件の出典から）", .n_sources = "（%zu 件の出典から）",
 };
@@ -59,7 +59,7 @@ static const struct nc_words de = {
 	.landmarks = "Orientierungspunkte", .sources = "Quellen", .articles = "Artikel",
 	.digest = "Übersicht", .various = "Verschiedene", .other = "Sonstiges",
 	.uncategorised = "Ohne Kategorie", .undated = "Ohne Datum",
-	.video = "Video", .audio = "Audio", .embedded = "Eingebetteter Inhalt",
+	.video = "Video", .audio = "Audio", .embedded = "Eingebetteter Inhalt", .image = "Bild",
 	.one_article = "1 Artikel", .n_articles = "%zu Artikel",
 	.one_source = " aus 1 Quelle", .n_sources = " aus %zu Quellen",
 };
@@ -70,7 +70,7 @@ static const struct nc_words fr = {
 	.landmarks = "Repères", .sources = "Sources", .articles = "Articles",
 	.digest = "Sélection", .various = "Divers", .other = "Autres",
 	.uncategorised = "Sans catégorie", .undated = "Sans date",
-	.video = "Vidéo", .audio = "Audio", .embedded = "Contenu intégré",
+	.video = "Vidéo", .audio = "Audio", .embedded = "Contenu intégré", .image = "Image",
 	.one_article = "1 article", .n_articles = "%zu articles",
 	.one_source = " de 1 source", .n_sources = " de %zu sources",
 };
@@ -81,7 +81,7 @@ static const struct nc_words es = {
 	.landmarks = "Puntos de referencia", .sources = "Fuentes", .articles = "Artículos",
 	.digest = "Resumen", .various = "Varios", .other = "Otros",
 	.uncategorised = "Sin categoría", .undated = "Sin fecha",
-	.video = "Vídeo", .audio = "Audio", .embedded = "Contenido incrustado",
+	.video = "Vídeo", .audio = "Audio", .embedded = "Contenido incrustado", .image = "Imagen",
 	.one_article = "1 artículo", .n_articles = "%zu artículos",
 	.one_source = " de 1 fuente", .n_sources = " de %zu fuentes",
 };

@@ -21,6 +21,7 @@ struct nc_words {
 	const char *uncategorised; /* a digest group: articles without a category */
 	const char *undated;       /* a digest group: articles without a date */
 	const char *video, *audio, *embedded; /* an embedded player's label */
+	const char *image;         /* the placeholder of an image not in the book */
 	const char *one_article, *n_articles; /* "1 article", "%zu articles" */
 	const char *one_source, *n_sources;   /* " from 1 source", " from %zu sources" */
 };
