@@ -125,6 +125,16 @@ enum nc_md_fm nc_md_split_fm(const char *t, size_t len, size_t *fm_start,
 	return NC_MD_FM_NONE;
 }
 
+/* Is s[0, k) only the character c and spaces?  (The body is not
+ * NUL-terminated here: no strspn.) */
+static bool only(const char *s, size_t k, char c)
+{
+	for (size_t i = 0; i < k; i++)
+		if (s[i] != c && s[i] != ' ')
+			return false;
+	return true;
+}
+
 /* An ordered list item ("1. ", "2) "), a link reference definition
  * ("[docs]: ") or a footnote's ("[^1]: "): Markdown, never HTML. */
 static bool block_sign(const char *s, size_t k)
@@ -207,7 +217,7 @@ static int body_markdown_score(const char *p, size_t len, bool *blocks)
 			*blocks = true;
 		/* a setext underline below a line of text */
 		if (!first_line && k >= 3 && (s[0] == '-' || s[0] == '=') && prev_text &&
-		    strspn(s, s[0] == '-' ? "- " : "= ") == k)
+		    only(s, k, s[0]))
 			*blocks = true;
 		prev_text = true;
 		first_line = false;
