@@ -620,6 +620,20 @@ static void mark_inside(struct ex *x, int content)
 
 /* ---- reporting and dropping ------------------------------------------ */
 
+/* '#' or '.' and the name's first word, cut to 40 bytes at a character
+ * boundary (a path is UTF-8 in JSON and in -v lines). */
+static void put_name(struct nc_buf *b, char mark, const char *s)
+{
+	size_t l = strcspn(s, " \t\r\n");
+	if (l > 40) {
+		l = 40;
+		while (l > 0 && ((unsigned char)s[l] & 0xC0) == 0x80)
+			l--;
+	}
+	nc_buf_putc(b, mark);
+	nc_buf_put(b, s, l);
+}
+
 /* "div#main>aside.share": the element's place from below the body. */
 static char *path_of(const struct ex *x, const struct el *e)
 {
@@ -635,11 +649,9 @@ static char *path_of(const struct ex *x, const struct el *e)
 		const char *id = attr(d, "id"), *cl = attr(d, "class");
 		nc_buf_puts(&b, (const char *)d->name);
 		if (id && *id)
-			nc_buf_printf(&b, "#%.40s", id);
-		else if (cl && *cl) {
-			size_t l = strcspn(cl, " \t\r\n");
-			nc_buf_printf(&b, ".%.*s", (int)(l > 40 ? 40 : l), cl);
-		}
+			put_name(&b, '#', id);
+		else if (cl && *cl)
+			put_name(&b, '.', cl);
 		if (n)
 			nc_buf_putc(&b, '>');
 	}
