@@ -349,6 +349,16 @@ struct nc_reader {
 	int (*detect)(const unsigned char *data, size_t len);
 	int (*read)(const char *name, const unsigned char *data, size_t len,
 		    struct nc_doclist *out, struct nc_err *err);
+	/* Optional (WARC): the documents in parts, so that a batch holds a
+	 * window of them and never the whole archive's.  open() borrows
+	 * `data` until close(); next() appends at most `max` documents
+	 * (0: all that are left) and sets *more; read() is open, one
+	 * next(0), close.  Documents come in the order read() gives. */
+	int (*open)(const char *name, const unsigned char *data, size_t len, void **cursor,
+		    struct nc_err *err);
+	int (*next)(void *cursor, size_t max, struct nc_doclist *out, bool *more,
+		    struct nc_err *err);
+	void (*close)(void *cursor);
 };
 extern const struct nc_reader nc_reader_feed; /* RSS 0.9x/1.0/2.0, Atom 1.0 */
 extern const struct nc_reader nc_reader_html;

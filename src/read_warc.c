@@ -23,9 +23,15 @@
  * run again by the caller finds the same resources by resolved URL, and
  * nc_fetch() leaves resources that already have bytes alone.
  *
- * Records are parsed in one pass, gzip member by member (zlib inflate,
- * inflateReset at each member's end; a whole file compressed as one
- * member works as well).  Limits: a record of at most WARC_MAX_RECORD
+ * Records are parsed in two passes (input row 23), gzip member by member
+ * (zlib inflate, inflateReset at each member's end; a whole file
+ * compressed as one member works as well): the first indexes what the
+ * documents need (input names, images, revisits, redirects) and says
+ * what is wrong with the records; the second gives the documents in
+ * archive order, a part of at most `max` at a time (nc_reader.next), so
+ * that a batch holds a window of them and never the whole archive's.
+ * Each pass has its own inflation budget.  A WACZ is read whole (its
+ * members come through libzip) and its documents handed out in parts.  Limits: a record of at most WARC_MAX_RECORD
  * bytes, WARC_MAX_INFLATED bytes inflated in all (gzip members and HTTP
  * Content-Encoding together: gzip bombs of either kind), a header of at
  * most WARC_MAX_HEADER bytes.  A limit reached, a truncated or corrupt
@@ -39,8 +45,8 @@
  * records, Brotli-encoded HTTP bodies (such pages and images are
  * skipped), pages answered with a status other than 200, redirects of
  * images in newsconv's own archives (it records the final URL only).
- * The whole archive is in memory (the CLI reads at most
- * NC_MAX_INPUT_BYTES); large archives would need a streaming reader.
+ * The archive's bytes are in memory (the CLI reads at most
+ * NC_MAX_INPUT_BYTES), and its images once inflated.
  * The zip side of WACZ is read_wacz.c (libzip, a module of the program).
  */
 #include <ctype.h>
@@ -73,8 +79,21 @@ struct image {
 	struct nc_exchange *x;
 };
 
+/* Two passes over the archive's bytes (input row 23: the documents are
+ * handed over a window at a time, never all at once):
+ *   PASS_INDEX  everything but the documents: input names, images,
+ *               revisits, requests, redirects; the records' warnings;
+ *   PASS_DOCS   the documents in archive order, each with its images
+ *               attached at once, up to `max` per call, then paused. */
+enum pass { PASS_INDEX, PASS_DOCS };
+
 struct rd {
 	const char *name;            /* the archive, for messages */
+	enum pass pass;
+	size_t max;                  /* PASS_DOCS: documents this part may still take */
+	bool paused;                 /* ... and it has taken them */
+	size_t records;              /* PASS_INDEX: input records and pages seen */
+	size_t produced;             /* PASS_DOCS: documents given, in all parts */
 	struct nc_doclist *out;
 	size_t first;                /* out->v[first..] are this archive's */
 	struct nc_map input_names;   /* page record id -> char * input-file */
@@ -130,15 +149,34 @@ static int oom(struct rd *r)
 	return nc_err_set(r->err, NC_ERR_NOMEM, r->name, "out of memory");
 }
 
-/* One line of the archive's warnings (shown on its first document). */
+static void warn_line(struct rd *r, const char *fmt, va_list ap)
+{
+	nc_buf_vprintf(&r->tail_warning, fmt, ap);
+	nc_buf_putc(&r->tail_warning, '\n');
+}
+
+/* One line of the archive's warnings (shown on the first document of
+ * the part being read).  Records are parsed in both passes: what they
+ * say is said in the first only. */
 __attribute__((format(printf, 2, 3)))
 static void warn(struct rd *r, const char *fmt, ...)
 {
+	if (r->pass == PASS_DOCS)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
-	nc_buf_vprintf(&r->tail_warning, fmt, ap);
+	warn_line(r, fmt, ap);
 	va_end(ap);
-	nc_buf_putc(&r->tail_warning, '\n');
+}
+
+/* A document that could not be read: said when it is met (PASS_DOCS). */
+__attribute__((format(printf, 2, 3)))
+static void warn_doc(struct rd *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	warn_line(r, fmt, ap);
+	va_end(ap);
 }
 
 /* Copy a header value, trimmed, into a fixed field (false: too long). */
@@ -540,6 +578,41 @@ static const struct nc_reader *input_reader(const unsigned char *p, size_t n)
 	return rd && rd != &nc_reader_warc ? rd : &nc_reader_html;
 }
 
+/* Follow revisits and redirects to the archived image of `url`. */
+static struct image *find_image(const struct rd *r, const char *url)
+{
+	for (int hop = 0; url && hop <= WARC_MAX_ALIASES; hop++) {
+		struct image *im = nc_map_get_str(&r->images, url);
+		if (im)
+			return im;
+		url = nc_map_get_str(&r->alias, url);
+	}
+	return NULL;
+}
+
+static int attach_images(struct rd *r, struct nc_doc *d)
+{
+	int rc = nc_resolve(d, r->err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < d->nresources; i++) {
+		struct nc_resource *res = d->resources[i];
+		if (res->blob || !res->resolved)
+			continue;
+		struct image *im = find_image(r, res->resolved);
+		if (!im)
+			continue;
+		nc_blob_ref(im->blob);
+		res->blob = im->blob;
+		res->state = NC_RES_CACHED;
+		if (im->x->request) {
+			nc_exchange_ref(im->x);
+			res->exchange = im->x;
+		}
+	}
+	return NC_OK;
+}
+
 /* The documents an input record gives, read from bytes of the archive;
  * `file` names them as the original input did (a title falls back to
  * that name). */
@@ -568,7 +641,7 @@ static int push_doc(struct rd *r, const char *file, const unsigned char *p, size
 	if (rc) {
 		/* One unreadable member does not lose the others. */
 		nc_doclist_free(&got);
-		warn(r, "%s skipped: %s", full, e.msg);
+		warn_doc(r, "%s skipped: %s", full, e.msg);
 		rc = r->tail_warning.oom ? oom(r) : NC_OK;
 		free(full);
 		return rc;
@@ -583,10 +656,17 @@ static int push_doc(struct rd *r, const char *file, const unsigned char *p, size
 			rc = oom(r);
 			break;
 		}
+		if ((rc = attach_images(r, d)) != NC_OK) {
+			nc_doc_free(d);
+			break;
+		}
 		if (nc_doclist_push(r->out, d)) {
 			rc = oom(r);
 			break;
 		}
+		r->produced++;
+		if (r->max && --r->max == 0)
+			r->paused = true; /* an input record's items stay together */
 	}
 	if (got.n == 0)
 		free(full);
@@ -644,6 +724,10 @@ static int on_metadata(struct rd *r, const struct whead *h, const unsigned char 
 
 static int on_input(struct rd *r, const struct whead *h, const unsigned char *p, size_t n)
 {
+	if (r->pass == PASS_INDEX) {
+		r->records++;
+		return NC_OK;
+	}
 	const char *name = h->concurrent_to[0] ? nc_map_get_str(&r->input_names, h->concurrent_to) : NULL;
 	char fallback[48];
 	r->ninputs++;
@@ -707,6 +791,12 @@ static int on_response(struct rd *r, const struct whead *h, const unsigned char 
 		    contains_ci(hp.content_type, "application/xhtml+xml");
 	if (nc_map_get_str(html ? &r->pages : &r->images, h->target))
 		return NC_OK; /* the first capture of a URL wins */
+	if (html && r->pass == PASS_INDEX) { /* counted; read in PASS_DOCS */
+		r->records++;
+		return nc_map_put_str(&r->pages, h->target, (void *)1) ? oom(r) : NC_OK;
+	}
+	if (!html && r->pass == PASS_DOCS)
+		return NC_OK; /* images are PASS_INDEX's */
 	struct nc_buf tmp = {0};
 	const unsigned char *body;
 	size_t blen;
@@ -717,7 +807,7 @@ static int on_response(struct rd *r, const struct whead *h, const unsigned char 
 		nc_buf_free(&tmp);
 		if (nomem)
 			return oom(r);
-		warn(r, "%s record %s (%s) at byte %llu skipped: %s", html ? "page" : "image",
+		(html ? warn_doc : warn)(r, "%s record %s (%s) at byte %llu skipped: %s", html ? "page" : "image",
 		     h->id[0] ? h->id : "without id", h->target, (unsigned long long)h->offset, why);
 		return NC_OK;
 	}
@@ -784,6 +874,9 @@ static int on_record(struct rd *r, const struct whead *h, const unsigned char *p
 	if (!strcmp(h->type, "resource") && h->target &&
 	    !strncmp(h->target, "urn:newsconv:input:", 19))
 		return on_input(r, h, p, n);
+	if (r->pass == PASS_DOCS) /* the pages only */
+		return !strcmp(h->type, "response") && has_prefix_ci(h->content_type, "application/http")
+		       ? on_response(r, h, p, n) : NC_OK;
 	if (!strcmp(h->type, "metadata"))
 		return on_metadata(r, h, p, n);
 	if (!strcmp(h->type, "response") && has_prefix_ci(h->content_type, "application/http"))
@@ -797,7 +890,7 @@ static int on_record(struct rd *r, const struct whead *h, const unsigned char *p
 
 /* ---- records ------------------------------------------------------------- */
 
-enum { PARSED, NEED_MORE, BAD };
+enum { PARSED, NEED_MORE, BAD, PAUSED };
 
 /* Where the record after a block of `len` bytes at p[at] starts: the
  * block must end in CRLF CRLF (WARC 1.1 section 4; "\n\n" tolerated)
@@ -964,83 +1057,138 @@ static int parse_records(struct rd *r, const unsigned char *p, size_t n, bool fi
 		if (*rc)
 			return BAD;
 		pos = next;
+		if (r->paused) {
+			*used = pos;
+			return PAUSED;
+		}
 	}
 }
 
-static int read_gzip(struct rd *r, const unsigned char *data, size_t len)
-{
-	if (len > UINT32_MAX)
-		return nc_err_set(r->err, NC_ERR_LIMIT, r->name, "compressed archive larger than 4 GB");
+/* Where reading a (.gz) WARC stands between two parts. */
+struct stream {
+	const unsigned char *data;
+	size_t len;
+	bool gz, started, done;
+	bool final, over;            /* gzip: no more input; the budget is spent */
 	z_stream z;
-	memset(&z, 0, sizeof z);
-	if (inflateInit2(&z, 15 + 16) != Z_OK)
+	struct nc_buf pend;          /* gzip: inflated, not yet parsed */
+	uint64_t base;               /* gzip: pend's offset in the inflated stream */
+	size_t pos;                  /* plain: the next record */
+};
+
+static void stream_end(struct stream *s)
+{
+	if (s->gz && s->started)
+		inflateEnd(&s->z);
+	nc_buf_free(&s->pend);
+	s->started = false;
+	s->done = true;
+}
+
+/* One chunk more of the gzip stream into s->pend, member after member. */
+static int inflate_chunk(struct rd *r, struct stream *s)
+{
+	if (nc_buf_reserve(&s->pend, INFLATE_CHUNK))
 		return oom(r);
-	z.next_in = (unsigned char *)data;
-	z.avail_in = (uInt)len;
-	struct nc_buf pend = {0};
-	uint64_t base = 0;
-	int rc = NC_OK;
-	for (;;) {
-		if (nc_buf_reserve(&pend, INFLATE_CHUNK)) {
-			rc = oom(r);
-			break;
-		}
-		z.next_out = (unsigned char *)pend.data + pend.len;
-		z.avail_out = INFLATE_CHUNK;
-		int zr = inflate(&z, Z_NO_FLUSH);
-		size_t got = INFLATE_CHUNK - z.avail_out;
-		pend.len += got;
-		pend.data[pend.len] = '\0';
-		r->inflated += got;
-		/* Past the budget, the records whole in `pend` are still read
-		 * (a partial one is left, as if more were to come). */
-		bool over = r->inflated > WARC_MAX_INFLATED, final = false;
-		if (over) {
-			/* nothing more is inflated */
-		} else if (zr == Z_STREAM_END) {
-			/* The next member, unless only padding follows. */
-			size_t k = 0;
-			while (k < z.avail_in && z.next_in[k] == 0)
-				k++;
-			if (k == z.avail_in)
-				final = true;
-			else if (inflateReset(&z) != Z_OK)
-				final = true;
-		} else if (zr == Z_BUF_ERROR && z.avail_in == 0) {
-			final = true;
-			warn(r, "gzip stream cut off at byte %zu", len);
-		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
-			final = true;
-			warn(r, "corrupt gzip data near byte %zu; the rest of the archive is skipped",
-			     len - z.avail_in);
-		}
-		size_t used = 0;
-		int st = parse_records(r, (unsigned char *)pend.data, pend.len, final, base, &used, &rc);
-		if (over)
-			over_budget(r);
-		if (st == BAD || final || over)
-			break;
-		if (pend.len - used > WARC_MAX_RECORD + WARC_MAX_HEADER) {
-			warn(r, "record at byte %llu larger than the record limit; the rest of the archive is skipped",
-			     (unsigned long long)base);
-			break;
-		}
-		memmove(pend.data, pend.data + used, pend.len - used);
-		pend.len -= used;
-		base += used;
+	s->z.next_out = (unsigned char *)s->pend.data + s->pend.len;
+	s->z.avail_out = INFLATE_CHUNK;
+	int zr = inflate(&s->z, Z_NO_FLUSH);
+	size_t got = INFLATE_CHUNK - s->z.avail_out;
+	s->pend.len += got;
+	s->pend.data[s->pend.len] = '\0';
+	r->inflated += got;
+	/* Past the budget, the records whole in `pend` are still read
+	 * (a partial one is left, as if more were to come). */
+	s->over = r->inflated > WARC_MAX_INFLATED;
+	if (s->over) {
+		/* nothing more is inflated */
+	} else if (zr == Z_STREAM_END) {
+		/* The next member, unless only padding follows. */
+		size_t k = 0;
+		while (k < s->z.avail_in && s->z.next_in[k] == 0)
+			k++;
+		if (k == s->z.avail_in || inflateReset(&s->z) != Z_OK)
+			s->final = true;
+	} else if (zr == Z_BUF_ERROR && s->z.avail_in == 0) {
+		s->final = true;
+		warn(r, "gzip stream cut off at byte %zu", s->len);
+	} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+		s->final = true;
+		warn(r, "corrupt gzip data near byte %zu; the rest of the archive is skipped",
+		     s->len - s->z.avail_in);
 	}
-	inflateEnd(&z);
-	nc_buf_free(&pend);
+	return NC_OK;
+}
+
+static int gzip_run(struct rd *r, struct stream *s)
+{
+	if (!s->started) {
+		if (s->len > UINT32_MAX)
+			return nc_err_set(r->err, NC_ERR_LIMIT, r->name, "compressed archive larger than 4 GB");
+		memset(&s->z, 0, sizeof s->z);
+		if (inflateInit2(&s->z, 15 + 16) != Z_OK)
+			return oom(r);
+		s->started = true;
+		s->z.next_in = (unsigned char *)s->data;
+		s->z.avail_in = (uInt)s->len;
+	}
+	for (;;) {
+		int rc = NC_OK;
+		if (!s->final && !s->over && (rc = inflate_chunk(r, s)) != NC_OK)
+			return rc;
+		size_t used = 0;
+		int st = parse_records(r, (unsigned char *)s->pend.data, s->pend.len, s->final,
+				       s->base, &used, &rc);
+		if (st != PAUSED && s->over)
+			over_budget(r);
+		if (st != PAUSED && (st == BAD || s->final || s->over)) {
+			stream_end(s);
+			return rc;
+		}
+		if (st != PAUSED && s->pend.len - used > WARC_MAX_RECORD + WARC_MAX_HEADER) {
+			warn(r, "record at byte %llu larger than the record limit; the rest of the archive is skipped",
+			     (unsigned long long)s->base);
+			stream_end(s);
+			return rc;
+		}
+		memmove(s->pend.data, s->pend.data + used, s->pend.len - used);
+		s->pend.len -= used;
+		s->base += used;
+		if (st == PAUSED)
+			return rc;
+	}
+}
+
+/* Records until the part is full (r->paused) or the archive ends. */
+static int stream_run(struct rd *r, struct stream *s)
+{
+	if (s->done)
+		return NC_OK;
+	if (s->gz)
+		return gzip_run(r, s);
+	size_t used = 0;
+	int rc;
+	int st = parse_records(r, s->data + s->pos, s->len - s->pos, true, s->pos, &used, &rc);
+	s->pos += used;
+	if (st != PAUSED)
+		s->done = true;
 	return rc;
 }
 
+static void stream_start(struct stream *s, const unsigned char *data, size_t len)
+{
+	stream_end(s);
+	*s = (struct stream){ .data = data, .len = len,
+			      .gz = len >= 2 && data[0] == 0x1f && data[1] == 0x8b };
+}
+
+/* A whole WARC (a WACZ member): a pass never paused. */
 static int read_stream(struct rd *r, const unsigned char *data, size_t len)
 {
-	if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
-		return read_gzip(r, data, len);
-	size_t used;
-	int rc;
-	parse_records(r, data, len, true, 0, &used, &rc);
+	struct stream s = {0};
+	stream_start(&s, data, len);
+	int rc = stream_run(r, &s);
+	stream_end(&s);
 	return rc;
 }
 
@@ -1051,18 +1199,23 @@ static int on_wacz_member(void *ctx, const unsigned char *data, size_t len)
 	return read_stream(ctx, data, len);
 }
 
+/* A pass over every WARC member of the package; what the package says
+ * of its members is said in the first pass only. */
 static int read_wacz(struct rd *r, const unsigned char *data, size_t len)
 {
+	struct nc_buf said_already = {0};
 	struct nc_wacz_in in = {
 		.name = r->name,
 		.inflated = &r->inflated,
 		.max_inflated = WARC_MAX_INFLATED,
-		.tail_warning = &r->tail_warning,
+		.tail_warning = r->pass == PASS_INDEX ? &r->tail_warning : &said_already,
 		.member = on_wacz_member,
 		.ctx = r,
 		.err = r->err,
 	};
-	return nc_wacz_read(&in, data, len);
+	int rc = nc_wacz_read(&in, data, len);
+	nc_buf_free(&said_already);
+	return rc;
 }
 
 /* ---- the reader ------------------------------------------------------------ */
@@ -1090,45 +1243,16 @@ static int warc_detect(const unsigned char *data, size_t len)
 	return len >= 4 && !memcmp(data, "PK\3\4", 4) && nc_wacz_detect(data, len) ? 2 : 0;
 }
 
-/* Follow revisits and redirects to the archived image of `url`. */
-static struct image *find_image(const struct rd *r, const char *url)
+/* The warnings so far, a line each, on the first document of this part
+ * (out->v[r->first]); with no document in it they wait for the next
+ * part, and at the end they are the error when the archive gave no
+ * document at all, else each a skipped part (nc_doclist_skip). */
+static int put_warnings(struct rd *r, struct nc_doclist *out, bool end)
 {
-	for (int hop = 0; url && hop <= WARC_MAX_ALIASES; hop++) {
-		struct image *im = nc_map_get_str(&r->images, url);
-		if (im)
-			return im;
-		url = nc_map_get_str(&r->alias, url);
-	}
-	return NULL;
-}
-
-static int attach_images(struct rd *r, struct nc_doc *d)
-{
-	int rc = nc_resolve(d, r->err);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < d->nresources; i++) {
-		struct nc_resource *res = d->resources[i];
-		if (res->blob || !res->resolved)
-			continue;
-		struct image *im = find_image(r, res->resolved);
-		if (!im)
-			continue;
-		nc_blob_ref(im->blob);
-		res->blob = im->blob;
-		res->state = NC_RES_CACHED;
-		if (im->x->request) {
-			nc_exchange_ref(im->x);
-			res->exchange = im->x;
-		}
-	}
-	return NC_OK;
-}
-
-/* The archive's warnings, a line each, on its first document; with no
- * document they are the error. */
-static int put_warnings(struct rd *r, struct nc_doclist *out)
-{
+	if (r->tail_warning.oom)
+		return oom(r);
+	if (!r->tail_warning.len || (out->n == r->first && !end))
+		return NC_OK;
 	char *all = r->tail_warning.data;
 	struct nc_buf one = {0};
 	int rc = NC_OK;
@@ -1137,38 +1261,131 @@ static int put_warnings(struct rd *r, struct nc_doclist *out)
 		*nl = '\0';
 		if (out->n > r->first)
 			rc = nc_doc_warn(out->v[r->first], "archive %s: %s", r->name, line) ? oom(r) : NC_OK;
+		else if (r->produced)
+			rc = nc_doclist_skip(out, "archive %s: %s", r->name, line) ? oom(r) : NC_OK;
 		else
 			nc_buf_printf(&one, "%s%s", one.len ? "; " : "", line);
 	}
-	if (!rc && out->n == r->first)
+	if (!rc && out->n == r->first && !r->produced)
 		rc = one.oom ? oom(r) : nc_err_set(r->err, NC_ERR_PARSE, r->name, "%s", one.data);
 	nc_buf_free(&one);
+	nc_buf_free(&r->tail_warning);
+	return rc;
+}
+
+/* An archive being read in parts (nc_reader.open/next/close). */
+struct cursor {
+	struct rd r;
+	struct stream s;
+	bool wacz;
+	struct nc_doclist held;      /* WACZ: every document, handed out in parts */
+	size_t given;
+};
+
+static void warc_close(void *p)
+{
+	struct cursor *c = p;
+	if (!c)
+		return;
+	struct rd *r = &c->r;
+	stream_end(&c->s);
+	nc_doclist_free(&c->held);
+	free_values(&r->input_names, free);
+	free_values(&r->images, image_free);
+	nc_map_free(&r->by_id);
+	free_values(&r->alias, free);
+	nc_map_free(&r->pages);
+	nc_buf_free(&r->tail_warning);
+	free((char *)r->name);
+	free(c);
+}
+
+static int no_article(struct rd *r)
+{
+	return nc_err_set(r->err, NC_ERR_PARSE, r->name,
+			  "no article in this archive (no newsconv input record, no HTML page with status 200)");
+}
+
+/* PASS_INDEX over the whole archive, then PASS_DOCS made ready (for a
+ * WACZ: run whole, its documents held). */
+static int warc_open(const char *name, const unsigned char *data, size_t len, void **out,
+		     struct nc_err *err)
+{
+	*out = NULL;
+	if (!warc_detect(data, len))
+		return nc_err_set(err, NC_ERR_PARSE, name, "not a WARC or WACZ file");
+	struct cursor *c = calloc(1, sizeof *c);
+	if (!c || !(c->r.name = strdup(name))) {
+		free(c);
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	}
+	struct rd *r = &c->r;
+	r->err = err;
+	c->wacz = len >= 4 && !memcmp(data, "PK\3\4", 4);
+	int rc = c->wacz ? read_wacz(r, data, len) : read_stream(r, data, len);
+	if (!rc && r->records == 0)
+		rc = put_warnings(r, &c->held, true) ? r->err->code : no_article(r);
+	if (!rc) { /* PASS_DOCS from the start, budget and pages anew */
+		r->pass = PASS_DOCS;
+		r->inflated = 0;
+		r->stopped = false;
+		nc_map_free(&r->pages);
+		if (c->wacz) {
+			r->out = &c->held;
+			rc = read_wacz(r, data, len);
+		} else {
+			stream_start(&c->s, data, len);
+		}
+	}
+	if (rc) {
+		warc_close(c);
+		return rc;
+	}
+	*out = c;
+	return NC_OK;
+}
+
+/* The next at most `max` documents (0: all) into `out`; *more says
+ * whether some are left. */
+static int warc_next(void *p, size_t max, struct nc_doclist *out, bool *more, struct nc_err *err)
+{
+	struct cursor *c = p;
+	struct rd *r = &c->r;
+	r->err = err;
+	r->out = out;
+	r->first = out->n;
+	int rc = NC_OK;
+	if (c->wacz) {
+		size_t n = c->held.n - c->given;
+		if (max && n > max)
+			n = max;
+		for (size_t i = 0; i < n && !rc; i++, c->given++) {
+			rc = nc_doclist_push(out, c->held.v[c->given]) ? oom(r) : NC_OK;
+			c->held.v[c->given] = NULL;
+		}
+		*more = c->given < c->held.n;
+	} else {
+		r->max = max;
+		r->paused = false;
+		rc = stream_run(r, &c->s);
+		*more = !c->s.done;
+	}
+	if (!rc)
+		rc = put_warnings(r, out, !*more);
+	if (!rc && !*more && !r->produced && !(c->wacz && c->held.n))
+		rc = no_article(r);
 	return rc;
 }
 
 static int warc_read(const char *name, const unsigned char *data, size_t len,
 		     struct nc_doclist *out, struct nc_err *err)
 {
-	if (!warc_detect(data, len))
-		return nc_err_set(err, NC_ERR_PARSE, name, "not a WARC or WACZ file");
-	struct rd r = { .name = name, .out = out, .first = out->n, .err = err };
-	int rc = len >= 4 && !memcmp(data, "PK\3\4", 4) ? read_wacz(&r, data, len)
-							 : read_stream(&r, data, len);
-	for (size_t i = r.first; i < out->n && !rc; i++)
-		rc = attach_images(&r, out->v[i]);
-	if (!rc && r.tail_warning.oom)
-		rc = oom(&r);
-	if (!rc && r.tail_warning.len)
-		rc = put_warnings(&r, out);
-	if (!rc && out->n == r.first)
-		rc = nc_err_set(err, NC_ERR_PARSE, name,
-				"no article in this archive (no newsconv input record, no HTML page with status 200)");
-	free_values(&r.input_names, free);
-	free_values(&r.images, image_free);
-	nc_map_free(&r.by_id);
-	free_values(&r.alias, free);
-	nc_map_free(&r.pages);
-	nc_buf_free(&r.tail_warning);
+	void *c;
+	bool more;
+	int rc = warc_open(name, data, len, &c, err);
+	if (!rc)
+		rc = warc_next(c, 0, out, &more, err);
+	warc_close(c);
 	return rc;
 }
 
@@ -1176,4 +1393,7 @@ const struct nc_reader nc_reader_warc = {
 	.name = "warc",
 	.detect = warc_detect,
 	.read = warc_read,
+	.open = warc_open,
+	.next = warc_next,
+	.close = warc_close,
 };

@@ -49,10 +49,21 @@ struct unit {
 	struct nc_writer *w;
 };
 
-/* One input: one document, or several (a feed's items). */
+/* An input read in parts (nc_reader.open: a WARC), between windows. */
+struct part {
+	const struct nc_reader *r;
+	void *cursor;
+	unsigned char *data;      /* the input's bytes, which the cursor reads */
+};
+
+/* One input: one document, or several (a feed's items); or one part of
+ * an input read in parts, a window's worth of its documents. */
 struct job {
 	const struct input *in;
 	size_t index;
+	struct part *part;        /* the rest of an input read in parts */
+	size_t k0;                /* its documents given in earlier parts */
+	bool more;                /* documents left for the next window */
 	struct nc_err err;        /* reading failed */
 	int rc;
 	bool skipped;             /* a walked file that is not an article */
@@ -102,6 +113,7 @@ struct batch {
 	/* progress */
 	size_t done;
 	double start, last;
+	size_t window;            /* inputs, or documents of an input read in parts */
 };
 
 /* ---- reading ------------------------------------------------------------ */
@@ -185,8 +197,41 @@ static void sniff_walked(const char *path, bool *skip, unsigned char **data, siz
 	free(head);
 }
 
-int cli_read_input(const struct cli *c, const struct input *in, struct nc_doclist *docs,
-		   bool *skipped, struct nc_err *err)
+static void part_free(struct part *p)
+{
+	if (!p)
+		return;
+	p->r->close(p->cursor);
+	free(p->data);
+	free(p);
+}
+
+/* The first `max` documents of an input its reader gives in parts; the
+ * part keeps `data` when more are left (*pp), else the caller does. */
+static int part_open(const struct nc_reader *r, const char *name, unsigned char *data, size_t len,
+		     size_t max, struct nc_doclist *docs, struct part **pp, bool *more,
+		     struct nc_err *err)
+{
+	void *cursor;
+	int rc = r->open(name, data, len, &cursor, err);
+	if (rc)
+		return rc;
+	rc = r->next(cursor, max, docs, more, err);
+	struct part *p = !rc && *more ? malloc(sizeof *p) : NULL;
+	if (!p) {
+		r->close(cursor);
+		return rc || !*more ? rc : nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	}
+	*p = (struct part){ r, cursor, data };
+	*pp = p;
+	return NC_OK;
+}
+
+/* An input's documents: all of them, or (pp set, a reader that gives
+ * them in parts) the first `max`, the rest left in *pp. */
+static int read_input(const struct cli *c, const struct input *in, size_t max,
+		      struct nc_doclist *docs, bool *skipped, struct part **pp, bool *more,
+		      struct nc_err *err)
 {
 	unsigned char *data = NULL;
 	size_t len = 0;
@@ -213,6 +258,10 @@ int cli_read_input(const struct cli *c, const struct input *in, struct nc_doclis
 					"not an article, feed or post newsconv can read");
 	} else if (r == &nc_reader_opml) { /* its feeds, read as URL inputs */
 		rc = opml_input_read(c, url ? url : in->path, data, len, docs, err);
+	} else if (pp && r->open && !url) {
+		rc = part_open(r, in->path, data, len, max, docs, pp, more, err);
+		if (*pp)
+			data = NULL; /* the part's now */
 	} else {
 		rc = r->read(url ? url : in->path, data, len, docs, err);
 		if (!rc && url)
@@ -224,6 +273,12 @@ int cli_read_input(const struct cli *c, const struct input *in, struct nc_doclis
 	return rc;
 }
 
+int cli_read_input(const struct cli *c, const struct input *in, struct nc_doclist *docs,
+		   bool *skipped, struct nc_err *err)
+{
+	return read_input(c, in, 0, docs, skipped, NULL, NULL, err);
+}
+
 bool cli_said_skipped(const struct cli *c, const char *path, const struct nc_doclist *docs)
 {
 	for (size_t i = 0; i < docs->nskipped; i++)
@@ -232,9 +287,15 @@ bool cli_said_skipped(const struct cli *c, const char *path, const struct nc_doc
 	return docs->nskipped && (c->strict || !docs->n);
 }
 
-static void read_job(struct cli *c, struct job *j)
+static void read_job(struct batch *b, struct job *j)
 {
-	j->rc = cli_read_input(c, j->in, &j->docs, &j->skipped, &j->err);
+	if (j->part)
+		j->rc = j->part->r->next(j->part->cursor, b->window, &j->docs, &j->more, &j->err);
+	else
+		j->rc = read_input(b->c, j->in, b->window, &j->docs, &j->skipped, &j->part, &j->more,
+				   &j->err);
+	if (j->rc)
+		j->more = false; /* the rest of a failed input is not read */
 	if (!j->rc && !j->skipped && !(j->units = calloc(j->docs.n ? j->docs.n : 1, sizeof *j->units)))
 		j->rc = nc_err_set(&j->err, NC_ERR_NOMEM, j->in->path, "out of memory");
 	if (j->rc)
@@ -244,7 +305,7 @@ static void read_job(struct cli *c, struct job *j)
 		struct unit *u = &j->units[k];
 		u->doc = j->docs.v[k];
 		/* Stable record ids: the input's position, then the item's. */
-		u->doc->index = (j->index << 20) | (k & 0xfffff);
+		u->doc->index = (j->index << 20) | ((j->k0 + k) & 0xfffff);
 		u->rc = nc_resolve(u->doc, &u->err);
 	}
 }
@@ -306,7 +367,7 @@ static void *worker(void *arg)
 	while (!cli_stop && (i = atomic_fetch_add(&b->next, 1)) < b->win.njobs) {
 		struct job *j = &b->win.jobs[i];
 		if (b->phase == PHASE_READ)
-			read_job(b->c, j);
+			read_job(b, j);
 		else
 			convert_job(b, j);
 	}
@@ -379,12 +440,14 @@ static void plan_unit(struct batch *b, struct job *j, size_t k, const char *ext)
 {
 	struct unit *u = &j->units[k];
 	const char *prev = NULL;
+	/* An input read in parts has more than one document. */
+	size_t items = j->k0 || j->more ? SIZE_MAX : j->nunits;
 	if (u->rc)
 		return;
-	if (!(u->out_path = names_output(j->in->path, b->c->outdir, ext, u->doc, k, j->nunits)) ||
+	if (!(u->out_path = names_output(j->in->path, b->c->outdir, ext, u->doc, j->k0 + k, items)) ||
 	    !claimant(b, u->out_path, &prev))
 		goto oom;
-	for (unsigned n = 2; prev && j->nunits > 1 && n < 1000; n++) {
+	for (unsigned n = 2; prev && items > 1 && n < 1000; n++) {
 		char *v = names_variant(u->out_path, ext, n);
 		if (!v || !claimant(b, v, &prev)) {
 			free(v);
@@ -501,6 +564,7 @@ static void release_job(struct job *j)
 		release_unit(&j->units[k]);
 	nc_doclist_free(&j->docs);
 	free(j->units);
+	part_free(j->part);
 	memset(j, 0, sizeof *j);
 }
 
@@ -526,10 +590,11 @@ static void report_job(struct batch *b, struct job *j)
 		failed(b, &j->err, j->in->path);
 	} else if (j->skipped && c->verbosity > 0) {
 		fprintf(stderr, "%s: %s: not an article, skipped\n", nc_progname, j->in->path);
-	} else if (cli_said_skipped(c, j->in->path, &j->docs)) {
+	} else if (cli_said_skipped(c, j->in->path, &j->docs) &&
+		   (c->strict || j->k0 + j->nunits == 0)) { /* a later part: not empty */
 		if (b->exit_code == EXIT_OK)
 			b->exit_code = EXIT_INPUT;
-	} else if (!j->skipped && j->nunits == 0 && !j->docs.nskipped) {
+	} else if (!j->skipped && j->nunits == 0 && !j->docs.nskipped && !j->k0 && !j->more) {
 		b->empty++;
 		if (c->verbosity >= 0)
 			fprintf(stderr, "%s: %s: no items; nothing to convert\n", nc_progname, j->in->path);
@@ -562,8 +627,8 @@ static void finish_window(struct batch *b, struct window *w)
 		report_job(b, j);
 		for (size_t k = 0; k < j->nunits; k++)
 			finish_unit(b, j, &j->units[k]);
+		b->done += !j->more;
 		release_job(j);
-		b->done++;
 	}
 	progress(b, false);
 }
@@ -676,23 +741,67 @@ static int close_shared(struct batch *b, const char *single, struct nc_out *file
 	return rc;
 }
 
+/* The window's jobs from input `first` on, or (*carry) the next part of
+ * an input read in parts alone. */
+static void fill_window(struct batch *b, size_t first, struct job *carry)
+{
+	struct window *w = &b->win;
+	if (carry->part) {
+		w->jobs[0] = (struct job){ .in = carry->in, .index = carry->index,
+					   .part = carry->part, .k0 = carry->k0 };
+		*carry = (struct job){0};
+		w->njobs = 1;
+		return;
+	}
+	w->njobs = b->in->n - first < b->window ? b->in->n - first : b->window;
+	for (size_t i = 0; i < w->njobs; i++)
+		w->jobs[i] = (struct job){ .in = &b->in->v[first + i], .index = first + i };
+}
+
+/* After reading: an input with documents left ends the window (output
+ * stays in input order); the inputs read after it are read again in a
+ * later window.  Returns the input to read next. */
+static size_t cut_window(struct batch *b, size_t first, bool carried)
+{
+	struct window *w = &b->win;
+	size_t keep = 0, units = 0;
+	while (keep < w->njobs && !w->jobs[keep].more)
+		units += w->jobs[keep++].nunits;
+	if (keep < w->njobs)
+		units += w->jobs[keep++].nunits;
+	for (size_t i = keep; i < w->njobs; i++)
+		release_job(&w->jobs[i]);
+	size_t next = carried ? first : w->jobs[keep - 1].index + 1;
+	w->njobs = keep;
+	w->bulk_sync = units >= 16;
+	return next;
+}
+
+/* The part left of the window's last input, for the next window. */
+static void take_carry(struct batch *b, struct job *carry)
+{
+	struct job *j = &b->win.jobs[b->win.njobs - 1];
+	if (!j->more)
+		return;
+	*carry = (struct job){ .in = j->in, .index = j->index, .part = j->part,
+			       .k0 = j->k0 + j->nunits };
+	j->part = NULL;
+}
+
 /* Every window through read, plan, fetch and convert; each converted
  * window is committed while the next one is worked on.  Two job arrays
  * take turns.  Returns false when a signal stopped the run. */
 static bool run_windows(struct batch *b, bool one_output, struct job *arrays[2],
-			size_t window, struct nc_fetch_stats *fetched)
+			struct nc_fetch_stats *fetched)
 {
-	const struct inputs *in = b->in;
+	struct job carry = {0};
 	b->win.jobs = arrays[0];
-	for (size_t first = 0; first < in->n; first += window) {
+	for (size_t first = 0; first < b->in->n || carry.part;) {
 		struct window *w = &b->win;
-		w->njobs = in->n - first < window ? in->n - first : window;
-		for (size_t i = 0; i < w->njobs; i++) {
-			w->jobs[i].in = &in->v[first + i];
-			w->jobs[i].index = first + i;
-		}
-		w->bulk_sync = w->njobs >= 16;
+		bool carried = carry.part != NULL;
+		fill_window(b, first, &carry);
 		run_phase(b, PHASE_READ);
+		first = cut_window(b, first, carried);
 		if (!one_output && !cli_stop)
 			plan_outputs(b); /* in input order: the first claim wins */
 		if (b->c->fetch && !cli_stop)
@@ -704,11 +813,13 @@ static bool run_windows(struct batch *b, bool one_output, struct job *arrays[2],
 			abort_window(w);
 			return false;
 		}
+		take_carry(b, &carry);
 		commit_start(b, w->jobs == arrays[0] ? arrays[1] : arrays[0]);
 		/* A lost shared output is known at once: it is committed in place. */
 		if (!b->commit.running && b->shared_lost)
 			break;
 	}
+	part_free(carry.part);
 	commit_wait(b);
 	return !cli_stop;
 }
@@ -721,8 +832,8 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 	xmlInitParser(); /* before threads, as libxml2 requires */
 	if (one_output && c->digest) /* needs every item first: cli/digest.c */
 		return digest_run(c, in, single);
-	size_t window = (size_t)(c->threads > 0 ? c->threads : 1) * WINDOW_PER_THREAD;
-	struct job *arrays[2] = { calloc(window, sizeof **arrays), calloc(window, sizeof **arrays) };
+	b.window = (size_t)(c->threads > 0 ? c->threads : 1) * WINDOW_PER_THREAD;
+	struct job *arrays[2] = { calloc(b.window, sizeof **arrays), calloc(b.window, sizeof **arrays) };
 	int exit_code = EXIT_INPUT;
 	if (!arrays[0] || !arrays[1]) {
 		fprintf(stderr, "%s: out of memory\n", nc_progname);
@@ -731,7 +842,7 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 	b.start = b.last = now();
 	if (one_output && open_shared(&b, single, &shared) != EXIT_OK)
 		goto out;
-	bool finished = run_windows(&b, one_output, arrays, window, &fetched);
+	bool finished = run_windows(&b, one_output, arrays, &fetched);
 	progress(&b, true);
 	if (!finished) {
 		if (one_output) {
