@@ -130,6 +130,34 @@ static void check_sibling(const uint8_t *data, size_t size)
 	free(p);
 }
 
+/* A reader that gives its documents in parts (WARC) gives, one at a
+ * time, the documents a whole read gives, in the same order. */
+static void check_parts(const uint8_t *data, size_t size, int whole_rc,
+			const struct nc_doclist *whole)
+{
+	if (!READER.open)
+		return;
+	struct nc_doclist docs = {0};
+	struct nc_err err = {0};
+	void *cur;
+	bool more = true;
+	int rc = READER.open("fuzz.in", data, size, &cur, &err);
+	if (rc == NC_OK) {
+		while (rc == NC_OK && more)
+			rc = READER.next(cur, 1, &docs, &more, &err);
+		READER.close(cur);
+	}
+	if (rc != NC_ERR_NOMEM && whole_rc != NC_ERR_NOMEM) {
+		FUZZ_ASSERT(rc == whole_rc, "read in parts returned %d, whole %d", rc, whole_rc);
+		FUZZ_ASSERT(rc || docs.n == whole->n, "%zu documents in parts, %zu whole", docs.n, whole->n);
+		for (size_t i = 0; !rc && i < docs.n; i++) {
+			const char *a = docs.v[i]->meta.title, *b = whole->v[i]->meta.title;
+			FUZZ_ASSERT((!a && !b) || (a && b && !strcmp(a, b)), "document %zu differs in parts", i);
+		}
+	}
+	nc_doclist_free(&docs);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct nc_reader *r = &READER;
@@ -141,6 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_docs(&docs);
 	else
 		FUZZ_ASSERT(err.code == rc, "returned %d but err.code is %d", rc, err.code);
+	check_parts(data, size, rc, &docs);
 	nc_doclist_free(&docs);
 	check_sibling(data, size);
 	return 0;
