@@ -107,6 +107,20 @@ static inline void fuzz_mask_nul(char *t, size_t n)
 				t[i] = ' ';
 }
 
+/* The fuzz bytes as nc_read() would hand them on (valid UTF-8, NULs
+ * masked when asked), and an empty document named `name` to read them
+ * into; aborts when out of memory. */
+static inline struct nc_doc *fuzz_doc(const uint8_t *data, size_t size, const char *name,
+				      char **text)
+{
+	*text = fuzz_utf8_copy(data, size);
+	fuzz_mask_nul(*text, size);
+	struct nc_doc *d = nc_doc_new();
+	if (!d || nc_set_str(&d->source_name, name))
+		abort();
+	return d;
+}
+
 static void fuzz_xml_quiet(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
 
 static inline void fuzz_quiet_libxml(void)

@@ -14,12 +14,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = fuzz_utf8_copy(data, size);
-	fuzz_mask_nul(text, size);
-	struct nc_doc *d = nc_doc_new();
+	char *text;
+	struct nc_doc *d = fuzz_doc(data, size, "fuzz.html", &text);
 	struct nc_err err = {0};
-	if (!d || nc_set_str(&d->source_name, "fuzz.html"))
-		abort();
 	int rc = nc_html_read_body(d, text, size, NC_BODY_PAGE, &err);
 	if (rc == NC_OK) {
 		if (d->root)
