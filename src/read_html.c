@@ -23,6 +23,7 @@
 
 #include "newsconv.h"
 #include "extract.h"
+#include "pagemeta.h"
 #include "util/buf.h"
 #include "util/lang.h"
 #include "util/date.h"
@@ -1156,88 +1157,6 @@ static void tidy(struct nc_node *root)
 	}
 }
 
-/* ---- <head> metadata for pages without front matter ------------------- */
-
-/* NC_OK, or NC_ERR_NOMEM when any value could not be kept. */
-static int head_meta(struct nc_doc *d, xmlNode *html)
-{
-	struct nc_meta *m = &d->meta;
-	int bad = 0;
-	const char *lang = attr(html, "lang");
-	if (!lang)
-		lang = attr(html, "xml:lang");
-	if (lang && *lang && !m->language) {
-		/* The same BCP 47 rule as front matter: it reaches xml:lang. */
-		char *tag = NULL;
-		int rc = nc_lang_normalize(lang, &tag);
-		if (rc == NC_OK)
-			m->language = tag;
-		else if (rc == NC_ERR_NOMEM)
-			bad = 1;
-		else
-			bad |= nc_doc_warn(d, "<html lang=\"%s\"> is not a language tag; ignored", lang);
-	}
-	xmlNode *head = NULL;
-	for (xmlNode *c = html->children; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "head") == 0)
-			head = c;
-	if (!head)
-		return bad ? NC_ERR_NOMEM : NC_OK;
-	char *og_title = NULL, *title = NULL;
-	for (xmlNode *c = head->children; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		const char *name = (const char *)c->name;
-		if (strcasecmp(name, "title") == 0 && !title) {
-			title = dom_text(c, true);
-		} else if (strcasecmp(name, "link") == 0) {
-			const char *rel = attr(c, "rel"), *href = attr(c, "href");
-			if (rel && href && *href && strcasecmp(rel, "canonical") == 0 && !m->source_url)
-				bad |= nc_set_str(&m->source_url, href);
-		} else if (strcasecmp(name, "meta") == 0) {
-			const char *key = attr(c, "property");
-			if (!key)
-				key = attr(c, "name");
-			const char *val = attr(c, "content");
-			if (!key || !val || !*val)
-				continue;
-			if (strcasecmp(key, "og:title") == 0 && !og_title)
-				bad |= !(og_title = strdup(val));
-			else if ((strcasecmp(key, "author") == 0 || strcasecmp(key, "article:author") == 0) && !m->authors.len)
-				bad |= nc_strlist_push(&m->authors, val);
-			else if ((strcasecmp(key, "description") == 0 || strcasecmp(key, "og:description") == 0) && !m->description)
-				bad |= nc_set_str(&m->description, val);
-			else if (strcasecmp(key, "og:image") == 0 && !m->cover)
-				bad |= nc_set_str(&m->cover, val);
-			else if (strcasecmp(key, "og:url") == 0 && !m->source_url)
-				bad |= nc_set_str(&m->source_url, val);
-			else if ((strcasecmp(key, "article:published_time") == 0 || strcasecmp(key, "date") == 0) && !m->date_raw) {
-				int64_t t;
-				bad |= nc_set_str(&m->date_raw, val);
-				if (nc_date_parse(val, &t) == 0) {
-					char iso[21];
-					nc_date_iso(t, iso);
-					bad |= nc_set_str(&m->date, iso);
-					m->date_epoch = t;
-				}
-			} else if (strcasecmp(key, "article:tag") == 0 || strcasecmp(key, "keywords") == 0) {
-				bad |= nc_strlist_push(&m->tags, val);
-			}
-		}
-	}
-	const char *t = og_title && *og_title ? og_title : title;
-	if (t && !nc_str_blank(t) && !m->title) {
-		char *s = nc_str_squash(t);
-		bad |= !s;
-		bad |= nc_set_str(&m->title, s);
-		bad |= nc_set_str(&m->title_raw, t);
-		free(s);
-	}
-	free(og_title);
-	free(title);
-	return bad ? NC_ERR_NOMEM : NC_OK;
-}
-
 /* ---- tree-building pre-pass ------------------------------------------- */
 
 /* libxml2 2.9's HTML parser follows HTML 4 and nests misnested markup
@@ -1859,14 +1778,21 @@ int nc_html_read(struct nc_doc *doc, const char *html, size_t len, struct nc_err
 
 /* The reader view runs on a whole page under --extract auto, on any
  * page or feed item body under --extract on. */
+/* A whole web page: what --extract auto extracts from, and what page
+ * metadata (pagemeta.c) is read from. */
+static bool is_page(const struct nc_doc *doc, enum nc_body_kind kind, xmlNode *root, xmlNode *body)
+{
+	return kind == NC_BODY_PAGE && body && doc->meta.fm_kind == NC_FM_NONE &&
+	       nc_extract_is_page(root, body);
+}
+
 static bool extracting(const struct nc_doc *doc, enum nc_body_kind kind, xmlNode *root, xmlNode *body)
 {
 	if (nc_extract_mode == NC_EXTRACT_OFF || kind == NC_BODY_FRAGMENT || !body)
 		return false;
 	if (nc_extract_mode == NC_EXTRACT_ON)
 		return true;
-	return kind == NC_BODY_PAGE && doc->meta.fm_kind == NC_FM_NONE &&
-	       nc_extract_is_page(root, body);
+	return is_page(doc, kind, root, body);
 }
 
 int nc_html_read_body(struct nc_doc *doc, const char *html, size_t len,
@@ -1920,12 +1846,15 @@ int nc_html_read_body(struct nc_doc *doc, const char *html, size_t len,
 	xmlNode *root = xmlDocGetRootElement(dom);
 	struct reader r = { .doc = doc, .block = doc->root };
 	if (root) {
-		if (doc->meta.fm_kind == NC_FM_NONE && head_meta(doc, root) != NC_OK)
-			r.rc = NC_ERR_NOMEM;
 		xmlNode *body = NULL;
 		for (xmlNode *c = root->children; c; c = c->next)
 			if (c->type == XML_ELEMENT_NODE && strcasecmp((const char *)c->name, "body") == 0)
 				body = c;
+		/* Metadata before the reader view frees anything: the whole
+		 * page's rules for a web page, the <head>'s for other bodies. */
+		if (doc->meta.fm_kind == NC_FM_NONE &&
+		    nc_pagemeta(doc, root, is_page(doc, kind, root, body)) != NC_OK)
+			r.rc = NC_ERR_NOMEM;
 		xmlNode *content = body ? body : root;
 		if (r.rc == NC_OK && extracting(doc, kind, root, body) &&
 		    nc_extract(doc, body, doc->meta.title, &content) != NC_OK)

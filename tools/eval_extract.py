@@ -8,7 +8,8 @@ its README) and prints the two measures it describes:
                 whitespace-insensitive substrings of the plain text;
   readability/  4-token shingle precision, recall (averaged over pages)
                 and their F1 against expected.html, plus how often the
-                title, byline and lang equal expected-metadata.json.
+                title, byline, lang, excerpt, siteName and publishedTime
+                equal expected-metadata.json (see meta_equal for the rules).
 
   tools/eval_extract.py [--newsconv BIN] [--shared DIR] [--set trafilatura|readability|both]
                         [--limit N] [--extract MODE] [--worst N] [--floor F]
@@ -179,11 +180,44 @@ def eval_trafilatura(args, tmp):
     return f
 
 
-def meta_equal(got, want):
+# Readability's byline is the text of the byline element ("By\n Scott
+# Cunningham"); newsconv keeps names.  A leading "by"/"par"/"von" ...
+# is not part of a name, so it is cut from both sides before comparing.
+BY = re.compile(r"^(?:written\s+by|posted\s+by|by|par|von|por|di|door)\b[\s:]*", re.I)
+
+
+def when(s):
+    """A date string as a UTC instant (naive read as UTC), or None."""
+    import datetime
+    s = s.strip().replace(" ", "T", 1)
+    s = re.sub(r"(\.\d{1,6})\d*", r"\1", s)
+    s = re.sub(r"Z$", "+00:00", s)
+    s = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", s)
+    try:
+        d = datetime.datetime.fromisoformat(s)
+    except ValueError:
+        return None
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=datetime.timezone.utc)
+    return d.timestamp()
+
+
+def meta_equal(got, want, key=None):
     if want is None or want == "":
         return None
     if got is None:
         return False
+    if key == "byline":
+        got, want = BY.sub("", str(got).strip()), BY.sub("", str(want).strip())
+    if key == "publishedTime":
+        raw, iso = got
+        if raw and squash(raw).lower() == squash(want).lower():
+            return True
+        w, g = when(want), when(iso or "")
+        # A time without a zone was read as written: compare the digits.
+        if w is not None and g is not None and not re.search(r"(Z|[+-]\d\d:?\d\d)$", want.strip()):
+            g = when(raw or "")
+        return w is not None and g is not None and abs(w - g) < 1
     return squash(str(got)).lower() == squash(str(want)).lower()
 
 
@@ -198,7 +232,7 @@ def eval_readability(args, tmp):
             pages.append((n, f.read()))
     res, secs = run_newsconv(args, pages, os.path.join(tmp, "read"))
     ps, rs, per = [], [], []
-    meta = {"title": [0, 0], "byline": [0, 0], "lang": [0, 0]}
+    meta = {k: [0, 0] for k in ("title", "byline", "lang", "excerpt", "siteName", "publishedTime")}
     for n in names:
         with open(os.path.join(base, n, "expected.html"), encoding="utf-8") as f:
             e = shingles(html_text(f.read()))
@@ -216,9 +250,12 @@ def eval_readability(args, tmp):
         em = json.load(open(os.path.join(base, n, "expected-metadata.json"), encoding="utf-8"))
         m = (res[n] or {}).get("meta", {})
         got = {"title": m.get("title"), "lang": m.get("language"),
-               "byline": ", ".join(m.get("authors") or []) or None}
+               "byline": ", ".join(m.get("authors") or []) or None,
+               "excerpt": m.get("description"),
+               "siteName": (m.get("extra") or {}).get("site_name"),
+               "publishedTime": (m.get("date_raw"), m.get("date")) if m.get("date_raw") else None}
         for k in meta:
-            ok = meta_equal(got[k], em.get(k))
+            ok = meta_equal(got[k], em.get(k), k)
             if ok is not None:
                 meta[k][1] += 1
                 meta[k][0] += ok

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Page metadata (src/pagemeta.c) on small pages: JSON-LD with @graph,
+OpenGraph only, <meta> only, a byline in the text, "By X" at the start,
+broken JSON-LD; and the inputs whose metadata it must never touch:
+front-matter articles and feed items keep theirs exactly."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.environ["SOURCE_ROOT"], "tests"))
+from nctest import NC, SRC, check, done
+
+PAGES = os.path.join(SRC, "fixtures", "pages")
+
+
+def meta(path, *opts):
+    r = subprocess.run([NC, *opts, "--to", "json", "-q", "-o", "-", path],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0, f"{os.path.basename(path)}: converts", r)
+    try:
+        return json.loads(r.stdout)["meta"]
+    except (ValueError, KeyError):
+        check(False, f"{os.path.basename(path)}: --to json gives a document", r.stdout[:400])
+        return {}
+
+
+def expect(name, m, want):
+    for k, v in want.items():
+        got = m.get("extra", {}).get(k[6:]) if k.startswith("extra.") else m.get(k)
+        check(got == v, f"{name}: {k} is {v!r}", f"got {got!r}")
+
+
+g = meta(os.path.join(PAGES, "meta-jsonld-graph.html"))
+expect("JSON-LD @graph", g, {
+    "title": "Harbour bridge reopens after repairs",       # headline beats og:title and <title>
+    "authors": ["Ana Ruiz", "Kim Lee"],                   # Person, @id into the graph; no e-mail, no URL
+    "date": "2024-05-06T06:30:00Z", "date_raw": "2024-05-06T08:30:00+02:00",
+    "updated": "2024-05-07T08:00:00Z",
+    "language": "en-GB",
+    "description": "The bridge is open again after two years of works.",
+    "tags": ["bridges", "transport", "city"],
+    "cover": "https://times.example/img/bridge.jpg",       # the first image, an ImageObject
+    "extra.site_name": "Harbour Times",                    # publisher.name through its @id
+    "extra.section": "City",                               # the first articleSection
+})
+
+o = meta(os.path.join(PAGES, "meta-og.html"))
+expect("OpenGraph only", o, {
+    "title": "Night trains return to the valley",
+    "authors": ["Marta Keller"],                           # the article:author URL is no name
+    "date": "2024-03-02T02:15:00Z", "updated": "2024-03-02T09:00:00Z",
+    "language": "en-US",                                   # og:locale en_US, no <html lang>
+    "description": "After ten years, the sleeper is back.",
+    "tags": ["rail", "night trains"],
+    "cover": "https://post.example/train.jpg",
+    "source_url": "https://post.example/2024/night-trains",
+    "extra.site_name": "Valley Post", "extra.section": "Travel",
+})
+
+t = meta(os.path.join(PAGES, "meta-tags.html"))
+expect("<meta name> only", t, {
+    "title": "Neue Brücke für den Stadtpark",              # <title> without " – Stadtanzeiger"
+    "title_raw": "Neue Brücke für den Stadtpark – Stadtanzeiger",
+    "authors": ["Jonas Weber"],
+    "date": "2023-11-20T00:00:00Z",
+    "language": "de",
+    "description": "Die Stadt baut eine neue Fußgängerbrücke.",
+    "tags": ["Stadtpark", "Brücke", "Verkehr"],             # keywords split at , and ;
+    "source_url": "https://anzeiger.example/lokales/bruecke",
+    "extra.site_name": "Stadtanzeiger", "extra.section": "Lokales",
+})
+
+b = meta(os.path.join(PAGES, "meta-byline.html"))
+expect("byline in the text", b, {
+    "title": "Hermit crab swap meets",                     # the <h1> is the <title> up to " | "
+    "authors": ["Jane Doe"],                               # not the related list's, not a comment's
+    "date": "2022-08-14T06:00:00Z",                        # the article's <time>, not the aside's
+})
+
+s = meta(os.path.join(PAGES, "meta-by-start.html"))
+expect("'By X' at the start", s, {"title": "Wikipedia-style page", "authors": ["Ann Other"]})
+
+k = meta(os.path.join(PAGES, "meta-broken-jsonld.html"))
+expect("broken JSON-LD", k, {
+    "title": 'Café 😀 "quoted" \\ done',                  # the one valid script, escapes decoded
+    "authors": ["Zoé Martin"],
+    "date": "2021-07-01T00:00:00Z",                        # dateCreated: datePublished is no date
+    "tags": ["café", "terrasse", "\ufffdx"],               # a lone surrogate is U+FFFD
+    "cover": "https://cafe.example/t.jpg",
+    "language": "fr",
+})
+
+with tempfile.TemporaryDirectory() as tmp:
+    body = open(os.path.join(PAGES, "meta-jsonld-graph.html"), encoding="utf-8").read()
+    fm = os.path.join(tmp, "fm.txt")
+    with open(fm, "w", encoding="utf-8") as f:
+        f.write("---\ntitle: Front matter title\nauthor: Front Author\ndate: 2020-01-02\n---\n" + body)
+    m = meta(fm)
+    expect("front-matter article", m, {
+        "title": "Front matter title", "authors": ["Front Author"],
+        "date": "2020-01-02T00:00:00Z", "description": None, "tags": [], "cover": None,
+        "extra.site_name": None, "language": None,
+    })
+    check(m.get("extra") == {}, "front-matter article: no page metadata in extra", m.get("extra"))
+
+    feed = os.path.join(tmp, "feed.xml")
+    item = body.replace("]]>", "")
+    with open(feed, "w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+                "<title>F</title><link>https://feed.example/</link><description>d</description>"
+                "<item><title>Feed item title</title><link>https://feed.example/1</link>"
+                "<description><![CDATA[" + item.replace("Ana Ruiz", "Ana Ruiz") +
+                "]]></description></item></channel></rss>\n")
+    m = meta(feed)
+    expect("feed item", m, {"title": "Feed item title", "authors": [], "date": None,
+                            "extra.site_name": None})
+
+done("pagemeta")
