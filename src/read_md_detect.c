@@ -179,14 +179,148 @@ static bool inline_sign(const char *s, size_t n)
 	return n >= 9 && s[0] == '<' && (!strncasecmp(s + 1, "http://", 7) || !strncasecmp(s + 1, "https://", 8));
 }
 
-/* Does the body read as Markdown?  0: it is HTML (first line is a tag);
- * 1: no sign either way; 2: Markdown signs, or text with no tags.
+/* Is the line s[0, k) (indent removed) a Markdown block: an ATX
+ * heading, a list item, a quote, a fence, a setext underline below a
+ * paragraph line (`para`), a table's header (its next line, at `next`,
+ * the delimiter row), a reference or footnote definition? */
+static bool block_line(const char *s, size_t k, bool para, const char *next, const char *end)
+{
+	if (k >= 2 && s[0] == '#') {
+		size_t h = 0;
+		while (h < k && h < 7 && s[h] == '#')
+			h++;
+		if (h <= 6 && h < k && s[h] == ' ')
+			return true;
+	}
+	if (k >= 2 && (s[0] == '*' || s[0] == '-' || s[0] == '+' || s[0] == '>') && s[1] == ' ')
+		return true;
+	if (k >= 3 && (!memcmp(s, "```", 3) || !memcmp(s, "~~~", 3)))
+		return true;
+	/* the body is not NUL-terminated here: only(), no strspn */
+	if (para && k >= 3 && (s[0] == '-' || s[0] == '=') && only(s, k, s[0]))
+		return true;
+	return block_sign(s, k) || (k && s[0] == '|' && delimiter_row(next, end));
+}
+
+/* The end marker of a CommonMark HTML block of kinds 1-5 opening at s
+ * (<pre>, <script>, <style>, <textarea>, a comment, <?...?>, <!X>,
+ * CDATA), which only that marker ends; NULL for the other kinds, which
+ * a blank line ends. */
+static const char *html_block_end(const char *s, size_t k)
+{
+	static const char *const raw[] = {"pre", "script", "style", "textarea", NULL};
+	static const char *const close[] = {"</pre>", "</script>", "</style>", "</textarea>"};
+	for (size_t i = 0; raw[i]; i++) {
+		size_t n = strlen(raw[i]);
+		if (k > n && !strncasecmp(s + 1, raw[i], n) && (k == n + 1 || strchr(" \t>", s[n + 1])))
+			return close[i];
+	}
+	if (k >= 4 && !memcmp(s, "<!--", 4))
+		return "-->";
+	if (k >= 9 && !memcmp(s, "<![CDATA[", 9))
+		return "]]>";
+	if (k >= 2 && s[1] == '?')
+		return "?>";
+	if (k >= 3 && s[1] == '!' && isalpha((unsigned char)s[2]))
+		return ">";
+	return NULL;
+}
+
+/* Where marker (any case) is in p[0, n), else NULL; from the end when
+ * `last`. */
+static const char *line_find(const char *p, size_t n, const char *marker, bool last)
+{
+	size_t m = strlen(marker);
+	const char *found = NULL;
+	for (size_t i = 0; i + m <= n && !(found && !last); i++)
+		if (!strncasecmp(p + i, marker, m))
+			found = p + i;
+	return found;
+}
+
+static bool line_has(const char *p, size_t n, const char *marker)
+{
+	return line_find(p, n, marker, false) != NULL;
+}
+
+/* A line inside HTML that leaves a <pre>, <script>, <style>, <textarea>
+ * or comment open: its closing marker, else NULL.  CommonMark would end
+ * the HTML block at the next blank line even so, and read the code
+ * inside as Markdown ("# comment" a heading); an article written in
+ * HTML means the element, so it stays HTML up to the close. */
+static const char *leaves_open(const char *p, size_t n)
+{
+	static const char *const open[] = {"<pre", "<script", "<style", "<textarea", "<!--", NULL};
+	static const char *const close[] = {"</pre>", "</script>", "</style>", "</textarea>", "-->"};
+	for (size_t i = 0; open[i]; i++) {
+		const char *o = line_find(p, n, open[i], true);
+		size_t on = strlen(open[i]);
+		if (!o || (i < 4 && o + on < p + n && !strchr(" \t>", o[on])))
+			continue;
+		if (!line_has(o, (size_t)(p + n - o), close[i]))
+			return close[i];
+	}
+	return NULL;
+}
+
+/* A body opening with HTML: is there Markdown between its HTML blocks?
+ * CommonMark ends an HTML block at a blank line (or, for <pre>, comments
+ * and the like, at their closing marker), and what follows is Markdown
+ * again: `<div class="x">`, a blank line, then headings, lists and
+ * tables is a Markdown post (issue 19), while HTML whose lines are all
+ * inside HTML blocks or paragraphs is HTML. */
+static bool markdown_between_html(const char *p, const char *end)
+{
+	enum st { NONE, PARA, HTML_BLANK, HTML_MARKER } st = NONE, after = NONE;
+	const char *marker = NULL, *next;
+	for (; p < end; p = next) {
+		size_t n = nc_md_line_len(p, end, &next);
+		if (st == HTML_MARKER) {
+			/* an element left open inside an HTML block closes
+			 * inside it: the block goes on to its blank line */
+			if (line_has(p, n, marker))
+				st = after;
+			continue;
+		}
+		if (line_blank(p, n)) {
+			st = NONE;
+			continue;
+		}
+		if (st == HTML_BLANK) {
+			if ((marker = leaves_open(p, n)))
+				st = HTML_MARKER, after = HTML_BLANK;
+			continue;
+		}
+		size_t i = 0;
+		while (i < n && i < 3 && p[i] == ' ')
+			i++;
+		const char *s = p + i;
+		size_t k = n - i;
+		if (k >= 2 && s[0] == '<' && (isalpha((unsigned char)s[1]) || strchr("/!?", s[1]))) {
+			marker = html_block_end(s, k);
+			after = marker ? NONE : HTML_BLANK;
+			if (marker)
+				st = line_has(s + 1, k - 1, marker) ? NONE : HTML_MARKER;
+			else
+				st = (marker = leaves_open(s, k)) ? HTML_MARKER : HTML_BLANK;
+			continue;
+		}
+		if (i < 4 && block_line(s, k, st == PARA, next, end))
+			return true;
+		st = PARA;
+	}
+	return false;
+}
+
+/* Does the body read as Markdown?  0: it is HTML (its first line is a
+ * tag, and no Markdown block sits between its HTML blocks); 1: no sign
+ * either way; 2: Markdown signs, or text with no tags.
  * *blocks: a block-level sign was seen (a heading, a list, a fence, a
  * table), which a plain text seldom has by chance. */
 static int body_markdown_score(const char *p, size_t len, bool *blocks)
 {
 	const char *end = p + (len < DETECT_BYTES ? len : DETECT_BYTES), *next;
-	bool first = true, signs = false, tags = false, prev_text = false, first_line = true;
+	bool first = true, signs = false, tags = false, prev_text = false;
 	*blocks = false;
 	for (; p < end; p = next) {
 		size_t n = nc_md_line_len(p, end, &next);
@@ -202,27 +336,11 @@ static int body_markdown_score(const char *p, size_t len, bool *blocks)
 		if (first) {
 			first = false;
 			if (k && s[0] == '<')
-				return 0;
+				return (*blocks = markdown_between_html(p, end)) ? 2 : 0;
 		}
-		if (k >= 2 && s[0] == '#') {
-			size_t h = 0;
-			while (h < k && h < 7 && s[h] == '#')
-				h++;
-			if (h <= 6 && h < k && s[h] == ' ')
-				*blocks = true;
-		}
-		if (k >= 2 && (s[0] == '*' || s[0] == '-' || s[0] == '+' || s[0] == '>') && s[1] == ' ')
-			*blocks = true;
-		if (k >= 3 && (!memcmp(s, "```", 3) || !memcmp(s, "~~~", 3)))
-			*blocks = true;
-		/* a setext underline below a line of text */
-		if (!first_line && k >= 3 && (s[0] == '-' || s[0] == '=') && prev_text &&
-		    only(s, k, s[0]))
+		if (block_line(s, k, prev_text, next, end))
 			*blocks = true;
 		prev_text = true;
-		first_line = false;
-		if (block_sign(s, k) || (k && s[0] == '|' && delimiter_row(next, end)))
-			*blocks = true;
 		for (size_t j = 0; j + 1 < n; j++) {
 			if (inline_sign(p + j, n - j))
 				signs = true;

@@ -17,12 +17,17 @@
  * the path, query and fragment percent-encode sets): "sp ace.png"
  * becomes "sp%20ace.png", a raw UTF-8 path its %XX bytes.  So the
  * request, the WARC record and every output name one URL.  The host is
- * left as written (no IDNA here). */
+ * left as written (no IDNA here).
+ *
+ * Link and embed targets, which no one fetches, are made valid URI
+ * references and nothing more (uri_form): an EPUB must not hold an
+ * invalid one, and a valid one is kept byte for byte. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "newsconv.h"
+#include "util/buf.h"
 #include "util/url.h"
 
 static bool fetchable(const char *url)
@@ -86,6 +91,163 @@ static bool browser_form(char **url)
 	return true;
 }
 
+/* The UTF-8 sequence at p when it is a C1 control or a Unicode space
+ * (what an IRI may not hold raw, java.net.URI's "other" excluded): its
+ * length, else 0.  p is NUL-terminated, so the look-ahead stops there. */
+static size_t iri_refused(const unsigned char *p)
+{
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0xa0)
+		return 2;
+	if ((p[0] == 0xe1 && p[1] == 0x9a && p[2] == 0x80) || (p[0] == 0xe2 && p[1] == 0x81 && p[2] == 0x9f) ||
+	    (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80))
+		return 3;
+	if (p[0] == 0xe2 && p[1] == 0x80 && ((p[2] >= 0x80 && p[2] <= 0x8a) || p[2] == 0xa8 || p[2] == 0xa9 || p[2] == 0xaf))
+		return 3;
+	return 0;
+}
+
+static bool hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/* Where the authority of "scheme://authority/..." ends (u when there is
+ * none), and whether its host is an IPv6 literal ("[::1]"). */
+static const char *authority_end(const char *u, bool *ipv6)
+{
+	size_t i = 0;
+	*ipv6 = false;
+	while ((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= 'A' && u[i] <= 'Z') ||
+	       (i && ((u[i] >= '0' && u[i] <= '9') || u[i] == '+' || u[i] == '-' || u[i] == '.')))
+		i++;
+	if (!i || strncmp(u + i, "://", 3) != 0)
+		return u;
+	const char *a = u + i + 3, *e = a + strcspn(a, "/?#");
+	const char *at = NULL;
+	for (const char *q = a; q < e; q++)
+		if (*q == '@')
+			at = q;
+	*ipv6 = *(at ? at + 1 : a) == '[';
+	return e;
+}
+
+/* *url as a valid URI reference (RFC 3986; raw non-ASCII kept, as IRIs
+ * and EPUB allow): what no URI may hold raw is percent-encoded (spaces,
+ * controls, "<>\^`{|}, Unicode spaces, a '%' that starts no %XX, a
+ * second '#', brackets outside an IPv6 host).  A link written in
+ * Markdown or HTML takes any text, an autolink inside a template tag
+ * "https://site',Label,,x%}" too, and an EPUB must not (epubcheck
+ * RSC-020).  An already valid URL is left as it is.  False on OOM. */
+static bool uri_form(char **url)
+{
+	const unsigned char *u = (const unsigned char *)*url;
+	bool ipv6, frag = false;
+	const unsigned char *host_end = (const unsigned char *)authority_end(*url, &ipv6);
+	struct nc_buf b = {0};
+	size_t done = 0; /* bytes of u already copied into b */
+	for (const unsigned char *p = u; *p;) {
+		size_t k = iri_refused(p);
+		bool enc = k > 0;
+		if (!k) {
+			unsigned char c = *p;
+			k = 1;
+			if (c == '#')
+				enc = frag, frag = true;
+			else if (c == '%')
+				enc = !hex(p[1]) || !hex(p[2]);
+			else if (c == '[' || c == ']')
+				enc = !ipv6 || p >= host_end;
+			else
+				enc = c <= 0x20 || c == 0x7f || strchr("\"<>\\^`{|}", c);
+		}
+		if (enc) {
+			nc_buf_put(&b, (const char *)u + done, (size_t)(p - u) - done);
+			for (size_t j = 0; j < k; j++)
+				nc_buf_printf(&b, "%%%02X", p[j]);
+			done = (size_t)(p - u) + k;
+		}
+		p += k;
+	}
+	if (!done)
+		return true;
+	nc_buf_puts(&b, (const char *)u + done);
+	if (b.oom) {
+		nc_buf_free(&b);
+		return false;
+	}
+	free(*url);
+	*url = nc_buf_detach(&b, NULL);
+	return *url != NULL;
+}
+
+/* Can a browser parse the host of this http(s) or ftp URL (WHATWG URL:
+ * no forbidden domain code point once percent-decoded, a port of digits
+ * only)?  A URL of another scheme: true. */
+static bool host_ok(const char *u)
+{
+	if (strncasecmp(u, "http://", 7) && strncasecmp(u, "https://", 8) && strncasecmp(u, "ftp://", 6))
+		return true;
+	const char *a = strstr(u, "://") + 3, *e = a + strcspn(a, "/?#"), *h = a;
+	for (const char *q = a; q < e; q++)
+		if (*q == '@')
+			h = q + 1;
+	const char *port;
+	if (h < e && *h == '[') { /* an IPv6 literal, as written */
+		const char *close = memchr(h, ']', (size_t)(e - h));
+		if (!close)
+			return false;
+		port = close + 1;
+	} else {
+		port = memchr(h, ':', (size_t)(e - h));
+		port = port ? port : e;
+		if (port == h)
+			return false;
+		for (const char *q = h; q < port; q++) {
+			unsigned char c = (unsigned char)*q;
+			if (c == '%' && hex((unsigned char)q[1]) && hex((unsigned char)q[2])) {
+				c = (unsigned char)(((q[1] & 15) + (q[1] > '9' ? 9 : 0)) << 4 |
+						    ((q[2] & 15) + (q[2] > '9' ? 9 : 0)));
+				q += 2;
+			}
+			if (c <= 0x20 || c == 0x7f || strchr("#%/:<>?@[\\]^|\"{}`", c))
+				return false;
+		}
+	}
+	if (port < e && *port != ':')
+		return false;
+	for (const char *q = port + (port < e); q < e; q++)
+		if (*q < '0' || *q > '9')
+			return false;
+	return true;
+}
+
+/* A link no reader can follow (its host cannot be parsed) becomes its
+ * text, the URL itself when it had none: the node goes, its children
+ * stay where it was, and the walk goes on after them.  False on OOM. */
+static bool link_to_text(struct nc_doc *d, struct nc_iter *it, struct nc_node *link)
+{
+	const char *url = link->as.link.url;
+	if (nc_doc_warn(d, "link target '%.200s' is not a URL a reader can open; kept as text", url) != NC_OK)
+		return false;
+	if (!link->first_child) {
+		struct nc_node *t = nc_node_new(NC_NODE_TEXT);
+		if (!t || nc_node_set_text(t, url, strlen(url))) {
+			nc_node_free(t);
+			return false;
+		}
+		nc_node_append(link, t);
+	}
+	struct nc_node *last = link->last_child, *c;
+	while ((c = link->first_child)) {
+		nc_node_unlink(c);
+		nc_node_insert_before(link, c);
+	}
+	nc_node_free(link);
+	it->cur = last;
+	it->ev = NC_EVENT_EXIT;
+	return true;
+}
+
 /* Resolve *url in place; returns false on OOM. */
 static bool resolve_in_place(char **url, const char *base)
 {
@@ -139,11 +301,14 @@ int nc_resolve(struct nc_doc *d, struct nc_err *err)
 	nc_iter_init(&it, d->root);
 	while ((ev = nc_iter_next(&it)) != NC_EVENT_NONE && !oom) {
 		struct nc_node *n = it.cur;
+		if (ev == NC_EVENT_EXIT && n->type == NC_NODE_LINK && n->as.link.url && !host_ok(n->as.link.url))
+			oom |= !link_to_text(d, &it, n);
 		if (ev != NC_EVENT_ENTER)
 			continue;
 		switch (n->type) {
 		case NC_NODE_LINK:
-			oom |= !resolve_in_place(&n->as.link.url, base);
+			oom |= !resolve_in_place(&n->as.link.url, base) ||
+			       (n->as.link.url && !uri_form(&n->as.link.url));
 			break;
 		case NC_NODE_IMAGE: {
 			nc_url_strip_controls(n->as.image.url);
@@ -158,7 +323,8 @@ int nc_resolve(struct nc_doc *d, struct nc_err *err)
 			break;
 		}
 		case NC_NODE_EMBED:
-			oom |= !resolve_in_place(&n->as.embed.url, base);
+			oom |= !resolve_in_place(&n->as.embed.url, base) ||
+			       (n->as.embed.url && !uri_form(&n->as.embed.url));
 			if (n->as.embed.poster) {
 				nc_url_strip_controls(n->as.embed.poster);
 				char *written = strdup(n->as.embed.poster);

@@ -175,4 +175,40 @@ m = d["meta"] if d else {}
 check(m.get("title") == "Bare Hexo" and m.get("front_matter") == "yaml",
       "input row 33: Hexo's bare front matter with its keys still read", m)
 
+# ---- issue 19, post misses -------------------------------------------------------------------
+import tempfile  # noqa: E402
+tmp = tempfile.mkdtemp()
+
+# An autolink inside a template tag is no URI a reader can open: kept as text, the book valid.
+src = ("---\ntitle: Template link\n---\n{% btn 'https://site',Label,,x%}\n\n"
+       "{% btn 'https://ex.org/page',Label,,fa-x%}\n\n"
+       "[sp](<https://ex.org/a b>) [two](https://ex.org/a#b#c) [ok](https://ex.org/%E4%B8%AD/路?q=1&r=2#f)\n")
+d = to_json(src)
+body = text_of(d["body"]) if d else ""
+check("https://site',Label,,x%}" in body and "https://site" not in "".join(urls(d)),
+      "post miss: an autolink whose host cannot be parsed is kept as text", urls(d))
+check(urls(d) == ["https://ex.org/page',Label,,fa-x%25%7D", "https://ex.org/a%20b", "https://ex.org/a#b%23c",
+                  "https://ex.org/%E4%B8%AD/路?q=1&r=2#f"],
+      "post miss: link targets percent-encoded to valid URIs, valid ones unchanged", urls(d))
+check(any("not a URL a reader can open" in w for w in (d or {}).get("warnings", [])), "post miss: a warning names the link")
+book = os.path.join(tmp, "template.epub")
+r = subprocess.run([NC, "-q", "--to", "epub", "-o", book, "-"], input=src.encode(), capture_output=True, timeout=120)
+check(r.returncode == 0, "post miss: the template post converts to EPUB", r)
+if r.returncode == 0 and os.path.exists("/usr/share/java/epubcheck.jar"):
+    from nctest import epubcheck  # noqa: E402
+    epubcheck([book])
+
+# Markdown between <div class="x"> and </div>, with blank lines, stays Markdown.
+d = to_json("---\ntitle: Div\n---\n<div class=\"note\">\n\n## Heading inside\n\n- item one\n- item **two**\n\n"
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n</div>\n\nAfter.\n")
+check(len(of_type(d, "heading")) == 1 and len(of_type(d, "list")) == 1 and len(of_type(d, "table")) == 1 and
+      len(of_type(d, "strong")) == 1, "post miss: headings, lists, tables inside a <div> block kept", d and d["body"])
+check("##" not in text_of(d["body"]) if d else False, "post miss: no literal '#' left")
+# while an HTML article with code (blank lines, '# comment') inside <pre> stays HTML
+d = to_json("---\ntitle: Html\n---\n<div>\n<h2>T</h2>\n<pre><code>a = 1\n\n# a comment\n- not a list\n</code></pre>\n"
+            "<p>after</p>\n</div>\n")
+codes = [x.get("text", "") for x in of_type(d, "code_block")]
+check(len(codes) == 1 and "# a comment" in codes[0] and not of_type(d, "list"),
+      "post miss: an HTML article's <pre> with blank lines stays HTML", d and d["body"])
+
 done("md_input_defects")
