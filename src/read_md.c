@@ -506,6 +506,7 @@ static int oom(struct md *m)
 }
 
 static void flush_text(struct md *m);
+static void leave(struct md *m, cmark_node *c);
 
 static struct nc_node *add_node(struct md *m, enum nc_node_type type)
 {
@@ -861,7 +862,46 @@ static void enter_footnote_ref(struct md *m, cmark_node *c)
 	m->cur = keep;
 }
 
-static void enter_cell(struct md *m, cmark_node *c)
+/* A GFM cell holding raw HTML: a cell cannot hold blocks, so posts put
+ * a list in one as "<ul><li>actual</li><li><a href>Otros</a></li></ul>",
+ * or break its line with "<br>".  Those tags only mean something
+ * together (dropped one by one, "actual" and "Otros" ran into one word
+ * and the link was lost, issue 19), so the cell's content goes through
+ * the HTML reader whole, as a paragraph's does.  A lone paragraph that
+ * comes back is unwrapped: the cell is shaped as any GFM cell.  False
+ * when the cell holds no HTML. */
+static bool cell_as_html(struct md *m, cmark_node *c)
+{
+	if (!fix_inline_html(m, c))
+		return false;
+	footnote_refs_as_html(m, c);
+	struct nc_buf html = {0};
+	for (cmark_node *k = cmark_node_first_child(c); k && !m->rc; k = cmark_node_next(k)) {
+		char *s = cmark_render_html(k, m->options, m->exts);
+		if (!s) {
+			oom(m);
+			break;
+		}
+		nc_buf_puts(&html, s);
+		free(s);
+	}
+	if (html.oom)
+		oom(m);
+	else if (!m->rc)
+		graft_html(m, html.data, html.len);
+	nc_buf_free(&html);
+	struct nc_node *cell = m->cur, *p = cell->first_child, *k;
+	if (!m->rc && cell->type == NC_NODE_TABLE_CELL && p && !p->next && p->type == NC_NODE_PARAGRAPH) {
+		while ((k = p->first_child)) {
+			nc_node_unlink(k);
+			nc_node_append(cell, k);
+		}
+		nc_node_free(p);
+	}
+	return true;
+}
+
+static void enter_cell(struct md *m, cmark_iter *it, cmark_node *c)
 {
 	struct nc_node *n = open_node(m, c, NC_NODE_TABLE_CELL);
 	if (n) {
@@ -872,11 +912,17 @@ static void enter_cell(struct md *m, cmark_node *c)
 		n->as.cell.colspan = n->as.cell.rowspan = 1;
 	}
 	m->col++;
+	if (cell_as_html(m, c)) {
+		/* its children are read: skip them, and leave the cell here
+		 * (the iterator goes on after its exit event) */
+		cmark_iter_reset(it, c, CMARK_EVENT_EXIT);
+		leave(m, c);
+	}
 }
 
 /* Extension nodes: tables and strikethrough; anything else (custom
  * nodes) only passes its children on. */
-static void enter_extension(struct md *m, cmark_node *c)
+static void enter_extension(struct md *m, cmark_iter *it, cmark_node *c)
 {
 	const char *ts = cmark_node_get_type_string(c);
 	if (strcmp(ts, "table") == 0) {
@@ -890,7 +936,7 @@ static void enter_extension(struct md *m, cmark_node *c)
 		if (n)
 			n->as.row.header = m->header_row;
 	} else if (strcmp(ts, "table_cell") == 0) {
-		enter_cell(m, c);
+		enter_cell(m, it, c);
 	} else if (strcmp(ts, "strikethrough") == 0) {
 		open_node(m, c, NC_NODE_STRIKE);
 	}
@@ -957,9 +1003,9 @@ static void enter(struct md *m, cmark_iter *it, cmark_node *c)
 		add_literal(m, c, NC_NODE_CODE);
 		break;
 	case CMARK_NODE_HTML_INLINE:
-		/* Only in table cells (paragraphs and headings with HTML go
-		 * through the HTML reader): the tag is dropped, the cell's
-		 * text kept. */
+		/* Not reached: paragraphs, headings and table cells holding
+		 * HTML go through the HTML reader whole (enter_text_block,
+		 * cell_as_html); a tag met anyway says nothing alone. */
 		break;
 	case CMARK_NODE_EMPH:
 		open_node(m, c, NC_NODE_EMPH);
@@ -977,7 +1023,7 @@ static void enter(struct md *m, cmark_iter *it, cmark_node *c)
 		enter_footnote_ref(m, c);
 		break;
 	default:
-		enter_extension(m, c);
+		enter_extension(m, it, c);
 		break;
 	}
 }

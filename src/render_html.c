@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "render_html.h"
+#include "resolve.h"
 #include "util/words.h"
 #include "util/text.h"
 
@@ -19,8 +20,9 @@ void nc_html_attr(struct nc_buf *x, const char *name, const char *value)
 	nc_buf_putc(x, '"');
 }
 
-/* An href a reading system can follow: absolute, with the characters
- * URLs may not hold percent-encoded. */
+/* An href a reading system can follow: absolute, and a valid URI
+ * (resolve.c's one rule for it: link targets already are; an image's
+ * URL, encoded as a browser fetches it, or the source URL may not be). */
 bool nc_html_href(struct nc_buf *x, const char *url)
 {
 	if (!url || !(strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0 ||
@@ -28,14 +30,9 @@ bool nc_html_href(struct nc_buf *x, const char *url)
 		return false;
 	nc_buf_puts(x, " href=\"");
 	struct nc_buf enc = {0};
-	for (const unsigned char *p = (const unsigned char *)url; *p; p++) {
-		if (*p <= 0x20 || *p == 0x7f || strchr("\"<>\\^`{|}", *p))
-			nc_buf_printf(&enc, "%%%02X", *p);
-		else
-			nc_buf_putc(&enc, (char)*p);
-	}
-	if (enc.data)
+	if (nc_uri_put(&enc, url) && enc.data)
 		nc_buf_put_xml(x, enc.data, enc.len, true);
+	x->oom |= enc.oom;
 	nc_buf_free(&enc);
 	nc_buf_putc(x, '"');
 	return true;

@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "newsconv.h"
+#include "resolve.h"
 #include "util/buf.h"
 #include "util/url.h"
 
@@ -131,20 +132,22 @@ static const char *authority_end(const char *u, bool *ipv6)
 	return e;
 }
 
-/* *url as a valid URI reference (RFC 3986; raw non-ASCII kept, as IRIs
- * and EPUB allow): what no URI may hold raw is percent-encoded (spaces,
- * controls, "<>\^`{|}, Unicode spaces, a '%' that starts no %XX, a
- * second '#', brackets outside an IPv6 host).  A link written in
- * Markdown or HTML takes any text, an autolink inside a template tag
- * "https://site',Label,,x%}" too, and an EPUB must not (epubcheck
- * RSC-020).  An already valid URL is left as it is.  False on OOM. */
-static bool uri_form(char **url)
+/* Append url to b as a valid URI reference (RFC 3986; raw non-ASCII
+ * kept, as IRIs and EPUB allow): what no URI may hold raw is
+ * percent-encoded (spaces, controls, "<>\\^`{|}, Unicode spaces, a '%'
+ * that starts no %XX, a second '#', brackets outside an IPv6 host).  A
+ * link written in Markdown or HTML takes any text, an autolink inside a
+ * template tag "https://site',Label,,x%}" too, and an EPUB must not
+ * (epubcheck RSC-020).  A valid URI reference is appended byte for byte,
+ * so applying this twice changes nothing.  The one rule for it: the
+ * model's link and embed targets here, every href of the XHTML
+ * (render_html.c) through it.  False on OOM (b->oom). */
+bool nc_uri_put(struct nc_buf *b, const char *url)
 {
-	const unsigned char *u = (const unsigned char *)*url;
+	const unsigned char *u = (const unsigned char *)url;
 	bool ipv6, frag = false;
-	const unsigned char *host_end = (const unsigned char *)authority_end(*url, &ipv6);
-	struct nc_buf b = {0};
-	size_t done = 0; /* bytes of u already copied into b */
+	const unsigned char *host_end = (const unsigned char *)authority_end(url, &ipv6);
+	const unsigned char *run = u; /* start of the bytes not yet appended */
 	for (const unsigned char *p = u; *p;) {
 		size_t k = iri_refused(p);
 		bool enc = k > 0;
@@ -161,19 +164,29 @@ static bool uri_form(char **url)
 				enc = c <= 0x20 || c == 0x7f || strchr("\"<>\\^`{|}", c);
 		}
 		if (enc) {
-			nc_buf_put(&b, (const char *)u + done, (size_t)(p - u) - done);
+			nc_buf_put(b, run, (size_t)(p - run));
 			for (size_t j = 0; j < k; j++)
-				nc_buf_printf(&b, "%%%02X", p[j]);
-			done = (size_t)(p - u) + k;
+				nc_buf_printf(b, "%%%02X", p[j]);
+			run = p + k;
 		}
 		p += k;
 	}
-	if (!done)
-		return true;
-	nc_buf_puts(&b, (const char *)u + done);
-	if (b.oom) {
+	nc_buf_puts(b, (const char *)run);
+	return !b->oom;
+}
+
+/* *url made a valid URI reference in place (nc_uri_put); an already
+ * valid one is left as it is.  False on OOM. */
+static bool uri_form(char **url)
+{
+	struct nc_buf b = {0};
+	if (!nc_uri_put(&b, *url)) {
 		nc_buf_free(&b);
 		return false;
+	}
+	if (b.len == strlen(*url)) { /* nothing encoded: %XX is longer */
+		nc_buf_free(&b);
+		return true;
 	}
 	free(*url);
 	*url = nc_buf_detach(&b, NULL);
