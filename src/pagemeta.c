@@ -367,6 +367,7 @@ static const char *const site_types[] = { "WebSite", NULL };
 struct ld {
 	struct nc_jdoc j;
 	int objs[MAX_OBJECTS];
+	int ids[MAX_OBJECTS];   /* each one's "@id" value, -1 */
 	size_t n;
 	bool article_done, page_done, site_done;
 };
@@ -430,6 +431,10 @@ static void ld_collect(struct ld *l)
 			if (j->v[c].type == NC_J_OBJECT)
 				l->objs[l->n++] = c;
 	}
+	/* Looked up once: references are resolved against this list, so a
+	 * lookup costs MAX_OBJECTS comparisons, not a walk of every key. */
+	for (size_t i = 0; i < l->n; i++)
+		l->ids[i] = nc_jdoc_get(j, l->objs[i], "@id");
 }
 
 /* An object that only points elsewhere ({"@id": "#org"}) is the object
@@ -445,7 +450,7 @@ static int ld_resolve(struct pm *p, struct ld *l, int obj)
 		p->rc = NC_ERR_NOMEM;
 	int found = obj;
 	for (size_t i = 0; want && i < l->n && found == obj; i++)
-		if (l->objs[i] != obj && nc_jdoc_str_is(j, nc_jdoc_get(j, l->objs[i], "@id"), want))
+		if (l->objs[i] != obj && nc_jdoc_str_is(j, l->ids[i], want))
 			found = l->objs[i];
 	free(want);
 	return found;

@@ -6,8 +6,8 @@
 #
 # Environment:
 #   BUILD_DIR       build directory (default: <source>/build-fuzz)
-#   FUZZ_HARNESSES  which harnesses (default: all eleven: frontmatter html extract article
-#                   charset date url feed md warc fetch)
+#   FUZZ_HARNESSES  which harnesses (default: all twelve: frontmatter html extract article
+#                   charset date url feed md warc fetch json)
 #   FUZZ_PARALLEL   how many run at once (default 1)
 #   NC_SHARED       shared data beside the checkout (default: <source>/../shared);
 #                   a sample of its corpus/*.txt seeds the article harnesses
@@ -25,7 +25,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$src/build-fuzz}
 shared=${NC_SHARED:-$src/../shared}
-harnesses=${FUZZ_HARNESSES:-frontmatter html extract article charset date url feed md warc fetch}
+harnesses=${FUZZ_HARNESSES:-frontmatter html extract article charset date url feed md warc fetch json}
 parallel=${FUZZ_PARALLEL:-1}
 
 if [ ! -f "$build/build.ninja" ]; then
