@@ -7,7 +7,7 @@
  *  - workers (run_phase: c->threads - 1 of them, plus the main thread
  *    taking jobs beside them), one job at a time, each job's data its
  *    own: reading an input and resolving its URLs (read_job), then
- *    converting (convert_job): prepare() for the shared output, or the
+ *    converting (convert_unit, one document a task): prepare() for the shared output, or the
  *    whole of a document's own output written to its temporary file.
  *  - the main thread, between phases, alone: planning output names
  *    (plan_outputs, the claimed map), fetching the window's images
@@ -114,6 +114,8 @@ struct batch {
 	size_t done;
 	double start, last;
 	size_t window;            /* inputs, or documents of an input read in parts */
+	struct unit **units;      /* the window's documents to convert (list_units) */
+	size_t nunits, cap_units;
 };
 
 /* ---- reading ------------------------------------------------------------ */
@@ -345,31 +347,49 @@ static void write_own(struct batch *b, struct unit *u)
 	u->rc = rc;
 }
 
-static void convert_job(struct batch *b, struct job *j)
+static void convert_unit(struct batch *b, struct unit *u)
 {
-	if (j->rc || j->skipped)
+	if (u->rc)
 		return;
-	for (size_t k = 0; k < j->nunits; k++) {
-		struct unit *u = &j->units[k];
-		if (u->rc)
-			continue;
-		if (b->w)
-			u->rc = nc_writer_prepare(b->w, u->doc, &u->err);
-		else if (u->out_path)
-			write_own(b, u);
+	if (b->w)
+		u->rc = nc_writer_prepare(b->w, u->doc, &u->err);
+	else if (u->out_path)
+		write_own(b, u);
+}
+
+/* The window's documents to convert, each a task of its own: the items
+ * of one feed or the pages of one archive part go to every thread.
+ * false on OOM (then the window is converted on this thread). */
+static bool list_units(struct batch *b)
+{
+	b->nunits = 0;
+	for (size_t i = 0; i < b->win.njobs; i++) {
+		struct job *j = &b->win.jobs[i];
+		for (size_t k = 0; !j->rc && !j->skipped && k < j->nunits; k++) {
+			if (b->nunits == b->cap_units) {
+				size_t cap = b->cap_units ? 2 * b->cap_units : 256;
+				struct unit **v = realloc(b->units, cap * sizeof *v);
+				if (!v)
+					return false;
+				b->units = v;
+				b->cap_units = cap;
+			}
+			b->units[b->nunits++] = &j->units[k];
+		}
 	}
+	return true;
 }
 
 static void *worker(void *arg)
 {
 	struct batch *b = arg;
 	size_t i;
-	while (!cli_stop && (i = atomic_fetch_add(&b->next, 1)) < b->win.njobs) {
-		struct job *j = &b->win.jobs[i];
+	size_t n = b->phase == PHASE_READ ? b->win.njobs : b->nunits;
+	while (!cli_stop && (i = atomic_fetch_add(&b->next, 1)) < n) {
 		if (b->phase == PHASE_READ)
-			read_job(b, j);
+			read_job(b, &b->win.jobs[i]);
 		else
-			convert_job(b, j);
+			convert_unit(b, b->units[i]);
 	}
 	return NULL;
 }
@@ -380,8 +400,9 @@ static void run_phase(struct batch *b, enum phase phase)
 	b->phase = phase;
 	atomic_store(&b->next, 0);
 	size_t extra = b->c->threads > 1 ? (size_t)b->c->threads - 1 : 0;
-	if (extra >= b->win.njobs) /* never a thread with no job to take */
-		extra = b->win.njobs ? b->win.njobs - 1 : 0;
+	size_t tasks = phase == PHASE_READ ? b->win.njobs : b->nunits;
+	if (extra >= tasks) /* never a thread with nothing to take */
+		extra = tasks ? tasks - 1 : 0;
 	pthread_t t[256];
 	size_t started = 0;
 	for (; started < extra && started < 256; started++)
@@ -806,8 +827,14 @@ static bool run_windows(struct batch *b, bool one_output, struct job *arrays[2],
 			plan_outputs(b); /* in input order: the first claim wins */
 		if (b->c->fetch && !cli_stop)
 			fetch_window(b, fetched);
-		if (!cli_stop)
+		if (!cli_stop && list_units(b)) {
 			run_phase(b, PHASE_CONVERT);
+		} else if (!cli_stop) { /* no memory for the list: one by one */
+			for (size_t i = 0; i < w->njobs; i++)
+				for (size_t k = 0; !w->jobs[i].rc && !w->jobs[i].skipped &&
+						   k < w->jobs[i].nunits; k++)
+					convert_unit(b, &w->jobs[i].units[k]);
+		}
 		commit_wait(b); /* the window before: its array is free again */
 		if (cli_stop) {
 			abort_window(w);
@@ -867,6 +894,7 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 	if (c->strict && fetched.failed)
 		exit_code = EXIT_INPUT;
 out:
+	free(b.units);
 	run_images_free(&b.images);
 	nc_map_free(&b.claimed);
 	nc_buf_free(&b.key);
