@@ -59,6 +59,9 @@ static void usage(FILE *f)
 "                     share bars and comments (default auto: whole pages\n"
 "                     without front matter; on: every HTML body, feed\n"
 "                     items and front-matter articles too; off: keep all)\n"
+"  --full-text        fetch each feed item's link and use the page's article\n"
+"                     as its body when longer and sharing the item's text\n"
+"                     (60%% of its words); else the feed's body, a warning\n"
 "\n"
 "Output:\n"
 "  -o FILE            write to FILE (- = standard output); several inputs\n"
@@ -141,7 +144,7 @@ enum {
 	OPT_PRIVATE, OPT_CACHE, OPT_NOCACHE, OPT_OFFLINE, OPT_STRICT, OPT_CDX,
 	OPT_GZIP, OPT_NOGZIP, OPT_LOOPBACK, OPT_TIMEOUT, OPT_PROXY, OPT_FILES_FROM,
 	OPT_SHARD, OPT_FROM, OPT_BASE_URL, OPT_SINCE, OPT_UNTIL, OPT_MAX_PER_SOURCE,
-	OPT_GROUP, OPT_EXTRACT
+	OPT_GROUP, OPT_EXTRACT, OPT_FULL_TEXT
 };
 
 static const struct option long_opts[] = {
@@ -184,6 +187,7 @@ static const struct option long_opts[] = {
 	{"gzip", no_argument, NULL, OPT_GZIP},
 	{"no-gzip", no_argument, NULL, OPT_NOGZIP},
 	{"extract", required_argument, NULL, OPT_EXTRACT},
+	{"full-text", no_argument, NULL, OPT_FULL_TEXT},
 	{NULL, 0, NULL, 0}
 };
 
@@ -397,6 +401,10 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			rc = fetch_option(c, opt, optarg);
 			break;
 		case OPT_STRICT: c->strict = true; break;
+		case OPT_FULL_TEXT:
+			c->full_text = true;
+			note_option(c, "--full-text", NULL);
+			break;
 		case OPT_EXTRACT:
 			if (!strcmp(optarg, "auto")) nc_extract_mode = NC_EXTRACT_AUTO;
 			else if (!strcmp(optarg, "on")) nc_extract_mode = NC_EXTRACT_ON;

@@ -268,6 +268,8 @@ static int read_input(const struct cli *c, const struct input *in, size_t max,
 		rc = r->read(url ? url : in->path, data, len, docs, err);
 		if (!rc && url)
 			rc = url_input_adopt(docs, url, r, data, len, x, err);
+		if (!rc && c->full_text && r == &nc_reader_feed)
+			full_text_apply(c, docs);
 	}
 	nc_exchange_unref(x);
 	free(data);
@@ -891,7 +893,7 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 		fprintf(stderr, "%s: images: %zu fetched, %zu from cache, %zu failed (%llu bytes)\n",
 			nc_progname, fetched.fetched, fetched.cached, fetched.failed,
 			(unsigned long long)fetched.bytes);
-	if (c->strict && fetched.failed)
+	if (c->strict && (fetched.failed || full_text_failures()))
 		exit_code = EXIT_INPUT;
 out:
 	free(b.units);

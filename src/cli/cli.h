@@ -42,6 +42,7 @@ struct cli {
 	size_t max_per_source;       /* 0: no limit */
 	enum digest_group group;
 	bool digest;                 /* any of the four was given */
+	bool full_text;              /* --full-text (cli/full_text.c) */
 };
 
 extern const char *nc_progname;
@@ -56,6 +57,10 @@ void cli_report(const struct nc_err *err, const char *fallback);
 void cli_doc_notes(const struct cli *c, const char *file, const struct nc_doc *d);
 /* The handlers that set cli_stop (report.c). */
 void cli_signals_install(void);
+
+/* ---- full_text.c: --full-text, a feed item's page's article as its body */
+void full_text_apply(const struct cli *c, struct nc_doclist *docs);
+size_t full_text_failures(void); /* warnings given so far (--strict) */
 
 /* ---- inputs.c ---------------------------------------------------------- */
 

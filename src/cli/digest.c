@@ -478,7 +478,7 @@ static void fetch_all(struct digest *d)
 	if (d->c->verbosity >= 0 && st.total)
 		fprintf(stderr, "%s: images: %zu fetched, %zu from cache, %zu failed (%llu bytes)\n",
 			nc_progname, st.fetched, st.cached, st.failed, (unsigned long long)st.bytes);
-	if (d->c->strict && st.failed)
+	if (d->c->strict && (st.failed || full_text_failures()))
 		d->exit_code = EXIT_INPUT;
 }
 

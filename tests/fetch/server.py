@@ -28,6 +28,10 @@ It counts hits per path (GET /__hits -> JSON) and exits by itself after
   /post.md                  a Markdown post with no source URL and a relative image
   /go/news                  302 to /feeds/news.xml
   /goto?URL                 302 to URL (percent-decoded): redirects anywhere
+  /ft/feed.xml              a summary-only RSS feed of 3 items (--full-text): links
+                            /ft/story (a whole page), /404 and /to-private
+  /ft/story                 a whole page: menus, banner, footer around the article
+                            (ETag; 304 on a match)
 Requests in absolute form (GET http://host/path, as sent to a proxy) are
 counted under the whole URL; the server then acts as a proxy to itself
 only (127.0.0.1 and its own port) and answers 502 for any other target
@@ -105,6 +109,35 @@ date: 2024-01-04 05:06:07
 ---
 A post with an image: ![pic](pic.png)
 """
+
+
+FT_WORDS = ("The harbour council voted on Tuesday to rebuild the old pier with "
+            "timber from the northern forests, after months of argument.")
+FT_STORY = ("<!DOCTYPE html><html lang='en'><head><title>Pier rebuilt - Harbour News</title></head><body>"
+            "<header><nav><ul><li><a href='/'>Home</a></li><li><a href='/sport'>Sport</a></li>"
+            "<li><a href='/weather'>Weather</a></li></ul></nav>"
+            "<div class='subscribe-banner'>SUBSCRIBE NOW for unlimited menus</div></header>"
+            "<main><article><h1>Pier rebuilt</h1><p>" + FT_WORDS + "</p>"
+            + "".join("<p>Paragraph %d of the full story tells how the pier's engineers, "
+                      "fishermen and the harbour master planned the work, which stones "
+                      "were kept and why the timber was chosen over concrete.</p>" % i
+                      for i in range(1, 9))
+            + "</article></main><aside class='related'><h2>Most read</h2><ul>"
+            "<li><a href='/a'>Other story one</a></li><li><a href='/b'>Other story two</a></li></ul></aside>"
+            "<footer><p>Copyright Harbour News. Cookie settings.</p></footer></body></html>").encode()
+
+
+def ft_feed(port):
+    base = "http://127.0.0.1:%d" % port
+    items = [("Pier rebuilt", "/ft/story"), ("Gone story", "/404"), ("Hidden story", "/to-private")]
+    out = ['<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title>'
+           '<link>%s/</link><description>d</description>' % base]
+    for i, (t, path) in enumerate(items):
+        out.append("<item><title>%s</title><link>%s%s</link><guid>%s%s</guid>"
+                   "<pubDate>Mon, 0%d Jan 2024 10:00:00 GMT</pubDate><author>ed@example.org (Ed)</author>"
+                   "<description>%s</description></item>" % (t, base, path, base, path, i + 1, FT_WORDS))
+    out.append("</channel></rss>")
+    return "".join(out).encode()
 
 
 class H(BaseHTTPRequestHandler):
@@ -186,6 +219,17 @@ class H(BaseHTTPRequestHandler):
             return self.send(302, b"", "text/plain", [("Location", "/feeds/news.xml")])
         if p.startswith("/goto?"):
             return self.send(302, b"", "text/plain", [("Location", urllib.parse.unquote(p[6:]))])
+        if p == "/ft/feed.xml":
+            body = ft_feed(port)
+            etag = '"%08x"' % zlib.crc32(body)
+            if self.headers.get("If-None-Match") == etag:
+                return self.send(304, b"", "application/rss+xml", [("ETag", etag)])
+            return self.send(200, body, "application/rss+xml", [("ETag", etag)])
+        if p == "/ft/story":
+            etag = '"%08x"' % zlib.crc32(FT_STORY)
+            if self.headers.get("If-None-Match") == etag:
+                return self.send(304, b"", "text/html", [("ETag", etag)])
+            return self.send(200, FT_STORY, "text/html; charset=utf-8", [("ETag", etag)])
         if p == "/404":
             return self.send(404, b"not found", "text/plain")
         if p.startswith("/flaky/"):
