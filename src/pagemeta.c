@@ -200,16 +200,24 @@ static void offer(struct pm *p, enum field f, int rank, const char *val)
 	free(v);
 }
 
+/* A squashed copy of val when field f would still take it at rank (NULL
+ * when not, or out of memory, which is recorded). */
+static char *wanted(struct pm *p, enum field f, int rank, const char *val)
+{
+	if (!val || rank > p->f[f].rank || p->rc)
+		return NULL;
+	char *v = nc_str_squash(val);
+	if (!v)
+		p->rc = NC_ERR_NOMEM;
+	return v;
+}
+
 /* Keywords written as one string: "a, b, c" (or "a; b"). */
 static void offer_split(struct pm *p, enum field f, int rank, const char *val)
 {
-	if (!val || rank > p->f[f].rank)
+	char *copy = wanted(p, f, rank, val);
+	if (!copy)
 		return;
-	char *copy = strdup(val);
-	if (!copy) {
-		p->rc = NC_ERR_NOMEM;
-		return;
-	}
 	char *save = NULL;
 	for (char *t = strtok_r(copy, ",;", &save); t; t = strtok_r(NULL, ",;", &save))
 		if (!nc_str_blank(t))
@@ -222,13 +230,9 @@ static void offer_split(struct pm *p, enum field f, int rank, const char *val)
 static void offer_date(struct pm *p, enum field f, int rank, const char *val)
 {
 	int64_t t;
-	if (!val || rank > p->f[f].rank)
+	char *v = wanted(p, f, rank, val);
+	if (!v)
 		return;
-	char *v = nc_str_squash(val);
-	if (!v) {
-		p->rc = NC_ERR_NOMEM;
-		return;
-	}
 	if (nc_date_parse(v, &t) == 0)
 		offer(p, f, rank, v);
 	free(v);

@@ -263,6 +263,15 @@ static const char *leaves_open(const char *p, size_t n)
 	return NULL;
 }
 
+/* The spaces that open a line, at most max (CommonMark's indent). */
+static size_t indent(const char *p, size_t n, size_t max)
+{
+	size_t i = 0;
+	while (i < n && i < max && p[i] == ' ')
+		i++;
+	return i;
+}
+
 /* A body opening with HTML: is there Markdown between its HTML blocks?
  * CommonMark ends an HTML block at a blank line (or, for <pre>, comments
  * and the like, at their closing marker), and what follows is Markdown
@@ -291,9 +300,7 @@ static bool markdown_between_html(const char *p, const char *end)
 				st = HTML_MARKER, after = HTML_BLANK;
 			continue;
 		}
-		size_t i = 0;
-		while (i < n && i < 3 && p[i] == ' ')
-			i++;
+		size_t i = indent(p, n, 3);
 		const char *s = p + i;
 		size_t k = n - i;
 		if (k >= 2 && s[0] == '<' && (isalpha((unsigned char)s[1]) || strchr("/!?", s[1]))) {
@@ -328,9 +335,7 @@ static int body_markdown_score(const char *p, size_t len, bool *blocks)
 			prev_text = false;
 			continue;
 		}
-		size_t i = 0;
-		while (i < n && i < 4 && p[i] == ' ')
-			i++;
+		size_t i = indent(p, n, 4);
 		const char *s = p + i;
 		size_t k = n - i;
 		if (first) {

@@ -68,7 +68,7 @@ static int read_member(const struct nc_wacz_in *in, zip_t *z, zip_uint64_t i, bo
 	}
 	struct nc_buf b = {0};
 	int rc = NC_OK;
-	zip_int64_t got;
+	zip_int64_t got = 0; /* read only after a zip_fread() */
 	do {
 		if (*in->inflated > in->max_inflated) {
 			nc_buf_printf(in->tail_warning,
