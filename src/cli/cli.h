@@ -184,6 +184,10 @@ bool cli_said_skipped(const struct cli *c, const char *path, const struct nc_doc
  * long before `now`.  `end`: a bare date stands for the end of its day
  * (--until 2024-03-01 keeps that day).  0, or -1 when unreadable. */
 int digest_when(const char *s, int64_t now, bool end, int64_t *out);
+/* "Now" for --since 24h: SOURCE_DATE_EPOCH when set, else the clock. */
+int64_t digest_now(const struct cli *c);
+/* Does --since/--until drop this item?  Undated items are kept (false). */
+bool digest_outside(const struct cli *c, int64_t now, const struct nc_meta *m);
 /* Several feeds or folders into one output, newspaper-like: every input
  * read, then --since/--until, duplicates dropped, --max-per-source,
  * sorted and grouped, then written in that order.  The exit code. */

@@ -217,14 +217,24 @@ static int read_input(struct digest *d, const struct input *in, size_t index)
 
 /* ---- choosing ------------------------------------------------------------ */
 
+int64_t digest_now(const struct cli *c)
+{
+	return c->wo.have_epoch ? c->wo.epoch : (int64_t)time(NULL);
+}
+
+bool digest_outside(const struct cli *c, int64_t now, const struct nc_meta *m)
+{
+	int64_t since = 0, until = 0;
+	if (!m->date)
+		return false;
+	if (c->since && !digest_when(c->since, now, false, &since) && m->date_epoch < since)
+		return true;
+	return c->until && !digest_when(c->until, now, true, &until) && m->date_epoch > until;
+}
+
 static void window(struct digest *d, int64_t now)
 {
 	const struct cli *c = d->c;
-	int64_t since = 0, until = 0;
-	if (c->since)
-		digest_when(c->since, now, false, &since);
-	if (c->until)
-		digest_when(c->until, now, true, &until);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct nc_meta *m = &d->v[i].doc->meta;
 		if (!m->date) {
@@ -233,7 +243,7 @@ static void window(struct digest *d, int64_t now)
 					"no date; kept, as --since/--until cannot place it");
 			continue;
 		}
-		if ((c->since && m->date_epoch < since) || (c->until && m->date_epoch > until))
+		if (digest_outside(c, now, m))
 			d->v[i].drop = true;
 	}
 }
@@ -579,7 +589,7 @@ static void digest_free(struct digest *d)
 int digest_run(struct cli *c, struct inputs *in, const char *single)
 {
 	struct digest d = { .c = c };
-	int64_t now = c->wo.have_epoch ? c->wo.epoch : (int64_t)time(NULL);
+	int64_t now = digest_now(c);
 	int rc = NC_OK;
 	if (single && (inputs_contain(in, single) ||
 		       (c->wo.cdx_path && inputs_contain(in, c->wo.cdx_path)))) {

@@ -200,9 +200,13 @@ out:
 
 void full_text_apply(const struct cli *c, struct nc_doclist *docs)
 {
+	int64_t now = digest_now(c);
 	for (size_t i = 0; i < docs->n; i++) {
 		struct nc_doc *d = docs->v[i];
 		if (!d->meta.source_url || !nc_url_is_http(d->meta.source_url))
+			continue;
+		/* an item the digest's window drops is never fetched */
+		if (digest_outside(c, now, &d->meta))
 			continue;
 		struct nc_err err = {0};
 		const char *why = try_item(c, d, &err);
