@@ -12,7 +12,7 @@ packages=(
 	chromium
 	# tests/cli/test_valgrind.py, the cache fsync check in tests/fetch/test_fixes.py
 	valgrind strace
-	# tests/cli/test_man.py: groff lints the man page, man -l renders it, zsh -n
+	# tests/cli/test_manpage.py: groff lints the man page, man -l renders it, zsh -n
 	# and bash -n parse the completions
 	groff-base man-db zsh bash
 )
