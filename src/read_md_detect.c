@@ -231,10 +231,17 @@ static const char *html_block_end(const char *s, size_t k)
 static const char *line_find(const char *p, size_t n, const char *marker, bool last)
 {
 	size_t m = strlen(marker);
-	const char *found = NULL;
-	for (size_t i = 0; i + m <= n && !(found && !last); i++)
-		if (!strncasecmp(p + i, marker, m))
-			found = p + i;
+	const char *found = NULL, *end = p + n;
+	/* every marker opens with a sign that has no case (< - ] ? >): memchr
+	 * finds the candidates (a body on one line is tens of KB) */
+	for (const char *q = p; m <= (size_t)(end - q) && (q = memchr(q, marker[0], (size_t)(end - q) - m + 1));
+	     q++) {
+		if (!strncasecmp(q, marker, m)) {
+			found = q;
+			if (!last)
+				break;
+		}
+	}
 	return found;
 }
 
