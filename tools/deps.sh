@@ -15,6 +15,8 @@ packages=(
 	# tests/cli/test_manpage.py: groff lints the man page, man -l renders it, zsh -n
 	# and bash -n parse the completions
 	groff-base man-db zsh bash
+	# tests/cli/test_daily.py: systemd-analyze verify on the daily paper's units
+	systemd
 )
 # Extra tools for bench/ only: the peers we measure against.
 if [ "${1:-}" = "--bench" ]; then
