@@ -253,6 +253,11 @@ struct nc_doc {
 	/* A feed fetched by URL, on its first item: the feed's own HTTP
 	 * exchange and bytes, which a WARC records before the item. */
 	struct nc_resource *origin;
+	/* The page as served at the document's URL (a page given as a URL,
+	 * the page --full-text took an item's article from), when a WARC
+	 * is written: its exchange and bytes, which the WARC records as a
+	 * response at that URL, the article being a conversion of it. */
+	struct nc_resource *served;
 	/* The reader view (src/extract.c): what it kept and dropped of a
 	 * page, for --to json and -v.  extracted is false when no
 	 * extraction ran. */

@@ -441,6 +441,8 @@ void nc_doc_free(struct nc_doc *d)
 	free(d->resources);
 	if (d->origin)
 		resource_free(d->origin);
+	if (d->served)
+		resource_free(d->served);
 	if (d->res_index) {
 		nc_map_free(d->res_index);
 		free(d->res_index);

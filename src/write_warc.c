@@ -8,9 +8,14 @@
  * source URL, else at a URL made from --base-url, see write_warc.h, so
  * that replay tools can open every page), a metadata record with every
  * front-matter field (original and normalised), and a resource record
- * with the input file byte for byte; then per fetched image a request
- * and a response record (or a revisit when the same payload was already
- * stored under another URL).  With gzip, each record is its own gzip
+ * with the input file byte for byte; then per fetched image a response
+ * and a request record (or a revisit when the same payload was already
+ * stored under another URL).  An article whose page was fetched as
+ * served (d->served: a page given as a URL, a --full-text item's page)
+ * has that page's response and request first, at the page's URL, and
+ * the rendered page is a conversion record (WARC 1.1 section 6.8) at the
+ * same URL referring to the response: the capture a replay tool shows
+ * (and the index lists) is the page as served, never two of one URL.  With gzip, each record is its own gzip
  * member.  Record IDs are UUID v5 of the record's content and position
  * when SOURCE_DATE_EPOCH is set, random (v4) otherwise.
  *
@@ -20,7 +25,7 @@
  * and notes the CDXJ line with its exact offset.  The index is sorted in
  * bounded memory (util/linesort) and written beside the archive.
  *
- * Not supported: continuation and conversion records, segmentation,
+ * Not supported: continuation records, segmentation,
  * redirect chains (a fetched image is recorded as its final response),
  * HTTP/2 framing (requests and responses are written as HTTP/1.1).
  */
@@ -70,7 +75,7 @@ struct warc {
 	const char *base_url;      /* for pages without an http(s) source */
 	z_stream z;                /* for the few records add() makes */
 	bool zready;
-	struct nc_map urls_done;   /* image URL -> (void *)1 */
+	struct nc_map urls_done;   /* fetched URL -> char[48], the id of the record holding it */
 	struct nc_map stored;      /* payload SHA-1 (20 bytes) -> struct stored */
 	struct nc_linesort cdx;
 	bool indexing;             /* records go into cdx */
@@ -245,7 +250,7 @@ struct rec {
 	const unsigned char *payload_sha1; /* given, else computed over block2 or block */
 	const unsigned char *block_sha1;   /* given when the caller has it already */
 	const char *extra;        /* more header lines, each ending in CRLF */
-	char id[48];              /* out */
+	char id[48];              /* out; when set on entry, the id to use */
 	unsigned char digest[20]; /* out: the block digest */
 };
 
@@ -257,6 +262,11 @@ struct made {
 	 * decided in add(), which knows what the archive holds already. */
 	const struct nc_resource *image;
 	bool is_request;
+	/* The article as a conversion of its page as served: bytes holds
+	 * its HTML, id its id; add() makes the record, knowing the record
+	 * the page's URL was stored in (its response, a revisit, or an
+	 * earlier article's). */
+	const struct nc_resource *converts;
 	char id[48];
 };
 
@@ -314,7 +324,8 @@ static int make_record(const struct warc *w, struct rec *r, const char *seed,
 		nc_sha1(r->block2, r->len2, pd);
 	else
 		memcpy(pd, bd, 20);
-	record_id(w, seed, bd, r->id);
+	if (!r->id[0]) /* else given: made ahead (a conversion) */
+		record_id(w, seed, bd, r->id);
 
 	char date[21], b32[38];
 	nc_date_iso(r->date, date);
@@ -405,6 +416,10 @@ static void title_slug(struct nc_buf *out, const char *title)
 int nc_warc_page_url(const struct nc_doc *d, const char *base, struct nc_buf *out)
 {
 	const char *src = d->meta.source_url;
+	/* A page fetched as served is recorded at the URL it came from. */
+	if (d->served && d->served->exchange && is_http(d->served->exchange->url) &&
+	    url_chars_ok(d->served->exchange->url))
+		src = d->served->exchange->url;
 	if (src && is_http(src) && !strpbrk(src, " \t\r\n<>\""))
 		return nc_buf_puts(out, src);
 	if (!base || !nc_warc_base_ok(base))
@@ -748,6 +763,30 @@ static void image_made(const struct warc *w, struct part *p, const struct nc_doc
 	nc_buf_free(&rx);
 }
 
+/* The article as a conversion of d->served: its HTML moves into the
+ * part and its id is fixed now (the metadata and input records refer to
+ * it); warc_add() makes the record. */
+static void conversion_made(const struct warc *w, struct part *p, const struct nc_doc *d,
+			    struct nc_buf *html, char id[48])
+{
+	if (html->oom) {
+		p->rc = NC_ERR_NOMEM;
+		return;
+	}
+	struct made *m = part_push(p);
+	if (!m)
+		return;
+	char seed[48];
+	unsigned char digest[20];
+	snprintf(seed, sizeof seed, "%zu.%u", d->index, p->next_seed++);
+	nc_sha1(html->data ? html->data : "", html->len, digest);
+	record_id(w, seed, digest, m->id);
+	memcpy(id, m->id, 48);
+	m->bytes = *html;
+	memset(html, 0, sizeof *html);
+	m->converts = d->served;
+}
+
 static void article_made(const struct warc *w, struct part *p, const struct nc_doc *d,
 			 z_stream *z)
 {
@@ -762,6 +801,10 @@ static void article_made(const struct warc *w, struct part *p, const struct nc_d
 	/* A feed fetched by URL: its own exchange, before its first item. */
 	if (d->origin)
 		image_made(w, p, d, d->origin, z);
+	/* The page as served, before the article converted from it. */
+	bool conv = d->served && d->served->exchange;
+	if (conv)
+		image_made(w, p, d, d->served, z);
 
 	int64_t when = w->now;
 	struct nc_buf html = {0};
@@ -769,7 +812,10 @@ static void article_made(const struct warc *w, struct part *p, const struct nc_d
 	struct rec pg = { .type = "resource", .target = uri.data, .content_type = "text/html; charset=utf-8",
 			  .date = when, .block = (unsigned char *)html.data, .len = html.len,
 			  .payload_digest = true };
-	add_made(w, p, d, &pg, z, pg.content_type, NULL, NULL);
+	if (conv)
+		conversion_made(w, p, d, &html, pg.id);
+	else
+		add_made(w, p, d, &pg, z, pg.content_type, NULL, NULL);
 
 	struct nc_buf meta = {0}, extra = {0};
 	metadata_fields(&meta, d);
@@ -849,7 +895,7 @@ static int put_made(struct nc_writer *wr, struct nc_buf *bytes, const char *cdx,
 
 /* The same bytes under another URL: a revisit of the first. */
 static int put_revisit(struct nc_writer *wr, const struct nc_doc *d, const struct nc_resource *res,
-		       const struct stored *prev, unsigned k, struct nc_err *err)
+		       const struct stored *prev, unsigned k, char id[48], struct nc_err *err)
 {
 	struct warc *w = wr->state;
 	const struct nc_exchange *x = res->exchange;
@@ -878,6 +924,7 @@ static int put_revisit(struct nc_writer *wr, const struct nc_doc *d, const struc
 		nc_err_set(err, rc, d->source_name, "cannot make a WARC record: out of memory");
 	else
 		rc = put_made(wr, &bytes, cdx, err);
+	memcpy(id, r.id, 48);
 	free(cdx);
 	nc_buf_free(&head);
 	nc_buf_free(&extra);
@@ -902,35 +949,72 @@ static int remember(struct warc *w, const struct nc_resource *res, const char *i
 	return NC_OK;
 }
 
-static int warc_add(struct nc_writer *wr, struct nc_doc *d, struct nc_err *err)
+/* The conversion record of m (conversion_made): it refers to the record
+ * its page's URL is stored in. */
+static int put_conversion(struct nc_writer *wr, const struct nc_doc *d, const struct made *m,
+			  struct nc_err *err)
 {
 	struct warc *w = wr->state;
+	const char *url = m->converts->exchange->url;
+	const char *ref = nc_map_get_str(&w->urls_done, url);
+	struct nc_buf extra = {0}, bytes = {0};
+	if (ref)
+		field(&extra, "WARC-Refers-To", ref);
+	struct rec r = { .type = "conversion", .target = url, .content_type = "text/html; charset=utf-8",
+			 .date = w->now, .block = (const unsigned char *)m->bytes.data, .len = m->bytes.len,
+			 .payload_digest = true, .extra = extra.data };
+	memcpy(r.id, m->id, sizeof r.id);
+	int rc = extra.oom ? NC_ERR_NOMEM : make_record(w, &r, "", w->gzip ? &w->z : NULL, &bytes);
+	if (rc)
+		nc_err_set(err, rc, d->source_name, "cannot make a WARC record: out of memory");
+	else
+		rc = put_made(wr, &bytes, NULL, err);
+	nc_buf_free(&extra);
+	nc_buf_free(&bytes);
+	return rc;
+}
+
+/* A fetched resource's response (and request), or a revisit, once per
+ * URL; urls_done maps the URL to the id of the record holding it. */
+static int put_fetched(struct nc_writer *wr, struct nc_doc *d, size_t i, unsigned *revisits,
+		       struct nc_err *err)
+{
+	struct warc *w = wr->state;
+	struct part *p = d->prepared;
+	struct made *m = &p->v[i];
+	const char *url = m->image->exchange->url;
+	if (nc_map_get_str(&w->urls_done, url))
+		return NC_OK; /* an image used by several articles, stored once */
+	char *id = calloc(1, 48);
+	if (!id || nc_map_put_str(&w->urls_done, url, id)) {
+		free(id);
+		return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
+	}
+	const struct stored *prev = nc_map_get(&w->stored, m->image->blob->sha1, 20);
+	if (prev)
+		return put_revisit(wr, d, m->image, prev, (*revisits)++, id, err);
+	memcpy(id, m->id, 48);
+	if (remember(w, m->image, m->id))
+		return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
+	int rc = put_made(wr, &m->bytes, m->cdx, err);
+	if (!rc && i + 1 < p->n && p->v[i + 1].is_request)
+		rc = put_made(wr, &p->v[i + 1].bytes, NULL, err);
+	return rc;
+}
+
+static int warc_add(struct nc_writer *wr, struct nc_doc *d, struct nc_err *err)
+{
 	struct part *p = d->prepared;
 	int rc = NC_OK;
 	unsigned revisits = 0;
 	for (size_t i = 0; i < p->n && !rc; i++) {
 		struct made *m = &p->v[i];
-		if (!m->image) {
+		if (m->converts)
+			rc = put_conversion(wr, d, m, err);
+		else if (!m->image)
 			rc = put_made(wr, &m->bytes, m->cdx, err);
-			continue;
-		}
-		if (m->is_request)
-			continue; /* written with its response */
-		const char *url = m->image->exchange->url;
-		if (nc_map_get_str(&w->urls_done, url))
-			continue; /* an image used by several articles, stored once */
-		if (nc_map_put_str(&w->urls_done, url, (void *)1))
-			return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
-		const struct stored *prev = nc_map_get(&w->stored, m->image->blob->sha1, 20);
-		if (prev) {
-			rc = put_revisit(wr, d, m->image, prev, revisits++, err);
-			continue;
-		}
-		if (remember(w, m->image, m->id))
-			return nc_err_set(err, NC_ERR_NOMEM, d->source_name, "out of memory");
-		rc = put_made(wr, &m->bytes, m->cdx, err);
-		if (!rc && i + 1 < p->n && p->v[i + 1].is_request)
-			rc = put_made(wr, &p->v[i + 1].bytes, NULL, err);
+		else if (!m->is_request) /* a request is written with its response */
+			rc = put_fetched(wr, d, i, &revisits, err);
 	}
 	return rc;
 }
@@ -1039,6 +1123,9 @@ static void warc_free(struct nc_writer *wr)
 		return;
 	if (w->zready)
 		deflateEnd(&w->z);
+	for (size_t i = 0; i < w->urls_done.cap; i++)
+		if (w->urls_done.slots[i].key)
+			free(w->urls_done.slots[i].value);
 	nc_map_free(&w->urls_done);
 	for (size_t i = 0; i < w->stored.cap; i++) {
 		struct stored *s = w->stored.slots[i].value;

@@ -101,10 +101,15 @@ bool url_input_is(const char *arg);
  * the final URL after redirects, both malloc'd; err names the URL. */
 int url_input_fetch(const struct cli *c, const char *url, unsigned char **data, size_t *len,
 		    char **final_url, struct nc_exchange **exchange, struct nc_err *err);
+/* *out: a resource holding the bytes and the exchange x as fetched, for
+ * a WARC to record as served; NULL when x has no request or response
+ * head to record (no WARC output). */
+int url_input_keep(const unsigned char *data, size_t len, struct nc_exchange *x,
+		   struct nc_resource **out);
 /* Documents read by r from data under final_url: an article with no
  * absolute source URL of its own gets (or is resolved against)
  * final_url; a feed's first item keeps the exchange x (may be NULL) and
- * the bytes as its origin, for a WARC. */
+ * the bytes as its origin, a web page as served, for a WARC. */
 int url_input_adopt(struct nc_doclist *docs, const char *final_url, const struct nc_reader *r,
 		    const unsigned char *data, size_t len, struct nc_exchange *x, struct nc_err *err);
 /* "http://h/a/feed.xml" -> "feed" (the host when the last segment is

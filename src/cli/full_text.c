@@ -9,7 +9,9 @@
  *     folded for ASCII) appear in it: the page is the item's story, not
  *     a paywall, a consent page or another story.
  * The feed's title, date, authors and link are kept (they are the
- * item's).  Any failure keeps the feed's body with one warning naming
+ * item's).  With a WARC output the page is kept as served (d->served):
+ * write_warc.c records it at its URL and the article as a conversion of
+ * it.  Pages not taken are not recorded.  Any failure keeps the feed's body with one warning naming
  * the item and the URL; full_text_failures() counts them for --strict. */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -186,6 +188,8 @@ static const char *try_item(const struct cli *c, struct nc_doc *d, struct nc_err
 		why = "the page's article is not longer than the item's body";
 	else if (shared_pct(&iw, &pw) < SHARE_PCT)
 		why = "the page's article does not share the item's text";
+	else if (url_input_keep(data, len, x, &d->served))
+		why = "out of memory";
 	else
 		take_body(d, page.v[0]);
 out:

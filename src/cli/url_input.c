@@ -56,18 +56,11 @@ int url_input_fetch(const struct cli *c, const char *url, unsigned char **data, 
 	return rc;
 }
 
-/* An article read under the final URL names itself by it unless its
- * front matter or <head> did; a relative source URL is resolved against
- * it.  A feed's items and an archive's records have names of their own
- * ("URL#3") and their own links: the feed reader used the URL as base. */
-/* A feed's own HTTP exchange and bytes, on its first item (for a WARC:
- * a crawler would have recorded the feed too).  An article's exchange
- * is not kept: its bytes are the input record already, and newsconv's
- * page is the capture at its URL. */
-static int keep_origin(struct nc_doclist *docs, const struct nc_reader *r,
-		       const unsigned char *data, size_t len, struct nc_exchange *x)
+int url_input_keep(const unsigned char *data, size_t len, struct nc_exchange *x,
+		   struct nc_resource **out)
 {
-	if (!x || r != &nc_reader_feed || !docs->n)
+	*out = NULL;
+	if (!x || !x->request || !x->response_head)
 		return NC_OK;
 	struct nc_resource *o = calloc(1, sizeof *o);
 	if (!o || !(o->url = strdup(x->url)) || !(o->resolved = strdup(x->url)) ||
@@ -82,10 +75,32 @@ static int keep_origin(struct nc_doclist *docs, const struct nc_reader *r,
 	o->state = NC_RES_FETCHED;
 	nc_exchange_ref(x);
 	o->exchange = x;
-	docs->v[0]->origin = o;
+	*out = o;
 	return NC_OK;
 }
 
+/* What a crawler would have recorded, for a WARC: a feed's own exchange
+ * and bytes on its first item (its origin); a web page's on the page
+ * (served), so that the page is archived as served and newsconv's
+ * article as a conversion of it.  A front-matter article or a post is
+ * not kept: its bytes are the input record already, and newsconv's
+ * page is the capture at its URL. */
+static int keep_origin(struct nc_doclist *docs, const struct nc_reader *r,
+		       const unsigned char *data, size_t len, struct nc_exchange *x)
+{
+	if (!x || !docs->n)
+		return NC_OK;
+	if (r == &nc_reader_feed)
+		return url_input_keep(data, len, x, &docs->v[0]->origin);
+	if (r == &nc_reader_html && docs->n == 1 && docs->v[0]->meta.fm_kind == NC_FM_NONE)
+		return url_input_keep(data, len, x, &docs->v[0]->served);
+	return NC_OK;
+}
+
+/* An article read under the final URL names itself by it unless its
+ * front matter or <head> did; a relative source URL is resolved against
+ * it.  A feed's items and an archive's records have names of their own
+ * ("URL#3") and their own links: the feed reader used the URL as base. */
 int url_input_adopt(struct nc_doclist *docs, const char *final_url, const struct nc_reader *r,
 		    const unsigned char *data, size_t len, struct nc_exchange *x, struct nc_err *err)
 {
