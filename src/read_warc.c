@@ -15,6 +15,8 @@
  *   - any other (wget, browsertrix ...): every `response` record of an
  *     HTML page with status 200 is read as a page without front matter
  *     (metadata from <head>), with the WARC-Target-URI as its source URL.
+ *     A response that a `conversion` record refers to is newsconv's page
+ *     as served: its article is an input record, so it is not read again.
  * Then the images: each document is resolved (nc_resolve) and every
  * resource whose URL has a 200 `response` in the archive (directly,
  * through a `revisit` of identical payload, or through 3xx redirects
@@ -101,6 +103,7 @@ struct rd {
 	struct nc_map by_id;         /* response record id -> struct image * (borrowed) */
 	struct nc_map alias;         /* URL -> char * (revisit target, redirect) */
 	struct nc_map pages;         /* HTML page URLs read (first capture wins) */
+	struct nc_map converted;     /* response ids a conversion record refers to */
 	size_t ninputs;
 	uint64_t inflated;           /* gzip members and Content-Encoding alike */
 	bool stopped;                /* a limit was reached: the rest is skipped */
@@ -789,6 +792,9 @@ static int on_response(struct rd *r, const struct whead *h, const unsigned char 
 		return NC_OK;
 	bool html = contains_ci(hp.content_type, "text/html") ||
 		    contains_ci(hp.content_type, "application/xhtml+xml");
+	/* newsconv's page as served: its article is the input record's. */
+	if (html && r->pass == PASS_DOCS && h->id[0] && nc_map_get_str(&r->converted, h->id))
+		return NC_OK;
 	if (nc_map_get_str(html ? &r->pages : &r->images, h->target))
 		return NC_OK; /* the first capture of a URL wins */
 	if (html && r->pass == PASS_INDEX) { /* counted; read in PASS_DOCS */
@@ -874,6 +880,8 @@ static int on_record(struct rd *r, const struct whead *h, const unsigned char *p
 	if (!strcmp(h->type, "resource") && h->target &&
 	    !strncmp(h->target, "urn:newsconv:input:", 19))
 		return on_input(r, h, p, n);
+	if (r->pass == PASS_INDEX && !strcmp(h->type, "conversion") && h->refers_to[0])
+		return nc_map_put_str(&r->converted, h->refers_to, (void *)1) ? oom(r) : NC_OK;
 	if (r->pass == PASS_DOCS) /* the pages only */
 		return !strcmp(h->type, "response") && has_prefix_ci(h->content_type, "application/http")
 		       ? on_response(r, h, p, n) : NC_OK;
@@ -1295,6 +1303,7 @@ static void warc_close(void *p)
 	nc_map_free(&r->by_id);
 	free_values(&r->alias, free);
 	nc_map_free(&r->pages);
+	nc_map_free(&r->converted);
 	nc_buf_free(&r->tail_warning);
 	free((char *)r->name);
 	free(c);

@@ -201,7 +201,7 @@ static int page_line(const struct nc_writer *w, const struct nc_doc *d, struct n
 	char ts[21], id[41];
 	unsigned char h[20];
 	nc_warc_page_url(d, w->opts.base_url, &url);
-	nc_date_iso(nc_warc_record_date(z->warc), ts);
+	nc_date_iso(nc_warc_page_date(z->warc, d), ts);
 	plain_text(&text, d->root);
 	/* An id that does not depend on threads or on the clock. */
 	nc_sha1(d->input, d->input_len, h);

@@ -15,8 +15,8 @@
  * has that page's response and request first, at the page's URL, and
  * the rendered page is a conversion record (WARC 1.1 section 6.8) at the
  * same URL referring to the response: the capture a replay tool shows
- * (and the index lists) is the page as served, never two of one URL.  With gzip, each record is its own gzip
- * member.  Record IDs are UUID v5 of the record's content and position
+ * (and the index lists) is the page as served, never two of one URL.
+ * With gzip, each record is its own gzip member.  Record IDs are UUID v5 of the record's content and position
  * when SOURCE_DATE_EPOCH is set, random (v4) otherwise.
  *
  * Streaming: nc_writer_prepare() renders and compresses an article's
@@ -442,10 +442,10 @@ int nc_warc_page_url(const struct nc_doc *d, const char *base, struct nc_buf *ou
 	return out->oom ? NC_ERR_NOMEM : NC_OK;
 }
 
-int64_t nc_warc_record_date(const struct nc_writer *wr)
+int64_t nc_warc_page_date(const struct nc_writer *wr, const struct nc_doc *d)
 {
 	const struct warc *w = wr->state;
-	return w->now;
+	return d->served && d->served->exchange ? d->served->exchange->date : w->now;
 }
 
 /* ---- the archived page ------------------------------------------------- */

@@ -24,11 +24,14 @@ bool nc_warc_base_ok(const char *base);
  * source URL when that is http(s), else base (or the default) +
  * "YYYY/MM/DD/" (from the date, when known) + an ASCII slug of the
  * title + "-" + the first 12 hex digits of the input's SHA-1 + ".html".
- * Deterministic: it depends on the input bytes and `base` only. */
+ * Deterministic: it depends on the input bytes and `base` only.  A page
+ * fetched as served (d->served) is at the URL it was served from. */
 int nc_warc_page_url(const struct nc_doc *d, const char *base, struct nc_buf *out);
 
-/* The WARC-Date of the article records of a writer of nc_format_warc. */
-int64_t nc_warc_record_date(const struct nc_writer *w);
+/* When d's page was captured, for a writer of nc_format_warc: its
+ * response's date when fetched as served, else the WARC-Date of the
+ * article records. */
+int64_t nc_warc_page_date(const struct nc_writer *w, const struct nc_doc *d);
 
 /* A writer of nc_format_warc, just made, indexes its records for the
  * caller (the WACZ) rather than into opts.cdx_path; sort runs spill

@@ -18,8 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/cli.h"
+#include "read.h"
+#include "util/text.h"
 #include "util/url.h"
 
 #define MIN_WORD 4
@@ -158,6 +161,22 @@ static void take_body(struct nc_doc *d, struct nc_doc *page)
 	d->dropped_chars = page->dropped_chars;
 }
 
+/* The article's first block, a heading saying the item's title again
+ * (the page's <h1>), is dropped: the chapter shows the feed's title
+ * already.  Compared squashed, ASCII case folded. */
+static void drop_title_heading(struct nc_doc *d)
+{
+	struct nc_node *h = d->root ? d->root->first_child : NULL;
+	if (!h || h->type != NC_NODE_HEADING || !d->meta.title)
+		return;
+	/* NULL: an empty heading, or out of memory: kept either way. */
+	char *t = nc_first_heading_text(h), *title = nc_str_squash(d->meta.title);
+	if (t && title && !strcasecmp(t, title))
+		nc_node_free(h);
+	free(t);
+	free(title);
+}
+
 /* NULL when the page's article was taken, else why not (static). */
 static const char *try_item(const struct cli *c, struct nc_doc *d, struct nc_err *err)
 {
@@ -192,6 +211,8 @@ static const char *try_item(const struct cli *c, struct nc_doc *d, struct nc_err
 		why = "out of memory";
 	else
 		take_body(d, page.v[0]);
+	if (!why)
+		drop_title_heading(d);
 out:
 	free(iw.v);
 	free(pw.v);

@@ -32,6 +32,8 @@ It counts hits per path (GET /__hits -> JSON) and exits by itself after
                             /ft/story (a whole page), /404 and /to-private
   /ft/story                 a whole page: menus, banner, footer around the article
                             (ETag; 304 on a match)
+  /ft/feed2.xml             a second summary-only feed (digests), 2 items linking to
+                            /ft/regatta/1 and /ft/regatta/2, whole pages
 Requests in absolute form (GET http://host/path, as sent to a proxy) are
 counted under the whole URL; the server then acts as a proxy to itself
 only (127.0.0.1 and its own port) and answers 502 for any other target
@@ -125,6 +127,29 @@ FT_STORY = ("<!DOCTYPE html><html lang='en'><head><title>Pier rebuilt - Harbour 
             + "</article></main><aside class='related'><h2>Most read</h2><ul>"
             "<li><a href='/a'>Other story one</a></li><li><a href='/b'>Other story two</a></li></ul></aside>"
             "<footer><p>Copyright Harbour News. Cookie settings.</p></footer></body></html>").encode()
+
+
+def regatta(n):
+    words = "The regatta number %d sailed from the harbour mouth in a fresh westerly breeze." % n
+    return words, ("<!DOCTYPE html><html lang='en'><head><title>Regatta %d - Harbour Sport</title></head><body>"
+                   "<nav><a href='/'>Home</a> <a href='/sport'>Sport</a></nav><main><article>"
+                   "<h1>Regatta %d</h1><p>%s</p>" % (n, n, words)
+                   + "".join("<p>Leg %d of regatta %d took the fleet past the lighthouse, where the "
+                             "crews trimmed their sails and the judges counted the boats home.</p>" % (i, n)
+                             for i in range(1, 7))
+                   + "</article></main><footer>Copyright Harbour Sport</footer></body></html>").encode()
+
+
+def ft_feed2(port):
+    base = "http://127.0.0.1:%d" % port
+    out = ['<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Sport</title>'
+           '<link>%s/</link><description>d</description>' % base]
+    for n in (1, 2):
+        out.append("<item><title>Regatta %d</title><link>%s/ft/regatta/%d</link>"
+                   "<pubDate>Tue, 0%d Jan 2024 12:00:00 GMT</pubDate><description>%s</description></item>"
+                   % (n, base, n, n + 1, regatta(n)[0]))
+    out.append("</channel></rss>")
+    return "".join(out).encode()
 
 
 def ft_feed(port):
@@ -230,6 +255,10 @@ class H(BaseHTTPRequestHandler):
             if self.headers.get("If-None-Match") == etag:
                 return self.send(304, b"", "text/html", [("ETag", etag)])
             return self.send(200, FT_STORY, "text/html; charset=utf-8", [("ETag", etag)])
+        if p == "/ft/feed2.xml":
+            return self.send(200, ft_feed2(port), "application/rss+xml")
+        if p.startswith("/ft/regatta/") and p[12:] in ("1", "2"):
+            return self.send(200, regatta(int(p[12:]))[1], "text/html; charset=utf-8")
         if p == "/404":
             return self.send(404, b"not found", "text/plain")
         if p.startswith("/flaky/"):
