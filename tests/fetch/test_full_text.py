@@ -21,8 +21,11 @@ summary-only items: /ft/story serves the whole page, /404 fails, and
 9. a digest of two feeds gets full articles from both (epubcheck 0/0);
    a second run with the cache asks the server for nothing it got (the
    cache's default freshness): only the two failed links are tried again.
+10. ReplayWeb.page (tests/warc/replay.js, chromium) shows the original
+   page at its URL from a --full-text WACZ, the server stopped; skipped
+   with a note when chromium or the npm packages are missing.
 /ft/feed2.xml (tests/fetch/server.py) is the second feed."""
-import json, os, re, subprocess, sys, tempfile, urllib.request, zipfile
+import json, os, re, shutil, signal, subprocess, sys, tempfile, threading, urllib.request, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from nctest import NC, SRC, SHARED, check, done, epubcheck  # noqa: E402
@@ -214,11 +217,85 @@ def digest_checks(port, feed):
           "failed links (%s)" % new)
 
 
+def replay(port):
+    """The page of a --full-text WACZ opened in ReplayWeb.page at its URL
+    (the server already stopped): the original page, not newsconv's."""
+    rwp = os.path.join(NPM, "replaywebpage", "package")
+    missing = [w for w, ok in (("chromium", os.access("/usr/bin/chromium", os.X_OK)), ("node", shutil.which("node")),
+                               ("npm puppeteer-core", os.path.isdir(os.path.join(NPM, "node_modules", "puppeteer-core"))),
+                               ("npm replaywebpage", os.path.isfile(os.path.join(rwp, "sw.js")))) if not ok]
+    if missing:
+        print("replay check skipped: missing " + ", ".join(missing) + " (tools/deps.sh installs them)")
+        return
+    story = "http://127.0.0.1:%d/ft/story" % port
+    site = os.path.join(tmp, "site")
+    os.makedirs(site)
+    wacz = os.path.join(site, "archive.wacz")
+    r = run("--to", "wacz", "--full-text", "--offline", "--allow-loopback", "--cache-dir", cache,
+            "http://127.0.0.1:%d/ft/feed.xml" % port, "-o", wacz, env=dict(os.environ, SOURCE_DATE_EPOCH="1700000000"))
+    check(r.returncode == 0, "replay: --full-text to WACZ (%s)" % r.stderr)
+    if r.returncode:
+        return
+    pages = [json.loads(l) for l in zipfile.ZipFile(wacz).read("pages/pages.jsonl").decode().splitlines()[1:]]
+    check(story in [p["url"] for p in pages], "replay: pages.jsonl lists the page at its URL")
+    os.symlink(rwp, os.path.join(site, "replay"))
+    open(os.path.join(site, "page.html"), "w").write(
+        '<!doctype html>\n<html><head><meta charset="utf-8"><title>replay</title>\n'
+        '<script src="/replay/ui.js"></script></head>\n<body>\n'
+        '<replay-web-page style="height: 600px; display: block" source="/archive.wacz" url="%s" '
+        'replayBase="/replay/" embed="replayonly"></replay-web-page>\n</body></html>\n' % story)
+    open(os.path.join(tmp, "jobs.json"), "w").write(json.dumps([{"html": "page.html", "url": story}]))
+    procs = []
+
+    def stop_all():
+        for pid in reversed(procs):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                pass
+    web = subprocess.Popen([sys.executable, os.path.join(SRC, "tests", "warc", "range_server.py"), site,
+                            "--lifetime", "150"], stdout=subprocess.PIPE, text=True)
+    procs.append(web.pid)
+    node = None
+    watchdog = threading.Timer(120, stop_all)
+    try:
+        web_port = int(web.stdout.readline())
+        node = subprocess.Popen(["node", os.path.join(SRC, "tests", "warc", "replay.js"), "http://127.0.0.1:%d" % web_port,
+                                 os.path.join(tmp, "jobs.json"), os.path.join(tmp, "profile")], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=dict(os.environ, NODE_PATH=os.path.join(NPM, "node_modules")))
+        procs.append(node.pid)
+        watchdog.start()
+        results = []
+        for line in node.stdout:
+            if line.startswith("pid "):
+                procs.append(int(line.split()[1]))
+            elif line.strip():
+                results.append(json.loads(line))
+        node.wait(timeout=30)
+        res = results[0] if results else {}
+        check(res.get("ok") and res.get("title") == "Pier rebuilt - Harbour News"
+              and res.get("first", "").startswith("The harbour council voted"),
+              "replay: ReplayWeb.page shows the original page at its URL (its <title>, its first paragraph)",
+              json.dumps(res)[:600] + node.stderr.read()[-300:])
+        print("replayed %s: title %r, first paragraph %r" % (story, res.get("title"), res.get("first", "")[:40]))
+    finally:
+        watchdog.cancel()
+        stop_all()
+        for p in (node, web):
+            if p:
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.kill(p.pid, signal.SIGKILL)
+
+
 srv = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), "--lifetime", "200"],
                        stdout=subprocess.PIPE, text=True)
+port = int(srv.stdout.readline())
 try:
-    main(int(srv.stdout.readline()))
+    main(port)
 finally:
     srv.kill()
     srv.wait()
+replay(port)  # the server stopped: only the archive can answer
 done("fetch_full_text")
