@@ -726,12 +726,23 @@ static int drop(struct ex *x, int content)
 
 enum nc_extract_mode nc_extract_mode = NC_EXTRACT_AUTO;
 
+/* The head's own elements.  A stray element before <head> ("<html><div>
+ * </div><head>") makes libxml2 open the body there and put the head's
+ * title, meta and link elements in it, with no <head> at all. */
+static bool head_tag(const xmlNode *n)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	       (is(n, "title") || is(n, "meta") || is(n, "link") || is(n, "base"));
+}
+
 bool nc_extract_is_page(xmlNode *html, xmlNode *body)
 {
 	bool head = false;
 	for (xmlNode *c = html ? html->children : NULL; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE && is(c, "head") && c->children)
 			head = true;
+	for (xmlNode *c = body && !head ? body->children : NULL; c && !head; c = c->next)
+		head = head_tag(c);
 	if (!head || !body)
 		return false;
 	size_t blocks = 0;

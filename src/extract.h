@@ -8,8 +8,9 @@
 #include "newsconv.h"
 
 /* A document without front matter whose DOM has a page around it: a
- * <head> and a body with more than one top-level block.  What `auto`
- * extracts from. */
+ * <head> (or the head's title, meta and link elements at the top of the
+ * body, where a stray element before <head> made libxml2 put them) and a
+ * body with more than one top-level block.  What `auto` extracts from. */
 bool nc_extract_is_page(xmlNode *html, xmlNode *body);
 
 /* Finds the article inside `body` (a libxml2 element of a parsed page),
