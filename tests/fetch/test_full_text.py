@@ -18,7 +18,8 @@ summary-only items: /ft/story serves the whole page, /404 fails, and
    give the same bytes; read back, one document per item;
 8. a page given as a URL and the same page taken for an item: one
    capture of the URL, both conversions refer to it;
-9. a digest of two feeds gets full articles from both (epubcheck 0/0);
+9. a digest of two feeds gets full articles from both (epubcheck 0/0,
+   Ace 0 in the normal build);
    a second run with the cache asks the server for nothing it got (the
    cache's default freshness): only the two failed links are tried again.
 10. ReplayWeb.page (tests/warc/replay.js, chromium) shows the original
@@ -28,7 +29,7 @@ summary-only items: /ft/story serves the whole page, /404 fails, and
 import json, os, re, shutil, signal, subprocess, sys, tempfile, threading, urllib.request, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, SHARED, check, done, epubcheck  # noqa: E402
+from nctest import NC, SRC, SHARED, ace, check, done, epubcheck  # noqa: E402
 
 HERE = os.path.join(SRC, "tests", "fetch")
 CHECK_WARC = os.path.join(SHARED, "tools", "check_warc.py")
@@ -208,6 +209,7 @@ def digest_checks(port, feed):
           "digest: full articles from both feeds in one book (%d: %s)" % (r.returncode, r.stderr))
     if text:
         epubcheck([book])
+        ace([book])
     before = hits(port)
     r = run(*args)
     after = hits(port)
