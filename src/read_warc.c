@@ -34,7 +34,8 @@
  * that a batch holds a window of them and never the whole archive's.
  * Each pass has its own inflation budget.  A WACZ is read whole (its
  * members come through libzip) and its documents handed out in parts.  Limits: a record of at most WARC_MAX_RECORD
- * bytes, WARC_MAX_INFLATED bytes inflated in all (gzip members and HTTP
+ * bytes, WARC_MAX_INFLATED bytes (or, but for a WACZ, WARC_INFLATE_RATIO
+ * times the archive's size, when more) inflated in all each pass (gzip members and HTTP
  * Content-Encoding together: gzip bombs of either kind), a header of at
  * most WARC_MAX_HEADER bytes.  A limit reached, a truncated or corrupt
  * tail keep what was read before, with a warning.  A block must end in
@@ -47,8 +48,13 @@
  * records, Brotli-encoded HTTP bodies (such pages and images are
  * skipped), pages answered with a status other than 200, redirects of
  * images in newsconv's own archives (it records the final URL only).
- * The archive's bytes are in memory (the CLI reads at most
- * NC_MAX_INPUT_BYTES), and its images once inflated.
+ * The archive's bytes are a view the reader only reads in order: the
+ * CLI maps a regular file (util/filemap.h) and each pass lets go of
+ * what it has parsed or inflated (nc_filemap_release), so memory holds
+ * a record and a few MB of the file, not the archive; stdin and URLs
+ * are read whole (NC_MAX_INPUT_BYTES).  The images are held once
+ * inflated; a WACZ's WARC members are inflated one at a time, each
+ * whole (read_wacz.c).
  * The zip side of WACZ is read_wacz.c (libzip, a module of the program).
  */
 #include <ctype.h>
@@ -65,15 +71,27 @@
 #include "sniff.h"
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/filemap.h"
 #include "util/map.h"
 #include "util/text.h"
 #include "util/url.h"
 
 #define WARC_MAX_RECORD   (128u * 1024u * 1024u)
 #define WARC_MAX_INFLATED (1024u * 1024u * 1024u)
+/* ... or this many times the archive's size when that is more: read
+ * from the file, a large archive costs no memory for what it inflates
+ * to, and a real one inflates 2 to 10 fold (a gzip bomb 1000 fold). */
+#define WARC_INFLATE_RATIO 16u
 #define WARC_MAX_HEADER   (64u * 1024u)
 #define WARC_MAX_ALIASES  10    /* revisit / redirect hops followed */
 #define INFLATE_CHUNK     (256u * 1024u)
+/* Issue 19: the archive's bytes (mapped from the file by the CLI) are
+ * let go this much at a time once parsed or inflated, so a pass holds
+ * a few MB of them and not the archive (nc_filemap_release: nothing
+ * for bytes that are not mapped). */
+#define RELEASE_STEP      (8u * 1024u * 1024u)
+/* zlib takes at most 4 GB at once: a larger .warc.gz is fed in slices. */
+#define FEED_MAX          (1024u * 1024u * 1024u)
 
 /* An archived image: bytes and how they came. */
 struct image {
@@ -106,6 +124,7 @@ struct rd {
 	struct nc_map converted;     /* response ids a conversion record refers to */
 	size_t ninputs;
 	uint64_t inflated;           /* gzip members and Content-Encoding alike */
+	uint64_t budget;             /* of `inflated`, each pass */
 	bool stopped;                /* a limit was reached: the rest is skipped */
 	struct nc_err *err;
 	struct nc_buf tail_warning;  /* records skipped and why reading stopped, a line each */
@@ -403,8 +422,8 @@ static bool dechunk(const unsigned char *p, size_t n, struct nc_buf *out)
 static void over_budget(struct rd *r)
 {
 	if (!r->stopped)
-		warn(r, "the archive inflates to more than %u MB; the rest of it is skipped",
-		     WARC_MAX_INFLATED / (1024u * 1024u));
+		warn(r, "the archive inflates to more than %llu MB; the rest of it is skipped",
+		     (unsigned long long)(r->budget >> 20));
 	r->stopped = true;
 }
 
@@ -425,7 +444,7 @@ static enum decoded decode_gzip(struct rd *r, const unsigned char *p, size_t n,
 	int zr = Z_OK;
 	enum decoded res = DECODED;
 	while (zr == Z_OK) {
-		if (r->inflated > WARC_MAX_INFLATED) {
+		if (r->inflated > r->budget) {
 			res = OVER_BUDGET;
 			break;
 		}
@@ -1015,9 +1034,13 @@ static int record_head(struct rd *r, const unsigned char *p, size_t pos, size_t 
 static int parse_records(struct rd *r, const unsigned char *p, size_t n, bool final,
 			 uint64_t base, size_t *used, int *rc)
 {
-	size_t pos = 0;
+	size_t pos = 0, released = 0;
 	*rc = NC_OK;
 	for (;;) {
+		if (pos - released >= RELEASE_STEP) {
+			nc_filemap_release(p + released, pos - released);
+			released = pos;
+		}
 		while (pos < n && (p[pos] == '\r' || p[pos] == '\n'))
 			pos++;
 		*used = pos;
@@ -1076,6 +1099,7 @@ static int parse_records(struct rd *r, const unsigned char *p, size_t n, bool fi
 struct stream {
 	const unsigned char *data;
 	size_t len;
+	size_t fed, released;        /* gzip: bytes given to zlib, and let go */
 	bool gz, started, done;
 	bool final, over;            /* gzip: no more input; the budget is spent */
 	z_stream z;
@@ -1093,11 +1117,42 @@ static void stream_end(struct stream *s)
 	s->done = true;
 }
 
+/* The compressed bytes zlib has not had yet, a slice at most. */
+static void feed(struct stream *s)
+{
+	if (s->z.avail_in || s->fed == s->len)
+		return;
+	size_t n = s->len - s->fed < FEED_MAX ? s->len - s->fed : FEED_MAX;
+	s->z.next_in = (unsigned char *)s->data + s->fed;
+	s->z.avail_in = (uInt)n;
+	s->fed += n;
+}
+
+/* Compressed bytes before zlib's position are not read again this pass. */
+static void release_inflated(struct stream *s)
+{
+	size_t at = (size_t)(s->z.next_in - s->data);
+	if (at - s->released >= RELEASE_STEP) {
+		nc_filemap_release(s->data + s->released, at - s->released);
+		s->released = at;
+	}
+}
+
+/* Whether only zero padding follows zlib's position. */
+static bool only_padding(const struct stream *s)
+{
+	for (size_t k = (size_t)(s->z.next_in - s->data); k < s->len; k++)
+		if (s->data[k])
+			return false;
+	return true;
+}
+
 /* One chunk more of the gzip stream into s->pend, member after member. */
 static int inflate_chunk(struct rd *r, struct stream *s)
 {
 	if (nc_buf_reserve(&s->pend, INFLATE_CHUNK))
 		return oom(r);
+	feed(s);
 	s->z.next_out = (unsigned char *)s->pend.data + s->pend.len;
 	s->z.avail_out = INFLATE_CHUNK;
 	int zr = inflate(&s->z, Z_NO_FLUSH);
@@ -1105,25 +1160,23 @@ static int inflate_chunk(struct rd *r, struct stream *s)
 	s->pend.len += got;
 	s->pend.data[s->pend.len] = '\0';
 	r->inflated += got;
+	release_inflated(s);
 	/* Past the budget, the records whole in `pend` are still read
 	 * (a partial one is left, as if more were to come). */
-	s->over = r->inflated > WARC_MAX_INFLATED;
+	s->over = r->inflated > r->budget;
 	if (s->over) {
 		/* nothing more is inflated */
 	} else if (zr == Z_STREAM_END) {
 		/* The next member, unless only padding follows. */
-		size_t k = 0;
-		while (k < s->z.avail_in && s->z.next_in[k] == 0)
-			k++;
-		if (k == s->z.avail_in || inflateReset(&s->z) != Z_OK)
+		if (only_padding(s) || inflateReset(&s->z) != Z_OK)
 			s->final = true;
-	} else if (zr == Z_BUF_ERROR && s->z.avail_in == 0) {
+	} else if (zr == Z_BUF_ERROR && s->z.avail_in == 0 && s->fed == s->len) {
 		s->final = true;
 		warn(r, "gzip stream cut off at byte %zu", s->len);
 	} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
 		s->final = true;
 		warn(r, "corrupt gzip data near byte %zu; the rest of the archive is skipped",
-		     s->len - s->z.avail_in);
+		     (size_t)(s->z.next_in - s->data));
 	}
 	return NC_OK;
 }
@@ -1131,14 +1184,12 @@ static int inflate_chunk(struct rd *r, struct stream *s)
 static int gzip_run(struct rd *r, struct stream *s)
 {
 	if (!s->started) {
-		if (s->len > UINT32_MAX)
-			return nc_err_set(r->err, NC_ERR_LIMIT, r->name, "compressed archive larger than 4 GB");
 		memset(&s->z, 0, sizeof s->z);
 		if (inflateInit2(&s->z, 15 + 16) != Z_OK)
 			return oom(r);
 		s->started = true;
 		s->z.next_in = (unsigned char *)s->data;
-		s->z.avail_in = (uInt)s->len;
+		s->z.avail_in = 0;
 	}
 	for (;;) {
 		int rc = NC_OK;
@@ -1215,7 +1266,7 @@ static int read_wacz(struct rd *r, const unsigned char *data, size_t len)
 	struct nc_wacz_in in = {
 		.name = r->name,
 		.inflated = &r->inflated,
-		.max_inflated = WARC_MAX_INFLATED,
+		.max_inflated = r->budget,
 		.tail_warning = r->pass == PASS_INDEX ? &r->tail_warning : &said_already,
 		.member = on_wacz_member,
 		.ctx = r,
@@ -1331,6 +1382,9 @@ static int warc_open(const char *name, const unsigned char *data, size_t len, vo
 	struct rd *r = &c->r;
 	r->err = err;
 	c->wacz = len >= 4 && !memcmp(data, "PK\3\4", 4);
+	/* A WACZ's members are inflated whole, in memory: its budget stays. */
+	r->budget = c->wacz || len / WARC_INFLATE_RATIO < WARC_MAX_INFLATED / WARC_INFLATE_RATIO
+		    ? WARC_MAX_INFLATED : (uint64_t)len * WARC_INFLATE_RATIO;
 	int rc = c->wacz ? read_wacz(r, data, len) : read_stream(r, data, len);
 	if (!rc && r->records == 0)
 		rc = put_warnings(r, &c->held, true) ? r->err->code : no_article(r);

@@ -53,7 +53,8 @@ struct unit {
 struct part {
 	const struct nc_reader *r;
 	void *cursor;
-	unsigned char *data;      /* the input's bytes, which the cursor reads */
+	struct input_bytes bytes; /* the input's, which the cursor reads */
+	const char *path;         /* the input's, for a file that shrank */
 };
 
 /* One input: one document, or several (a feed's items); or one part of
@@ -120,47 +121,6 @@ struct batch {
 
 /* ---- reading ------------------------------------------------------------ */
 
-int slurp(const char *path, unsigned char **data, size_t *len,
-		 struct nc_err *err)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (!f)
-		return nc_err_set(err, NC_ERR_IO, path, "cannot open: %s", strerror(errno));
-	struct stat st;
-	if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		return nc_err_set(err, NC_ERR_IO, path, "is a directory");
-	}
-	struct nc_buf b = {0};
-	char chunk[65536];
-	size_t n;
-	int rc = NC_OK;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + n > NC_MAX_INPUT_BYTES) {
-			rc = nc_err_set(err, NC_ERR_LIMIT, path, "larger than the %u MB limit",
-					NC_MAX_INPUT_BYTES / (1024u * 1024u));
-			goto out;
-		}
-		if (nc_buf_put(&b, chunk, n)) {
-			rc = nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
-			goto out;
-		}
-	}
-	if (ferror(f))
-		rc = nc_err_set(err, NC_ERR_IO, path, "read error: %s", strerror(errno));
-out:
-	if (f != stdin)
-		fclose(f);
-	if (!rc && !b.data && nc_buf_reserve(&b, 0))
-		rc = nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
-	if (rc) {
-		nc_buf_free(&b);
-		return rc;
-	}
-	*data = (unsigned char *)nc_buf_detach(&b, len);
-	return NC_OK;
-}
-
 /* How much of a walked file is read to decide whether it is an
  * article: every reader's detect() looks at most this far (a zip's
  * index is at its end: read whole, as a WACZ may be one). */
@@ -204,18 +164,18 @@ static void part_free(struct part *p)
 	if (!p)
 		return;
 	p->r->close(p->cursor);
-	free(p->data);
+	input_bytes_free(&p->bytes);
 	free(p);
 }
 
 /* The first `max` documents of an input its reader gives in parts; the
- * part keeps `data` when more are left (*pp), else the caller does. */
-static int part_open(const struct nc_reader *r, const char *name, unsigned char *data, size_t len,
+ * part takes `b` when more are left (*pp), else the caller keeps it. */
+static int part_open(const struct nc_reader *r, const char *name, struct input_bytes *b,
 		     size_t max, struct nc_doclist *docs, struct part **pp, bool *more,
 		     struct nc_err *err)
 {
 	void *cursor;
-	int rc = r->open(name, data, len, &cursor, err);
+	int rc = r->open(name, b->data, b->len, &cursor, err);
 	if (rc)
 		return rc;
 	rc = r->next(cursor, max, docs, more, err);
@@ -224,7 +184,8 @@ static int part_open(const struct nc_reader *r, const char *name, unsigned char 
 		r->close(cursor);
 		return rc || !*more ? rc : nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
 	}
-	*p = (struct part){ r, cursor, data };
+	*p = (struct part){ r, cursor, *b, name };
+	input_bytes_adopt(b, NULL, 0);
 	*pp = p;
 	return NC_OK;
 }
@@ -237,6 +198,7 @@ static int read_input(const struct cli *c, const struct input *in, size_t max,
 {
 	unsigned char *data = NULL;
 	size_t len = 0;
+	struct input_bytes b;
 	char *url = NULL; /* the final URL of an input given as a URL */
 	struct nc_exchange *x = NULL;
 	*skipped = false;
@@ -245,13 +207,23 @@ static int read_input(const struct cli *c, const struct input *in, size_t max,
 		if (*skipped)
 			return NC_OK;
 	}
-	int rc = data ? NC_OK
-	       : url_input_is(in->path) ? url_input_fetch(c, in->path, &data, &len, &url, &x, err)
-					 : slurp(in->path, &data, &len, err);
+	int rc = data || !url_input_is(in->path) ? NC_OK
+	       : url_input_fetch(c, in->path, &data, &len, &url, &x, err);
+	if (!rc && data)
+		input_bytes_adopt(&b, data, len);
+	else if (!rc)
+		rc = input_bytes_load(in->path, &b, err);
 	if (rc)
 		return rc;
+	data = b.data;
+	len = b.len;
 	int score = 0;
 	const struct nc_reader *r = c->reader ? c->reader : nc_reader_detect(data, len, &score);
+	/* Only a reader that reads in parts keeps a mapped file. */
+	if (r && !r->open && (rc = input_bytes_own(&b, in->path, err)) != NC_OK)
+		return rc;
+	data = b.data;
+	len = b.len;
 	if (!c->reader && (!r || (in->walked && score < 2))) {
 		if (in->walked)
 			*skipped = true;
@@ -261,9 +233,9 @@ static int read_input(const struct cli *c, const struct input *in, size_t max,
 	} else if (r == &nc_reader_opml) { /* its feeds, read as URL inputs */
 		rc = opml_input_read(c, url ? url : in->path, data, len, docs, err);
 	} else if (pp && r->open && !url) {
-		rc = part_open(r, in->path, data, len, max, docs, pp, more, err);
-		if (*pp)
-			data = NULL; /* the part's now */
+		rc = part_open(r, in->path, &b, max, docs, pp, more, err);
+		if (!rc)
+			rc = input_bytes_intact(*pp ? &(*pp)->bytes : &b, in->path, err);
 	} else {
 		rc = r->read(url ? url : in->path, data, len, docs, err);
 		if (!rc && url)
@@ -271,8 +243,10 @@ static int read_input(const struct cli *c, const struct input *in, size_t max,
 		if (!rc && c->full_text && r == &nc_reader_feed)
 			full_text_apply(c, docs);
 	}
+	if (!rc && r)
+		rc = input_bytes_intact(&b, in->path, err);
 	nc_exchange_unref(x);
-	free(data);
+	input_bytes_free(&b);
 	free(url);
 	return rc;
 }
@@ -293,9 +267,11 @@ bool cli_said_skipped(const struct cli *c, const char *path, const struct nc_doc
 
 static void read_job(struct batch *b, struct job *j)
 {
-	if (j->part)
+	if (j->part) {
 		j->rc = j->part->r->next(j->part->cursor, b->window, &j->docs, &j->more, &j->err);
-	else
+		if (!j->rc)
+			j->rc = input_bytes_intact(&j->part->bytes, j->part->path, &j->err);
+	} else
 		j->rc = read_input(b->c, j->in, b->window, &j->docs, &j->skipped, &j->part, &j->more,
 				   &j->err);
 	if (j->rc)

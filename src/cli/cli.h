@@ -13,6 +13,7 @@
 
 #include "newsconv.h"
 #include "util/buf.h"
+#include "util/filemap.h"
 #include "util/map.h"
 #include "output.h"
 
@@ -167,12 +168,33 @@ unsigned opml_input_failures(void);
 /* The title of the first OPML list read, or NULL: a digest's default. */
 const char *opml_input_title(void);
 
+/* ---- input_bytes.c ---------------------------------------------------- */
+
+/* An input's bytes, NUL-terminated: malloc'd, or a mapped file
+ * (map.slot >= 0), which only readers with open() are given. */
+struct input_bytes {
+	unsigned char *data;
+	size_t len;
+	struct nc_filemap map;
+};
+/* The whole of one input, within NC_MAX_INPUT_BYTES ("-": stdin). */
+int slurp(const char *path, unsigned char **data, size_t *len, struct nc_err *err);
+/* A file's bytes ("-": stdin): a regular file of 64 KB or more mapped
+ * (no size limit: the reader decides), anything else read. */
+int input_bytes_load(const char *path, struct input_bytes *b, struct nc_err *err);
+/* Takes malloc'd bytes. */
+void input_bytes_adopt(struct input_bytes *b, unsigned char *data, size_t len);
+/* For a reader that reads its input whole: a mapped file becomes a
+ * malloc'd copy, within NC_MAX_INPUT_BYTES. */
+int input_bytes_own(struct input_bytes *b, const char *path, struct nc_err *err);
+/* An error when the mapped file shrank while it was read. */
+int input_bytes_intact(const struct input_bytes *b, const char *path, struct nc_err *err);
+void input_bytes_free(struct input_bytes *b);
+
 /* ---- batch.c ----------------------------------------------------------- */
 
 /* Read, convert and write every input; returns the exit code. */
 int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *single);
-/* The whole of one input, within NC_MAX_INPUT_BYTES ("-": stdin). */
-int slurp(const char *path, unsigned char **data, size_t *len, struct nc_err *err);
 /* An input's documents: its bytes (a file, "-" or a URL), read by --from's
  * reader or the one the bytes call for; a URL's documents adopt its final
  * URL (url_input_adopt).  *skipped: a file found by walking a folder that
