@@ -56,9 +56,12 @@ struct el {
 	size_t raw_text;      /* all text, junk included */
 	size_t text;          /* text outside junk */
 	size_t link_text;
+	size_t gone;          /* text of dropped leftovers below (rule 4) */
+	size_t gone_links;
 	size_t commas;
 	size_t paras;         /* p-like children kept */
 	size_t imgs;
+	double own;           /* rule 2 for its own runs of text (<br> lines) */
 	double score;
 	double weight;        /* from class/id and tag */
 	bool scored;
@@ -312,6 +315,12 @@ static size_t text_len(const char *s, size_t *commas)
 	return n;
 }
 
+/* Rule 2's score of one paragraph. */
+static double para_score(size_t text, size_t commas)
+{
+	return 1 + (double)commas + (text / 100 > 3 ? 3 : (double)(text / 100));
+}
+
 /* Lists the elements under the body in document order (each after its
  * parent), skipping what is never text (scripts, styles, SVG). */
 static int list_elements(struct ex *x)
@@ -347,9 +356,16 @@ static void measure(struct ex *x, bool clean)
 	for (size_t i = 0; i < x->n; i++) {
 		struct el *e = &x->els[i];
 		size_t t = 0, c = 0;
+		double own = 0;
 		for (xmlNode *k = e->node->children; k; k = k->next)
-			if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE)
-				t += text_len((const char *)k->content, &c);
+			if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
+				size_t c1 = 0, t1 = text_len((const char *)k->content, &c1);
+				t += t1;
+				c += c1;
+				if (t1 >= MIN_PARA)
+					own += para_score(t1, c1);
+			}
+		e->own = own;
 		e->is_link = is(e->node, "a");
 		if (clean) {
 			e->text = e->dropped ? 0 : t;
@@ -445,11 +461,19 @@ static void score(struct ex *x)
 {
 	for (size_t i = 0; i < x->n; i++) {
 		struct el *e = &x->els[i];
-		if (!scored_para(e))
+		double s;
+		int a;
+		if (scored_para(e)) {
+			s = para_score(e->text, e->commas);
+			a = e->parent;
+		} else if (!e->dropped && e->blockish && e->own > 0) {
+			/* Lines of text between its blocks (text cut by <br>,
+			 * not in <p>): paragraphs whose parent it is. */
+			s = e->own;
+			a = (int)i;
+		} else {
 			continue;
-		/* A paragraph inside a scored paragraph (li > p) counts once. */
-		double s = 1 + (double)e->commas + (e->text / 100 > 3 ? 3 : (double)(e->text / 100));
-		int a = e->parent;
+		}
 		for (int level = 0; a >= 0 && level < MAX_LEVELS; level++, a = x->els[a].parent) {
 			struct el *p = &x->els[a];
 			if (!p->scored) {
@@ -611,6 +635,51 @@ static const char *leftover(const struct el *e)
 	return NULL;
 }
 
+static void propagate(struct ex *x)
+{
+	for (size_t i = 1; i < x->n; i++)
+		x->els[i].dropped |= x->els[x->els[i].parent].dropped;
+}
+
+static bool heading(const xmlNode *n)
+{
+	return n->type == XML_ELEMENT_NODE && n->name[0] && (n->name[0] | 32) == 'h' &&
+	       n->name[1] >= '1' && n->name[1] <= '6' && !n->name[2];
+}
+
+/* A heading inside the article whose section (its next siblings up to
+ * the next heading) was all dropped: "Related stories" over its list,
+ * "Comments" over the comments.  Each sibling is looked at for one
+ * heading at most. */
+static void orphan_headings(struct ex *x, int content)
+{
+	for (size_t i = 1; i < x->n; i++) {
+		struct el *e = &x->els[i];
+		if (!e->inside || e->dropped || (int)i == content || !heading(e->node))
+			continue;
+		bool gone = false, kept = false;
+		for (xmlNode *s = e->node->next; s && !kept; s = s->next) {
+			if (s->type == XML_TEXT_NODE) {
+				size_t c = 0;
+				kept = text_len((const char *)s->content, &c) > 0;
+				continue;
+			}
+			if (s->type != XML_ELEMENT_NODE || !s->_private)
+				continue;
+			if (heading(s))
+				break;
+			struct el *k = el_of(x, s);
+			if (k->dropped)
+				gone |= k->raw_text > 0;
+			else
+				kept = k->text > 0 || k->imgs > 0;
+		}
+		if (gone && !kept)
+			e->dropped = 1;
+	}
+	propagate(x);
+}
+
 static void mark_inside(struct ex *x, int content)
 {
 	for (size_t i = 0; i < x->n; i++)
@@ -754,11 +823,6 @@ bool nc_extract_is_page(xmlNode *html, xmlNode *body)
 		(is(body->children, "div") || is(body->children, "main")));
 }
 
-static void propagate(struct ex *x)
-{
-	for (size_t i = 1; i < x->n; i++)
-		x->els[i].dropped |= x->els[x->els[i].parent].dropped;
-}
 
 /* One try at rules 2 to 4; the content's index, or -1. */
 static int find(struct ex *x, size_t *outside)
@@ -772,19 +836,29 @@ static int find(struct ex *x, size_t *outside)
 	propagate(x);
 	measure(x, true);
 	mark_inside(x, content);
+	/* Children come after their parent in the list: backwards, each
+	 * element's figures lose what its dropped leftovers held before its
+	 * own test, and it hands the loss on to its parent. */
+	for (size_t i = 0; i < x->n; i++)
+		x->els[i].gone = x->els[i].gone_links = 0;
 	for (size_t i = x->n; i-- > 1;) {
-		struct el *e = &x->els[i];
+		struct el *e = &x->els[i], *p = &x->els[e->parent];
+		size_t text = e->text, links = e->link_text;
+		e->text -= e->gone;
+		e->link_text -= e->gone_links;
 		if (e->inside && (int)i != content && leftover(e)) {
 			e->dropped = 1;
-			struct el *p = &x->els[e->parent];
-			/* keep the figures of the ancestors right for their own test */
-			for (int a = e->parent; a >= 0; a = x->els[a].parent) {
-				x->els[a].text -= e->text;
-				x->els[a].link_text -= e->link_text;
-			}
-			(void)p;
+			p->gone += text;
+			p->gone_links += links;
+		} else {
+			p->gone += e->gone;
+			p->gone_links += e->gone_links;
 		}
 	}
+	x->els[0].text -= x->els[0].gone;
+	x->els[0].link_text -= x->els[0].gone_links;
+	propagate(x);
+	orphan_headings(x, content);
 	propagate(x);
 	return content;
 }

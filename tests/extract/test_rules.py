@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""The reader view's rules on small generated pages (src/extract.c):
+  rule 2: lines of text cut by <br> in a container (no <p>) score it,
+          so the names of the page decide nothing on their own;
+  rule 4: a heading whose section inside the article was all dropped
+          ("Related articles" over its list of links) goes with it."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.environ["SOURCE_ROOT"], "tests"))
+from nctest import NC, check, done
+
+HEAD = "<!DOCTYPE html><html><head><title>T</title></head><body>"
+NAV = "<div id='top'><ul>" + "".join(f"<li><a href='/{i}'>Section {i}</a></li>" for i in range(8)) + "</ul></div>"
+LINES = "<br>\n".join(
+    f"Line {i} of the review: the handbook explains the law of the internet in plain words, "
+    f"with many examples, and it is worth its price" for i in range(8))
+
+
+def text(page):
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "page.html")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(page)
+        r = subprocess.run([NC, "--to", "json", "-q", "-o", "-", src],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0, "converts", r)
+        return json.dumps(json.loads(r.stdout).get("body", {}), ensure_ascii=False) if r.returncode == 0 else ""
+
+
+# <br> lines: the article's body is text between headings, no <p>; its
+# comments section is named and must go, which it only does when the
+# article is found on the first try.
+t = text(HEAD + NAV + "<div id='content'><div class='entry'><h1>A review</h1>"
+         "<section class='body'><h2>Contents</h2>" + LINES + "<h2>Verdict</h2>" + LINES + "</section>"
+         "<div class='comments'><h3>Write a comment</h3><p>Name</p><p>E-mail</p></div></div></div>"
+         "<div class='foot'>Imprint</div></body></html>")
+check("Line 7 of the review" in t and "Verdict" in t, "rule 2, <br> lines: the article is kept", t)
+check("Write a comment" not in t, "rule 2, <br> lines: the comments class is dropped", t)
+
+# An orphaned heading: the list under "Related articles" is mostly links
+# (a leftover); its heading goes too, the article's own headings stay.
+para = "".join(f"<p>Paragraph {i}: the committee met, talked at length, and agreed on a plan "
+               f"for the coming year, with a budget and a timetable.</p>" for i in range(5))
+t = text(HEAD + NAV + "<article><h1>The plan</h1>" + para + "<h2>What comes next</h2>" + para +
+         "<h2>Related articles</h2><ul>" +
+         "".join(f"<li><a href='/r{i}'>Another story number {i}</a></li>" for i in range(5)) +
+         "</ul></article></body></html>")
+check("What comes next" in t and "The plan" in t, "rule 4, orphan heading: the article's headings kept", t)
+check("Another story" not in t, "rule 4, orphan heading: the list of links dropped", t)
+check("Related articles" not in t, "rule 4, orphan heading: its heading dropped too", t)
+done("extract_rules")
