@@ -498,8 +498,9 @@ struct nc_sink {
 /* A file that belongs with the main output (the images of a Markdown
  * export, a CDX index).  Either `data` holds its bytes, or `out` is a
  * finished, closed output still to be named (src/output.h: commit it
- * with nc_out_commit()).  The caller moves it into place after the main
- * output, so that a failed run leaves neither. */
+ * with nc_out_commit()).  The caller names the bytes (parts the main
+ * output refers to: images) before the main output and an `out` (an
+ * index of it) after, so that no output ever names a missing file. */
 struct nc_out;
 struct nc_sidefile {
 	char *path;

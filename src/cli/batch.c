@@ -535,9 +535,11 @@ static void commit_own(struct batch *b, struct unit *u)
 	for (size_t k = 0; k < u->w->nnotes; k++)
 		if (c->verbosity >= 0)
 			cli_say(u->out_path, NULL, u->w->notes[k]);
-	u->rc = nc_out_commit(&u->file, &u->err);
+	u->rc = file_commit_parts(u->w, &u->err);
 	if (!u->rc)
-		u->rc = file_commit_sides(u->w, &u->err);
+		u->rc = nc_out_commit(&u->file, &u->err);
+	if (!u->rc)
+		u->rc = file_commit_index(u->w, &u->err);
 	if (!u->rc && c->verbosity > 0)
 		fprintf(stderr, "%s: wrote %s\n", nc_progname, u->out_path);
 }
@@ -721,9 +723,10 @@ static int close_shared(struct batch *b, const char *single, struct nc_out *file
 				nc_progname, where);
 		rc = EXIT_INPUT;
 	} else if (nc_writer_finish(b->w, &err) != NC_OK ||
-		   (single ? nc_out_close(file, true, &err) || nc_out_commit(file, &err)
+		   (single ? nc_out_close(file, true, &err) || file_commit_parts(b->w, &err) ||
+				     nc_out_commit(file, &err)
 			   : fflush(stdout) != 0 && nc_err_set(&err, NC_ERR_IO, "-", "cannot write to standard output")) ||
-		   file_commit_sides(b->w, &err)) {
+		   (!single && file_commit_parts(b->w, &err)) || file_commit_index(b->w, &err)) {
 		cli_report(&err, where);
 		rc = EXIT_INPUT;
 	} else {

@@ -91,8 +91,10 @@ uint64_t inputs_shard_hash(const char *path);
 
 /* Outputs are made, named and synced by src/output.c (output.h). */
 int file_sink(void *ctx, const void *data, size_t len); /* ctx: FILE* */
-/* Side files of a finished writer, after its main output. */
-int file_commit_sides(struct nc_writer *w, struct nc_err *err);
+/* Side files of a finished writer: its parts (images) before the main
+ * output is named, its index (CDXJ) after. */
+int file_commit_parts(struct nc_writer *w, struct nc_err *err);
+int file_commit_index(struct nc_writer *w, struct nc_err *err);
 
 /* ---- url_input.c ------------------------------------------------------- */
 

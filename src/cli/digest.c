@@ -556,11 +556,14 @@ static int write_book(struct digest *d, const char *single, int64_t now)
 	if (!rc)
 		rc = nc_writer_finish(w, &err);
 	if (!rc && single)
-		rc = nc_out_close(&file, true, &err) || nc_out_commit(&file, &err);
+		rc = nc_out_close(&file, true, &err) || file_commit_parts(w, &err) ||
+		     nc_out_commit(&file, &err);
 	else if (!rc && fflush(stdout))
 		rc = nc_err_set(&err, NC_ERR_IO, "-", "cannot write to standard output");
+	else if (!rc)
+		rc = file_commit_parts(w, &err);
 	if (!rc)
-		rc = file_commit_sides(w, &err);
+		rc = file_commit_index(w, &err);
 	if (!rc)
 		say_notes(c, where, w);
 	else if (!cli_stop)

@@ -85,7 +85,8 @@ static int sorted_names(const char *dir, char ***names, size_t *n)
 		*n = 0;
 		return rc;
 	}
-	qsort(*names, *n, sizeof **names, cmp_names);
+	if (*n > 1) /* an empty folder (or one of hidden files) has no array: qsort(NULL) is UB */
+		qsort(*names, *n, sizeof **names, cmp_names);
 	return 0;
 }
 

@@ -124,7 +124,7 @@ def walk_names(folder, tag):
                        env=ENV, cwd=CWD, timeout=120)
     names = sorted(tree(j)[0]) if os.path.isdir(j) else []
     shutil.rmtree(j, ignore_errors=True)
-    return r.returncode, names
+    return r, names
 
 
 def mirror_of(out, keep):
@@ -142,7 +142,7 @@ def old_version(ref):
     return {rel: b"an older output: " + rel.encode() + b"\n" for rel in ref}
 
 
-SEEN = {"new outputs": 0, "hidden temporaries": {}}  # the latter by kind of kill
+SEEN = {"new outputs": 0, "empty folders": 0, "hidden temporaries": {}}  # the latter by kind of kill
 
 
 def judge(what, out, ref, old, named_ok):
@@ -150,6 +150,11 @@ def judge(what, out, ref, old, named_ok):
     files, dirs = tree(out) if os.path.isdir(out) else ({}, set())
     ref_files, ref_dirs = ref
     SEEN["new outputs"] += sum(1 for p, b in files.items() if ref_files.get(p) == b != old.get(p))
+    # A Markdown output names its images: none may be missing (or old).
+    torn = [p for p, b in files.items() if p.endswith(".md") and ref_files.get(p) == b != old.get(p)
+            and any(files.get(q) != ref_files[q] for q in ref_files if q.startswith(p[:-3] + "_files/"))]
+    check(not torn, f"output row 18: {what}: every Markdown output that exists has its images", torn[:8])
+    SEEN["empty folders"] += sum(1 for d in dirs if not os.listdir(os.path.join(out, d)))
     left = sorted(p for p in files if p not in ref_files) + \
         sorted(d for d in dirs if d not in ref_dirs)
     bad = [p for p in left if not (named_ok and HIDDEN_TMP.match(os.path.basename(p)))]
@@ -167,11 +172,14 @@ def judge(what, out, ref, old, named_ok):
     if left:  # a later run must not take a leftover as an article
         keep = [p for p in files if p in ref_files]
         m = mirror_of(out, keep)
-        rc1, got = walk_names(out, "k")
-        rc2, want = walk_names(m, "m")
+        r1, got = walk_names(out, "k")
+        r2, want = walk_names(m, "m")
         shutil.rmtree(m, ignore_errors=True)
-        check((rc1, got) == (rc2, want), f"output row 18: {what}: a later walk of the folder "
-              "converts only the final outputs", sorted(set(got) ^ set(want))[:8])
+        check((r1.returncode, got) == (r2.returncode, want), f"output row 18: {what}: a later walk "
+              "of the folder converts only the final outputs",
+              f"exit {r1.returncode} vs {r2.returncode}, {len(got)} vs {len(want)} outputs, "
+              f"differing {sorted(set(got) ^ set(want))[:6]}; stderr {r1.stderr[-300:]!r} "
+              f"vs {r2.stderr[-300:]!r}")
     for name, d in (("the inputs' folder", IN), ("the working directory", CWD), ("$TMPDIR", TMP)):
         extra = sorted(set(os.listdir(d)) - (INPUTS if d == IN else set()))
         check(not extra, f"output row 18: {what}: {name} holds nothing new", extra[:8])
@@ -281,8 +289,10 @@ def traced_kills(ref_of, tmpfile_ok):
     if not STRACE:
         print("output row 18 (kill at linkat/rename): strace missing; not run")
         return
-    cases = [(3, "linkat", 1, True), (3, "rename", 1, True), (3, "rename", 7, True),
-             (3, "linkat", 5, False), (0, "rename", 1, True), (1, "rename", 1, True),
+    # md -O: 0000.md has an image, so linkat/rename #2 is the second file
+    # named of the first window (its image, or the .md once the image is).
+    cases = [(3, "linkat", 1, True), (3, "rename", 1, True), (3, "rename", 2, True),
+             (3, "rename", 7, True), (3, "linkat", 2, False), (3, "linkat", 5, False), (0, "rename", 1, True), (1, "rename", 1, True),
              (2, "linkat", 2, False), (2, "rename", 2, True), (4, "rename", 3, True)]
     for job, call, when, over in cases:
         name, args = JOBS[job]
@@ -296,6 +306,28 @@ def traced_kills(ref_of, tmpfile_ok):
         judge(f"{name}, SIGKILL at {call} #{when}{' over old outputs' if over else ''}", out, ref,
               old, named_ok=over or not tmpfile_ok)
         shutil.rmtree(out, ignore_errors=True)
+
+
+def killed_md_folder(ref):
+    """What a killed -O md run can leave, made by hand: whole outputs, an
+    image folder made but still empty, one holding only a hidden named
+    temporary.  A later walk must read the outputs and nothing else (under
+    UBSan it stopped at qsort(NULL) of the empty folders' names)."""
+    out = os.path.join(T, "left")
+    mds = sorted(p for p in ref[0] if p.endswith(".md"))[:3]
+    for rel in mds:
+        os.makedirs(os.path.dirname(os.path.join(out, rel)), exist_ok=True)
+        with open(os.path.join(out, rel), "wb") as f:
+            f.write(ref[0][rel])
+    os.makedirs(os.path.join(out, "md", "0020_files"))
+    os.makedirs(os.path.join(out, "md", "0040_files"))
+    with open(os.path.join(out, "md", "0040_files", ".newsconv-0123456789abcdef"), "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n")
+    r, names = walk_names(out, "left")
+    check(r.returncode == 0 and len(names) == len(mds), "output row 18: a walk of what a killed "
+          "-O run leaves (an empty image folder, one holding only a hidden temporary) converts "
+          f"exactly its {len(mds)} whole outputs", f"exit {r.returncode}, {names}, {r.stderr[-600:]!r}")
+    shutil.rmtree(out, ignore_errors=True)
 
 
 def main():
@@ -312,12 +344,14 @@ def main():
         ref_of[name], took_of[name] = reference(name, args)
         kill_loop(rnd, name, args, ref_of[name], took_of[name], tmpfile_ok)
     named_loop(rnd, ref_of[JOBS[3][0]], took_of[JOBS[3][0]])
+    killed_md_folder(ref_of[JOBS[3][0]])
     stdout_loop(rnd, tmpfile_ok)
     traced_kills(ref_of, tmpfile_ok)
-    rc, names = walk_names(IN, "in")
-    check(rc == 0 and len(names) == 200, "output row 18: the walk of the inputs' folder converts "
-          "exactly the 200 inputs", f"rc {rc}, {len(names)} outputs")
-    print(f"after the kills: {SEEN['new outputs']} whole new outputs, "
+    r, names = walk_names(IN, "in")
+    check(r.returncode == 0 and len(names) == 200, "output row 18: the walk of the inputs' folder "
+          "converts exactly the 200 inputs", f"exit {r.returncode}, {len(names)} outputs")
+    print(f"after the kills: {SEEN['new outputs']} whole new outputs, {SEEN['empty folders']} empty "
+          "image folders (made for an output not yet named), "
           f"hidden .newsconv- temporaries left (allowed where named): {SEEN['hidden temporaries']}")
 
 
