@@ -34,6 +34,8 @@ It counts hits per path (GET /__hits -> JSON) and exits by itself after
                             (ETag; 304 on a match)
   /ft/feed2.xml             a second summary-only feed (digests), 2 items linking to
                             /ft/regatta/1 and /ft/regatta/2, whole pages
+  /ft/redirfeed.xml         one item whose link redirects to /ft/story (/goto?...), as
+                            feed-proxy links do
 Requests in absolute form (GET http://host/path, as sent to a proxy) are
 counted under the whole URL; the server then acts as a proxy to itself
 only (127.0.0.1 and its own port) and answers 502 for any other target
@@ -152,6 +154,15 @@ def ft_feed2(port):
     return "".join(out).encode()
 
 
+def ft_redirfeed(port):
+    base = "http://127.0.0.1:%d" % port
+    link = "%s/goto?%s" % (base, urllib.parse.quote(base + "/ft/story", safe=""))
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title>'
+            '<link>%s/</link><description>d</description><item><title>Pier rebuilt</title>'
+            '<link>%s</link><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate><description>%s</description>'
+            '</item></channel></rss>' % (base, link.replace("&", "&amp;"), FT_WORDS)).encode()
+
+
 def ft_feed(port):
     base = "http://127.0.0.1:%d" % port
     items = [("Pier rebuilt", "/ft/story"), ("Gone story", "/404"), ("Hidden story", "/to-private")]
@@ -255,6 +266,8 @@ class H(BaseHTTPRequestHandler):
             if self.headers.get("If-None-Match") == etag:
                 return self.send(304, b"", "text/html", [("ETag", etag)])
             return self.send(200, FT_STORY, "text/html; charset=utf-8", [("ETag", etag)])
+        if p == "/ft/redirfeed.xml":
+            return self.send(200, ft_redirfeed(port), "application/rss+xml")
         if p == "/ft/feed2.xml":
             return self.send(200, ft_feed2(port), "application/rss+xml")
         if p.startswith("/ft/regatta/") and p[12:] in ("1", "2"):

@@ -17,7 +17,8 @@ summary-only items: /ft/story serves the whole page, /404 fails, and
    the article is a conversion record referring to it; -j 1 and -j 2
    give the same bytes; read back, one document per item;
 8. a page given as a URL and the same page taken for an item: one
-   capture of the URL, both conversions refer to it;
+   capture of the URL, both conversions refer to it; an item whose link
+   redirects has its page recorded at the final URL, nothing at the link;
 9. a digest of two feeds gets full articles from both (epubcheck 0/0,
    Ace 0 in the normal build);
    a second run with the cache asks the server for nothing it got (the
@@ -194,6 +195,24 @@ def warc_checks(port, feed):
         check(len(resp) == 1 and refs == resp * 2,
               "warc: the page given as a URL and taken for an item is captured once, both conversions "
               "refer to that response (%s, %s)" % (resp, refs))
+    redirect_checks(port, env)
+
+
+def redirect_checks(port, env):
+    story = "http://127.0.0.1:%d/ft/story" % port
+    warc = os.path.join(tmp, "redir.warc")
+    r = run("--to", "warc", "--full-text", "--allow-loopback", "--cache-dir", cache, "--timeout", "5",
+            "http://127.0.0.1:%d/ft/redirfeed.xml" % port, "-o", warc, env=env)
+    check(r.returncode == 0, "warc, redirected link: exit 0 (%s)" % r.stderr)
+    if r.returncode:
+        return
+    strict_checks(warc, "warc, redirected link")
+    recs = records(warc)
+    at = sorted((h["WARC-Type"], h.get("WARC-Target-URI")) for h, _ in recs
+                if "/goto" in h.get("WARC-Target-URI", "") or h.get("WARC-Target-URI") == story)
+    want = sorted(("response request conversion metadata".split()[i], story) for i in range(4))
+    check(at == want, "warc, redirected link: the page's response, request, conversion and metadata at "
+          "the final URL, none at the link (%s)" % at)
 
 
 def digest_checks(port, feed):
