@@ -680,6 +680,124 @@ static void orphan_headings(struct ex *x, int content)
 	propagate(x);
 }
 
+/* ---- the article's own announcements (rule 4) ------------------------ */
+
+/* How a page's blocks inside an article name themselves, lower case,
+ * matched at the start of a short block's text ("Mehr zum Thema:",
+ * "You may also like").  A heading saying one of these drops its whole
+ * section with it. */
+static const char *const section_phrases[] = {
+	/* en */
+	"related", "read more", "read also", "also read", "more from", "more on this",
+	"more stories", "more news", "you may also like", "you might also like",
+	"you may like", "recommended", "most popular", "most read", "popular posts",
+	"recent posts", "latest news", "latest posts", "comments", "leave a comment",
+	"leave a reply", "share this", "follow us", "subscribe", "sign up",
+	"newsletter", "advertisement", "sponsored", "tags", "topics",
+	/* de */
+	"mehr zum thema", "mehr zu", "mehr aus", "mehr themen", "lesen sie auch",
+	"lesen sie mehr", "lies auch", "auch interessant", "das könnte", "ähnliche",
+	"verwandte", "weitere artikel", "weitere beiträge", "weitere nachrichten",
+	"weitere meldungen", "weitere themen", "beiträge zum thema", "neue beiträge",
+	"neueste beiträge", "aktuelle beiträge", "aktuellste beiträge",
+	"empfohlen", "meistgelesen", "die meistgelesenen", "meist gelesen",
+	"schon gelesen", "kommentare", "kommentar schreiben", "kommentieren",
+	"teilen", "diesen artikel teilen", "anzeige", "werbung", "schlagworte",
+	"schlagwörter", "themen", "zum weiterlesen", "weiterlesen",
+	/* fr */
+	"à lire aussi", "a lire aussi", "lire aussi", "à découvrir", "dans la même rubrique",
+	"articles les plus lus", "les plus lus", "sur le même sujet", "commentaires",
+	"votre commentaire", "partager", "publicité", "abonnez-vous",
+	/* es, pt, it */
+	"le puede interesar", "te puede interesar", "también te puede", "contenido relacionado",
+	"noticias relacionadas", "temas relacionados", "lo más leído", "más leídas",
+	"lea también", "lee también", "comentarios", "compartir", "publicidad",
+	"suscríbete", "leia também", "veja também", "mais lidas", "leggi anche",
+	"articoli correlati", "potrebbe interessarti", "i più letti", "commenti", "argomenti",
+	/* pl, nl */
+	"czytaj też", "czytaj także", "zobacz też", "zobacz także", "polecane",
+	"najczęściej czytane", "komentarze", "reklama", "lees ook", "gerelateerd", "reacties",
+	NULL
+};
+
+/* Lower case: ASCII, and the Latin-1 capitals (UTF-8 C3 80 to C3 9E). */
+static size_t fold_text(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p && (*p <= ' ' || strchr("-–»›>|•·*#([\"'", *p)))
+		p++;
+	for (; *p && n + 2 < cap; p++) {
+		unsigned char c = *p;
+		if (c <= ' ') {
+			if (n && out[n - 1] != ' ')
+				out[n++] = ' ';
+			continue;
+		}
+		if (c == 0xC3 && p[1] >= 0x80 && p[1] <= 0x9E && p[1] != 0x97) {
+			out[n++] = (char)c;
+			out[n++] = (char)(*++p + 0x20);
+			continue;
+		}
+		out[n++] = (char)tolower(c);
+	}
+	while (n && out[n - 1] == ' ')
+		n--;
+	out[n] = 0;
+	return n;
+}
+
+/* The section phrase the text starts with, as a whole word; its length
+ * or 0. */
+static size_t says_section(const char *t)
+{
+	for (size_t i = 0; section_phrases[i]; i++) {
+		size_t l = strlen(section_phrases[i]);
+		if (strncmp(t, section_phrases[i], l) == 0 &&
+		    !isalnum((unsigned char)t[l]) && (unsigned char)t[l] < 0x80)
+			return l;
+	}
+	return 0;
+}
+
+static int heading_level(const xmlNode *n)
+{
+	return heading(n) ? n->name[1] - '0' : 0;
+}
+
+/* Drops a short block of the article announcing the page's own matter
+ * (section_phrases); a heading takes its section along, up to the next
+ * heading of its rank or higher.  Only the outermost short blocks are
+ * read, so each element is read once. */
+static void announcements(struct ex *x, int content)
+{
+	char t[160];
+	for (size_t i = 1; i < x->n; i++) {
+		struct el *e = &x->els[i], *p = &x->els[e->parent];
+		if (!e->inside || e->dropped || (int)i == content || e->raw_text > 60 ||
+		    !e->raw_text || (p->raw_text <= 60 && e->parent != content) || is(e->node, "img"))
+			continue;
+		xmlChar *c = xmlNodeGetContent(e->node);
+		if (!c)
+			continue;
+		size_t n = fold_text((const char *)c, t, sizeof t);
+		xmlFree(c);
+		size_t l = says_section(t);
+		if (!l || n > 48 || n > l + 24)
+			continue;
+		e->dropped = 1;
+		int lv = heading_level(e->node);
+		for (xmlNode *s = lv ? e->node->next : NULL; s; s = s->next) {
+			if (s->type != XML_ELEMENT_NODE || !s->_private)
+				continue;
+			if (heading(s) && heading_level(s) <= lv)
+				break;
+			el_of(x, s)->dropped = 1;
+		}
+	}
+	propagate(x);
+}
+
 static void mark_inside(struct ex *x, int content)
 {
 	for (size_t i = 0; i < x->n; i++)
@@ -858,8 +976,8 @@ static int find(struct ex *x, size_t *outside)
 	x->els[0].text -= x->els[0].gone;
 	x->els[0].link_text -= x->els[0].gone_links;
 	propagate(x);
+	announcements(x, content);
 	orphan_headings(x, content);
-	propagate(x);
 	return content;
 }
 

@@ -3,7 +3,10 @@
   rule 2: lines of text cut by <br> in a container (no <p>) score it,
           so the names of the page decide nothing on their own;
   rule 4: a heading whose section inside the article was all dropped
-          ("Related articles" over its list of links) goes with it."""
+          ("Related articles" over its list of links) goes with it;
+  rule 4: a short block announcing the page's own matter ("Lesen Sie
+          auch:", "Mehr zum Thema") goes, a heading saying so with its
+          section."""
 import json
 import os
 import subprocess
@@ -52,4 +55,17 @@ t = text(HEAD + NAV + "<article><h1>The plan</h1>" + para + "<h2>What comes next
 check("What comes next" in t and "The plan" in t, "rule 4, orphan heading: the article's headings kept", t)
 check("Another story" not in t, "rule 4, orphan heading: the list of links dropped", t)
 check("Related articles" not in t, "rule 4, orphan heading: its heading dropped too", t)
+
+# Announcements, in German: the label paragraph and the heading's section
+# (its teaser paragraph is prose, and goes with its heading).
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
+         "<p><strong>Lesen Sie auch:</strong></p>" + para +
+         "<h2>Mehr zum Thema</h2><p>Wie der Ausschuss im letzten Jahr den Haushalt beschlossen hat, "
+         "und warum es so lange dauerte.</p><h2>Das Ergebnis</h2><p>The end of the story, as a "
+         "paragraph of the article that stays where it is.</p></article></body></html>")
+check("Der Plan" in t and "Das Ergebnis" in t and "The end of the story" in t,
+      "rule 4, announcements: the article and its own headings kept", t)
+check("Lesen Sie auch" not in t, "rule 4, announcements: a 'Lesen Sie auch:' label dropped", t)
+check("Mehr zum Thema" not in t and "Haushalt beschlossen" not in t,
+      "rule 4, announcements: a 'Mehr zum Thema' heading dropped with its section", t)
 done("extract_rules")
