@@ -1053,7 +1053,7 @@ static int warc_begin(struct nc_writer *wr, struct nc_err *err)
 	field(&info, "software", "newsconv/" NC_VERSION);
 	field(&info, "format", "WARC File Format 1.1");
 	field(&info, "conformsTo", "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/");
-	field(&info, "description", "News articles converted from front-matter HTML; each article's input file is stored byte for byte");
+	field(&info, "description", "News converted by newsconv (articles, feed items, posts, pages); each input is stored byte for byte, pages fetched for it as served");
 	if (o->options_text && *o->options_text)
 		field(&info, "options", o->options_text);
 	field(&fname, "WARC-Filename", w->filename);
