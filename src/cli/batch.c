@@ -220,11 +220,13 @@ static int read_input(const struct cli *c, const struct input *in, size_t max,
 	int score = 0;
 	const struct nc_reader *r = c->reader ? c->reader : nc_reader_detect(data, len, &score);
 	/* Only a reader that reads in parts keeps a mapped file. */
-	if (r && !r->open && (rc = input_bytes_own(&b, in->path, err)) != NC_OK)
-		return rc;
+	if (r && !r->open)
+		rc = input_bytes_own(&b, in->path, err);
 	data = b.data;
 	len = b.len;
-	if (!c->reader && (!r || (in->walked && score < 2))) {
+	if (rc) {
+		/* a mapped file past the limit of a reader that reads it whole */
+	} else if (!c->reader && (!r || (in->walked && score < 2))) {
 		if (in->walked)
 			*skipped = true;
 		else
