@@ -464,6 +464,8 @@ static void score(struct ex *x)
 		double s;
 		int a;
 		if (scored_para(e)) {
+			/* a paragraph of links (a list of names, of tags) says
+			 * little of where the article is */
 			s = para_score(e->text, e->commas);
 			a = e->parent;
 		} else if (!e->dropped && e->blockish && e->own > 0) {
@@ -709,6 +711,7 @@ static const char *const section_phrases[] = {
 	"articles les plus lus", "les plus lus", "sur le même sujet", "commentaires",
 	"votre commentaire", "partager", "publicité", "abonnez-vous",
 	/* es, pt, it */
+	"lea", "lea también", "lea más", "lee más", "leer más", "mira también", "ver también",
 	"le puede interesar", "te puede interesar", "también te puede", "contenido relacionado",
 	"noticias relacionadas", "temas relacionados", "lo más leído", "más leídas",
 	"lea también", "lee también", "comentarios", "compartir", "publicidad",
@@ -720,12 +723,23 @@ static const char *const section_phrases[] = {
 	NULL
 };
 
+/* Labels of the page's own matter that go alone: credits, bylines,
+ * dates, copyright lines. */
+static const char *const label_phrases[] = {
+	"foto:", "fotos:", "foto ©", "bild:", "bilder:", "quelle:", "photo:", "photos:",
+	"image:", "images:", "credit:", "credits:", "crédit", "crédito", "źródło:",
+	"fot.", "imagen:", "©", "copyright", "all rights reserved", "alle rechte",
+	"von:", "autor:", "autoren:", "author:", "aktualisiert am", "last modified",
+	"last updated", "letzte änderung", "zuletzt aktualisiert", "stand:", NULL
+};
+
 /* Lower case: ASCII, and the Latin-1 capitals (UTF-8 C3 80 to C3 9E). */
 static size_t fold_text(const char *s, char *out, size_t cap)
 {
 	size_t n = 0;
 	const unsigned char *p = (const unsigned char *)s;
-	while (*p && (*p <= ' ' || strchr("-–»›>|•·*#([\"'", *p)))
+	/* leading marks, ASCII only: a UTF-8 byte must not match one */
+	while (*p && (*p <= ' ' || strchr("-*#([\"'>|", *p)))
 		p++;
 	for (; *p && n + 2 < cap; p++) {
 		unsigned char c = *p;
@@ -749,12 +763,13 @@ static size_t fold_text(const char *s, char *out, size_t cap)
 
 /* The section phrase the text starts with, as a whole word; its length
  * or 0. */
-static size_t says_section(const char *t)
+static size_t says(const char *t, const char *const *list)
 {
-	for (size_t i = 0; section_phrases[i]; i++) {
-		size_t l = strlen(section_phrases[i]);
-		if (strncmp(t, section_phrases[i], l) == 0 &&
-		    !isalnum((unsigned char)t[l]) && (unsigned char)t[l] < 0x80)
+	for (size_t i = 0; list[i]; i++) {
+		size_t l = strlen(list[i]);
+		bool word = isalnum((unsigned char)list[i][l - 1]);
+		if (strncmp(t, list[i], l) == 0 &&
+		    (!word || (!isalnum((unsigned char)t[l]) && (unsigned char)t[l] < 0x80)))
 			return l;
 	}
 	return 0;
@@ -782,8 +797,15 @@ static void announcements(struct ex *x, int content)
 			continue;
 		size_t n = fold_text((const char *)c, t, sizeof t);
 		xmlFree(c);
-		size_t l = says_section(t);
-		if (!l || n > 48 || n > l + 24)
+		size_t l = says(t, section_phrases);
+		if (!l && says(t, label_phrases)) {
+			e->dropped = 1;
+			continue;
+		}
+		/* "Read also: <another story>" whatever its length; a heading
+		 * only when the phrase is most of it */
+		bool label = l && t[l] == ':' && !heading(e->node);
+		if (!l || (!label && (n > 48 || n > l + 24)))
 			continue;
 		e->dropped = 1;
 		int lv = heading_level(e->node);
@@ -978,6 +1000,7 @@ static int find(struct ex *x, size_t *outside)
 	propagate(x);
 	announcements(x, content);
 	orphan_headings(x, content);
+	measure(x, true); /* what is left, for rule 5 */
 	return content;
 }
 

@@ -68,4 +68,14 @@ check("Der Plan" in t and "Das Ergebnis" in t and "The end of the story" in t,
 check("Lesen Sie auch" not in t, "rule 4, announcements: a 'Lesen Sie auch:' label dropped", t)
 check("Mehr zum Thema" not in t and "Haushalt beschlossen" not in t,
       "rule 4, announcements: a 'Mehr zum Thema' heading dropped with its section", t)
+
+# Labels go alone: a photo credit and a copyright line, not the caption.
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
+         "<figure><img src='a.jpg' alt='Der Saal'><figcaption>Der Saal am Abend der Abstimmung, "
+         "voll wie selten zuvor.</figcaption></figure><p>Foto: Max Muster</p>" + para +
+         "<p>© 2024 Beispielverlag</p></article></body></html>")
+check("Der Saal am Abend" in t, "rule 4, labels: the caption kept", t)
+check("Max Muster" not in t and "Beispielverlag" not in t,
+      "rule 4, labels: the photo credit and the copyright line dropped", t)
+
 done("extract_rules")
