@@ -54,6 +54,7 @@ struct el {
 	unsigned blockish : 1;/* has block children (not a div of text) */
 	unsigned inside : 1;  /* in the content chosen */
 	size_t raw_text;      /* all text, junk included */
+	size_t raw_links;     /* link text of it */
 	size_t text;          /* text outside junk */
 	size_t link_text;
 	size_t gone;          /* text of dropped leftovers below (rule 4) */
@@ -126,30 +127,46 @@ static bool word_in(const char *w, size_t n, const char *const *list, bool prefi
 	return false;
 }
 
-/* +1 when a class/id word says article, -1 boilerplate, 0 neither. */
-static int names_say(const char *s, int *good, int *bad)
+/* Counts the article words (good) and boilerplate words (bad: +1 weak,
+ * +100 strong) of a class or id.  An id of five words or more is a
+ * heading's slug ("sharing-with-a-single-developer"), not a name. */
+static void names_say(const char *s, bool is_id, int *good, int *bad)
 {
 	char w[48];
 	while (s && *s) {
-		size_t n = 0;
-		while (*s && !isalnum((unsigned char)*s))
-			s++;
-		while (*s && isalnum((unsigned char)*s)) {
-			if (n < sizeof w - 1)
-				w[n++] = (char)tolower((unsigned char)*s);
-			s++;
-		}
-		w[n] = 0;
-		if (!n)
+		size_t words = 0, tok = strcspn(s, " \t\r\n");
+		for (size_t i = 0; i < tok; i++)
+			words += isalnum((unsigned char)s[i]) &&
+				 (i == 0 || !isalnum((unsigned char)s[i - 1]));
+		const char *end = s + tok;
+		if (is_id && words >= 5) {
+			s = end;
+			while (*s && isspace((unsigned char)*s))
+				s++;
 			continue;
-		if (word_in(w, n, strong_prefixes, true))
-			*bad += 100;
-		else if (word_in(w, n, weak_prefixes, true) || word_in(w, n, weak_words, false))
-			(*bad)++;
-		else if (word_in(w, n, good_prefixes, true))
-			(*good)++;
+		}
+		while (s < end) {
+			size_t n = 0;
+			while (s < end && !isalnum((unsigned char)*s))
+				s++;
+			while (s < end && isalnum((unsigned char)*s)) {
+				if (n < sizeof w - 1)
+					w[n++] = (char)tolower((unsigned char)*s);
+				s++;
+			}
+			w[n] = 0;
+			if (!n)
+				continue;
+			if (word_in(w, n, strong_prefixes, true))
+				*bad += 100;
+			else if (word_in(w, n, weak_prefixes, true) || word_in(w, n, weak_words, false))
+				(*bad)++;
+			else if (word_in(w, n, good_prefixes, true))
+				(*good)++;
+		}
+		while (*s && isspace((unsigned char)*s))
+			s++;
 	}
-	return 0;
 }
 
 /* ---- the DOM ---------------------------------------------------------- */
@@ -259,8 +276,8 @@ static bool junk_signal(const xmlNode *n, const char **why)
 		return true;
 	}
 	int good = 0, bad = 0;
-	names_say(attr(n, "class"), &good, &bad);
-	names_say(attr(n, "id"), &good, &bad);
+	names_say(attr(n, "class"), false, &good, &bad);
+	names_say(attr(n, "id"), true, &good, &bad);
 	if (bad >= 100 || (bad && !good)) {
 		*why = "class/id";
 		return true;
@@ -375,12 +392,14 @@ static void measure(struct ex *x, bool clean)
 			e->imgs = !e->dropped && (is(e->node, "img") || is(e->node, "picture"));
 		} else {
 			e->raw_text = t;
+			e->raw_links = e->is_link ? t : 0;
 		}
 	}
 	for (size_t i = x->n; i-- > 1;) {
 		struct el *e = &x->els[i], *p = &x->els[e->parent];
 		if (!clean) {
 			p->raw_text += e->raw_text;
+			p->raw_links += p->is_link ? e->raw_text : e->raw_links;
 			p->has_sem |= e->semantic | e->has_sem;
 			if (block_tag(e->node))
 				p->blockish = 1;
@@ -409,6 +428,16 @@ static void mark_junk(struct ex *x, size_t page_text)
 		/* A wrapper holding most of the page is not boilerplate. */
 		if (e->raw_text * 2 > page_text && strcmp(why, "hidden") != 0)
 			continue;
+		/* Nor is a block of prose a weak name only guesses at
+		 * ("read-more" holding the rest of the story). */
+		if (strcmp(why, "class/id") == 0 && e->raw_text >= 500 &&
+		    e->raw_links * 10 < e->raw_text * 3) {
+			int good = 0, bad = 0;
+			names_say(attr(e->node, "class"), false, &good, &bad);
+			names_say(attr(e->node, "id"), true, &good, &bad);
+			if (bad < 100)
+				continue;
+		}
 		e->junk = 1;
 		e->dropped = 1;
 	}
@@ -419,8 +448,8 @@ static void mark_junk(struct ex *x, size_t page_text)
 static double weight_of(const xmlNode *n)
 {
 	int good = 0, bad = 0;
-	names_say(attr(n, "class"), &good, &bad);
-	names_say(attr(n, "id"), &good, &bad);
+	names_say(attr(n, "class"), false, &good, &bad);
+	names_say(attr(n, "id"), true, &good, &bad);
 	double w = (good ? 25 : 0) - (bad ? 25 : 0);
 	const char *ip = attr(n, "itemprop");
 	static const char *const main_roles[] = {"main", NULL};

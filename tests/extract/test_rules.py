@@ -78,4 +78,21 @@ check("Der Saal am Abend" in t, "rule 4, labels: the caption kept", t)
 check("Max Muster" not in t and "Beispielverlag" not in t,
       "rule 4, labels: the photo credit and the copyright line dropped", t)
 
+
+# Rule 1's names: a weak name ("read-more") over a block of prose is a
+# guess the text overrules; an id of five words is a heading's slug, not
+# a name ("sharing-with-a-single-developer" is no share bar).
+more = "".join(f"<p>Rest {i}: the mayor said the works would end in May, and that the "
+               f"town would pay for them from its reserves, not from new taxes.</p>" for i in range(6))
+t = text(HEAD + NAV + "<div id='story'>" + para + "<div id='read-more'>" + more + "</div></div>"
+         "<div id='menu-more'><ul>" + "".join(f"<li><a href='/m{i}'>Menu entry {i}</a></li>" for i in range(30)) +
+         "</ul></div></body></html>")
+check("Rest 5: the mayor" in t, "rule 1: prose under a weak name ('read-more') kept", t)
+check("Menu entry" not in t, "rule 1: links under a weak name ('menu-more') still dropped", t)
+t = text(HEAD + NAV + "<div class='document'><h1>Sharing</h1>" + para + para + para +
+         "<div id='sharing-with-a-single-developer'><h2>Sharing with a single developer</h2>" + more +
+         "</div></div><div class='sharing'><a href='/t'>Tweet</a> <a href='/f'>Post</a></div></body></html>")
+check("Rest 5: the mayor" in t and "Sharing with a single developer" in t,
+      "rule 1: an id of five words is a slug, not a name: its section kept", t)
+check("Tweet" not in t, "rule 1: the share bar by class still dropped", t)
 done("extract_rules")
