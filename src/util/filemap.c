@@ -15,8 +15,11 @@
  * window of them at most; past this, files are read as before. */
 #define FILEMAP_SLOTS 1024
 
-/* What the SIGBUS handler may read: atomics only, no lock. */
+/* What the SIGBUS handler may read: atomics only, no lock.  `gen` is
+ * odd while a slot changes (a sequence lock), so a reader never pairs
+ * one mapping's start with another's span. */
 struct slot {
+	atomic_uint gen;
 	_Atomic uintptr_t start;     /* 0: free */
 	_Atomic size_t span;
 	atomic_bool damaged;
@@ -31,8 +34,11 @@ static _Atomic size_t page_size;    /* set before the first slot is taken */
 static struct slot *slot_of(uintptr_t a, uintptr_t *start, size_t *span)
 {
 	for (int i = 0; i < FILEMAP_SLOTS; i++) {
+		unsigned g = atomic_load(&slots[i].gen);
 		uintptr_t s = atomic_load(&slots[i].start);
 		size_t n = atomic_load(&slots[i].span);
+		if ((g & 1) || g != atomic_load(&slots[i].gen))
+			continue; /* changing: not the mapping of an address in use */
 		if (s && a >= s && a - s < n) {
 			*start = s;
 			*span = n;
@@ -85,9 +91,11 @@ static int slot_take(uintptr_t start, size_t span)
 	for (int i = 0; installed && i < FILEMAP_SLOTS && got < 0; i++) {
 		if (atomic_load(&slots[i].start))
 			continue;
+		atomic_fetch_add(&slots[i].gen, 1);
 		atomic_store(&slots[i].damaged, false);
 		atomic_store(&slots[i].span, span);
 		atomic_store(&slots[i].start, start);
+		atomic_fetch_add(&slots[i].gen, 1);
 		got = i;
 	}
 	pthread_mutex_unlock(&slots_lock);
@@ -97,8 +105,10 @@ static int slot_take(uintptr_t start, size_t span)
 static void slot_give_back(int i)
 {
 	pthread_mutex_lock(&slots_lock);
+	atomic_fetch_add(&slots[i].gen, 1);
 	atomic_store(&slots[i].start, 0);
 	atomic_store(&slots[i].span, 0);
+	atomic_fetch_add(&slots[i].gen, 1);
 	pthread_mutex_unlock(&slots_lock);
 }
 
