@@ -47,6 +47,7 @@ struct el {
 	xmlNode *node;
 	int parent;           /* index in the list, -1 for the body */
 	unsigned junk : 1;    /* boilerplate by rule 1 (own signal) */
+	unsigned by_tag : 1;  /* ... by its tag, role or hidden, not its names */
 	unsigned dropped : 1; /* junk, or inside junk */
 	unsigned semantic : 1;/* article, main, role=main, articleBody */
 	unsigned has_sem : 1; /* holds a semantic element */
@@ -414,6 +415,16 @@ static void measure(struct ex *x, bool clean)
 	}
 }
 
+static void reset(struct ex *x)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		struct el *e = &x->els[i];
+		e->junk = e->dropped = 0;
+		e->scored = false;
+		e->score = e->weight = 0;
+	}
+}
+
 /* Rule 1: marks junk (own signal) and dropped (junk or inside it). */
 static void mark_junk(struct ex *x, size_t page_text)
 {
@@ -428,10 +439,12 @@ static void mark_junk(struct ex *x, size_t page_text)
 		/* A wrapper holding most of the page is not boilerplate. */
 		if (e->raw_text * 2 > page_text && strcmp(why, "hidden") != 0)
 			continue;
-		/* Nor is a block of prose a weak name only guesses at
-		 * ("read-more" holding the rest of the story). */
-		if (strcmp(why, "class/id") == 0 && e->raw_text >= 500 &&
-		    e->raw_links * 10 < e->raw_text * 3) {
+		/* Nor is a block of prose a weak name or a <header> only
+		 * guesses at ("read-more" holding the rest of the story). */
+		bool prose = e->raw_text >= 500 && e->raw_links * 10 < e->raw_text * 3;
+		if (prose && strcmp(why, "header") == 0)
+			continue;
+		if (prose && strcmp(why, "class/id") == 0) {
 			int good = 0, bad = 0;
 			names_say(attr(e->node, "class"), false, &good, &bad);
 			names_say(attr(e->node, "id"), true, &good, &bad);
@@ -440,6 +453,20 @@ static void mark_junk(struct ex *x, size_t page_text)
 		}
 		e->junk = 1;
 		e->dropped = 1;
+		e->by_tag = strcmp(why, "class/id") != 0;
+	}
+}
+
+/* Rule 5's fallback: the whole body less what rule 1 drops by tag, role
+ * or hiddenness (nav, footer, role=banner ...), which is no guess. */
+static void keep_all_but_tags(struct ex *x, size_t page_text)
+{
+	reset(x);
+	mark_junk(x, page_text);
+	for (size_t i = 1; i < x->n; i++) {
+		struct el *e = &x->els[i];
+		e->junk = e->junk && e->by_tag;
+		e->dropped = e->junk || x->els[e->parent].dropped;
 	}
 }
 
@@ -1033,16 +1060,6 @@ static int find(struct ex *x, size_t *outside)
 	return content;
 }
 
-static void reset(struct ex *x)
-{
-	for (size_t i = 0; i < x->n; i++) {
-		struct el *e = &x->els[i];
-		e->junk = e->dropped = 0;
-		e->scored = false;
-		e->score = e->weight = 0;
-	}
-}
-
 int nc_extract(struct nc_doc *doc, xmlNode *body, const char *title, xmlNode **content)
 {
 	(void)title;
@@ -1066,9 +1083,8 @@ int nc_extract(struct nc_doc *doc, xmlNode *body, const char *title, xmlNode **c
 		c = find(&x, &outside);
 	}
 	if (c < 0 || x.els[c].text < enough || !x.els[c].text) {
-		doc->extracted = true;
-		doc->kept_chars = page;
-		goto out;
+		keep_all_but_tags(&x, page);
+		c = 0;
 	}
 	doc->extracted = true;
 	if ((rc = drop(&x, c)))

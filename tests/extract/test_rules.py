@@ -95,4 +95,18 @@ t = text(HEAD + NAV + "<div class='document'><h1>Sharing</h1>" + para + para + p
 check("Rest 5: the mayor" in t and "Sharing with a single developer" in t,
       "rule 1: an id of five words is a slug, not a name: its section kept", t)
 check("Tweet" not in t, "rule 1: the share bar by class still dropped", t)
+
+# A <header> of prose (a long standfirst) is not the page's header.
+t = text(HEAD + "<header><a href='/'>Home</a> <a href='/news'>News</a></header><article>"
+         "<header><h1>The plan</h1>" + more + "</header>" + para + para + para + "</article></body></html>")
+check("Rest 5: the mayor" in t, "rule 1: a <header> of prose inside the article kept", t)
+check("News" not in t, "rule 1: the page's <header> of links dropped", t)
+
+# Rule 5 keeps the page when no article stands out, less its <nav> and
+# <footer> (no guess: their tags say so).
+t = text(HEAD + "<nav><a href='/'>Home</a> <a href='/shop'>Shop</a></nav>" +
+         "".join(f"<div>Opening hour {i}: 9 to 5</div>" for i in range(20)) +
+         "<footer>Imprint and privacy</footer></body></html>")
+check("Opening hour 19" in t, "rule 5: no article stands out: the page is kept", t)
+check("Shop" not in t and "Imprint" not in t, "rule 5: less its <nav> and <footer>", t)
 done("extract_rules")
