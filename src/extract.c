@@ -10,8 +10,11 @@
  *     subscription, ads ... in several languages (see `junk_words`).  An
  *     element is spared when it holds the page's marked article
  *     (<article>, <main>, role=main, itemprop=articleBody) or most of the
- *     page's text: a wrapper named "has-sidebar" is not a sidebar.
- *  2. Paragraphs (p, pre, td, blockquote, li, and divs of text) of 25
+ *     page's text: a wrapper named "has-sidebar" is not a sidebar; or
+ *     is prose (500+ characters, under 30% links) named only by a weak
+ *     word or a <header> tag.  An id of five words is a slug, not a name.
+ *  2. Paragraphs (p, pre, td, blockquote, li, divs of text, and lines of
+ *     text between a container's blocks) of 25
  *     characters or more score 1 + commas + one per 100 characters (at
  *     most 3); the score goes to their parent, half to the grandparent,
  *     less further up.  A candidate starts from its tag and its class or
@@ -24,10 +27,14 @@
  *     punctuation).
  *  4. Inside the article, blocks that are mostly links, lists of links,
  *     and short blocks without a sentence are dropped as leftovers of
- *     the page (share bars, tag lists, "read more").
- *  5. When the article found is under 250 characters of text, or under a
- *     fifth of the page's prose, the whole body is kept: a wrong guess
- *     must not lose a page.
+ *     the page (share bars, tag lists, "read more"); so are short blocks
+ *     announcing the page's own matter (section_phrases: a heading takes
+ *     its section along), labels (label_phrases: credits, copyright),
+ *     and headings whose section was all dropped.
+ *  5. When the article found has under 250 characters of text left, or
+ *     under a fifth of the page's prose, the whole body is kept less
+ *     rule 1's tags, roles and hidden elements: a wrong guess must not
+ *     lose a page.
  *
  * Everything is linear in the number of elements: one pass to list them
  * in document order, and passes over that list; no recursion.
