@@ -8,6 +8,12 @@
 #include <zip.h>
 
 #include "read_wacz.h"
+#include "util/filemap.h"
+
+/* The package's bytes (mapped from the file by the CLI) are let go
+ * this often as members are pulled: libzip reads them from the view,
+ * and pages it needs again come back from the file. */
+#define WACZ_RELEASE_STEP (8u * 1024u * 1024u)
 
 static bool is_warc_member(const char *n)
 {
@@ -51,12 +57,50 @@ static void warn(const struct nc_wacz_in *in, const char *name, const char *what
 	nc_buf_printf(in->tail_warning, "%s: %s\n", name, what);
 }
 
-/* Member i, if it is a WARC, to in->member().  Its bytes are read as
- * they come, not by the size the zip claims (input row 22: a member
- * claiming 2 GB is no reason to lose the others), and they count in the
- * archive's inflation budget; past it, the package's remaining members
- * are skipped (*stop) and what was read is kept. */
-static int read_member(const struct nc_wacz_in *in, zip_t *z, zip_uint64_t i, bool *stop)
+/* A member being pulled: its bytes count in the archive's inflation
+ * budget as they come, not by the size the zip claims (input row 22: a
+ * member claiming 2 GB is no reason to lose the others). */
+struct member {
+	const struct nc_wacz_in *in;
+	const char *name;
+	zip_file_t *f;
+	bool damaged, *stop;
+	const unsigned char *data;   /* the package */
+	size_t len;
+	uint64_t since_release;
+};
+
+static long pull_member(void *src, unsigned char *buf, size_t cap)
+{
+	struct member *m = src;
+	if (m->damaged || *m->stop)
+		return 0;
+	if (*m->in->inflated > m->in->max_inflated) {
+		nc_buf_printf(m->in->tail_warning,
+			      "%s: the package inflates to more than %u MB; the rest of it and the members after it are skipped\n",
+			      m->name, (unsigned)(m->in->max_inflated / (1024u * 1024u)));
+		*m->stop = true;
+		return 0;
+	}
+	zip_int64_t got = zip_fread(m->f, buf, cap);
+	if (got < 0) {
+		m->damaged = true;
+		return -1;
+	}
+	*m->in->inflated += (uint64_t)got;
+	if ((m->since_release += (uint64_t)got) >= WACZ_RELEASE_STEP) {
+		nc_filemap_release(m->data, m->len);
+		m->since_release = 0;
+	}
+	return (long)got;
+}
+
+/* Member i, if it is a WARC, to in->member(), which pulls its bytes;
+ * past the budget the package's remaining members are skipped (*stop)
+ * and what was read is kept.  A damaged member keeps the records
+ * before the damage. */
+static int read_member(const struct nc_wacz_in *in, zip_t *z, zip_uint64_t i, bool *stop,
+		       const unsigned char *data, size_t len)
 {
 	const char *name = zip_get_name(z, i, 0);
 	if (!name || !is_warc_member(name))
@@ -66,33 +110,11 @@ static int read_member(const struct nc_wacz_in *in, zip_t *z, zip_uint64_t i, bo
 		warn(in, name, "cannot be read from the package; skipped");
 		return NC_OK;
 	}
-	struct nc_buf b = {0};
-	int rc = NC_OK;
-	zip_int64_t got = 0; /* read only after a zip_fread() */
-	do {
-		if (*in->inflated > in->max_inflated) {
-			nc_buf_printf(in->tail_warning,
-				      "%s: the package inflates to more than %u MB; it and the members after it are skipped\n",
-				      name, (unsigned)(in->max_inflated / (1024u * 1024u)));
-			*stop = true;
-			break;
-		}
-		if (nc_buf_reserve(&b, 65536)) {
-			rc = nc_err_set(in->err, NC_ERR_NOMEM, in->name, "out of memory");
-			break;
-		}
-		got = zip_fread(f, b.data + b.len, 65536);
-		if (got > 0) {
-			b.len += (size_t)got;
-			*in->inflated += (uint64_t)got;
-		}
-	} while (got > 0);
-	if (!rc && !*stop && got < 0)
-		warn(in, name, "is damaged in the package (its size or checksum is wrong); skipped");
-	else if (!rc && !*stop)
-		rc = in->member(in->ctx, (const unsigned char *)(b.data ? b.data : ""), b.len);
+	struct member m = { in, name, f, false, stop, data, len, 0 };
+	int rc = in->member(in->ctx, pull_member, &m);
+	if (!rc && m.damaged)
+		warn(in, name, "is damaged in the package (its size or checksum is wrong); the rest of it is skipped");
 	zip_fclose(f);
-	nc_buf_free(&b);
 	return rc;
 }
 
@@ -105,7 +127,7 @@ int nc_wacz_read(const struct nc_wacz_in *in, const unsigned char *data, size_t 
 	bool stop = false;
 	zip_int64_t n = zip_get_num_entries(z, 0);
 	for (zip_int64_t i = 0; i < n && !rc && !stop; i++)
-		rc = read_member(in, z, (zip_uint64_t)i, &stop);
+		rc = read_member(in, z, (zip_uint64_t)i, &stop, data, len);
 	zip_discard(z);
 	return rc;
 }

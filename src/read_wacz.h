@@ -11,6 +11,10 @@
 #include "newsconv.h"
 #include "util/buf.h"
 
+/* The next bytes of a member into buf (at most cap): how many, 0 at
+ * its end, -1 when it is damaged (read_wacz.c says so). */
+typedef long (*nc_wacz_pull_fn)(void *src, unsigned char *buf, size_t cap);
+
 /* What reading a package shares with the WARC reader that parses its
  * members. */
 struct nc_wacz_in {
@@ -18,9 +22,10 @@ struct nc_wacz_in {
 	uint64_t *inflated;          /* bytes inflated so far, in all */
 	uint64_t max_inflated;       /* limit of *inflated */
 	struct nc_buf *tail_warning; /* members that could not be read, a line each */
-	/* Called with each WARC member's bytes, in the package's order;
-	 * non-zero stops reading and is returned. */
-	int (*member)(void *ctx, const unsigned char *data, size_t len);
+	/* Called for each WARC member, in the package's order, to pull its
+	 * bytes with fn(src, ...) as it parses them (issue 19: a member is
+	 * never whole in memory); non-zero stops reading and is returned. */
+	int (*member)(void *ctx, nc_wacz_pull_fn fn, void *src);
 	void *ctx;
 	struct nc_err *err;
 };

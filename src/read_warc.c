@@ -32,10 +32,11 @@
  * what is wrong with the records; the second gives the documents in
  * archive order, a part of at most `max` at a time (nc_reader.next), so
  * that a batch holds a window of them and never the whole archive's.
- * Each pass has its own inflation budget.  A WACZ is read whole (its
- * members come through libzip) and its documents handed out in parts.  Limits: a record of at most WARC_MAX_RECORD
- * bytes, WARC_MAX_INFLATED bytes (or, but for a WACZ, WARC_INFLATE_RATIO
- * times the archive's size, when more) inflated in all each pass (gzip members and HTTP
+ * Each pass has its own inflation budget.  A WACZ's WARC members are
+ * pulled through libzip a chunk at a time (read_wacz.c), never whole;
+ * its documents are held and handed out in parts.  Limits: a record of at most WARC_MAX_RECORD
+ * bytes, WARC_MAX_INFLATED bytes (or WARC_INFLATE_RATIO times the
+ * archive's size, when more) inflated in all each pass (gzip members and HTTP
  * Content-Encoding together: gzip bombs of either kind), a header of at
  * most WARC_MAX_HEADER bytes.  A limit reached, a truncated or corrupt
  * tail keep what was read before, with a warning.  A block must end in
@@ -53,8 +54,7 @@
  * what it has parsed or inflated (nc_filemap_release), so memory holds
  * a record and a few MB of the file, not the archive; stdin and URLs
  * are read whole (NC_MAX_INPUT_BYTES).  The images are held once
- * inflated; a WACZ's WARC members are inflated one at a time, each
- * whole (read_wacz.c).
+ * inflated.
  * The zip side of WACZ is read_wacz.c (libzip, a module of the program).
  */
 #include <ctype.h>
@@ -1100,6 +1100,11 @@ struct stream {
 	const unsigned char *data;
 	size_t len;
 	size_t fed, released;        /* gzip: bytes given to zlib, and let go */
+	/* A WACZ member: its bytes pulled a chunk at a time (data unused). */
+	nc_wacz_pull_fn pull;
+	void *src;
+	unsigned char *in;           /* pull + gzip: the chunk zlib reads */
+	bool eof;
 	bool gz, started, done;
 	bool final, over;            /* gzip: no more input; the budget is spent */
 	z_stream z;
@@ -1113,14 +1118,31 @@ static void stream_end(struct stream *s)
 	if (s->gz && s->started)
 		inflateEnd(&s->z);
 	nc_buf_free(&s->pend);
+	free(s->in);
+	s->in = NULL;
 	s->started = false;
 	s->done = true;
+}
+
+/* The next chunk of a pulled member; 0 at its end (or damage, which
+ * read_wacz.c reports). */
+static size_t pull(struct stream *s, unsigned char *buf)
+{
+	long n = s->eof ? 0 : s->pull(s->src, buf, INFLATE_CHUNK);
+	s->eof = n <= 0;
+	return n > 0 ? (size_t)n : 0;
 }
 
 /* The compressed bytes zlib has not had yet, a slice at most. */
 static void feed(struct stream *s)
 {
-	if (s->z.avail_in || s->fed == s->len)
+	if (!s->z.avail_in && s->pull) {
+		size_t n = pull(s, s->in);
+		s->z.next_in = s->in;
+		s->z.avail_in = (uInt)n;
+		s->fed += n;
+	}
+	if (s->z.avail_in || s->fed == s->len || s->pull)
 		return;
 	size_t n = s->len - s->fed < FEED_MAX ? s->len - s->fed : FEED_MAX;
 	s->z.next_in = (unsigned char *)s->data + s->fed;
@@ -1131,6 +1153,8 @@ static void feed(struct stream *s)
 /* Compressed bytes before zlib's position are not read again this pass. */
 static void release_inflated(struct stream *s)
 {
+	if (s->pull)
+		return;
 	size_t at = (size_t)(s->z.next_in - s->data);
 	if (at - s->released >= RELEASE_STEP) {
 		nc_filemap_release(s->data + s->released, at - s->released);
@@ -1138,9 +1162,26 @@ static void release_inflated(struct stream *s)
 	}
 }
 
-/* Whether only zero padding follows zlib's position. */
-static bool only_padding(const struct stream *s)
+/* Where zlib is in the compressed bytes, for messages. */
+static size_t in_offset(const struct stream *s)
 {
+	return s->pull ? s->fed - s->z.avail_in : (size_t)(s->z.next_in - s->data);
+}
+
+/* Whether only zero padding follows zlib's position. */
+static bool only_padding(struct stream *s)
+{
+	if (s->pull) {
+		for (;;) {
+			for (uInt k = 0; k < s->z.avail_in; k++)
+				if (s->z.next_in[k])
+					return false;
+			s->z.avail_in = 0;
+			feed(s);
+			if (!s->z.avail_in)
+				return true;
+		}
+	}
 	for (size_t k = (size_t)(s->z.next_in - s->data); k < s->len; k++)
 		if (s->data[k])
 			return false;
@@ -1170,30 +1211,44 @@ static int inflate_chunk(struct rd *r, struct stream *s)
 		/* The next member, unless only padding follows. */
 		if (only_padding(s) || inflateReset(&s->z) != Z_OK)
 			s->final = true;
-	} else if (zr == Z_BUF_ERROR && s->z.avail_in == 0 && s->fed == s->len) {
+	} else if (zr == Z_BUF_ERROR && s->z.avail_in == 0 && (s->pull ? s->eof : s->fed == s->len)) {
 		s->final = true;
-		warn(r, "gzip stream cut off at byte %zu", s->len);
+		warn(r, "gzip stream cut off at byte %zu", s->pull ? s->fed : s->len);
 	} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
 		s->final = true;
 		warn(r, "corrupt gzip data near byte %zu; the rest of the archive is skipped",
-		     (size_t)(s->z.next_in - s->data));
+		     in_offset(s));
 	}
 	return NC_OK;
 }
 
-static int gzip_run(struct rd *r, struct stream *s)
+/* A plain member: one chunk more of it into s->pend. */
+static int pull_chunk(struct rd *r, struct stream *s)
 {
-	if (!s->started) {
+	if (nc_buf_reserve(&s->pend, INFLATE_CHUNK))
+		return oom(r);
+	size_t n = pull(s, (unsigned char *)s->pend.data + s->pend.len);
+	s->pend.len += n;
+	s->pend.data[s->pend.len] = '\0';
+	s->final = s->eof;
+	return NC_OK;
+}
+
+/* Records from s->pend, refilled by inflating (.warc.gz) or pulling (a
+ * plain WACZ member) a chunk at a time. */
+static int buffered_run(struct rd *r, struct stream *s)
+{
+	if (!s->started && s->gz) {
 		memset(&s->z, 0, sizeof s->z);
 		if (inflateInit2(&s->z, 15 + 16) != Z_OK)
 			return oom(r);
 		s->started = true;
-		s->z.next_in = (unsigned char *)s->data;
-		s->z.avail_in = 0;
+		s->z.next_in = s->pull ? s->in : (unsigned char *)s->data;
+		s->z.avail_in = (uInt)(s->pull ? s->fed : 0);
 	}
 	for (;;) {
 		int rc = NC_OK;
-		if (!s->final && !s->over && (rc = inflate_chunk(r, s)) != NC_OK)
+		if (!s->final && !s->over && (rc = (s->gz ? inflate_chunk : pull_chunk)(r, s)) != NC_OK)
 			return rc;
 		size_t used = 0;
 		int st = parse_records(r, (unsigned char *)s->pend.data, s->pend.len, s->final,
@@ -1223,8 +1278,8 @@ static int stream_run(struct rd *r, struct stream *s)
 {
 	if (s->done)
 		return NC_OK;
-	if (s->gz)
-		return gzip_run(r, s);
+	if (s->gz || s->pull)
+		return buffered_run(r, s);
 	size_t used = 0;
 	int rc;
 	int st = parse_records(r, s->data + s->pos, s->len - s->pos, true, s->pos, &used, &rc);
@@ -1253,9 +1308,28 @@ static int read_stream(struct rd *r, const unsigned char *data, size_t len)
 
 /* ---- WACZ ---------------------------------------------------------------- */
 
-static int on_wacz_member(void *ctx, const unsigned char *data, size_t len)
+/* A WACZ member, pulled from libzip a chunk at a time: never whole in
+ * memory (a pass never paused). */
+static int on_wacz_member(void *ctx, nc_wacz_pull_fn fn, void *src)
 {
-	return read_stream(ctx, data, len);
+	struct rd *r = ctx;
+	struct stream s = { .pull = fn, .src = src, .in = malloc(INFLATE_CHUNK) };
+	if (!s.in)
+		return oom(r);
+	/* The first chunk says whether it is gzip: it stays zlib's input,
+	 * or becomes the first bytes to parse. */
+	s.fed = pull(&s, s.in);
+	s.gz = s.fed >= 2 && s.in[0] == 0x1f && s.in[1] == 0x8b;
+	int rc = NC_OK;
+	if (!s.gz) {
+		if (nc_buf_put(&s.pend, s.in, s.fed))
+			rc = oom(r);
+		s.final = s.eof;
+	}
+	if (!rc)
+		rc = stream_run(r, &s);
+	stream_end(&s);
+	return rc;
 }
 
 /* A pass over every WARC member of the package; what the package says
@@ -1382,8 +1456,7 @@ static int warc_open(const char *name, const unsigned char *data, size_t len, vo
 	struct rd *r = &c->r;
 	r->err = err;
 	c->wacz = len >= 4 && !memcmp(data, "PK\3\4", 4);
-	/* A WACZ's members are inflated whole, in memory: its budget stays. */
-	r->budget = c->wacz || len / WARC_INFLATE_RATIO < WARC_MAX_INFLATED / WARC_INFLATE_RATIO
+	r->budget = len / WARC_INFLATE_RATIO < WARC_MAX_INFLATED / WARC_INFLATE_RATIO
 		    ? WARC_MAX_INFLATED : (uint64_t)len * WARC_INFLATE_RATIO;
 	int rc = c->wacz ? read_wacz(r, data, len) : read_stream(r, data, len);
 	if (!rc && r->records == 0)

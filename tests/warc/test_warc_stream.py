@@ -216,6 +216,31 @@ try:
               f"issue 19: {kind}: 2,000 pages in archive order, the image after them attached", r)
     check(outs["plain"] == outs["gz"], "issue 19: the .warc and the .warc.gz give identical JSON bytes")
 
+    # A WACZ: its members pulled through libzip as they are parsed, never
+    # whole (main: the package read whole, then each member inflated whole).
+    import zipfile
+    for kind, method in (("plain", zipfile.ZIP_DEFLATED), ("gz", zipfile.ZIP_STORED)):
+        name = "data.warc" + (".gz" if kind == "gz" else "")
+        for folder in (big_dir, base_dir):
+            os.makedirs(os.path.join(folder, "wacz-" + kind))
+            with zipfile.ZipFile(os.path.join(folder, "wacz-" + kind, "arc"), "w", method,
+                                 compresslevel=1 if method == zipfile.ZIP_DEFLATED else None) as z:
+                z.write(os.path.join(folder, kind, "arc"), "archive/" + name)
+        size = os.path.getsize(os.path.join(big_dir, "wacz-" + kind, "arc")) >> 20
+        rb_, cb_, eb_ = peak_kb(["--to", "json", "-o", os.path.join(big_dir, kind + "-wacz.json"),
+                                 os.path.join(big_dir, "wacz-" + kind, "arc")])
+        rs_, cs_, es_ = peak_kb(["--to", "json", "-o", os.path.join(base_dir, kind + "-wacz.json"),
+                                 os.path.join(base_dir, "wacz-" + kind, "arc")])
+        check(cb_ == 0 and cs_ == 0, f"issue 19: a {size} MB WACZ ({name}) converted (exit {cb_}, {cs_})",
+              eb_ + es_)
+        check(rb_ - rs_ < 24 * 1024,
+              f"issue 19: WACZ of {size} MB ({name}, {sizes[kind] >> 20} MB) peaks at {rb_ // 1024} MB, "
+              f"its pages alone at {rs_ // 1024} MB: members pulled, not held")
+        r = subprocess.run([NC, "--to", "json", "-o", "-", "arc"], cwd=os.path.join(big_dir, "wacz-" + kind),
+                           capture_output=True, timeout=300)
+        check(r.returncode == 0 and r.stdout == outs["plain"],
+              f"issue 19: the WACZ ({name}) gives the bytes its WARC gives", r)
+
     # A mapped file and the same bytes read whole (stdin): the same documents.
     mid_dir = os.path.join(shm, "mid")
     write_both(mid_dir, with_media(60))
