@@ -765,7 +765,7 @@ static const char *const section_phrases[] = {
 	"verwandte", "weitere artikel", "weitere beiträge", "weitere nachrichten",
 	"weitere meldungen", "weitere themen", "beiträge zum thema", "neue beiträge",
 	"neueste beiträge", "aktuelle beiträge", "aktuellste beiträge",
-	"empfohlen", "meistgelesen", "die meistgelesenen", "meist gelesen",
+	"empfohlen", "empfohlene", "meistgelesen", "meistgelesene", "die meistgelesenen", "meist gelesen",
 	"schon gelesen", "kommentare", "kommentar schreiben", "kommentieren",
 	"teilen", "diesen artikel teilen", "anzeige", "werbung", "schlagworte",
 	"schlagwörter", "themen", "zum weiterlesen", "weiterlesen",
@@ -828,14 +828,15 @@ static size_t fold_text(const char *s, char *out, size_t cap)
  * or 0. */
 static size_t says(const char *t, const char *const *list)
 {
+	size_t best = 0;
 	for (size_t i = 0; list[i]; i++) {
 		size_t l = strlen(list[i]);
 		bool word = isalnum((unsigned char)list[i][l - 1]);
-		if (strncmp(t, list[i], l) == 0 &&
+		if (l > best && strncmp(t, list[i], l) == 0 &&
 		    (!word || (!isalnum((unsigned char)t[l]) && (unsigned char)t[l] < 0x80)))
-			return l;
+			best = l; /* the longest: "lea también", not "lea" */
 	}
-	return 0;
+	return best;
 }
 
 static int heading_level(const xmlNode *n)
@@ -847,26 +848,52 @@ static int heading_level(const xmlNode *n)
  * (section_phrases); a heading takes its section along, up to the next
  * heading of its rank or higher.  Only the outermost short blocks are
  * read, so each element is read once. */
+/* The start of an element's text, at most `cap` - 1 bytes from at most
+ * 64 nodes: enough to read a label, and a constant cost per element. */
+static void text_start(const xmlNode *top, char *out, size_t cap)
+{
+	size_t n = 0, budget = 64;
+	const xmlNode *k = top->children;
+	while (k && k != top && budget-- && n + 1 < cap) {
+		if (k->type == XML_TEXT_NODE && k->content) {
+			size_t l = strlen((const char *)k->content);
+			if (l > cap - 1 - n)
+				l = cap - 1 - n;
+			memcpy(out + n, k->content, l);
+			n += l;
+		}
+		if (k->type == XML_ELEMENT_NODE && k->children && !ignored_tag(k)) {
+			k = k->children;
+			continue;
+		}
+		while (k != top && !k->next)
+			k = k->parent;
+		if (k != top)
+			k = k->next;
+	}
+	out[n] = 0;
+}
+
 static void announcements(struct ex *x, int content)
 {
-	char t[160];
+	char raw[224], t[224];
 	for (size_t i = 1; i < x->n; i++) {
 		struct el *e = &x->els[i], *p = &x->els[e->parent];
-		if (!e->inside || e->dropped || (int)i == content || e->raw_text > 60 ||
-		    !e->raw_text || (p->raw_text <= 60 && e->parent != content) || is(e->node, "img"))
+		/* blocks of 200 characters at most, each the largest of its
+		 * text (a chain of wrappers around one label is read once) */
+		if (!e->inside || e->dropped || (int)i == content || e->raw_text > 200 ||
+		    !e->raw_text || (p->raw_text <= e->raw_text && e->parent != content) ||
+		    is(e->node, "img"))
 			continue;
-		xmlChar *c = xmlNodeGetContent(e->node);
-		if (!c)
-			continue;
-		size_t n = fold_text((const char *)c, t, sizeof t);
-		xmlFree(c);
-		size_t l = says(t, section_phrases);
-		if (!l && says(t, label_phrases)) {
+		text_start(e->node, raw, sizeof raw);
+		size_t n = fold_text(raw, t, sizeof t);
+		if (e->raw_text <= 60 && !says(t, section_phrases) && says(t, label_phrases)) {
 			e->dropped = 1;
 			continue;
 		}
-		/* "Read also: <another story>" whatever its length; a heading
-		 * only when the phrase is most of it */
+		size_t l = says(t, section_phrases);
+		/* "Read also: <another story>" up to 200 characters; else
+		 * only when the phrase is most of the block */
 		bool label = l && t[l] == ':' && !heading(e->node);
 		if (!l || (!label && (n > 48 || n > l + 24)))
 			continue;

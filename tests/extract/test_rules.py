@@ -109,4 +109,11 @@ t = text(HEAD + "<nav><a href='/'>Home</a> <a href='/shop'>Shop</a></nav>" +
          "<footer>Imprint and privacy</footer></body></html>")
 check("Opening hour 19" in t, "rule 5: no article stands out: the page is kept", t)
 check("Shop" not in t and "Imprint" not in t, "rule 5: less its <nav> and <footer>", t)
+
+# "Read also: <another story>" longer than 60 characters goes too.
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
+         "<p>Lea también: El consejo municipal aprueba el presupuesto de obras para el puente viejo</p>" +
+         para + "</article></body></html>")
+check("Paragraph 4" in t and "consejo municipal" not in t,
+      "rule 4, announcements: a long 'Lea también: <story>' dropped", t)
 done("extract_rules")
