@@ -113,7 +113,7 @@ static int read_member(const struct nc_wacz_in *in, zip_t *z, zip_uint64_t i, bo
 	struct member m = { in, name, f, false, stop, data, len, 0 };
 	int rc = in->member(in->ctx, pull_member, &m);
 	if (!rc && m.damaged)
-		warn(in, name, "is damaged in the package (its size or checksum is wrong); the rest of it is skipped");
+		warn(in, name, "is damaged in the package (its size or checksum is wrong): what came before the damage was read, nothing after it");
 	zip_fclose(f);
 	return rc;
 }

@@ -241,6 +241,23 @@ try:
         check(r.returncode == 0 and r.stdout == outs["plain"],
               f"issue 19: the WACZ ({name}) gives the bytes its WARC gives", r)
 
+    # A member whose checksum is wrong: what came before the damage is kept, warned.
+    bad = bytearray()
+    with zipfile.ZipFile(os.path.join(shm, "bad.wacz"), "w", zipfile.ZIP_STORED) as z:
+        z.writestr("archive/data.warc", b"".join(plain_page(i) for i in range(3)))
+    with open(os.path.join(shm, "bad.wacz"), "rb") as f:
+        bad = bytearray(f.read())
+    k = bad.find(b"Story 2</title>")
+    bad[k + 6] = ord("X")  # "Story X": the CRC no longer matches
+    with open(os.path.join(shm, "bad.wacz"), "wb") as f:
+        f.write(bad)
+    r = subprocess.run([NC, "--to", "json", "-o", "-", os.path.join(shm, "bad.wacz")], capture_output=True,
+                       timeout=300)
+    got = json.loads(r.stdout) if r.returncode == 0 else []
+    check([d["meta"]["title"] for d in got] == ["Story 0", "Story 1", "Story X"] and
+          b"archive/data.warc: is damaged in the package" in r.stderr,
+          "issue 19: a WACZ member with a wrong CRC, pulled: its records kept, the damage warned", r)
+
     # A mapped file and the same bytes read whole (stdin): the same documents.
     mid_dir = os.path.join(shm, "mid")
     write_both(mid_dir, with_media(60))
