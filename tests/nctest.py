@@ -11,6 +11,18 @@ SHARED = os.environ.get("NC_SHARED", "")
 _failures = 0
 
 
+def write(path, text):
+    """A fixture file (str as UTF-8, or bytes), its folders made."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(text.encode() if isinstance(text, str) else text)
+
+
+def article(title, body="<p>Hello.</p>"):
+    """A small front-matter article dated 2024-01-02 03:04:05."""
+    return f"---\ntitle: {title}\ndate: 2024-01-02 03:04:05\n---\n{body}\n"
+
+
 def check(cond, what, detail=""):
     global _failures
     if not cond:

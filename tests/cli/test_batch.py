@@ -4,7 +4,7 @@ and the review's defects about outputs (issue 14: 10, 11, 14)."""
 import filecmp, gzip, os, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, SHARED, check, done  # noqa: E402
+from nctest import NC, SRC, SHARED, article, check, done  # noqa: E402
 
 FIX = os.path.join(SRC, "fixtures")
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
@@ -13,10 +13,6 @@ ENV = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
 def run(*args, stdin=None, cwd=None):
     return subprocess.run([NC, *args], input=stdin, capture_output=True, cwd=cwd,
                           timeout=120, env=ENV)
-
-
-def article(title, body="<p>Hello.</p>"):
-    return f"---\ntitle: {title}\ndate: 2024-01-02 03:04:05\n---\n{body}\n"
 
 
 def warc_targets(path):

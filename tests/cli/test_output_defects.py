@@ -16,7 +16,7 @@ import tempfile
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, check, done  # noqa: E402
+from nctest import NC, SRC, article, check, done, write  # noqa: E402
 
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
 T = tempfile.mkdtemp(prefix="nc-output-defects-")
@@ -28,16 +28,6 @@ UNSHARE = shutil.which("unshare")
 def run(*args, cwd=None, env=None, timeout=120, **kw):
     return subprocess.run([NC, "-q", *args], capture_output=True, cwd=cwd, env=env or ENV,
                           timeout=timeout, **kw)
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(text.encode() if isinstance(text, str) else text)
-
-
-def article(title, body="<p>Hello.</p>"):
-    return f"---\ntitle: {title}\ndate: 2024-01-02 03:04:05\n---\n{body}\n"
 
 
 def articles(d, n, prefix=""):

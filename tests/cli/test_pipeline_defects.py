@@ -7,7 +7,7 @@ a port the system picks, and are shut down in `finally`."""
 import hashlib, http.server, json, os, shutil, signal, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, check, done  # noqa: E402
+from nctest import NC, SRC, article, check, done, write  # noqa: E402
 
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
 PNG = (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x02\0\0\0\x90wS\xde\0\0\0\x0cIDATx"
@@ -17,16 +17,6 @@ PNG = (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x02\0\0\0\x90wS\xde\0
 def run(*args, cwd=None, env=None, stdin=None, timeout=120):
     return subprocess.run([NC, *args], capture_output=True, cwd=cwd, env=env or ENV, input=stdin,
                           timeout=timeout)
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    with open(path, "wb") as f:
-        f.write(text.encode() if isinstance(text, str) else text)
-
-
-def article(title, body="<p>Hello.</p>"):
-    return f"---\ntitle: {title}\ndate: 2024-01-02 03:04:05\n---\n{body}\n"
 
 
 def md5(path):
