@@ -32,7 +32,8 @@ int nc_buf_reserve(struct nc_buf *b, size_t extra)
 	return NC_OK;
 }
 
-int nc_buf_put(struct nc_buf *b, const void *p, size_t n)
+/* The growing path of nc_buf_put and nc_buf_putc (buf.h). */
+int nc_buf_put_slow(struct nc_buf *b, const void *p, size_t n)
 {
 	if (nc_buf_reserve(b, n))
 		return NC_ERR_NOMEM;
@@ -46,12 +47,6 @@ int nc_buf_put(struct nc_buf *b, const void *p, size_t n)
 int nc_buf_puts(struct nc_buf *b, const char *s)
 {
 	return nc_buf_put(b, s, strlen(s));
-}
-
-int nc_buf_putc(struct nc_buf *b, int c)
-{
-	char ch = (char)c;
-	return nc_buf_put(b, &ch, 1);
 }
 
 int nc_buf_vprintf(struct nc_buf *b, const char *fmt, va_list ap)
