@@ -155,13 +155,29 @@ static int open_unnamed(const char *dir, int flags)
 
 /* ---- outputs ------------------------------------------------------------ */
 
+/* The directory this thread last found or made: a batch writes thousands
+ * of outputs into one -O folder, and a stat() of it per output was a
+ * tenth of the system time.  Only a hint: nc_out_open forgets it and
+ * makes the directories again when the open says they are gone. */
+static _Thread_local char made_dir[512];
+
+static void remember_dir(const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n < sizeof made_dir)
+		memcpy(made_dir, dir, n + 1);
+	else
+		made_dir[0] = '\0';
+}
+
 int nc_out_mkdirs(const char *path, struct nc_err *err)
 {
 	char *dir = dir_of(path);
 	if (!dir)
 		return nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
 	struct stat st;
-	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) { /* the common case */
+	if (strcmp(dir, made_dir) == 0 || (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))) {
+		remember_dir(dir); /* the common case */
 		free(dir);
 		return NC_OK;
 	}
@@ -180,6 +196,7 @@ int nc_out_mkdirs(const char *path, struct nc_err *err)
 				break;
 		}
 	}
+	remember_dir(dir);
 	free(dir);
 	return NC_OK;
 }
@@ -219,6 +236,24 @@ static int fail_open(struct nc_out *o, int fd, const char *path, struct nc_err *
 			  o->direct ? "write" : "create", strerror(e));
 }
 
+#define OUT_BUF 8192
+
+/* The temporary of an ordinary output in dir: unnamed while the budget
+ * allows, else named (o->tmp). */
+static int open_temp(struct nc_out *o, const char *dir)
+{
+	int fd = -1;
+	if (atomic_fetch_add(&held, 1) < budget()) {
+		fd = open_unnamed(dir, O_WRONLY);
+		o->anon = fd >= 0;
+	}
+	if (!o->anon) {
+		atomic_fetch_sub(&held, 1);
+		fd = open_named(dir, O_WRONLY, &o->tmp);
+	}
+	return fd;
+}
+
 int nc_out_open(struct nc_out *o, const char *path, struct nc_err *err)
 {
 	memset(o, 0, sizeof *o);
@@ -236,18 +271,23 @@ int nc_out_open(struct nc_out *o, const char *path, struct nc_err *err)
 	char *dir = dir_of(path);
 	if (!dir)
 		return fail_open(o, -1, path, err);
-	fd = -1;
-	if (atomic_fetch_add(&held, 1) < budget()) {
-		fd = open_unnamed(dir, O_WRONLY);
-		o->anon = fd >= 0;
-	}
-	if (!o->anon) {
-		atomic_fetch_sub(&held, 1);
-		fd = open_named(dir, O_WRONLY, &o->tmp);
+	fd = open_temp(o, dir);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) {
+		/* The directory went since nc_out_mkdirs remembered it. */
+		made_dir[0] = '\0';
+		if (nc_out_mkdirs(path, err)) {
+			free(dir);
+			nc_out_abort(o);
+			return err->code;
+		}
+		fd = open_temp(o, dir);
 	}
 	free(dir);
 	if (fd < 0 || !(o->f = fdopen(fd, "wb")))
 		return fail_open(o, fd, path, err);
+	/* Our own buffer: stdio would fstat() the new file for its size. */
+	if ((o->buf = malloc(OUT_BUF)) != NULL)
+		setvbuf(o->f, o->buf, _IOFBF, OUT_BUF);
 	return NC_OK;
 }
 
@@ -267,6 +307,8 @@ int nc_out_close(struct nc_out *o, bool sync, struct nc_err *err)
 			bad = 1;
 			e = errno;
 		}
+		free(o->buf);
+		o->buf = NULL;
 	}
 	if (bad) {
 		int rc = nc_err_set(err, NC_ERR_IO, o->path ? o->path : "-", "cannot write: %s", strerror(e));
@@ -348,6 +390,7 @@ void nc_out_abort(struct nc_out *o)
 		unlink(o->tmp);
 	free(o->tmp);
 	free(o->path);
+	free(o->buf);
 	memset(o, 0, sizeof *o);
 }
 
@@ -372,13 +415,18 @@ int nc_out_write_file(const char *path, const void *data, size_t len, struct nc_
 int nc_fs_sync(struct nc_fs_sync *s, const char *path, struct nc_err *err)
 {
 	char *dir = dir_of(path);
+	size_t i = 0;
+	if (dir && s->dir && strcmp(dir, s->dir) == 0) {
+		i = s->at; /* the directory of the last output: one stat() a run of them */
+		free(dir);
+		goto synced;
+	}
 	struct stat st;
 	if (!dir || stat(dir, &st) != 0) {
 		int e = dir ? errno : ENOMEM;
 		free(dir);
 		return nc_err_set(err, NC_ERR_IO, path, "cannot sync: %s", strerror(e));
 	}
-	size_t i = 0;
 	while (i < s->n && s->v[i].dev != (uint64_t)st.st_dev)
 		i++; /* a window's outputs live on one or two file systems */
 	if (i == s->n) {
@@ -395,7 +443,10 @@ int nc_fs_sync(struct nc_fs_sync *s, const char *path, struct nc_err *err)
 			close(fd);
 		s->n++;
 	}
-	free(dir);
+	free(s->dir);
+	s->dir = dir;
+	s->at = i;
+synced:
 	if (s->v[i].err)
 		return nc_err_set(err, NC_ERR_IO, path, "cannot write: %s", strerror(s->v[i].err));
 	return NC_OK;
@@ -404,8 +455,10 @@ int nc_fs_sync(struct nc_fs_sync *s, const char *path, struct nc_err *err)
 void nc_fs_sync_free(struct nc_fs_sync *s)
 {
 	free(s->v);
+	free(s->dir);
 	s->v = NULL;
-	s->n = 0;
+	s->dir = NULL;
+	s->n = s->at = 0;
 }
 
 /* ---- scratch ------------------------------------------------------------ */

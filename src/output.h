@@ -68,6 +68,7 @@ struct nc_out {
 	bool anon;                /* unnamed (O_TMPFILE): named by linkat() on commit */
 	bool direct;              /* a device, FIFO or standard output: written in place */
 	bool synced;              /* closed with sync: commit syncs the directory too */
+	char *buf;                /* f's buffer, while f is open */
 };
 
 /* Begin writing `path` (its directories are made): o->f takes the
@@ -101,6 +102,8 @@ struct nc_fs_sync {
 		int err;          /* errno of its syncfs(), 0 when fine */
 	} *v;
 	size_t n;
+	char *dir;                /* the last path's directory, and its entry v[at] */
+	size_t at;
 };
 int nc_fs_sync(struct nc_fs_sync *s, const char *path, struct nc_err *err);
 void nc_fs_sync_free(struct nc_fs_sync *s);
