@@ -2,10 +2,14 @@
 
 #include "newsconv.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-size_t nc_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+/* One sequence (the body of nc_utf8_decode), inline in the loop of
+ * nc_utf8_valid: every text is checked once, and the call per
+ * character was most of that check's cost. */
+static inline size_t decode_seq(const unsigned char *s, size_t n, unsigned *cp)
 {
 	if (n == 0)
 		return 0;
@@ -37,10 +41,15 @@ size_t nc_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 	return len;
 }
 
+size_t nc_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+	return decode_seq(s, n, cp);
+}
+
 size_t nc_utf8_valid_seq(const unsigned char *s, size_t n)
 {
 	unsigned cp;
-	return nc_utf8_decode(s, n, &cp);
+	return decode_seq(s, n, &cp);
 }
 
 bool nc_utf8_valid(const char *s, size_t n)
@@ -48,11 +57,17 @@ bool nc_utf8_valid(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < n) {
+		uint64_t w;
+		if (n - i >= 8 && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080u))) {
+			i += 8; /* eight ASCII bytes */
+			continue;
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;
 		}
-		size_t k = nc_utf8_valid_seq(p + i, n - i);
+		unsigned cp;
+		size_t k = decode_seq(p + i, n - i, &cp);
 		if (!k)
 			return false;
 		i += k;
