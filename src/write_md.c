@@ -217,12 +217,34 @@ static enum cls class_at(const char *s, size_t n, size_t i)
 	return classify(cp);
 }
 
+/* Bytes put_text copies as they are wherever they stand (but at the
+ * start of a line): letters, digits, spaces, most punctuation and every
+ * byte of a multi-byte character. */
+static bool plain_byte(unsigned char c)
+{
+	switch (c) {
+	case '\\': case '`': case '*': case '[': case ']': case '~': case '_': case '<':
+	case '&': case '|': case ':': case '.': case '\n': case '\r':
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* Text with every character that could be markup escaped. */
 static void put_text(struct inl *x, const char *s, size_t n)
 {
 	struct nc_buf *b = x->b;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
+		if (!x->line_start && plain_byte((unsigned char)c)) {
+			size_t j = i + 1; /* a run of them at once */
+			while (j < n && plain_byte((unsigned char)s[j]))
+				j++;
+			nc_buf_put(b, s + i, j - i);
+			i = j - 1;
+			continue;
+		}
 		if (x->line_start) {
 			/* Block markers at the start of a line. */
 			size_t d = 0;
