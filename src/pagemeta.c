@@ -837,13 +837,22 @@ static void walk_page(struct pm *p, xmlNode *root)
 /* ---- <head> ------------------------------------------------------------- */
 
 /* The <head>'s own children: <title>, the canonical link, and (outside
- * a page, whose walk reads every <meta>) <meta>. */
+ * a page, whose walk reads every <meta>) <meta>.  A stray element before
+ * <head> ("<html><div></div><head>") makes libxml2 open the body there
+ * and put the head's elements in it, with no <head> at all: then a
+ * page's body's own children are read the same way (only its children:
+ * a <title> deeper down is an SVG's or a widget's). */
 static void head(struct pm *p, xmlNode *html, bool page)
 {
-	xmlNode *h = NULL;
-	for (xmlNode *c = html->children; c; c = c->next)
-		if (named(c, "head"))
+	xmlNode *h = NULL, *body = NULL;
+	for (xmlNode *c = html->children; c; c = c->next) {
+		if (named(c, "head") && c->children)
 			h = c;
+		else if (named(c, "body") && !body)
+			body = c;
+	}
+	if (!h && page)
+		h = body;
 	for (xmlNode *c = h ? h->children : NULL; c && !p->rc; c = c->next) {
 		if (named(c, "title") && !p->title_el) {
 			xmlChar *t = xmlNodeGetContent(c);

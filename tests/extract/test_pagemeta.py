@@ -152,4 +152,16 @@ with tempfile.TemporaryDirectory() as tmp:
     check(len(m.get("authors", [])) == 32 and len(m.get("tags", [])) == 32,
           "100,000 of each: lists cut at 32", (len(m.get("authors", [])), len(m.get("tags", []))))
 
+    # A stray element before <head>: libxml2 opens the body there and puts
+    # the head's <title> and <link> in it.  They are still the page's.
+    for stray in ("", "<div class='x'></div>"):
+        page = os.path.join(tmp, "stray.html")
+        with open(page, "w", encoding="utf-8") as f:
+            f.write("<!DOCTYPE html><html>" + stray + "<head><title>Harbour bridge reopens</title>"
+                    "<meta charset='utf-8'><link rel='canonical' href='https://times.example/bridge'>"
+                    "</head><body><div><h2>Menu</h2><p>The bridge is open again, after two years, "
+                    "with a new deck and wider paths.</p></div><div>other</div></body></html>")
+        expect("stray element before <head>" if stray else "the same page without it", meta(page), {
+            "title": "Harbour bridge reopens", "source_url": "https://times.example/bridge"})
+
 done("pagemeta")
