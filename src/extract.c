@@ -24,13 +24,21 @@
  *  3. The best candidate is the article; when others nearly as good sit
  *     in one ancestor, that ancestor is.  Siblings join it when they
  *     score well or are prose (long, few links, or ending in
- *     punctuation).
+ *     punctuation).  Found inside a marked article (<article>,
+ *     itemprop=articleBody) up to four levels up, below any <main>, it
+ *     widens to it when that holds at most three times its text (the
+ *     headline, standfirst and lead beside the body).
  *  4. Inside the article, blocks that are mostly links, lists of links,
  *     and short blocks without a sentence are dropped as leftovers of
  *     the page (share bars, tag lists, "read more"); so are short blocks
  *     announcing the page's own matter (section_phrases: a heading takes
  *     its section along), labels (label_phrases: credits, copyright),
- *     and headings whose section was all dropped.
+ *     and headings whose section was all dropped.  After the article's
+ *     last paragraph (80+ characters, under 30% links, a sentence),
+ *     short blocks (under 60 characters) that end no sentence go, but
+ *     not tables, lists or code, nor link-free lines beside that
+ *     paragraph (a signature); a short heading there goes unless a
+ *     sentence follows it.
  *  5. When the article found has under 250 characters of text left, or
  *     under a fifth of the page's prose, the whole body is kept less
  *     rule 1's tags, roles and hidden elements: a wrong guess must not
@@ -61,6 +69,7 @@ struct el {
 	unsigned is_link : 1;
 	unsigned blockish : 1;/* has block children (not a div of text) */
 	unsigned inside : 1;  /* in the content chosen */
+	unsigned in_leaf : 1; /* inside a leaf block (rule 4's tail) */
 	size_t raw_text;      /* all text, junk included */
 	size_t raw_links;     /* link text of it */
 	size_t text;          /* text outside junk */
@@ -1054,6 +1063,83 @@ bool nc_extract_is_page(xmlNode *html, xmlNode *body)
 }
 
 
+/* Rule 3: the content found inside a marked article (<article>,
+ * itemprop=articleBody) a few levels down, below any <main>, widens to
+ * it when the article holds at most three times its text: the
+ * headline, the standfirst and the lead sit beside the body, and rule 4
+ * cleans what else the article holds. */
+static int widen(struct ex *x, int content)
+{
+	int a = x->els[content].parent;
+	for (int level = 0; a > 0 && level < 4; level++, a = x->els[a].parent) {
+		const xmlNode *n = x->els[a].node;
+		const char *ip = attr(n, "itemprop");
+		if (is(n, "main"))
+			break;
+		if (is(n, "article") || (ip && strcasecmp(ip, "articleBody") == 0))
+			return x->els[a].text <= 3 * x->els[content].text ? a : content;
+	}
+	return content;
+}
+
+/* A block of text with no blocks inside: a paragraph, a heading, a
+ * cell, a div of text; the outermost only (<p><span><div> is one). */
+static bool leaf_block(const struct el *e)
+{
+	return e->inside && !e->dropped && !e->blockish && !e->in_leaf && e->text > 0 &&
+	       (block_tag(e->node) || para_tag(e->node));
+}
+
+/* Tables, lists and code: data, not labels, however short. */
+static bool data_block(const xmlNode *n)
+{
+	static const char *const t[] = {"table", "thead", "tbody", "tfoot", "tr", "td", "th",
+		"pre", "ul", "ol", "dl", "li", "dd", "dt", NULL};
+	for (size_t i = 0; t[i]; i++)
+		if (is(n, t[i]))
+			return true;
+	return false;
+}
+
+/* Rule 4, the tail: after the article's last paragraph (80 characters
+ * or more, under 30% links, ending a sentence), blocks of text under 60
+ * characters that end no sentence are the page's ("Next article",
+ * "Source: ...", "No comments yet"), and so do short headings there
+ * unless a closing sentence follows.  Table cells, code and list items
+ * stay (data, not labels), and so do lines without a link beside that
+ * paragraph (a signature, a closing word).  Leaf blocks do not nest, so
+ * each subtree is read once. */
+static void tail(struct ex *x, int content)
+{
+	size_t last = 0;
+	for (size_t i = 1; i < x->n; i++) {
+		struct el *e = &x->els[i], *p = &x->els[e->parent];
+		e->in_leaf = p->in_leaf || (e->parent > 0 && leaf_block(p));
+		if ((int)i != content && leaf_block(e) && !heading(e->node) && e->text >= 80 &&
+		    link_density(e) < 0.3 && ends_sentence(e->node))
+			last = i;
+	}
+	size_t heading_at = 0; /* a heading waiting for the block after it */
+	for (size_t i = last + 1; last && i < x->n; i++) {
+		struct el *e = &x->els[i];
+		const xmlNode *n = e->node;
+		if ((int)i == content || !leaf_block(e))
+			continue;
+		bool exempt = e->text >= 60 || data_block(n) ||
+			      (e->parent == x->els[last].parent && e->link_text == 0);
+		bool sentence = (heading_at || !exempt) && ends_sentence(n);
+		/* a heading stays over a closing sentence only */
+		if (heading_at)
+			x->els[heading_at].dropped = !sentence;
+		heading_at = heading(n) && e->text < 60 ? i : 0;
+		if (!heading(n) && !exempt && !sentence)
+			e->dropped = 1;
+	}
+	if (heading_at)
+		x->els[heading_at].dropped = 1;
+	propagate(x);
+}
+
 /* One try at rules 2 to 4; the content's index, or -1. */
 static int find(struct ex *x, size_t *outside)
 {
@@ -1065,6 +1151,7 @@ static int find(struct ex *x, size_t *outside)
 	int content = gather(x, best, outside);
 	propagate(x);
 	measure(x, true);
+	content = widen(x, content);
 	mark_inside(x, content);
 	/* Children come after their parent in the list: backwards, each
 	 * element's figures lose what its dropped leftovers held before its
@@ -1089,6 +1176,7 @@ static int find(struct ex *x, size_t *outside)
 	x->els[0].link_text -= x->els[0].gone_links;
 	propagate(x);
 	announcements(x, content);
+	tail(x, content);
 	orphan_headings(x, content);
 	measure(x, true); /* what is left, for rule 5 */
 	return content;

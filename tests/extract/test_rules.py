@@ -6,7 +6,9 @@
           ("Related articles" over its list of links) goes with it;
   rule 4: a short block announcing the page's own matter ("Lesen Sie
           auch:", "Mehr zum Thema") goes, a heading saying so with its
-          section."""
+          section;
+  rule 3: the body found inside a marked <article> widens to it;
+  rule 4: short lines after the article's last paragraph go (the tail)."""
 import json
 import os
 import subprocess
@@ -116,4 +118,28 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
          para + "</article></body></html>")
 check("Paragraph 4" in t and "consejo municipal" not in t,
       "rule 4, announcements: a long 'Lea también: <story>' dropped", t)
+# Rule 3: the body found inside a marked <article> widens to it: the
+# standfirst beside the body (in its own box, with a date) is the
+# article's.
+t = text(HEAD + NAV + "<article><div class='opening'><div class='intro'><h1>Der Plan</h1><p>The "
+         "standfirst: the council agreed on the plan after a long night, and the works start in "
+         "May.</p><p>The mayor, who had asked for the vote, spoke of a good day for the town and "
+         "its old bridge.</p><span>1 May 2024</span></div></div><div class='body'><div class='text'>" +
+         para + "</div></div></article>"
+         "<div class='more'>" + "".join(f"<p><a href='/o{i}'>Other story {i}</a></p>" for i in range(6)) +
+         "</div></body></html>")
+check("The standfirst" in t and "Paragraph 4" in t,
+      "rule 3, widen: the standfirst beside the body inside <article> kept", t)
+check("Other story" not in t, "rule 3, widen: the page outside the <article> still dropped", t)
+
+# Rule 4, the tail: short lines after the last paragraph that end no
+# sentence go; a signature beside that paragraph, a table cell, stay.
+t = text(HEAD + NAV + "<div id='main'><div class='text'>" + para + para +
+         "<p>Euer Hans</p></div><table><tr><td>Length in cm</td><td>478,5</td></tr></table>"
+         "<div class='after'><p>Bisher keine Kommentare</p><p>Quelle Statista, Bearbeitung Redaktion</p>"
+         "</div></div></body></html>")
+check("Paragraph 4" in t and "Euer Hans" in t and "478,5" in t,
+      "rule 4, tail: the signature beside the last paragraph and the table kept", t)
+check("Bisher keine Kommentare" not in t and "Quelle Statista" not in t,
+      "rule 4, tail: short lines after the last paragraph dropped", t)
 done("extract_rules")
