@@ -130,8 +130,10 @@ struct batch {
  * must neither fail the run (NC_MAX_INPUT_BYTES) nor be read whole just
  * to be passed over.  Its first bytes decide: *skip when no reader
  * wants them.  Else *data holds the whole file when it was that short
- * (NULL: read it).  An unreadable file is left to slurp() to report. */
-static void sniff_walked(const char *path, bool *skip, unsigned char **data, size_t *len)
+ * (NULL: read it), and *found its reader (NULL: detect it), *found_score
+ * that reader's score.  An unreadable file is left to slurp() to report. */
+static void sniff_walked(const char *path, bool *skip, unsigned char **data, size_t *len,
+			 const struct nc_reader **found, int *found_score)
 {
 	*skip = false;
 	*data = NULL;
@@ -149,11 +151,14 @@ static void sniff_walked(const char *path, bool *skip, unsigned char **data, siz
 		n = SNIFF_BYTES;
 	int score = 0;
 	bool zip = n >= 4 && !memcmp(head, "PK\3\4", 4);
-	if (!zip && (!nc_reader_detect(head, n, &score) || score < 2)) {
+	const struct nc_reader *r = zip ? NULL : nc_reader_detect(head, n, &score);
+	if (!zip && (!r || score < 2)) {
 		*skip = true;
 	} else if (whole) {
 		*data = head;
 		*len = n;
+		*found = r; /* these very bytes: read_input need not detect again */
+		*found_score = score;
 		return;
 	}
 	free(head);
@@ -201,9 +206,11 @@ static int read_input(const struct cli *c, const struct input *in, size_t max,
 	struct input_bytes b;
 	char *url = NULL; /* the final URL of an input given as a URL */
 	struct nc_exchange *x = NULL;
+	const struct nc_reader *sniffed = NULL; /* what the whole file, read by the sniff, is */
+	int score = 0;
 	*skipped = false;
 	if (in->walked && !c->reader) {
-		sniff_walked(in->path, skipped, &data, &len);
+		sniff_walked(in->path, skipped, &data, &len, &sniffed, &score);
 		if (*skipped)
 			return NC_OK;
 	}
@@ -217,8 +224,8 @@ static int read_input(const struct cli *c, const struct input *in, size_t max,
 		return rc;
 	data = b.data;
 	len = b.len;
-	int score = 0;
-	const struct nc_reader *r = c->reader ? c->reader : nc_reader_detect(data, len, &score);
+	const struct nc_reader *r = c->reader ? c->reader
+				  : sniffed ? sniffed : nc_reader_detect(data, len, &score);
 	/* Only a reader that reads in parts keeps a mapped file. */
 	if (r && !r->open)
 		rc = input_bytes_own(&b, in->path, err);
