@@ -318,13 +318,37 @@ int nc_out_close(struct nc_out *o, bool sync, struct nc_err *err)
 	return NC_OK;
 }
 
+/* /proc/self/fd, opened once: linkat() of "N" in it walks one name
+ * instead of four ("/proc", "self", its link, "fd") per output, the
+ * larger part of each commit's system time.  -1: use the full path. */
+static int proc_fd_dir(void)
+{
+	static atomic_int dir = -2; /* -2: not opened yet */
+	int d = atomic_load(&dir);
+	if (d != -2)
+		return d;
+	int mine = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mine < 0)
+		mine = -1;
+	int expected = -2;
+	if (!atomic_compare_exchange_strong(&dir, &expected, mine)) {
+		if (mine >= 0)
+			close(mine); /* another thread's is in place */
+		return expected;
+	}
+	return mine;
+}
+
 /* An unnamed file gets its name: linkat() when the name is free, else a
  * link under a temporary name renamed over the old file. */
 static int link_anon(struct nc_out *o, const char *dir)
 {
 	char proc[64];
-	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(o->f));
-	if (linkat(AT_FDCWD, proc, AT_FDCWD, o->path, AT_SYMLINK_FOLLOW) == 0)
+	int pd = proc_fd_dir();
+	snprintf(proc, sizeof proc, pd >= 0 ? "%d" : "/proc/self/fd/%d", fileno(o->f));
+	if (pd < 0)
+		pd = AT_FDCWD;
+	if (linkat(pd, proc, AT_FDCWD, o->path, AT_SYMLINK_FOLLOW) == 0)
 		return 0;
 	if (errno != EEXIST)
 		return -1;
@@ -333,7 +357,7 @@ static int link_anon(struct nc_out *o, const char *dir)
 			errno = ENOMEM;
 			return -1;
 		}
-		if (linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp, AT_SYMLINK_FOLLOW) == 0)
+		if (linkat(pd, proc, AT_FDCWD, o->tmp, AT_SYMLINK_FOLLOW) == 0)
 			return rename(o->tmp, o->path);
 		free(o->tmp);
 		o->tmp = NULL;

@@ -1,8 +1,8 @@
 /* test_output.c - output.c's caches keep its promises (issue 20 scale
  * line): nc_out_mkdirs remembers the last directory it found, and
  * nc_fs_sync the last directory it synced, to spare a stat() per output;
- * an output into a directory removed since is still made, and one
- * written in several buffers is whole. */
+ * an output into a directory removed since is still made, one written
+ * in several buffers is whole, and one named again replaces the old. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +72,20 @@ static void big_output(const char *root)
 	CHECK(got && len == sizeof want && memcmp(got, want, len) == 0);
 }
 
+/* An unnamed output named through the /proc/self/fd descriptor: over a
+ * free name, then over the old file (the link-then-rename path). */
+static void replace_twice(const char *root)
+{
+	char p[512];
+	path_in(p, sizeof p, root, "twice.md");
+	struct nc_err err = {0};
+	CHECK(nc_out_write_file(p, "first\n", 6, &err) == NC_OK);
+	CHECK(nc_out_write_file(p, "second\n", 7, &err) == NC_OK);
+	size_t len = 0;
+	const char *got = slurp(p, &len);
+	CHECK(got && len == 7 && memcmp(got, "second\n", 7) == 0);
+}
+
 /* Outputs alternating between two directories, then a directory gone:
  * each sync answers for its own path. */
 static void bulk_sync(const char *root)
@@ -98,6 +112,7 @@ int main(void)
 		return 99;
 	dir_removed(root);
 	big_output(root);
+	replace_twice(root);
 	bulk_sync(root);
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
