@@ -58,6 +58,7 @@
 #include "read.h"
 #include "util/buf.h"
 #include "util/digest.h"
+#include "util/filemap.h"
 #include "util/date.h"
 #include "util/lang.h"
 #include "util/map.h"
@@ -2081,131 +2082,7 @@ skip:
 	return rc;
 }
 
-/* ---- the feed ------------------------------------------------------------ */
-
-/* A node taken out of the tree for the shell, and where it was. */
-struct taken {
-	xmlNode *node, *parent, *prev, *next;
-};
-
-/* Out of the tree by hand, so that putting it back (put_back) is exact:
- * libxml2's xmlAddPrevSibling() would merge adjacent text nodes. */
-static void take_out(struct taken *t, xmlNode *n)
-{
-	*t = (struct taken){n, n->parent, n->prev, n->next};
-	if (n->prev)
-		n->prev->next = n->next;
-	else if (n->parent)
-		n->parent->children = n->next;
-	if (n->next)
-		n->next->prev = n->prev;
-	else if (n->parent)
-		n->parent->last = n->prev;
-	n->prev = n->next = NULL;
-	n->parent = NULL;
-}
-
-/* The undo of take_out(), called in the reverse order of taking. */
-static void put_back(const struct taken *t)
-{
-	xmlNode *n = t->node;
-	n->parent = t->parent;
-	n->prev = t->prev;
-	n->next = t->next;
-	if (t->prev)
-		t->prev->next = n;
-	else if (t->parent)
-		t->parent->children = n;
-	if (t->next)
-		t->next->prev = n;
-	else if (t->parent)
-		t->parent->last = n;
-}
-
-/* A comment text the input cannot contain: the SHA-1 of the input in
- * it (input row 19: a feed holding the old fixed mark split wrongly). */
-static void shell_mark(const unsigned char *data, size_t len, char out[64])
-{
-	unsigned char h[20];
-	nc_sha1(data, len, h);
-	int k = snprintf(out, 64, "nc-items-here-");
-	for (int i = 0; i < 20; i++)
-		k += snprintf(out + k, (size_t)(64 - k), "%02x", h[i]);
-}
-
-/* The nodes between item i and the next when nothing but blanks and
- * comments lies between them (siblings both), else NULL. */
-static xmlNode *between(xmlNode **items, size_t n, size_t i, size_t *count)
-{
-	xmlNode *next_item = i + 1 < n ? items[i + 1] : NULL, *c = items[i]->next;
-	*count = 0;
-	for (; c && c != next_item && c->type != XML_ELEMENT_NODE; c = c->next)
-		(*count)++;
-	return c && c == next_item && *count ? items[i]->next : NULL;
-}
-
-/* Takes the items out of the tree (into t, NULL: only count), and with
- * them what lies between two items that are siblings: blanks between
- * items belong to no item, and in the shell they would be in every
- * item's input (input row 6).  Returns the count taken. */
-static size_t take_items(xmlNode **items, size_t n, struct taken *t)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t count;
-		xmlNode *g = between(items, n, i, &count);
-		if (t)
-			take_out(&t[k], items[i]);
-		k++;
-		for (size_t j = 0; j < count && g; j++) {
-			xmlNode *after = g->next;
-			if (t)
-				take_out(&t[k], g);
-			k++;
-			g = after;
-		}
-	}
-	return k;
-}
-
-/* The feed without its items, as the text before and after the place of
- * the first: each item's input is head + item + tail (read_item).  The
- * items are taken out while the feed is serialised once, then put back
- * where they were (reading them needs their ancestors: xml:base, lang). */
-static int feed_shell(struct feed *f, xmlNode **items, size_t n, const unsigned char *data,
-		      size_t len)
-{
-	if (n == 0)
-		return NC_OK;
-	char mark_text[64], mark_xml[80];
-	shell_mark(data, len, mark_text);
-	snprintf(mark_xml, sizeof mark_xml, "<!--%s-->", mark_text);
-	xmlNode *mark = xmlNewDocComment(f->x, (const xmlChar *)mark_text);
-	size_t k = take_items(items, n, NULL);
-	struct taken *t = k <= SIZE_MAX / sizeof *t ? malloc(k * sizeof *t) : NULL;
-	if (!mark || !t || !xmlAddPrevSibling(items[0], mark)) {
-		xmlFreeNode(mark);
-		free(t);
-		return NC_ERR_NOMEM;
-	}
-	take_items(items, n, t);
-	struct nc_buf all = {0};
-	put_xml(&all, f->x, (xmlNode *)f->x);
-	while (k-- > 0)
-		put_back(&t[k]);
-	xmlUnlinkNode(mark);
-	xmlFreeNode(mark);
-	free(t);
-	const char *m = all.data ? strstr(all.data, mark_xml) : NULL;
-	if (m) {
-		size_t at = (size_t)(m - all.data), ml = strlen(mark_xml);
-		nc_buf_put(&f->shell_head, all.data, at);
-		nc_buf_put(&f->shell_tail, m + ml, all.len - at - ml);
-	}
-	bool oom = all.oom || f->shell_head.oom || f->shell_tail.oom;
-	nc_buf_free(&all);
-	return oom ? NC_ERR_NOMEM : NC_OK;
-}
+/* ---- the channel --------------------------------------------------------- */
 
 /* The Atom feed's own authors, once and in order. */
 static bool feed_authors(struct feed *f)
@@ -2296,21 +2173,84 @@ static void broken_why(struct feed *f, const struct mend *m, xmlParserCtxt *ctxt
 	}
 }
 
-/* The bytes, mended, into f->x; its kind from the root element. */
-static int parse_feed(struct feed *f, const unsigned char *data, size_t len, xmlNode **root)
+
+/* ---- the feed, in passes ------------------------------------------------- */
+
+/* A feed is never held whole as a tree (issue 19: a 100,000-item feed in
+ * about the memory of its file).  The mended bytes are given to
+ * libxml2's push parser a chunk at a time, twice:
+ *   - the shell pass (feed_open) keeps everything but the items and the
+ *     blanks between two items, leaving a mark where the first was: the
+ *     feed around its items, serialised once as each item's input
+ *     (item_input), and the channel's own fields (read_channel), which
+ *     may come after the items;
+ *   - the items pass (feed_next) reads each item as soon as it is
+ *     complete and frees it, a window of documents per call.
+ * Between chunks only complete nodes are taken out of the tree, never
+ * a parent's last child: libxml2 keeps adding to that one (a text node
+ * grows in place), and an element that is not the last is closed.
+ *
+ * A feed that is not well-formed is read whole instead (both passes
+ * over one tree each, from libxml2's pull parser): the push parser
+ * recovers differently from broken markup (it lost an item's body the
+ * pull parser kept), and a broken feed reads as it always did. */
+#ifndef NC_FEED_CHUNK_BYTES
+#define NC_FEED_CHUNK_BYTES (256u * 1024u) /* a smaller one tests chunk edges (fuzz build) */
+#endif
+#define CHUNK_BYTES NC_FEED_CHUNK_BYTES
+
+struct pass {
+	xmlParserCtxt *ctxt;
+	bool whole;               /* one parse of all the bytes (a broken feed) */
+	xmlDoc *doc;              /* the whole parse's tree */
+	const char *p;            /* the mended bytes */
+	size_t n, at;             /* their length, and how far fed */
+	bool finished;            /* all fed, the parse terminated */
+	xmlNode *parents[2];      /* where items are: channel and root (RSS), feed (Atom) */
+	xmlNode *kept[2];         /* each parent's last child known to stay */
+	bool after_item[2];       /* the nodes after kept[] follow an item (shell pass) */
+	int options;
+	const char *encoding;
+};
+
+/* A reading in parts: the cursor of nc_reader.open. */
+struct reading {
+	struct feed f;
+	struct mend m;            /* the mended bytes, which both passes read */
+	const char *encoding;
+	struct pass items;
+	xmlNode **queue;          /* complete items not read yet */
+	size_t nqueue, qat, qcap;
+	size_t number;            /* items read so far */
+	bool empty;               /* an XML declaration and nothing else */
+	bool whole;               /* not well-formed: both passes read it whole */
+};
+
+static const char *item_name(const struct feed *f)
 {
-	struct mend m = {0};
-	const char *encoding = NULL, *name = f->name;
-	xmlParserCtxt *ctxt = NULL;
-	int rc = mend_bytes(&m, data, len, &encoding);
-	if (rc)
-		rc = nc_err_set(f->err, rc, name, "out of memory");
-	else if (m.out.len > INT32_MAX)
-		rc = nc_err_set(f->err, NC_ERR_LIMIT, name, "too large");
-	else if (!(ctxt = xmlNewParserCtxt()))
-		rc = nc_err_set(f->err, NC_ERR_NOMEM, name, "out of memory");
-	if (rc)
-		goto out;
+	return f->kind == FEED_ATOM ? "entry" : "item";
+}
+
+static bool is_item(const struct feed *f, const xmlNode *n)
+{
+	return is(f, n, NS_CORE, item_name(f));
+}
+
+static void drop(xmlNode *n)
+{
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+}
+
+static int pass_start(struct reading *r, struct pass *s)
+{
+	*s = (struct pass){ .p = r->m.out.data ? r->m.out.data : "", .n = r->m.out.len,
+			    .whole = r->whole };
+	s->ctxt = s->whole ? xmlNewParserCtxt() : xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, NULL);
+	if (!s->ctxt)
+		return NC_ERR_NOMEM;
+	if (r->encoding && !s->whole)
+		xmlCtxtResetPush(s->ctxt, NULL, 0, NULL, r->encoding);
 	/* No NOENT (entities stay references), no DTDLOAD.  HUGE lifts
 	 * libxml2's 10 MB cap on one text node (input row 9): the input is
 	 * bounded already (NC_MAX_INPUT_BYTES), so a text may be as large
@@ -2318,95 +2258,364 @@ static int parse_feed(struct feed *f, const unsigned char *data, size_t len, xml
 	 * HUGE also turns off libxml2's guard against entity amplification
 	 * (attribute values expand entities), so such a feed keeps every
 	 * limit, and broken_why() says when a text was cut by it. */
-	int huge = m.entities ? 0 : XML_PARSE_HUGE;
-	f->x = xmlCtxtReadMemory(ctxt, m.out.data ? m.out.data : "", (int)m.out.len, NULL, encoding,
-				 XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
-				 XML_PARSE_NOWARNING | huge);
-	*root = f->x ? xmlDocGetRootElement(f->x) : NULL;
-	if (!*root) {
-		rc = nc_err_set(f->err, NC_ERR_PARSE, name, "not a feed: no XML root element");
-		goto out;
-	}
-	broken_why(f, &m, ctxt);
-	const char *rn = local_name(*root);
+	int huge = r->m.entities ? 0 : XML_PARSE_HUGE;
+	/* An encoding given (the bytes were made UTF-8, or a GBK label
+	 * means GB18030) wins over the declaration, which names the old */
+	int enc = r->encoding ? XML_PARSE_IGNORE_ENC : 0;
+	s->options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+		     huge | enc;
+	xmlCtxtUseOptions(s->ctxt, s->options);
+	s->encoding = r->encoding;
+	return NC_OK;
+}
+
+static void pass_free(struct pass *s)
+{
+	if (!s->ctxt)
+		return;
+	if (s->ctxt->myDoc)
+		xmlFreeDoc(s->ctxt->myDoc);
+	s->ctxt->myDoc = NULL;
+	if (s->doc)
+		xmlFreeDoc(s->doc);
+	s->doc = NULL;
+	xmlFreeParserCtxt(s->ctxt);
+	s->ctxt = NULL;
+}
+
+/* The feed's kind from its root element, once there is one. */
+static int feed_kind(struct feed *f, xmlNode *root)
+{
+	const char *rn = local_name(root);
 	if (!strcmp(rn, "rss"))
 		f->kind = FEED_RSS;
 	else if (!strcmp(rn, "RDF"))
 		f->kind = FEED_RDF;
-	else if (!strcmp(rn, "feed") && (!(*root)->ns || !(*root)->ns->href ||
-					  is_atom_ns((const char *)(*root)->ns->href,
-						     strlen((const char *)(*root)->ns->href))))
+	else if (!strcmp(rn, "feed") && (!root->ns || !root->ns->href ||
+					  is_atom_ns((const char *)root->ns->href,
+						     strlen((const char *)root->ns->href))))
 		f->kind = FEED_ATOM; /* by its namespace, not its prefix (input row 3) */
 	else
-		rc = nc_err_set(f->err, NC_ERR_PARSE, name, "not a feed: the root element is <%.80s>", rn);
-out:
-	if (ctxt)
-		xmlFreeParserCtxt(ctxt);
-	nc_buf_free(&m.out);
-	return rc;
+		return nc_err_set(f->err, NC_ERR_PARSE, f->name,
+				  "not a feed: the root element is <%.80s>", rn);
+	return NC_OK;
 }
 
-/* The items, in document order: RSS 2.0's in the channel, RSS 1.0 and
- * 0.90's beside it, Atom's in the feed. */
-static int collect_items(struct feed *f, xmlNode *root, xmlNode ***items, size_t *nitems)
+/* The next chunk into the parser; then where the items are, when the
+ * tree shows it: RSS 2.0's in the channel, RSS 1.0 and 0.90's beside it
+ * (and stray ones beside it in RSS 2.0), Atom's in the feed. */
+static int pass_feed(struct feed *f, struct pass *s)
 {
-	xmlNode *parents[2] = {f->kind == FEED_ATOM ? root : f->channel, f->kind == FEED_ATOM ? NULL : root};
-	const char *item_name = f->kind == FEED_ATOM ? "entry" : "item";
-	size_t cap = 0;
-	for (int p = 0; p < 2; p++) {
-		if (!parents[p] || (p == 1 && parents[1] == parents[0]))
-			continue;
-		for (xmlNode *c = parents[p]->children; c; c = c->next) {
-			if (!is(f, c, NS_CORE, item_name))
-				continue;
-			if (*nitems == NC_MAX_FEED_ITEMS)
+	if (s->whole) {
+		s->doc = xmlCtxtReadMemory(s->ctxt, s->p, (int)s->n, NULL, s->encoding, s->options);
+		s->at = s->n;
+		s->finished = true;
+		f->x = s->doc;
+	} else {
+		size_t k = s->n - s->at < CHUNK_BYTES ? s->n - s->at : CHUNK_BYTES;
+		s->finished = s->at + k == s->n;
+		xmlParseChunk(s->ctxt, s->p + s->at, (int)k, s->finished); /* recovers: the tree is it */
+		s->at += k;
+		f->x = s->ctxt->myDoc;
+	}
+	xmlNode *root = f->x ? xmlDocGetRootElement(f->x) : NULL;
+	if (!root)
+		return s->finished ? nc_err_set(f->err, NC_ERR_PARSE, f->name,
+						"not a feed: no XML root element") : NC_OK;
+	if (!s->parents[1]) {
+		int rc = feed_kind(f, root);
+		if (rc)
+			return rc;
+		s->parents[1] = root;
+	}
+	if (f->kind == FEED_ATOM)
+		s->parents[0] = root;
+	for (xmlNode *c = s->kept[1] ? s->kept[1] : root->children; c && !s->parents[0]; c = c->next)
+		if (is(f, c, NS_CORE, "channel"))
+			s->parents[0] = c; /* the first, as child() finds it */
+	return NC_OK;
+}
+
+/* The parents in the order items are numbered: the channel's first. */
+static xmlNode *parent_at(const struct pass *s, int i)
+{
+	return i == 1 && s->parents[1] == s->parents[0] ? NULL : s->parents[i];
+}
+
+/* A comment text the input cannot contain: the SHA-1 of the input in
+ * it (input row 19: a feed holding the old fixed mark split wrongly). */
+static void shell_mark(const unsigned char *data, size_t len, char out[64])
+{
+	unsigned char h[20];
+	nc_sha1(data, len, h);
+	int k = snprintf(out, 64, "nc-items-here-");
+	for (int i = 0; i < 20; i++)
+		k += snprintf(out + k, (size_t)(64 - k), "%02x", h[i]);
+}
+
+struct shell {
+	char mark[64];
+	bool marked;              /* the mark is in the tree, before the first item */
+	size_t items;
+};
+
+/* The shell pass over one parent's new complete children: items out
+ * (the mark before the first), and with them what lies between two
+ * items when nothing but blanks and comments does: blanks between items
+ * belong to no item, and in the shell they would be in every item's
+ * input (input row 6).  Waits (returns) where a run of blanks after an
+ * item has not reached its end yet. */
+static int sweep_shell(struct feed *f, struct pass *s, int i, struct shell *sh)
+{
+	xmlNode *parent = parent_at(s, i), *c;
+	if (!parent)
+		return NC_OK;
+	for (c = s->kept[i] ? s->kept[i]->next : parent->children; c && (s->finished || c != parent->last);) {
+		xmlNode *next = c->next;
+		if (is_item(f, c)) {
+			if (++sh->items > NC_MAX_FEED_ITEMS)
 				return nc_err_set(f->err, NC_ERR_LIMIT, f->name, "more than %u items",
 						  NC_MAX_FEED_ITEMS);
-			if (*nitems == cap) {
-				cap = cap ? 2 * cap : 64;
-				xmlNode **v = realloc(*items, cap * sizeof *v);
-				if (!v)
+			if (!sh->marked) {
+				xmlNode *mark = xmlNewDocComment(f->x, (const xmlChar *)sh->mark);
+				if (!mark || !xmlAddPrevSibling(c, mark)) {
+					xmlFreeNode(mark);
 					return nc_err_set(f->err, NC_ERR_NOMEM, f->name, "out of memory");
-				*items = v;
+				}
+				sh->marked = true;
+				s->kept[i] = mark;
 			}
-			(*items)[(*nitems)++] = c;
+			drop(c);
+			s->after_item[i] = true;
+			c = next;
+			continue;
 		}
+		if (s->after_item[i] && c->type != XML_ELEMENT_NODE) {
+			xmlNode *e = c;
+			while (e && e->type != XML_ELEMENT_NODE)
+				e = e->next;
+			if (!e && !s->finished)
+				return NC_OK; /* the run may yet end at an item */
+			if (e && is_item(f, e)) {
+				while (c != e) {
+					next = c->next;
+					drop(c);
+					c = next;
+				}
+				continue;
+			}
+		}
+		s->after_item[i] = false;
+		s->kept[i] = c;
+		c = next;
 	}
 	return NC_OK;
 }
 
-static int feed_read(const char *name, const unsigned char *data, size_t len,
-		     struct nc_doclist *out, struct nc_err *err)
+/* The feed without its items, as the text before and after the mark:
+ * each item's input is head + item + tail (item_input). */
+static int shell_split(struct feed *f, const struct shell *sh)
 {
+	if (!sh->items)
+		return NC_OK;
+	char mark_xml[80];
+	snprintf(mark_xml, sizeof mark_xml, "<!--%s-->", sh->mark);
+	struct nc_buf all = {0};
+	put_xml(&all, f->x, (xmlNode *)f->x);
+	const char *m = all.data ? strstr(all.data, mark_xml) : NULL;
+	if (m) {
+		size_t at = (size_t)(m - all.data), ml = strlen(mark_xml);
+		nc_buf_put(&f->shell_head, all.data, at);
+		nc_buf_put(&f->shell_tail, m + ml, all.len - at - ml);
+	}
+	bool oom = all.oom || f->shell_head.oom || f->shell_tail.oom;
+	nc_buf_free(&all);
+	return oom ? nc_err_set(f->err, NC_ERR_NOMEM, f->name, "out of memory") : NC_OK;
+}
+
+/* The whole feed through the parser, items left out as they complete. */
+static int shell_parse(struct reading *r, struct pass *s, struct shell *sh)
+{
+	struct feed *f = &r->f;
+	int rc = pass_start(r, s) ? nc_err_set(f->err, NC_ERR_NOMEM, f->name, "out of memory") : NC_OK;
+	while (!rc && !s->finished) {
+		rc = pass_feed(f, s);
+		for (int i = 0; i < 2 && !rc && s->parents[1]; i++)
+			rc = sweep_shell(f, s, i, sh);
+	}
+	return rc;
+}
+
+/* The shell pass, streamed; again whole when the feed proves broken.
+ * Then the shell, the channel's fields and the warning, if any. */
+static int shell_pass(struct reading *r, const unsigned char *data, size_t len)
+{
+	struct feed *f = &r->f;
+	struct pass s;
+	struct shell sh = {0};
+	shell_mark(data, len, sh.mark);
+	int rc = shell_parse(r, &s, &sh);
+	if (rc != NC_ERR_NOMEM && s.ctxt && !s.ctxt->wellFormed) {
+		pass_free(&s);
+		memset(f->err, 0, sizeof *f->err);
+		sh.marked = false;
+		sh.items = 0;
+		r->whole = true;
+		rc = shell_parse(r, &s, &sh);
+	}
+	if (!rc) {
+		broken_why(f, &r->m, s.ctxt);
+		if (read_channel(f, xmlDocGetRootElement(f->x)) != NC_OK)
+			rc = nc_err_set(f->err, NC_ERR_NOMEM, f->name, "out of memory");
+	}
+	if (!rc)
+		rc = shell_split(f, &sh);
+	f->channel = NULL; /* the shell's, freed now */
+	f->x = NULL;
+	pass_free(&s);
+	return rc;
+}
+
+/* The items pass over one parent's new complete children: items into
+ * the queue, blanks freed (nothing reads them now); elements that are
+ * not items stay (the channel among them). */
+static bool sweep_items(struct reading *r, int i)
+{
+	struct pass *s = &r->items;
+	xmlNode *parent = parent_at(s, i), *c;
+	if (!parent)
+		return true;
+	for (c = s->kept[i] ? s->kept[i]->next : parent->children; c && (s->finished || c != parent->last);) {
+		xmlNode *next = c->next;
+		if (is_item(&r->f, c)) {
+			if (r->nqueue == r->qcap) {
+				size_t cap = r->qcap ? 2 * r->qcap : 256;
+				xmlNode **q = realloc(r->queue, cap * sizeof *q);
+				if (!q)
+					return false;
+				r->queue = q;
+				r->qcap = cap;
+			}
+			r->queue[r->nqueue++] = c;
+		} else if (c->type != XML_ELEMENT_NODE) {
+			drop(c);
+		} else {
+			s->kept[i] = c;
+		}
+		c = next;
+	}
+	return true;
+}
+
+/* Items into the queue: chunks fed until one completes an item or the
+ * input ends. */
+static int fill_queue(struct reading *r)
+{
+	struct feed *f = &r->f;
+	r->nqueue = r->qat = 0;
+	while (!r->nqueue && !r->items.finished) {
+		int rc = pass_feed(f, &r->items);
+		for (int i = 0; i < 2 && !rc; i++)
+			if (!sweep_items(r, i))
+				rc = nc_err_set(f->err, NC_ERR_NOMEM, f->name, "out of memory");
+		if (rc)
+			return rc;
+	}
+	return NC_OK;
+}
+
+static void feed_close(void *cursor)
+{
+	struct reading *r = cursor;
+	if (!r)
+		return;
+	pass_free(&r->items);
+	free(r->queue);
+	nc_buf_free(&r->m.out);
+	nc_buf_free(&r->f.shell_head);
+	nc_buf_free(&r->f.shell_tail);
+	free(r->f.title);
+	nc_strlist_free(&r->f.authors);
+	free(r->f.link);
+	free(r->f.language);
+	free(r);
+}
+
+/* Mends the bytes (then the file's own pages are let go: only the
+ * mended copy is read again), runs the shell pass and starts the items
+ * pass. */
+static int feed_open(const char *name, const unsigned char *data, size_t len, void **cursor,
+		     struct nc_err *err)
+{
+	*cursor = NULL;
 	if (len > NC_MAX_INPUT_BYTES)
 		return nc_err_set(err, NC_ERR_LIMIT, name, "larger than the %u MB limit",
 				  NC_MAX_INPUT_BYTES / (1024u * 1024u));
 	if (len > INT32_MAX)
 		return nc_err_set(err, NC_ERR_LIMIT, name, "too large");
-	if (is_empty_xml(data, len))
-		return NC_OK; /* no items: the caller says so, no empty chapter */
-	struct feed f = { .name = name, .err = err, .entity_budget = ENTITY_BUDGET,
-			  .url = nc_url_is_http(name) ? name : NULL };
-	xmlNode *root = NULL, **items = NULL;
-	size_t nitems = 0;
-	int rc = parse_feed(&f, data, len, &root);
-	if (!rc && (rc = read_channel(&f, root)) != NC_OK)
-		rc = nc_err_set(err, rc, name, "out of memory");
+	struct reading *r = calloc(1, sizeof *r);
+	if (!r)
+		return nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	r->f = (struct feed){ .name = name, .err = err, .entity_budget = ENTITY_BUDGET,
+			      .url = nc_url_is_http(name) ? name : NULL };
+	int rc = NC_OK;
+	if ((r->empty = is_empty_xml(data, len))) {
+		/* no items: the caller says so, no empty chapter */
+	} else if (mend_bytes(&r->m, data, len, &r->encoding)) {
+		rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	} else if (r->m.out.len > INT32_MAX) {
+		rc = nc_err_set(err, NC_ERR_LIMIT, name, "too large");
+	} else if (!(rc = shell_pass(r, data, len))) {
+		nc_filemap_release(data, len);
+		if (pass_start(r, &r->items))
+			rc = nc_err_set(err, NC_ERR_NOMEM, name, "out of memory");
+	}
+	if (rc) {
+		feed_close(r);
+		return rc;
+	}
+	*cursor = r;
+	return NC_OK;
+}
+
+/* At most `max` items (0: all), each freed once read; *more when an
+ * item is known to be left. */
+static int feed_next(void *cursor, size_t max, struct nc_doclist *out, bool *more,
+		     struct nc_err *err)
+{
+	struct reading *r = cursor;
+	struct feed *f = &r->f;
+	size_t given = 0;
+	int rc = NC_OK;
+	f->err = err;
+	*more = false;
+	if (r->empty)
+		return NC_OK;
+	for (;;) {
+		while (!rc && r->qat < r->nqueue && (!max || given < max)) {
+			xmlNode *item = r->queue[r->qat++];
+			rc = read_item(f, item, ++r->number, out);
+			drop(item);
+			given++;
+		}
+		if (rc || r->qat < r->nqueue)
+			break;
+		if ((rc = fill_queue(r)) != NC_OK || !r->nqueue)
+			break;
+	}
+	*more = !rc && r->qat < r->nqueue;
+	return rc;
+}
+
+static int feed_read(const char *name, const unsigned char *data, size_t len,
+		     struct nc_doclist *out, struct nc_err *err)
+{
+	void *cursor;
+	bool more;
+	int rc = feed_open(name, data, len, &cursor, err);
 	if (!rc)
-		rc = collect_items(&f, root, &items, &nitems);
-	if (!rc && (rc = feed_shell(&f, items, nitems, data, len)) != NC_OK)
-		rc = nc_err_set(err, rc, name, "out of memory");
-	for (size_t i = 0; !rc && i < nitems; i++)
-		rc = read_item(&f, items[i], i + 1, out);
-	free(items);
-	nc_buf_free(&f.shell_head);
-	nc_buf_free(&f.shell_tail);
-	free(f.title);
-	nc_strlist_free(&f.authors);
-	free(f.link);
-	free(f.language);
-	if (f.x)
-		xmlFreeDoc(f.x);
+		rc = feed_next(cursor, 0, out, &more, err);
+	feed_close(cursor);
 	return rc;
 }
 
@@ -2414,4 +2623,7 @@ const struct nc_reader nc_reader_feed = {
 	.name = "feed",
 	.detect = feed_detect,
 	.read = feed_read,
+	.open = feed_open,
+	.next = feed_next,
+	.close = feed_close,
 };

@@ -49,7 +49,7 @@ struct unit {
 	struct nc_writer *w;
 };
 
-/* An input read in parts (nc_reader.open: a WARC), between windows. */
+/* An input read in parts (nc_reader.open: a WARC, a feed), between windows. */
 struct part {
 	const struct nc_reader *r;
 	void *cursor;
@@ -245,6 +245,8 @@ static int read_input(const struct cli *c, const struct input *in, size_t max,
 		rc = part_open(r, in->path, &b, max, docs, pp, more, err);
 		if (!rc)
 			rc = input_bytes_intact(*pp ? &(*pp)->bytes : &b, in->path, err);
+		if (!rc && c->full_text && r == &nc_reader_feed)
+			full_text_apply(c, docs);
 	} else {
 		rc = r->read(url ? url : in->path, data, len, docs, err);
 		if (!rc && url)
@@ -280,6 +282,8 @@ static void read_job(struct batch *b, struct job *j)
 		j->rc = j->part->r->next(j->part->cursor, b->window, &j->docs, &j->more, &j->err);
 		if (!j->rc)
 			j->rc = input_bytes_intact(&j->part->bytes, j->part->path, &j->err);
+		if (!j->rc && b->c->full_text && j->part->r == &nc_reader_feed)
+			full_text_apply(b->c, &j->docs);
 	} else
 		j->rc = read_input(b->c, j->in, b->window, &j->docs, &j->skipped, &j->part, &j->more,
 				   &j->err);

@@ -121,6 +121,20 @@ def main(port):
     check(re.search(r"reader view: \d+ characters kept, \d+ dropped", r.stderr) is not None,
           "full text: -v says what the page kept and dropped")
 
+    # A feed saved as a file is read in parts (a window of items at a
+    # time, issue 19); its items get their full text all the same.
+    saved = os.path.join(tmp, "saved-feed.xml")
+    with urllib.request.urlopen(feed, timeout=5) as resp, open(saved, "wb") as out:
+        out.write(resp.read())
+    mdir = os.path.join(tmp, "saved-md")
+    r = run("--to", "md", "--full-text", "--offline", "--allow-loopback", "--cache-dir", cache,
+            saved, "-O", mdir)
+    got = "".join(open(os.path.join(mdir, n)).read() for n in sorted(os.listdir(mdir))
+                  if n.endswith(".md")) if os.path.isdir(mdir) else ""
+    check(r.returncode == 0 and "Paragraph 8 of the full story" in got,
+          "full text: a feed file given as input (read in parts) gets the article (%d: %s)"
+          % (r.returncode, r.stderr))
+
     chapter = zipfile.ZipFile(book).read("OEBPS/chapter-0001.xhtml").decode() if os.path.exists(book) else ""
     check(chapter.count("Pier rebuilt") == 2 and "<h2>Pier rebuilt</h2>" not in chapter,
           "full text: the chapter says its title once (<title>, <h1>), the page's own <h1> dropped",
