@@ -354,7 +354,7 @@ struct nc_reader {
 	int (*detect)(const unsigned char *data, size_t len);
 	int (*read)(const char *name, const unsigned char *data, size_t len,
 		    struct nc_doclist *out, struct nc_err *err);
-	/* Optional (WARC): the documents in parts, so that a batch holds a
+	/* Optional (WARC, feeds): the documents in parts, so that a batch holds a
 	 * window of them and never the whole archive's.  open() borrows
 	 * `data` until close(); next() appends at most `max` documents
 	 * (0: all that are left) and sets *more; read() is open, one

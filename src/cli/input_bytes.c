@@ -1,7 +1,7 @@
 /* input_bytes.c - how an input file's bytes reach a reader: read into
  * memory (slurp), or mapped (util/filemap.h) when the file is regular
  * and large enough for that to pay.  A mapped file stays mapped for a
- * reader that reads in parts (nc_reader.open: WARC), which lets go of
+ * reader that reads in parts (nc_reader.open: WARC, feeds), which lets go of
  * what it has read, so an archive of any size takes a few MB (issue
  * 19); any other reader gets a copy, within NC_MAX_INPUT_BYTES as
  * before.  stdin, pipes and devices are always slurped. */
