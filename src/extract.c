@@ -768,6 +768,10 @@ static const char *const section_phrases[] = {
 	"recent posts", "latest news", "latest posts", "comments", "leave a comment",
 	"leave a reply", "share this", "follow us", "subscribe", "sign up",
 	"newsletter", "advertisement", "sponsored", "tags", "topics",
+	"about the author", "about the authors", "was this article helpful", "share this article",
+	"share this post", "share this page", "to continue reading", "continue reading",
+	"next article", "previous article", "next post", "previous post", "back to",
+	"no comments", "you must be logged in", "sources",
 	/* de */
 	"mehr zum thema", "mehr zu", "mehr aus", "mehr themen", "lesen sie auch",
 	"lesen sie mehr", "lies auch", "auch interessant", "das könnte", "ähnliche",
@@ -778,10 +782,20 @@ static const char *const section_phrases[] = {
 	"schon gelesen", "kommentare", "kommentar schreiben", "kommentieren",
 	"teilen", "diesen artikel teilen", "anzeige", "werbung", "schlagworte",
 	"schlagwörter", "themen", "zum weiterlesen", "weiterlesen",
+	"über den autor", "über die autorin", "über die autoren", "zum autor", "zur autorin",
+	"war der artikel", "war dieser artikel", "hat ihnen der artikel", "hat dir der artikel",
+	"artikel teilen", "beitrag teilen", "seite teilen", "möchten sie weiterlesen",
+	"nächster artikel", "vorheriger artikel", "nächster beitrag", "vorheriger beitrag",
+	"zurück zur", "zurück zu", "zurück zum", "bisher keine kommentare", "noch keine kommentare",
+	"noch keine bewertungen", "schreibe einen kommentar", "kommentar verfassen",
+	"du musst eingeloggt", "sie müssen angemeldet", "quellen", "quellenangaben",
+	"das könnte dich auch interessieren", "das thema könnte", "das könnte sie auch interessieren",
 	/* fr */
 	"à lire aussi", "a lire aussi", "lire aussi", "à découvrir", "dans la même rubrique",
 	"articles les plus lus", "les plus lus", "sur le même sujet", "commentaires",
 	"votre commentaire", "partager", "publicité", "abonnez-vous",
+	"à propos de l'auteur", "pour lire la suite", "article suivant", "article précédent",
+	"retour à", "sources",
 	/* es, pt, it */
 	"lea", "lea también", "lea más", "lee más", "leer más", "mira también", "ver también",
 	"le puede interesar", "te puede interesar", "también te puede", "contenido relacionado",
@@ -789,9 +803,12 @@ static const char *const section_phrases[] = {
 	"lea también", "lee también", "comentarios", "compartir", "publicidad",
 	"suscríbete", "leia também", "veja também", "mais lidas", "leggi anche",
 	"articoli correlati", "potrebbe interessarti", "i più letti", "commenti", "argomenti",
+	"sobre el autor", "sobre o autor", "sull'autore", "l'autore", "fuentes", "fontes", "fonti",
+	"artículo siguiente", "artigo seguinte", "articolo successivo",
 	/* pl, nl */
 	"czytaj też", "czytaj także", "zobacz też", "zobacz także", "polecane",
 	"najczęściej czytane", "komentarze", "reklama", "lees ook", "gerelateerd", "reacties",
+	"o autorze", "over de auteur", "over de schrijver", "bronnen", "źródła",
 	NULL
 };
 

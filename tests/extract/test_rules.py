@@ -142,4 +142,12 @@ check("Paragraph 4" in t and "Euer Hans" in t and "478,5" in t,
       "rule 4, tail: the signature beside the last paragraph and the table kept", t)
 check("Bisher keine Kommentare" not in t and "Quelle Statista" not in t,
       "rule 4, tail: short lines after the last paragraph dropped", t)
+# Rule 4's announcements, more of them: an author box under its heading,
+# "Zurück zur Übersicht", "Was this article helpful?".
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<p>Zurück zur Übersicht</p>"
+         "<h3>Über den Autor</h3><p>Hans schreibt seit zwanzig Jahren über den Stadtrat, die "
+         "Brücken und das Wetter.</p><p>Was this article helpful?</p></article></body></html>")
+check("Paragraph 4" in t, "rule 4, announcements (author box): the article kept", t)
+check("Zurück zur" not in t and "Über den Autor" not in t and "seit zwanzig Jahren" not in t and
+      "helpful" not in t, "rule 4, announcements: author box, 'Zurück zur', 'helpful?' dropped", t)
 done("extract_rules")
