@@ -12,7 +12,8 @@
  *     (<article>, <main>, role=main, itemprop=articleBody) or most of the
  *     page's text: a wrapper named "has-sidebar" is not a sidebar; or
  *     is prose (500+ characters, under 30% links) named only by a weak
- *     word or a <header> tag.  An id of five words is a slug, not a name.
+ *     word or a <header> tag, or holding most of the <article> around
+ *     it.  An id of five words is a slug, not a name.
  *  2. Paragraphs (p, pre, td, blockquote, li, divs of text, and lines of
  *     text between a container's blocks) of 25
  *     characters or more score 1 + commas + one per 100 characters (at
@@ -72,6 +73,8 @@ struct el {
 	unsigned in_leaf : 1; /* inside a leaf block (rule 4's tail) */
 	size_t raw_text;      /* all text, junk included */
 	size_t raw_links;     /* link text of it */
+	size_t sem_text;      /* raw_text of the nearest <article> or articleBody
+			       * around or at it, 0 outside any */
 	size_t text;          /* text outside junk */
 	size_t link_text;
 	size_t gone;          /* text of dropped leftovers below (rule 4) */
@@ -458,6 +461,11 @@ static void mark_junk(struct ex *x, size_t page_text)
 		/* Nor is a block of prose a weak name or a <header> only
 		 * guesses at ("read-more" holding the rest of the story). */
 		bool prose = e->raw_text >= 500 && e->raw_links * 10 < e->raw_text * 3;
+		/* Nor, whatever its names, is prose holding most of the
+		 * marked article around it (a theme's "entry share" body). */
+		size_t art = x->els[e->parent].sem_text;
+		if (prose && art && e->raw_text * 2 > art && strcmp(why, "hidden") != 0)
+			continue;
 		if (prose && strcmp(why, "header") == 0)
 			continue;
 		if (prose && strcmp(why, "class/id") == 0) {
@@ -1210,6 +1218,12 @@ int nc_extract(struct nc_doc *doc, xmlNode *body, const char *title, xmlNode **c
 	for (size_t i = 0; i < x.n; i++)
 		x.els[i].semantic = semantic(x.els[i].node);
 	measure(&x, false);
+	for (size_t i = 1; i < x.n; i++) {
+		struct el *e = &x.els[i];
+		const char *ip = attr(e->node, "itemprop");
+		e->sem_text = is(e->node, "article") || (ip && strcasecmp(ip, "articleBody") == 0)
+			      ? e->raw_text : x.els[e->parent].sem_text;
+	}
 	size_t page = x.els[0].raw_text, outside = 0;
 	mark_junk(&x, page);
 	int c = find(&x, &outside);

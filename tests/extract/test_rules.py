@@ -150,4 +150,12 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<p>Zurück zur Übe
 check("Paragraph 4" in t, "rule 4, announcements (author box): the article kept", t)
 check("Zurück zur" not in t and "Über den Autor" not in t and "seit zwanzig Jahren" not in t and
       "helpful" not in t, "rule 4, announcements: author box, 'Zurück zur', 'helpful?' dropped", t)
+# Rule 1: prose holding most of the <article> around it is spared
+# whatever its names ("entry share": a theme's flag on the body).
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1><div class='entry share'>" + para + more +
+         "</div><div class='share'><a href='/t'>Tweet</a> <a href='/f'>Post</a></div></article>"
+         "<aside>" + more + more + "</aside></body></html>")
+check("Rest 5: the mayor" in t and "Paragraph 4" in t,
+      "rule 1: prose holding most of its <article> kept despite 'share'", t)
+check("Tweet" not in t, "rule 1: the share bar beside it still dropped", t)
 done("extract_rules")
