@@ -813,10 +813,16 @@ static const char *const section_phrases[] = {
 	"articoli correlati", "potrebbe interessarti", "i più letti", "commenti", "argomenti",
 	"sobre el autor", "sobre o autor", "sull'autore", "l'autore", "fuentes", "fontes", "fonti",
 	"artículo siguiente", "artigo seguinte", "articolo successivo",
+	"vea también", "mira", "mire", "puedes ver", "te recomendamos", "lea además",
+	"índice de contenidos", "indice dei contenuti", "imprimir", "stampa",
 	/* pl, nl */
 	"czytaj też", "czytaj także", "zobacz też", "zobacz także", "polecane",
 	"najczęściej czytane", "komentarze", "reklama", "lees ook", "gerelateerd", "reacties",
 	"o autorze", "over de auteur", "over de schrijver", "bronnen", "źródła",
+	"czytasz właśnie", "dowiedz się więcej", "spis treści", "inhoudsopgave",
+	/* tables of contents and print buttons: the page's, not the text */
+	"table of contents", "inhaltsverzeichnis", "sommaire", "print", "print this page",
+	"drucken", "rezept drucken", "artikel drucken", "seite drucken", "imprimer",
 	NULL
 };
 
@@ -827,7 +833,8 @@ static const char *const label_phrases[] = {
 	"image:", "images:", "credit:", "credits:", "crédit", "crédito", "źródło:",
 	"fot.", "imagen:", "©", "copyright", "all rights reserved", "alle rechte",
 	"von:", "autor:", "autoren:", "author:", "aktualisiert am", "last modified",
-	"last updated", "letzte änderung", "zuletzt aktualisiert", "stand:", NULL
+	"last updated", "letzte änderung", "zuletzt aktualisiert", "stand:", "ohne gewähr",
+	"alle angaben ohne gewähr", NULL
 };
 
 /* Lower case: ASCII, and the Latin-1 capitals (UTF-8 C3 80 to C3 9E). */

@@ -158,4 +158,14 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1><div class='entry share'>" + pa
 check("Rest 5: the mayor" in t and "Paragraph 4" in t,
       "rule 1: prose holding most of its <article> kept despite 'share'", t)
 check("Tweet" not in t, "rule 1: the share bar beside it still dropped", t)
+# ... "VEA TAMBIÉN: <another story>", a print button, a table of contents
+# under its heading, "Alle Angaben ohne Gewähr".
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1><p>Rezept drucken</p><h2>Inhaltsverzeichnis</h2>"
+         "<ol><li>Der Plan im Stadtrat</li><li>Die Kosten</li></ol><h2>Der Stadtrat</h2>" + para +
+         "<p>VEA TAMBIÉN: El consejo municipal aprueba el presupuesto</p>" + para +
+         "<p>Alle Angaben ohne Gewähr</p>" + para + "</article></body></html>")
+check("Der Stadtrat" in t and "Paragraph 4" in t, "rule 4, announcements (print, contents): the article kept", t)
+check("drucken" not in t and "Inhaltsverzeichnis" not in t and "Die Kosten" not in t and
+      "VEA TAMBI" not in t and "ohne Gewähr" not in t,
+      "rule 4, announcements: print button, table of contents, 'VEA TAMBIÉN:', 'ohne Gewähr' dropped", t)
 done("extract_rules")
