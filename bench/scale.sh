@@ -35,7 +35,7 @@ fi
 NC=$NEWSCONV
 J=2          # the "several threads" setting measured against -j 1
 SMALL=${NC_SCALE_SMALL:-10000}   # overrides only for a quick smoke run
-BIG=${NC_SCALE_BIG:-100000}
+BIG=${NC_SCALE_BIG:-100000}     # 0: no big runs (a quick run of the SMALL rows)
 PANDOC_SAMPLE=50
 
 base=${NC_BENCH_TMP:-${TMPDIR:-/tmp}}
@@ -70,7 +70,9 @@ for dst, n in zip(sys.argv[2::2], sys.argv[3::2]):
         except OSError:
             shutil.copyfile(f, t)
 PY
-for n in $SMALL $BIG; do
+sizes=$SMALL
+[ "$BIG" -gt 0 ] && sizes="$SMALL $BIG"
+for n in $sizes; do
 	find "$tmp/c$n" -name '*.txt' | sort > "$tmp/list$n"
 	[ "$(wc -l < "$tmp/list$n")" -eq "$n" ] || { echo "scale: replication to $n failed" >&2; exit 1; }
 done
@@ -122,19 +124,24 @@ epub_bytes=$(stat -c %s "$tmp/book.epub")
 # directory)
 timed md1_s "md -O, -j 1" $SMALL "$NC" -q -j 1 --to md -O {} "$tmp/c$SMALL"
 timed mdJ_s "md -O, -j $J" $SMALL "$NC" -q -j $J --to md -O {} "$tmp/c$SMALL"
-timed mdJ_b "md -O, -j $J" $BIG "$NC" -q -j $J --to md -O {} "$tmp/c$BIG"
-timed jsonJ_b "json -O, -j $J" $BIG "$NC" -q -j $J --to json -O {} "$tmp/c$BIG"
+if [ "$BIG" -gt 0 ]; then
+	timed mdJ_b "md -O, -j $J" $BIG "$NC" -q -j $J --to md -O {} "$tmp/c$BIG"
+	timed jsonJ_b "json -O, -j $J" $BIG "$NC" -q -j $J --to json -O {} "$tmp/c$BIG"
+fi
 
 # WARC (one archive; .warc.gz = one gzip member per record)
 timed warc1_s "warc.gz, -j 1" $SMALL "$NC" -q -j 1 --to warc -o {}/s.warc.gz "$tmp/c$SMALL"
 timed warcJ_s "warc.gz, -j $J" $SMALL "$NC" -q -j $J --to warc -o {}/s.warc.gz "$tmp/c$SMALL"
-timed warcJ_b "warc.gz, -j $J" $BIG "$NC" -q -j $J --to warc -o "$tmp/b.warc.gz" "$tmp/c$BIG"
-warcgz_bytes=$(stat -c %s "$tmp/b.warc.gz")
-rm -f "$tmp/b.warc.gz"
-timed warcraw_b "warc uncompressed, -j $J" $BIG "$NC" -q -j $J --to warc -o "$tmp/b.warc" "$tmp/c$BIG"
-warc_bytes=$(stat -c %s "$tmp/b.warc")
-timed gzip_b "gzip -6 over that .warc" $BIG sh -c 'exec gzip -6 -c "$1" > /dev/null' sh "$tmp/b.warc"
-rm -f "$tmp/b.warc"
+warc_bytes=0 warcgz_bytes=0
+if [ "$BIG" -gt 0 ]; then
+	timed warcJ_b "warc.gz, -j $J" $BIG "$NC" -q -j $J --to warc -o "$tmp/b.warc.gz" "$tmp/c$BIG"
+	warcgz_bytes=$(stat -c %s "$tmp/b.warc.gz")
+	rm -f "$tmp/b.warc.gz"
+	timed warcraw_b "warc uncompressed, -j $J" $BIG "$NC" -q -j $J --to warc -o "$tmp/b.warc" "$tmp/c$BIG"
+	warc_bytes=$(stat -c %s "$tmp/b.warc")
+	timed gzip_b "gzip -6 over that .warc" $BIG sh -c 'exec gzip -6 -c "$1" > /dev/null' sh "$tmp/b.warc"
+	rm -f "$tmp/b.warc"
+fi
 
 # libxml2 floor: parse + serialize every body, one core
 say "compiling bench/xmlfloor.c"
@@ -221,11 +228,16 @@ done
 echo "| **ratio** md $SMALL -j 1 wall / libxml2 floor | | $(ratio "${WALL[md1_s]}" "${WALL[floor_s]}") | | |"
 echo "| **ratio** md $SMALL speedup -j 1 → -j $J | | $(ratio "${WALL[md1_s]}" "${WALL[mdJ_s]}") | | |"
 echo "| **ratio** warc.gz $SMALL speedup -j 1 → -j $J | | $(ratio "${WALL[warc1_s]}" "${WALL[warcJ_s]}") | | |"
-echo "| **ratio** md -j $J time $BIG / $SMALL (linear = $((BIG / SMALL))) | | $(ratio "${WALL[mdJ_b]}" "${WALL[mdJ_s]}") | | |"
-echo "| **ratio** warc.gz $BIG -j $J / gzip -6 over the same bytes | | $(ratio "${WALL[warcJ_b]}" "${WALL[gzip_b]}") | | |"
-echo
 mb() { awk -v b="$1" 'BEGIN{printf "%.1f MB", b/1048576}'; }
-echo "Sizes: warc $BIG uncompressed $(mb "$warc_bytes"), .warc.gz $(mb "$warcgz_bytes"); epub book of $SMALL $(mb "$epub_bytes")."
+if [ "$BIG" -gt 0 ]; then
+	echo "| **ratio** md -j $J time $BIG / $SMALL (linear = $((BIG / SMALL))) | | $(ratio "${WALL[mdJ_b]}" "${WALL[mdJ_s]}") | | |"
+	echo "| **ratio** warc.gz $BIG -j $J / gzip -6 over the same bytes | | $(ratio "${WALL[warcJ_b]}" "${WALL[gzip_b]}") | | |"
+	echo
+	echo "Sizes: warc $BIG uncompressed $(mb "$warc_bytes"), .warc.gz $(mb "$warcgz_bytes"); epub book of $SMALL $(mb "$epub_bytes")."
+else
+	echo
+	echo "Sizes: epub book of $SMALL $(mb "$epub_bytes") (NC_SCALE_BIG=0: no big runs)."
+fi
 echo "epubcheck ($SMALL-article book): $epubcheck_msg"
 if [ -s "$tmp/epubcheck.top" ]; then
 	echo "Most frequent epubcheck messages:"

@@ -231,6 +231,27 @@ static bool plain_byte(unsigned char c)
 	}
 }
 
+/* Block markers at the start of a line ("1." "2)" "-" "+" "=" "#" ">"),
+ * escaped: the bytes of s taken, 0 when it starts with none. */
+static size_t put_line_marker(struct nc_buf *b, const char *s, size_t n)
+{
+	size_t d = 0;
+	while (d < n && d < 10 && s[d] >= '0' && s[d] <= '9')
+		d++;
+	if (d && d < 10 && d < n && (s[d] == '.' || s[d] == ')')) {
+		nc_buf_put(b, s, d);
+		nc_buf_putc(b, '\\');
+		nc_buf_putc(b, s[d]);
+		return d + 1;
+	}
+	if (s[0] == '-' || s[0] == '+' || s[0] == '=' || s[0] == '#' || s[0] == '>') {
+		nc_buf_putc(b, '\\');
+		nc_buf_putc(b, s[0]);
+		return 1;
+	}
+	return 0;
+}
+
 /* Text with every character that could be markup escaped. */
 static void put_text(struct inl *x, const char *s, size_t n)
 {
@@ -245,27 +266,12 @@ static void put_text(struct inl *x, const char *s, size_t n)
 			i = j - 1;
 			continue;
 		}
-		if (x->line_start) {
-			/* Block markers at the start of a line. */
-			size_t d = 0;
-			while (d < n - i && d < 10 && s[i + d] >= '0' && s[i + d] <= '9')
-				d++;
-			if (d && d < 10 && i + d < n && (s[i + d] == '.' || s[i + d] == ')')) {
-				nc_buf_put(b, s + i, d);
-				nc_buf_putc(b, '\\');
-				nc_buf_putc(b, s[i + d]);
-				i += d;
-				x->line_start = false;
-				continue;
-			}
-			if (c == '-' || c == '+' || c == '=' || c == '#' || c == '>') {
-				nc_buf_putc(b, '\\');
-				nc_buf_putc(b, c);
-				x->line_start = false;
-				continue;
-			}
-		}
+		size_t took = x->line_start ? put_line_marker(b, s + i, n - i) : 0;
 		x->line_start = false;
+		if (took) {
+			i += took - 1;
+			continue;
+		}
 		switch (c) {
 		case '\\': case '`': case '*': case '[': case ']': case '~':
 			nc_buf_putc(b, '\\');
