@@ -335,6 +335,29 @@ static bool declared_encoding(const unsigned char *p, size_t n, char *out, size_
 
 static int mend_utf8(struct mend *m, const unsigned char *p, size_t n, bool as_utf8);
 
+/* A declared legacy encoding (Shift_JIS, EUC-KR, ISO-8859-2 ...) made
+ * UTF-8 here, by iconv, when it knows the label: a byte it cannot
+ * convert becomes U+FFFD and the rest is read, where libxml2 stops at
+ * the first such byte and every item after it is lost.  false: iconv
+ * does not know it (libxml2 is given the label, as before). */
+static bool declared_legacy(struct mend *m, const char *enc, const unsigned char *p, size_t n,
+			    struct nc_buf *conv)
+{
+	if (nc_charset_label_to_utf8(enc, p, n, conv) && !conv->oom) {
+		nc_buf_free(conv);
+		return false;
+	}
+	const char *c = conv->oom ? NULL : conv->data, *end = c ? c + conv->len : NULL;
+	while (c && (c = memchr(c, 0xef, (size_t)(end - c))) && (end - c < 3 || memcmp(c, "\xef\xbf\xbd", 3)))
+		c++;
+	if (c) {
+		char why[160];
+		snprintf(why, sizeof why, "bytes that are not %.60s (each read as U+FFFD)", enc);
+		mend_note(m, why);
+	}
+	return true;
+}
+
 /* Copy the feed into m->out, mending what XML parsers refuse:
  *   - bytes that are not UTF-8 in a feed read as UTF-8 are taken as
  *     Latin-1 (one invalid byte at a time, the rest kept);
@@ -392,6 +415,14 @@ static int mend_bytes(struct mend *m, const unsigned char *p, size_t n, const ch
 			p = (const unsigned char *)conv.data;
 			n = conv.len;
 		}
+		as_utf8 = true;
+	} else if (!as_utf8 && declared_legacy(m, enc, p, n, &conv)) {
+		if (conv.oom) {
+			nc_buf_free(&conv);
+			return NC_ERR_NOMEM;
+		}
+		p = (const unsigned char *)conv.data;
+		n = conv.len;
 		as_utf8 = true;
 	} else if (!as_utf8 && strcasecmp(name, enc)) {
 		*encoding = name; /* a GBK label: GB18030 */
@@ -2304,8 +2335,21 @@ static int feed_kind(struct feed *f, xmlNode *root)
 /* The next chunk into the parser; then where the items are, when the
  * tree shows it: RSS 2.0's in the channel, RSS 1.0 and 0.90's beside it
  * (and stray ones beside it in RSS 2.0), Atom's in the feed. */
+static void quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 static int pass_feed(struct feed *f, struct pass *s)
 {
+	/* libxml2 prints encoding and I/O errors (bytes a declared legacy
+	 * encoding cannot convert) to stderr past XML_PARSE_NOERROR, without
+	 * the file's name: quiet here, this thread only, and the feed's
+	 * warning says what broke (broken_why) */
+	xmlGenericErrorFunc said = xmlGenericError;
+	void *said_ctx = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, quiet);
 	if (s->whole) {
 		s->doc = xmlCtxtReadMemory(s->ctxt, s->p, (int)s->n, NULL, s->encoding, s->options);
 		s->at = s->n;
@@ -2318,6 +2362,7 @@ static int pass_feed(struct feed *f, struct pass *s)
 		s->at += k;
 		f->x = s->ctxt->myDoc;
 	}
+	xmlSetGenericErrorFunc(said_ctx, said);
 	xmlNode *root = f->x ? xmlDocGetRootElement(f->x) : NULL;
 	if (!root)
 		return s->finished ? nc_err_set(f->err, NC_ERR_PARSE, f->name,

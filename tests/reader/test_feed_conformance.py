@@ -142,6 +142,24 @@ ds = docs(p, what="charset cp1252")
 check(ds and WEST in text(ds[0]), "charset: undeclared Western bytes still read as Latin-1/cp1252",
       ds and text(ds[0]))
 
+# A declared legacy encoding with a byte it cannot have: that byte is
+# U+FFFD and the rest of the feed is read (libxml2 alone stopped there:
+# the second item lost its body, every later item was lost).
+sj = ('<?xml version="1.0" encoding="Shift_JIS"?>\n<rss version="2.0"><channel><title>T</title>\n'
+      '<item><title>One \u3042</title><description>first</description></item>\n').encode("shift_jis")
+sj += (b'<item><title>Two \xff\xfe\x85</title><description>second</description></item>\n'
+       b'<item><title>Three</title><description>third</description></item>\n</channel></rss>\n')
+p = write("sjis_bad_byte.xml", sj)
+r = run("--to", "json", "-o", "-", p)
+ds = json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else []
+check(len(ds) == 3 and ds[0]["meta"]["title"] == "One \u3042" and "second" in text(ds[1]) and
+      "third" in text(ds[2]),
+      "charset: a bad byte in a declared Shift_JIS feed is U+FFFD, the items after it are kept",
+      [(d["meta"]["title"], text(d)) for d in ds])
+err = r.stderr.decode()
+check("Shift_JIS" in err and p in err and "encoding error" not in err,
+      "charset: the warning names the file and the encoding; libxml2 prints nothing of its own", err)
+
 # ---- an unclosed <object> does not swallow the rest -------------------------
 p = write("object.xml", RSS.format(ns="", items=item(
     "O", "&lt;p&gt;Before&lt;/p&gt;&lt;object data=\"movie.swf\"&gt;&lt;param name=\"a\" value=\"b\"&gt;"
