@@ -18,6 +18,23 @@ def write(path, text):
         f.write(text.encode() if isinstance(text, str) else text)
 
 
+def start_server(*args, lifetime=120, quiet=True):
+    """tests/fetch/server.py on 127.0.0.1 (a random port): (process, port).
+    The server exits by itself after `lifetime` seconds; the caller still
+    stops it by its PID (kill(), wait()) in a finally, whatever happens.
+    quiet: its log to /dev/null, else to the test's stderr."""
+    import subprocess
+    p = subprocess.Popen([sys.executable, os.path.join(SRC, "tests", "fetch", "server.py"),
+                          "--lifetime", str(lifetime), *args], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL if quiet else None, text=True)
+    try:
+        return p, int(p.stdout.readline())
+    except BaseException:
+        p.kill()
+        p.wait()
+        raise
+
+
 def article(title, body="<p>Hello.</p>"):
     """A small front-matter article dated 2024-01-02 03:04:05."""
     return f"---\ntitle: {title}\ndate: 2024-01-02 03:04:05\n---\n{body}\n"

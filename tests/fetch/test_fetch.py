@@ -6,7 +6,7 @@ the private-address guard, and images in EPUB (epubcheck), Markdown
 import glob, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, BUILD, SHARED, check, done  # noqa: E402
+from nctest import NC, start_server, SRC, BUILD, SHARED, check, done  # noqa: E402
 
 HERE = os.path.join(SRC, "tests", "fetch")
 tmp = tempfile.mkdtemp()
@@ -14,9 +14,7 @@ tmp = tempfile.mkdtemp()
 
 
 def server(*args):
-    p = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), "--lifetime", "150", *args],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    return p, int(p.stdout.readline())
+    return start_server(*args, lifetime=150)
 
 
 def hits(port):

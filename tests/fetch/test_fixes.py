@@ -25,7 +25,7 @@ assert that through the guard's refusal, never with
 import gzip, hashlib, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.parse, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, SHARED, check, done  # noqa: E402
+from nctest import NC, start_server, SRC, SHARED, check, done  # noqa: E402
 
 HERE = os.path.join(SRC, "tests", "fetch")
 CASE = sys.argv[1]
@@ -34,10 +34,9 @@ servers = []
 
 
 def server(*args):
-    p = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), "--lifetime", "100", *args],
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    p, port = start_server(*args, lifetime=100)
     servers.append(p)
-    return int(p.stdout.readline())
+    return port
 
 
 def get_json(port, what):
@@ -285,7 +284,9 @@ def case_cache_fsync():
         if m:
             fd_of.pop(m.group(1), None)
             continue
-        m = re.search(r'linkat\(.*?"/proc/self/fd/(\d+)", [^,]*, "([^"]*)"', line)
+        # linkat(AT_FDCWD, "/proc/self/fd/N", ...) or, through a
+        # descriptor of /proc/self/fd opened once, linkat(D, "N", ...)
+        m = re.search(r'linkat\((?:AT_FDCWD, "/proc/self/fd/|\d+, ")(\d+)", [^,]*, "([^"]*)"', line)
         if m:
             linked[m.group(2)] = fd_of.get(m.group(1)) in synced
             if m.group(2).startswith(cache) and "/.newsconv-" not in m.group(2):

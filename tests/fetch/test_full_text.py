@@ -30,7 +30,7 @@ summary-only items: /ft/story serves the whole page, /404 fails, and
 import json, os, re, shutil, signal, subprocess, sys, tempfile, threading, urllib.request, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, SHARED, ace, check, done, epubcheck  # noqa: E402
+from nctest import NC, start_server, SRC, SHARED, ace, check, done, epubcheck  # noqa: E402
 
 HERE = os.path.join(SRC, "tests", "fetch")
 CHECK_WARC = os.path.join(SHARED, "tools", "check_warc.py")
@@ -324,9 +324,7 @@ def replay(port):
                     os.kill(p.pid, signal.SIGKILL)
 
 
-srv = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), "--lifetime", "200"],
-                       stdout=subprocess.PIPE, text=True)
-port = int(srv.stdout.readline())
+srv, port = start_server(lifetime=200, quiet=False)
 try:
     main(port)
 finally:

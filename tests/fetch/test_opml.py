@@ -15,7 +15,7 @@ on 127.0.0.1 (started here, stopped by its PID whatever happens):
 import json, os, re, shutil, subprocess, sys, tempfile, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, ace, check, done, epubcheck  # noqa: E402
+from nctest import NC, start_server, SRC, ace, check, done, epubcheck  # noqa: E402
 
 tmp = tempfile.mkdtemp()
 
@@ -130,10 +130,9 @@ def main(port):
           "nested folders give the category path", docs and docs[0]["meta"].get("categories"))
 
 
-srv = subprocess.Popen([sys.executable, os.path.join(SRC, "tests", "fetch", "server.py"), "--lifetime", "200"],
-                       stdout=subprocess.PIPE, text=True)
+srv, port = start_server(lifetime=200, quiet=False)
 try:
-    main(int(srv.stdout.readline()))
+    main(port)
 finally:
     srv.kill()
     srv.wait()

@@ -22,7 +22,7 @@
 import ipaddress, json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.parse, urllib.request, zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, check, done, epubcheck  # noqa: E402
+from nctest import NC, start_server, SRC, check, done, epubcheck  # noqa: E402
 
 HERE = os.path.join(SRC, "tests", "fetch")
 tmp = tempfile.mkdtemp()
@@ -263,10 +263,9 @@ def main(port):
           len(log(port)) == before, "a loopback URL is refused by default", r)
 
 
-srv = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), "--lifetime", "200"],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+srv, port = start_server(lifetime=200)
 try:
-    main(int(srv.stdout.readline()))
+    main(port)
 finally:
     srv.kill()
     srv.wait()

@@ -7,7 +7,7 @@ under SOURCE_DATE_EPOCH."""
 import glob, hashlib, io, json, os, re, shutil, subprocess, sys, tempfile, zipfile, zlib
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, SHARED, check, done  # noqa: E402
+from nctest import NC, start_server, SRC, SHARED, check, done  # noqa: E402
 
 CHECK = os.path.join(SHARED, "tools", "check_warc.py")
 tmp = tempfile.mkdtemp()
@@ -87,10 +87,8 @@ r = run("--to", "wacz", "--cdx", os.path.join(tmp, "x.cdxj"), fixtures[0], "-o",
 check(r.returncode == 2, "--cdx is refused for --to wacz (it holds its own index)", r)
 
 # 3. A redirected image: the page points at the URL actually archived.
-srv = subprocess.Popen([sys.executable, os.path.join(SRC, "tests", "fetch", "server.py"), "--lifetime", "60"],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+srv, port = start_server(lifetime=60)
 try:
-    port = int(srv.stdout.readline())
     art = os.path.join(tmp, "redir.txt")
     open(art, "w").write(f'---\ntitle: Redirected\ndate: 2024-01-02\n---\n<p><img src="http://127.0.0.1:{port}/redirect/r.png" alt="r"></p>\n')
     out = os.path.join(tmp, "redir.warc")

@@ -19,7 +19,7 @@
 import glob, gzip, io, json, os, shutil, struct, subprocess, sys, tempfile, zipfile, zlib
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from nctest import NC, SRC, SHARED, check, done  # noqa: E402
+from nctest import NC, start_server, SRC, SHARED, check, done  # noqa: E402
 
 tmp = tempfile.mkdtemp()
 FETCH = os.path.join(SRC, "tests", "fetch")
@@ -84,10 +84,8 @@ r = run("--from", "warc", "--to", "json", fixtures[0], "-o", os.path.join(tmp, "
 check(r.returncode != 0 and b"not a WARC" in r.stderr, "--from warc refuses an article", r)
 
 # ---- 2. images from the archive, no network --------------------------------
-srv = subprocess.Popen([sys.executable, os.path.join(FETCH, "server.py"), "--lifetime", "120"],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+srv, port = start_server(lifetime=120)
 try:
-    port = int(srv.stdout.readline())
     base = f"http://127.0.0.1:{port}"
     art = os.path.join(tmp, "pics.txt")
     open(art, "w").write(
