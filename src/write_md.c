@@ -1213,9 +1213,12 @@ static void put_lines(struct blocks *s, const char *lead, const char *text, size
 	line_prefix(s, false);
 	if (lead)
 		nc_buf_puts(&s->m->out, lead);
-	for (size_t i = 0; i < n; i++) {
-		nc_buf_putc(&s->m->out, text[i]);
-		if (text[i] == '\n' && i + 1 < n)
+	for (size_t i = 0; i < n;) { /* a line at a time */
+		const char *nl = memchr(text + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - text) + 1 : n;
+		nc_buf_put(&s->m->out, text + i, end - i);
+		i = end;
+		if (nl && i < n)
 			line_prefix(s, false);
 	}
 	nc_buf_putc(&s->m->out, '\n');
