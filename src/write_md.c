@@ -366,6 +366,12 @@ static void put_code_span(struct inl *x, const char *s, size_t n)
 }
 
 /* A link destination: <...> when it has spaces or unbalanced parens. */
+/* A byte of a link destination that put_dest writes unchanged. */
+static bool dest_plain(unsigned char c, bool angle)
+{
+	return c > 0x20 ? c != '<' && c != '>' && c != '\\' && c != 0x7f : c == ' ' && angle;
+}
+
 static void put_dest(struct nc_buf *b, const char *url)
 {
 	int depth = 0;
@@ -384,6 +390,14 @@ static void put_dest(struct nc_buf *b, const char *url)
 		nc_buf_putc(b, '<');
 	for (const char *p = url; *p; p++) {
 		unsigned char c = (unsigned char)*p;
+		size_t run = 0; /* bytes written as they are, at once */
+		while (dest_plain((unsigned char)p[run], angle))
+			run++;
+		if (run) {
+			nc_buf_put(b, p, run);
+			p += run - 1;
+			continue;
+		}
 		if (c == '<')
 			nc_buf_puts(b, "%3C");
 		else if (c == '>')

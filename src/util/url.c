@@ -36,12 +36,20 @@ static bool is_control(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
+/* is_control's bytes but NUL, for strcspn. */
+#define CONTROLS "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f" \
+	"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f"
+
 void nc_url_strip_controls(char *s)
 {
 	if (!s)
 		return;
-	char *w = s;
-	for (const char *r = s; *r; r++)
+	/* Most URLs have none: look before rewriting (a data: URL can be
+	 * hundreds of kilobytes). */
+	char *w = s + strcspn(s, CONTROLS);
+	if (!*w)
+		return;
+	for (const char *r = w; *r; r++)
 		if (!is_control((unsigned char)*r))
 			*w++ = *r;
 	*w = '\0';

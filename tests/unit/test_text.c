@@ -3,7 +3,8 @@
  * ASCII eight bytes at a time and decodes inline; its answers must not
  * change).  Every string of one to three bytes, four-byte sequences
  * around each boundary, and one bad byte at every offset of an ASCII
- * run (where the eight-byte steps begin and end). */
+ * run (where the eight-byte steps begin and end).  And
+ * nc_url_strip_controls, which now looks for a control before rewriting. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "check.h"
 #include "util/text.h"
+#include "util/url.h"
 
 /* The length of the valid sequence at s, 0 when there is none. */
 static size_t ref_seq(const unsigned char *s, size_t n)
@@ -89,5 +91,17 @@ int main(void)
 	CHECK(nc_utf8_decode((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp) == 4 && cp == 0x1f600);
 	CHECK(nc_utf8_decode((const unsigned char *)"\xe4\xb8", 2, &cp) == 0);
 	CHECK(nc_utf8_valid_seq((const unsigned char *)"\xc3\xa9", 2) == 2);
+	/* nc_url_strip_controls looks before it rewrites: the same answers. */
+	static const char *const urls[][2] = {
+		{"http://x/a", "http://x/a"}, {"", ""}, {"\thttp://x/\r\n", "http://x/"},
+		{"http://x/a\x7f\x01" "b\x1f", "http://x/ab"}, {"\x01", ""},
+		{"http://x/\xc2\x85\xc3\xa9 b", "http://x/\xc2\x85\xc3\xa9 b"},
+	};
+	for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "%s", urls[i][0]);
+		nc_url_strip_controls(buf);
+		CHECK_STR(buf, urls[i][1]);
+	}
 	return check_done("text");
 }
