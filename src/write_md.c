@@ -1700,6 +1700,14 @@ static void yaml_str(struct nc_buf *b, const char *s)
 {
 	nc_buf_putc(b, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		size_t run = 0; /* bytes that need no escape, at once */
+		while (p[run] >= 0x20 && p[run] != 0x7f && p[run] != '"' && p[run] != '\\')
+			run++;
+		if (run) {
+			nc_buf_put(b, p, run);
+			p += run - 1;
+			continue;
+		}
 		switch (*p) {
 		case '"': nc_buf_puts(b, "\\\""); break;
 		case '\\': nc_buf_puts(b, "\\\\"); break;
