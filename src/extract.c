@@ -110,7 +110,7 @@ static const char *const strong_prefixes[] = {
 	"sponsor", "outbrain", "taboola", "breadcrumb", "sidebar", "navbar",
 	"footer", "partage", "compartir", "condividi", "publicit",
 	"leaderboard", "skyscraper", "offcanvas", "seitenleiste", "fusszeile",
-	"kopfzeile", "skiplink", "popup", "modal", "banner", NULL
+	"kopfzeile", "skiplink", "popup", "modal", "banner", "paywall", "author", NULL
 };
 
 /* Prefixes naming boilerplate unless an article word is there too. */
@@ -125,7 +125,7 @@ static const char *const weak_prefixes[] = {
 /* Words that must equal the class/id word (too short to be prefixes). */
 static const char *const weak_words[] = {
 	"ad", "ads", "adv", "header", "head", "top", "foot", "sns", "tag",
-	"extra", "aside", "links", "more", "date", "time", "author", "pie",
+	"extra", "aside", "links", "more", "date", "time", "pie",
 	"infobox", "sitemap", "copyright", "legal", "imprint", "impressum",
 	"contact", "kontakt", "search", "suche", "recherche", "hidden", NULL
 };

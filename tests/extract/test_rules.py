@@ -168,4 +168,14 @@ check("Der Stadtrat" in t and "Paragraph 4" in t, "rule 4, announcements (print,
 check("drucken" not in t and "Inhaltsverzeichnis" not in t and "Die Kosten" not in t and
       "VEA TAMBI" not in t and "ohne Gewähr" not in t,
       "rule 4, announcements: print button, table of contents, 'VEA TAMBIÉN:', 'ohne Gewähr' dropped", t)
+# Rule 1: "author" and "paywall" name boilerplate whatever else the
+# element is called ("post-author" is an author box, not the post).
+t = text(HEAD + NAV + "<article class='post'><h1>Der Plan</h1><div class='post-content'>" + para +
+         "</div><div class='post-author'><p>Hallo, ich bin Hans, ich schreibe seit zwanzig Jahren "
+         "über den Stadtrat, die Brücken und das Wetter, und ich trinke gern Kaffee.</p></div>"
+         "<div class='paywall-content'><p>Pour lire la suite, abonnez-vous à notre journal, et "
+         "vous aurez accès à tous nos articles, tous les jours.</p></div></article></body></html>")
+check("Paragraph 4" in t, "rule 1 (author, paywall): the article kept", t)
+check("ich bin Hans" not in t and "Pour lire la suite" not in t,
+      "rule 1: the 'post-author' box and the 'paywall-content' block dropped", t)
 done("extract_rules")
