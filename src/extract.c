@@ -13,7 +13,9 @@
  *     page's text: a wrapper named "has-sidebar" is not a sidebar; or
  *     is prose (500+ characters, under 30% links) named only by a weak
  *     word or a <header> tag, or holding most of the <article> around
- *     it.  An id of five words is a slug, not a name.
+ *     it; and a <header> inside an <article> holding a paragraph (60+
+ *     characters, under 20% links) is the article's.  An id of five
+ *     words is a slug, not a name.
  *  2. Paragraphs (p, pre, td, blockquote, li, divs of text, and lines of
  *     text between a container's blocks) of 25
  *     characters or more score 1 + commas + one per 100 characters (at
@@ -71,6 +73,8 @@ struct el {
 	unsigned blockish : 1;/* has block children (not a div of text) */
 	unsigned inside : 1;  /* in the content chosen */
 	unsigned in_leaf : 1; /* inside a leaf block (rule 4's tail) */
+	unsigned in_article : 1; /* inside an <article> */
+	unsigned has_prose : 1;  /* holds a <p> of 60+ characters, under 20% links */
 	size_t raw_text;      /* all text, junk included */
 	size_t raw_links;     /* link text of it */
 	size_t sem_text;      /* raw_text of the nearest <article> or articleBody
@@ -421,6 +425,8 @@ static void measure(struct ex *x, bool clean)
 			p->raw_text += e->raw_text;
 			p->raw_links += p->is_link ? e->raw_text : e->raw_links;
 			p->has_sem |= e->semantic | e->has_sem;
+			p->has_prose |= e->has_prose ||
+				(is(e->node, "p") && e->raw_text >= 60 && e->raw_links * 5 < e->raw_text);
 			if (block_tag(e->node))
 				p->blockish = 1;
 			continue;
@@ -467,6 +473,11 @@ static void mark_junk(struct ex *x, size_t page_text)
 		if (prose && art && e->raw_text * 2 > art && strcmp(why, "hidden") != 0)
 			continue;
 		if (prose && strcmp(why, "header") == 0)
+			continue;
+		/* A <header> inside an <article> holding a paragraph is the
+		 * article's (headline, standfirst), not the page's; its
+		 * bylines and dates go by their own names. */
+		if (strcmp(why, "header") == 0 && e->has_prose && x->els[e->parent].in_article)
 			continue;
 		if (prose && strcmp(why, "class/id") == 0) {
 			int good = 0, bad = 0;
@@ -1222,8 +1233,11 @@ int nc_extract(struct nc_doc *doc, xmlNode *body, const char *title, xmlNode **c
 	int rc = list_elements(&x);
 	if (rc)
 		goto out;
-	for (size_t i = 0; i < x.n; i++)
-		x.els[i].semantic = semantic(x.els[i].node);
+	for (size_t i = 0; i < x.n; i++) {
+		struct el *e = &x.els[i];
+		e->semantic = semantic(e->node);
+		e->in_article = is(e->node, "article") || (i > 0 && x.els[e->parent].in_article);
+	}
 	measure(&x, false);
 	for (size_t i = 1; i < x.n; i++) {
 		struct el *e = &x.els[i];

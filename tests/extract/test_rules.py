@@ -178,4 +178,11 @@ t = text(HEAD + NAV + "<article class='post'><h1>Der Plan</h1><div class='post-c
 check("Paragraph 4" in t, "rule 1 (author, paywall): the article kept", t)
 check("ich bin Hans" not in t and "Pour lire la suite" not in t,
       "rule 1: the 'post-author' box and the 'paywall-content' block dropped", t)
+# Rule 1: a <header> inside an <article> holding a paragraph is the
+# article's (its standfirst stays); the page's <header> still goes.
+t = text(HEAD + "<header><a href='/'>Home</a> <a href='/news'>News</a></header><article><header>"
+         "<h1>The plan</h1><p>The standfirst: the council agreed on the plan after a long night, at last.</p>"
+         "</header>" + para + para + "</article></body></html>")
+check("The standfirst" in t and "Paragraph 4" in t, "rule 1: an <article>'s <header> with a standfirst kept", t)
+check("News" not in t, "rule 1: the page's <header> still dropped", t)
 done("extract_rules")
