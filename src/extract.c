@@ -26,8 +26,9 @@
  *     scaled by 1 - link density (link text / text).
  *  3. The best candidate is the article; when others nearly as good sit
  *     in one ancestor, that ancestor is.  Siblings join it when they
- *     score well or are prose (long, few links, or ending in
- *     punctuation).  Found inside a marked article (<article>,
+ *     score well, are prose (long, few links, or ending in
+ *     punctuation), or are boxes of 200+ characters under 10% links
+ *     holding no <article> (the story split into rows).  Found inside a marked article (<article>,
  *     itemprop=articleBody) up to four levels up, below any <main>, it
  *     widens to it when that holds at most three times its text (the
  *     headline, standfirst and lead beside the body).
@@ -657,6 +658,12 @@ static bool prose_sibling(const struct el *s, double top)
 	if (s->dropped || !s->text)
 		return false;
 	if (s->scored && s->score >= (top * 0.2 > 10 ? top * 0.2 : 10))
+		return true;
+	/* a box of 200+ characters, under 10% links, holding no article
+	 * of its own: the story split into rows (a comment list is made
+	 * of <article>s) */
+	if (s->blockish && !s->semantic && !s->has_sem && s->text >= 200 &&
+	    s->link_text * 10 < s->text)
 		return true;
 	if (!is(s->node, "p") && !(is(s->node, "div") && !s->blockish))
 		return false;

@@ -185,4 +185,18 @@ t = text(HEAD + "<header><a href='/'>Home</a> <a href='/news'>News</a></header><
          "</header>" + para + para + "</article></body></html>")
 check("The standfirst" in t and "Paragraph 4" in t, "rule 1: an <article>'s <header> with a standfirst kept", t)
 check("News" not in t, "rule 1: the page's <header> still dropped", t)
+# Rule 3: the story split into rows of a page builder: a row of 200+
+# characters with few links and no <article> joins; a comment list made
+# of <article>s does not.
+t = text(HEAD + NAV + "<div class='page'><div class='row'><div class='col'>" + para + "</div></div>"
+         "<div class='row'><div class='col'><div class='box'><div class='in'><p>Row two: the works "
+         "will close the old bridge for a month, and the buses will take the long way round.</p>"
+         "<p>Row two again: the town will pay for them from its reserves, not from new taxes, "
+         "said the mayor.</p><p>Row two, the end: the new bridge opens in the spring.</p></div></div>"
+         "</div></div><div class='list'><article><p>A reader wrote: "
+         "the bridge was fine as it was, and the money should go to the schools instead.</p></article>"
+         "<article><p>Another reader wrote: at last, the bridge was falling apart, and it is about "
+         "time.</p></article></div></div></body></html>")
+check("Paragraph 4" in t and "Row two again" in t, "rule 3, rows: the story's second row joins", t)
+check("A reader wrote" not in t, "rule 3, rows: a list of <article>s (comments) does not", t)
 done("extract_rules")
