@@ -42,7 +42,8 @@
  *     short blocks (under 60 characters) that end no sentence go, but
  *     not tables, lists or code, nor link-free lines beside that
  *     paragraph (a signature); a short heading there goes unless a
- *     sentence follows it.
+ *     sentence follows it.  A list of eight items or more, half of them
+ *     holding a heading, is a gallery or a list of other stories.
  *  5. When the article found has under 250 characters of text left, or
  *     under a fifth of the page's prose, the whole body is kept less
  *     rule 1's tags, roles and hidden elements: a wrong guess must not
@@ -76,6 +77,7 @@ struct el {
 	unsigned in_leaf : 1; /* inside a leaf block (rule 4's tail) */
 	unsigned in_article : 1; /* inside an <article> */
 	unsigned has_prose : 1;  /* holds a <p> of 60+ characters, under 20% links */
+	unsigned has_heading : 1; /* holds a heading (rule 4's galleries) */
 	size_t raw_text;      /* all text, junk included */
 	size_t raw_links;     /* link text of it */
 	size_t sem_text;      /* raw_text of the nearest <article> or articleBody
@@ -220,6 +222,7 @@ static bool ignored_tag(const xmlNode *n)
 	return false;
 }
 
+static bool heading(const xmlNode *n);
 static bool block_tag(const xmlNode *n)
 {
 	static const char *const t[] = {"p", "div", "section", "article", "main",
@@ -426,6 +429,7 @@ static void measure(struct ex *x, bool clean)
 			p->raw_text += e->raw_text;
 			p->raw_links += p->is_link ? e->raw_text : e->raw_links;
 			p->has_sem |= e->semantic | e->has_sem;
+			p->has_heading |= e->has_heading || heading(e->node);
 			p->has_prose |= e->has_prose ||
 				(is(e->node, "p") && e->raw_text >= 60 && e->raw_links * 5 < e->raw_text);
 			if (block_tag(e->node))
@@ -1190,6 +1194,28 @@ static void tail(struct ex *x, int content)
 	propagate(x);
 }
 
+/* Rule 4: a list of eight items or more, at least half of them holding
+ * a heading, is a gallery or a list of other stories ("1/50 United
+ * goin down ..."), not the article's list.  Each list reads its own
+ * children: linear. */
+static void galleries(struct ex *x, int content)
+{
+	for (size_t i = 1; i < x->n; i++) {
+		struct el *e = &x->els[i];
+		if (!e->inside || e->dropped || (int)i == content || !(is(e->node, "ul") || is(e->node, "ol")))
+			continue;
+		int items = 0, with = 0;
+		for (xmlNode *k = e->node->children; k; k = k->next)
+			if (k->type == XML_ELEMENT_NODE && k->_private && is(k, "li")) {
+				items++;
+				with += el_of(x, k)->has_heading;
+			}
+		if (with >= 8 && with * 2 >= items)
+			e->dropped = 1;
+	}
+	propagate(x);
+}
+
 /* One try at rules 2 to 4; the content's index, or -1. */
 static int find(struct ex *x, size_t *outside)
 {
@@ -1226,6 +1252,7 @@ static int find(struct ex *x, size_t *outside)
 	x->els[0].link_text -= x->els[0].gone_links;
 	propagate(x);
 	announcements(x, content);
+	galleries(x, content);
 	tail(x, content);
 	orphan_headings(x, content);
 	measure(x, true); /* what is left, for rule 5 */

@@ -199,4 +199,14 @@ t = text(HEAD + NAV + "<div class='page'><div class='row'><div class='col'>" + p
          "time.</p></article></div></div></body></html>")
 check("Paragraph 4" in t and "Row two again" in t, "rule 3, rows: the story's second row joins", t)
 check("A reader wrote" not in t, "rule 3, rows: a list of <article>s (comments) does not", t)
+# Rule 4, galleries: a list of eight items or more, half of them with a
+# heading, goes; the article's own list (no headings) stays.
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<ul><li>First step</li><li>Second step"
+         "</li><li>Third step</li></ul>" + para + "<h2>Business news in pictures</h2><ul>" +
+         "".join(f"<li><h2>{i}/10 Another story</h2><p>Story {i}: the markets fell, and the banks "
+                 f"lost money, again, said the analysts.</p></li>" for i in range(10)) +
+         "</ul></article></body></html>")
+check("Paragraph 4" in t and "Third step" in t, "rule 4, galleries: the article and its own list kept", t)
+check("Another story" not in t and "the markets fell" not in t,
+      "rule 4, galleries: a list of ten items with headings dropped", t)
 done("extract_rules")
