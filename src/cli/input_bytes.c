@@ -53,11 +53,12 @@ out:
 static int load_fd(int fd, const char *path, struct input_bytes *b, struct nc_err *err)
 {
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	bool known = fstat(fd, &st) == 0; /* else read as a stream */
+	if (known && S_ISDIR(st.st_mode)) {
 		close(fd);
 		return nc_err_set(err, NC_ERR_IO, path, "is a directory");
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= (off_t)MAP_MIN_BYTES &&
+	if (known && S_ISREG(st.st_mode) && st.st_size >= (off_t)MAP_MIN_BYTES &&
 	    (uint64_t)st.st_size < SIZE_MAX && nc_filemap_open(fd, (size_t)st.st_size, &b->map)) {
 		close(fd);
 		b->data = (unsigned char *)b->map.data;
