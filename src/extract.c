@@ -802,6 +802,7 @@ static const char *const section_phrases[] = {
 	"share this post", "share this page", "to continue reading", "continue reading",
 	"next article", "previous article", "next post", "previous post", "back to",
 	"no comments", "you must be logged in", "sources",
+	"learn more", "read next", "up next", "see also", "more like this", "don't miss",
 	/* de */
 	"mehr zum thema", "mehr zu", "mehr aus", "mehr themen", "lesen sie auch",
 	"lesen sie mehr", "lies auch", "auch interessant", "das könnte", "ähnliche",
@@ -820,12 +821,14 @@ static const char *const section_phrases[] = {
 	"noch keine bewertungen", "schreibe einen kommentar", "kommentar verfassen",
 	"du musst eingeloggt", "sie müssen angemeldet", "quellen", "quellenangaben",
 	"das könnte dich auch interessieren", "das thema könnte", "das könnte sie auch interessieren",
+	"die neuesten", "neueste meldungen", "aktuelle meldungen", "mehr infos", "mehr erfahren",
+	"mehr lesen", "noch mehr infos", "auch auf", "zum angebot", "jetzt teilen", "jetzt abonnieren",
 	/* fr */
 	"à lire aussi", "a lire aussi", "lire aussi", "à découvrir", "dans la même rubrique",
 	"articles les plus lus", "les plus lus", "sur le même sujet", "commentaires",
 	"votre commentaire", "partager", "publicité", "abonnez-vous",
 	"à propos de l'auteur", "pour lire la suite", "article suivant", "article précédent",
-	"retour à", "sources",
+	"retour à", "sources", "en savoir plus", "lire la suite", "voir aussi",
 	/* es, pt, it */
 	"lea", "lea también", "lea más", "lee más", "leer más", "mira también", "ver también",
 	"le puede interesar", "te puede interesar", "también te puede", "contenido relacionado",
@@ -836,12 +839,14 @@ static const char *const section_phrases[] = {
 	"sobre el autor", "sobre o autor", "sull'autore", "l'autore", "fuentes", "fontes", "fonti",
 	"artículo siguiente", "artigo seguinte", "articolo successivo",
 	"vea también", "mira", "mire", "puedes ver", "te recomendamos", "lea además",
+	"saber más", "leer también", "leia mais", "saiba mais", "per saperne di più", "leggi anche",
 	"índice de contenidos", "indice dei contenuti", "imprimir", "stampa",
 	/* pl, nl */
 	"czytaj też", "czytaj także", "zobacz też", "zobacz także", "polecane",
 	"najczęściej czytane", "komentarze", "reklama", "lees ook", "gerelateerd", "reacties",
 	"o autorze", "over de auteur", "over de schrijver", "bronnen", "źródła",
 	"czytasz właśnie", "dowiedz się więcej", "spis treści", "inhoudsopgave",
+	"czytaj więcej", "czytaj dalej", "lees meer", "lees verder", "meer lezen",
 	/* tables of contents and print buttons: the page's, not the text */
 	"table of contents", "inhaltsverzeichnis", "sommaire", "print", "print this page",
 	"drucken", "rezept drucken", "artikel drucken", "seite drucken", "imprimer",

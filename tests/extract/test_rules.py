@@ -209,4 +209,11 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<ul><li>First step<
 check("Paragraph 4" in t and "Third step" in t, "rule 4, galleries: the article and its own list kept", t)
 check("Another story" not in t and "the markets fell" not in t,
       "rule 4, galleries: a list of ten items with headings dropped", t)
+# ... "Mehr erfahren", "Read next", "Lees meer" (links onwards).
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<p>Mehr erfahren</p>" + para +
+         "<h3>Read next</h3><p>The bridge, the council and the money: a history of the town hall.</p>"
+         "<h3>The end</h3>" + para + "<p>Lees meer</p></article></body></html>")
+check("Paragraph 4" in t and "The end" in t, "rule 4, announcements (onwards): the article kept", t)
+check("Mehr erfahren" not in t and "Read next" not in t and "a history of the town hall" not in t and
+      "Lees meer" not in t, "rule 4, announcements: 'Mehr erfahren', 'Read next' and its section, 'Lees meer' dropped", t)
 done("extract_rules")
