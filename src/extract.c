@@ -28,13 +28,15 @@
  *     in one ancestor, that ancestor is.  Siblings join it when they
  *     score well, are prose (long, few links, or ending in
  *     punctuation), or are boxes of 200+ characters under 10% links
- *     holding no <article> (the story split into rows).  Found inside a marked article (<article>,
- *     itemprop=articleBody) up to four levels up, below any <main>, it
- *     widens to it when that holds at most three times its text (the
- *     headline, standfirst and lead beside the body).
+ *     holding no <article> (the story split into rows).  Found inside
+ *     a marked article (<article>, itemprop=articleBody) up to four
+ *     levels up, below any <main>, it widens to it when that holds at
+ *     most three times its text (the headline, standfirst and lead
+ *     beside the body).
  *  4. Inside the article, blocks that are mostly links, lists of links,
  *     and short blocks without a sentence are dropped as leftovers of
- *     the page (share bars, tag lists, "read more"); so are short blocks
+ *     the page (share bars, tag lists, "read more"; boxes only, never a
+ *     <span> of words inside a sentence); so are short blocks
  *     announcing the page's own matter (section_phrases: a heading takes
  *     its section along), labels (label_phrases: credits, copyright),
  *     and headings whose section was all dropped.  After the article's
@@ -726,8 +728,10 @@ static const char *leftover(const struct el *e)
 	const xmlNode *n = e->node;
 	double ld = link_density(e);
 	bool list = is(n, "ul") || is(n, "ol") || is(n, "dl");
+	/* a <span> of text is a run of words inside a sentence (a linked
+	 * name), never a box of the page's: only one holding blocks is */
 	bool box = list || is(n, "div") || is(n, "section") || is(n, "table") ||
-		   is(n, "span") || is(n, "p") || is(n, "center");
+		   (is(n, "span") && e->blockish) || is(n, "p") || is(n, "center");
 	if (!box || e->commas >= 10)
 		return NULL;
 	if (ld > 0.5 && (list || e->text < 1000) && !is(n, "p"))

@@ -216,4 +216,10 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<p>Mehr erfahren</p
 check("Paragraph 4" in t and "The end" in t, "rule 4, announcements (onwards): the article kept", t)
 check("Mehr erfahren" not in t and "Read next" not in t and "a history of the town hall" not in t and
       "Lees meer" not in t, "rule 4, announcements: 'Mehr erfahren', 'Read next' and its section, 'Lees meer' dropped", t)
+# Rule 4's leftovers are boxes, not words: a linked name in a <span>
+# inside a sentence stays.
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<p>The bank <span class='entity'>"
+         "<a href='/jpm'>JPMorgan Chase</a></span> lent the town the money, at a low rate.</p>" + para +
+         "</article></body></html>")
+check("JPMorgan Chase" in t and "lent the town" in t, "rule 4: a linked name in a <span> inside a sentence kept", t)
 done("extract_rules")
