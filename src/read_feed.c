@@ -20,6 +20,9 @@
  * other items and the blanks between them.  Namespace declarations made
  * on the feed's root are not repeated in that serialisation.
  *
+ * The feed is read in parts (nc_reader open/next/close), never held
+ * whole as a tree: "the feed, in passes" below says how.
+ *
  * A text node may be as large as the input (NC_MAX_INPUT_BYTES), except
  * in a feed that declares entities of its own, which keeps libxml2's
  * 10 MB limit and is warned about when a text passes it (parse_feed).
