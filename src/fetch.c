@@ -356,11 +356,7 @@ static bool read_file(const char *path, struct nc_buf *out, size_t limit)
 	FILE *fp = fopen(path, "rb");
 	if (!fp)
 		return false;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && out->len <= limit)
-		nc_buf_put(out, chunk, n);
-	bool ok = !ferror(fp) && !out->oom && out->len <= limit;
+	bool ok = nc_buf_read_file(out, fp, limit) == NC_OK;
 	fclose(fp);
 	return ok;
 }

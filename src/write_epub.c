@@ -943,21 +943,13 @@ static int load_cover_file(struct book *b, struct nc_err *err)
 	if (!f)
 		return nc_err_set(err, NC_ERR_IO, path, "cannot open the cover image: %s", strerror(errno));
 	struct nc_buf data = {0};
-	char chunk[65536];
-	size_t n;
-	int rc = NC_OK;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (data.len + n > MAX_COVER_BYTES) {
-			rc = nc_err_set(err, NC_ERR_LIMIT, path, "cover image larger than the %u MB limit",
-					MAX_COVER_BYTES / (1024u * 1024u));
-			break;
-		}
-		if (nc_buf_put(&data, chunk, n)) {
-			rc = nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
-			break;
-		}
-	}
-	if (!rc && ferror(f))
+	int rc = nc_buf_read_file(&data, f, MAX_COVER_BYTES);
+	if (rc == NC_ERR_LIMIT)
+		rc = nc_err_set(err, NC_ERR_LIMIT, path, "cover image larger than the %u MB limit",
+				MAX_COVER_BYTES / (1024u * 1024u));
+	else if (rc == NC_ERR_NOMEM)
+		rc = nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
+	else if (rc)
 		rc = nc_err_set(err, NC_ERR_IO, path, "cannot read the cover image");
 	fclose(f);
 	const struct nc_image_type *t = !rc && data.data ? nc_sniff_image((unsigned char *)data.data, data.len) : NULL;

@@ -22,23 +22,14 @@ static int read_all(FILE *f, const char *path, unsigned char **data, size_t *len
 		    struct nc_err *err)
 {
 	struct nc_buf b = {0};
-	char chunk[65536];
-	size_t n;
-	int rc = NC_OK;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b.len + n > NC_MAX_INPUT_BYTES) {
-			rc = nc_err_set(err, NC_ERR_LIMIT, path, "larger than the %u MB limit",
-					NC_MAX_INPUT_BYTES / (1024u * 1024u));
-			goto out;
-		}
-		if (nc_buf_put(&b, chunk, n)) {
-			rc = nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
-			goto out;
-		}
-	}
-	if (ferror(f))
+	int rc = nc_buf_read_file(&b, f, NC_MAX_INPUT_BYTES);
+	if (rc == NC_ERR_LIMIT)
+		rc = nc_err_set(err, NC_ERR_LIMIT, path, "larger than the %u MB limit",
+				NC_MAX_INPUT_BYTES / (1024u * 1024u));
+	else if (rc == NC_ERR_NOMEM)
+		rc = nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
+	else if (rc)
 		rc = nc_err_set(err, NC_ERR_IO, path, "read error: %s", strerror(errno));
-out:
 	if (!rc && !b.data && nc_buf_reserve(&b, 0))
 		rc = nc_err_set(err, NC_ERR_NOMEM, path, "out of memory");
 	if (rc) {

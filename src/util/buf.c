@@ -6,6 +6,19 @@
 
 #include "newsconv.h"
 
+int nc_buf_read_file(struct nc_buf *b, FILE *f, size_t limit)
+{
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b->len > limit || n > limit - b->len)
+			return NC_ERR_LIMIT;
+		if (nc_buf_put(b, chunk, n))
+			return NC_ERR_NOMEM;
+	}
+	return ferror(f) ? NC_ERR_IO : NC_OK;
+}
+
 int nc_buf_reserve(struct nc_buf *b, size_t extra)
 {
 	if (b->oom)

@@ -5,6 +5,7 @@
 #define NC_UTIL_BUF_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdbool.h>
 #include <string.h>
@@ -21,6 +22,10 @@ int nc_buf_printf(struct nc_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int nc_buf_vprintf(struct nc_buf *b, const char *fmt, va_list ap);
 int nc_buf_reserve(struct nc_buf *b, size_t extra);
+/* The rest of `f` appended, the buffer at most `limit` bytes: NC_OK,
+ * NC_ERR_LIMIT (the file is larger), NC_ERR_NOMEM, or NC_ERR_IO (errno
+ * says why).  The one bounded file reader (inputs, the cover, the cache). */
+int nc_buf_read_file(struct nc_buf *b, FILE *f, size_t limit);
 void nc_buf_truncate(struct nc_buf *b, size_t len);
 /* Hand the bytes to the caller (NUL-terminated, free() them); buffer is reset. */
 char *nc_buf_detach(struct nc_buf *b, size_t *len);
