@@ -220,6 +220,29 @@ static void sanitize_utf8(const unsigned char *in, size_t len, struct nc_buf *ou
 	nc_buf_put(out, in + run, i - run);
 }
 
+/* More valid multi-byte UTF-8 sequences than twice the bytes that start
+ * none: UTF-8 with stray bytes, not a legacy encoding (whose non-ASCII
+ * bytes seldom form a valid sequence). */
+static bool mostly_utf8(const unsigned char *in, size_t len)
+{
+	size_t good = 0, bad = 0;
+	for (size_t i = 0; i < len;) {
+		if (in[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k = nc_utf8_valid_seq(in + i, len - i);
+		if (k) {
+			good++;
+			i += k;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	return bad && good > 2 * bad;
+}
+
 int nc_charset_to_utf8(const char *name, const unsigned char *in, size_t len,
 		       char **out, size_t *outlen, struct nc_doc *doc,
 		       struct nc_err *err)
@@ -249,6 +272,15 @@ int nc_charset_to_utf8(const char *name, const unsigned char *in, size_t len,
 	}
 	if (valid) {
 		nc_buf_put(&b, in, len);
+		goto done;
+	}
+	if (mostly_utf8(in, len)) {
+		/* UTF-8 but for a few bytes: those bytes are U+FFFD, as a
+		 * browser decodes such a page, not the whole page misread as
+		 * windows-1252 (every non-ASCII letter garbled) */
+		sanitize_utf8(in, len, &b);
+		if (nc_doc_warn(doc, "bytes that are not UTF-8 in a UTF-8 text; read as U+FFFD"))
+			lost = true;
 		goto done;
 	}
 	const char *cyr = nc_charset_guess_legacy(in, len);

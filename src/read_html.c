@@ -1704,6 +1704,22 @@ static void open_element(struct prepass *pp, size_t name, size_t n, size_t end, 
 	nc_buf_putc(&pp->out, '>');
 }
 
+/* NUL bytes out of the pre-pass's copy, in place: an HTML parser drops
+ * them in text, and libxml2's stops at one in markup (a page with a few
+ * NULs between two tags lost everything after them).  The new length. */
+static size_t drop_nuls(char *s, size_t n)
+{
+	char *z = memchr(s, '\0', n);
+	if (!z)
+		return n;
+	size_t o = (size_t)(z - s);
+	for (size_t i = o; i < n; i++)
+		if (s[i])
+			s[o++] = s[i];
+	s[o] = '\0';
+	return o;
+}
+
 static char *tree_prepass(const char *s, size_t len, size_t *outlen, bool *flattened)
 {
 	struct prepass *pp = calloc(1, sizeof *pp);
@@ -1819,7 +1835,7 @@ int nc_html_read_body(struct nc_doc *doc, const char *html, size_t len,
 	}
 	if (flat) {
 		html = flat;
-		len = flen;
+		len = drop_nuls(flat, flen);
 	}
 	/* Nothing left once the pre-pass has dropped what a body cannot hold
 	 * (an orphan <td>, <col>, <caption>, a bogus "<!' ...>" comment):
