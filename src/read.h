@@ -36,4 +36,9 @@ bool nc_input_is_binary(const unsigned char *data, size_t len);
 int nc_input_check(const char *name, const unsigned char *data, size_t len,
 		   const char *what, struct nc_err *err);
 
+/* read() of a reader that reads in parts (nc_reader.open): open, one
+ * next(0), close. */
+int nc_reader_read_whole(const struct nc_reader *r, const char *name, const unsigned char *data,
+			 size_t len, struct nc_doclist *out, struct nc_err *err);
+
 #endif

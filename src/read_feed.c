@@ -403,32 +403,25 @@ static int mend_bytes(struct mend *m, const unsigned char *p, size_t n, const ch
 		char why[160];
 		snprintf(why, sizeof why, "no encoding declared and the bytes are not UTF-8; read as %s", cyr);
 		mend_note(m, why);
-		p = (const unsigned char *)conv.data;
-		n = conv.len;
 	} else if (!as_utf8 && !strcmp(name, "WINDOWS-1252")) {
 		/* WHATWG: ISO-8859-1 and ASCII labels mean windows-1252, which
 		 * libxml2 would not give (input row 15); decoded here, by the
 		 * table articles use too (charset.c) */
-		if (!ascii) {
+		if (!ascii)
 			nc_charset_from_cp1252(p, n, &conv);
-			if (conv.oom) {
-				nc_buf_free(&conv);
-				return NC_ERR_NOMEM;
-			}
-			p = (const unsigned char *)conv.data;
-			n = conv.len;
-		}
 		as_utf8 = true;
 	} else if (!as_utf8 && declared_legacy(m, enc, p, n, &conv)) {
-		if (conv.oom) {
-			nc_buf_free(&conv);
-			return NC_ERR_NOMEM;
-		}
-		p = (const unsigned char *)conv.data;
-		n = conv.len;
 		as_utf8 = true;
 	} else if (!as_utf8 && strcasecmp(name, enc)) {
 		*encoding = name; /* a GBK label: GB18030 */
+	}
+	if (conv.oom) {
+		nc_buf_free(&conv);
+		return NC_ERR_NOMEM;
+	}
+	if (conv.data) { /* converted above: the UTF-8 is read from here on */
+		p = (const unsigned char *)conv.data;
+		n = conv.len;
 	}
 	if (as_utf8)
 		*encoding = "UTF-8";
@@ -2658,13 +2651,7 @@ static int feed_next(void *cursor, size_t max, struct nc_doclist *out, bool *mor
 static int feed_read(const char *name, const unsigned char *data, size_t len,
 		     struct nc_doclist *out, struct nc_err *err)
 {
-	void *cursor;
-	bool more;
-	int rc = feed_open(name, data, len, &cursor, err);
-	if (!rc)
-		rc = feed_next(cursor, 0, out, &more, err);
-	feed_close(cursor);
-	return rc;
+	return nc_reader_read_whole(&nc_reader_feed, name, data, len, out, err);
 }
 
 const struct nc_reader nc_reader_feed = {

@@ -68,6 +68,7 @@
 #include "charset.h"
 #include "newsconv.h"
 #include "read_wacz.h"
+#include "read.h"
 #include "sniff.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -1516,13 +1517,7 @@ static int warc_next(void *p, size_t max, struct nc_doclist *out, bool *more, st
 static int warc_read(const char *name, const unsigned char *data, size_t len,
 		     struct nc_doclist *out, struct nc_err *err)
 {
-	void *c;
-	bool more;
-	int rc = warc_open(name, data, len, &c, err);
-	if (!rc)
-		rc = warc_next(c, 0, out, &more, err);
-	warc_close(c);
-	return rc;
+	return nc_reader_read_whole(&nc_reader_warc, name, data, len, out, err);
 }
 
 const struct nc_reader nc_reader_warc = {

@@ -51,6 +51,19 @@ const struct nc_reader *const nc_readers[] = {
 	NULL
 };
 
+int nc_reader_read_whole(const struct nc_reader *r, const char *name, const unsigned char *data,
+			 size_t len, struct nc_doclist *out, struct nc_err *err)
+{
+	void *cursor = NULL;
+	bool more;
+	int rc = r->open(name, data, len, &cursor, err);
+	if (!rc)
+		rc = r->next(cursor, 0, out, &more, err);
+	if (cursor)
+		r->close(cursor);
+	return rc;
+}
+
 const struct nc_reader *nc_reader_find(const char *name)
 {
 	for (size_t i = 0; nc_readers[i]; i++)
