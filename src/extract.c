@@ -95,6 +95,7 @@ struct el {
 	double score;
 	double weight;        /* from class/id and tag */
 	bool scored;
+	const char *why;      /* the rule that dropped it (--to json), or NULL */
 };
 
 struct ex {
@@ -452,9 +453,32 @@ static void reset(struct ex *x)
 	for (size_t i = 0; i < x->n; i++) {
 		struct el *e = &x->els[i];
 		e->junk = e->dropped = 0;
+		e->why = NULL;
 		e->scored = false;
 		e->score = e->weight = 0;
 	}
+}
+
+/* Drops an element by the rule `why` names; the first rule to drop it
+ * is the one reported. */
+static void drop_as(struct el *e, const char *why)
+{
+	if (!e->dropped) {
+		e->dropped = 1;
+		e->why = why;
+	}
+}
+
+/* Rule 1's reason as --to json says it. */
+static const char *junk_reason(const char *why)
+{
+	if (strcmp(why, "class/id") == 0)
+		return "boilerplate class or id";
+	if (strcmp(why, "role") == 0)
+		return "boilerplate role";
+	if (strcmp(why, "hidden") == 0)
+		return "hidden";
+	return "boilerplate element";
 }
 
 /* Rule 1: marks junk (own signal) and dropped (junk or inside it). */
@@ -496,6 +520,7 @@ static void mark_junk(struct ex *x, size_t page_text)
 		e->junk = 1;
 		e->dropped = 1;
 		e->by_tag = strcmp(why, "class/id") != 0;
+		e->why = junk_reason(why);
 	}
 }
 
@@ -509,6 +534,8 @@ static void keep_all_but_tags(struct ex *x, size_t page_text)
 		struct el *e = &x->els[i];
 		e->junk = e->junk && e->by_tag;
 		e->dropped = e->junk || x->els[e->parent].dropped;
+		if (!e->junk)
+			e->why = NULL;
 	}
 }
 
@@ -710,6 +737,7 @@ static int gather(struct ex *x, int best, size_t *outside)
 				if (!e->dropped) {
 					e->junk = 1;
 					e->dropped = 1;
+					e->why = in ? "links beside the article" : "beside the article";
 					*outside += 1;
 				}
 			}
@@ -783,7 +811,7 @@ static void orphan_headings(struct ex *x, int content)
 				kept = k->text > 0 || k->imgs > 0;
 		}
 		if (gone && !kept)
-			e->dropped = 1;
+			drop_as(e, "a heading over a dropped section");
 	}
 	propagate(x);
 }
@@ -960,7 +988,7 @@ static void announcements(struct ex *x, int content)
 		text_start(e->node, raw, sizeof raw);
 		size_t n = fold_text(raw, t, sizeof t);
 		if (e->raw_text <= 60 && !says(t, section_phrases) && says(t, label_phrases)) {
-			e->dropped = 1;
+			drop_as(e, "a label of the page (credit, copyright, byline)");
 			continue;
 		}
 		size_t l = says(t, section_phrases);
@@ -969,14 +997,14 @@ static void announcements(struct ex *x, int content)
 		bool label = l && t[l] == ':' && !heading(e->node);
 		if (!l || (!label && (n > 48 || n > l + 24)))
 			continue;
-		e->dropped = 1;
+		drop_as(e, "announces the page's matter");
 		int lv = heading_level(e->node);
 		for (xmlNode *s = lv ? e->node->next : NULL; s; s = s->next) {
 			if (s->type != XML_ELEMENT_NODE || !s->_private)
 				continue;
 			if (heading(s) && heading_level(s) <= lv)
 				break;
-			el_of(x, s)->dropped = 1;
+			drop_as(el_of(x, s), "in a section announcing the page's matter");
 		}
 	}
 	propagate(x);
@@ -1050,19 +1078,11 @@ static int report(struct ex *x, const struct el *e, const char *reason)
 	return NC_OK;
 }
 
+/* The rule that dropped it; a block outside the content that no rule
+ * named is outside the article (rules 2 and 3 chose elsewhere). */
 static const char *reason_of(const struct el *e)
 {
-	const char *why = "outside the article";
-	if (junk_signal(e->node, &why)) {
-		if (strcmp(why, "class/id") == 0)
-			return "boilerplate class or id";
-		if (strcmp(why, "role") == 0)
-			return "boilerplate role";
-		if (strcmp(why, "hidden") == 0)
-			return "hidden";
-		return "boilerplate element";
-	}
-	return why;
+	return e->why ? e->why : "outside the article";
 }
 
 /* Reports and frees every dropped element inside the content, then
@@ -1076,7 +1096,7 @@ static int drop(struct ex *x, int content)
 		struct el *e = &x->els[i];
 		if (!e->dropped || x->els[e->parent].dropped || !e->inside)
 			continue;
-		rc = report(x, e, e->junk ? reason_of(e) : "leftover");
+		rc = report(x, e, reason_of(e));
 	}
 	for (xmlNode *a = c; a && a != x->body && rc == NC_OK; a = a->parent)
 		for (xmlNode *s = a->parent ? a->parent->children : NULL; s && rc == NC_OK; s = s->next)
@@ -1192,14 +1212,14 @@ static void tail(struct ex *x, int content)
 			      (e->parent == x->els[last].parent && e->link_text == 0);
 		bool sentence = (heading_at || !exempt) && ends_sentence(n);
 		/* a heading stays over a closing sentence only */
-		if (heading_at)
-			x->els[heading_at].dropped = !sentence;
+		if (heading_at && !sentence)
+			drop_as(&x->els[heading_at], "after the article's end");
 		heading_at = heading(n) && e->text < 60 ? i : 0;
 		if (!heading(n) && !exempt && !sentence)
-			e->dropped = 1;
+			drop_as(e, "after the article's end");
 	}
 	if (heading_at)
-		x->els[heading_at].dropped = 1;
+		drop_as(&x->els[heading_at], "after the article's end");
 	propagate(x);
 }
 
@@ -1220,7 +1240,7 @@ static void galleries(struct ex *x, int content)
 				with += el_of(x, k)->has_heading;
 			}
 		if (with >= 8 && with * 2 >= items)
-			e->dropped = 1;
+			drop_as(e, "a gallery or a list of other stories");
 	}
 	propagate(x);
 }
@@ -1248,8 +1268,9 @@ static int find(struct ex *x, size_t *outside)
 		size_t text = e->text, links = e->link_text;
 		e->text -= e->gone;
 		e->link_text -= e->gone_links;
-		if (e->inside && (int)i != content && leftover(e)) {
-			e->dropped = 1;
+		const char *why = e->inside && (int)i != content ? leftover(e) : NULL;
+		if (why) {
+			drop_as(e, why);
 			p->gone += text;
 			p->gone_links += links;
 		} else {

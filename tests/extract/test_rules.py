@@ -222,4 +222,40 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<p>The bank <span c
          "<a href='/jpm'>JPMorgan Chase</a></span> lent the town the money, at a low rate.</p>" + para +
          "</article></body></html>")
 check("JPMorgan Chase" in t and "lent the town" in t, "rule 4: a linked name in a <span> inside a sentence kept", t)
+
+def dropped(page):
+    """The --to json "extract" report's dropped blocks: {path: reason}."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "page.html")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(page)
+        r = subprocess.run([NC, "--to", "json", "-q", "-o", "-", src],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0, "converts", r)
+        if r.returncode:
+            return {}
+        return {d["path"]: d["reason"] for d in json.loads(r.stdout).get("extract", {}).get("dropped", [])}
+
+
+# --to json: each dropped block's reason is the rule that dropped it: a
+# short announcement inside the article (rule 4), the <nav> (rule 1's
+# tag), and a block of prose outside the article whose weak name rule 1
+# spared (rules 2 and 3 chose elsewhere, no name dropped it).
+PROMO = ("<div class='promo'><div><p>A promotion of a kind that reads like prose and is long enough "
+         "to be spared by its weak name. The shop sells shoes and hats and coats for the winter and it "
+         "is open every day of the week from nine to five and on Sundays as well. <a href='/shop'>The "
+         "owner has run it for thirty years now</a> and knows every customer by name. The prices are "
+         "low and the coffee is free for those who wait. The dog of the house sleeps by the door all "
+         "day long and barks at nobody. <a href='/dog'>The owner calls it a miracle and the town calls "
+         "it a good dog</a> so come and see the shop and the dog. The baker next door sells bread and "
+         "cakes and the butcher across the road sells sausages and ham and the market on the square is "
+         "held on Fridays.</p></div></div>")
+d = dropped(HEAD + "<nav><a href='/'>Home</a> <a href='/n'>News</a></nav><div id='wrap'><article>"
+            "<h1>Der Plan</h1>" + para + "<p>Lesen Sie auch:</p>" + para + "</article></div>" + PROMO +
+            "</body></html>")
+check(d.get("nav") == "boilerplate element", "--to json reasons: the <nav> by its tag", d)
+check(d.get("div#wrap>article>p") == "announces the page's matter",
+      "--to json reasons: 'Lesen Sie auch:' by rule 4's announcements, not 'leftover'", d)
+check(d.get("div.promo") == "outside the article",
+      "--to json reasons: spared prose outside the article is outside it, not 'boilerplate class or id'", d)
 done("extract_rules")
