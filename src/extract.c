@@ -39,7 +39,8 @@
  *     <span> of words inside a sentence); so are short blocks
  *     announcing the page's own matter (section_phrases: a heading takes
  *     its section along), labels (label_phrases: credits, copyright),
- *     and headings whose section was all dropped.  After the article's
+ *     and headings whose section was all dropped; a photo credit
+ *     ending a caption is cut from it (extract_credit.c).  After the article's
  *     last paragraph (80+ characters, under 30% links, a sentence),
  *     short blocks (under 60 characters) that end no sentence go, but
  *     not tables, lists or code, nor link-free lines beside that
@@ -61,6 +62,7 @@
 #include <strings.h>
 
 #include "extract.h"
+#include "extract_credit.h"
 #include "util/buf.h"
 
 enum { MIN_PARA = 25, MIN_ARTICLE = 250, MAX_LEVELS = 5 };
@@ -80,6 +82,7 @@ struct el {
 	unsigned in_article : 1; /* inside an <article> */
 	unsigned has_prose : 1;  /* holds a <p> of 60+ characters, under 20% links */
 	unsigned has_heading : 1; /* holds a heading (rule 4's galleries) */
+	unsigned in_cap : 1;  /* inside a caption (rule 4's credits) */
 	size_t raw_text;      /* all text, junk included */
 	size_t raw_links;     /* link text of it */
 	size_t sem_text;      /* raw_text of the nearest <article> or articleBody
@@ -1061,12 +1064,12 @@ static char *path_of(const struct ex *x, const struct el *e)
 	return nc_buf_detach(&b, NULL);
 }
 
-static int report(struct ex *x, const struct el *e, const char *reason)
+static int report_chars(struct ex *x, const struct el *e, size_t chars, const char *reason)
 {
 	struct nc_doc *d = x->doc;
-	if (!e->raw_text)
+	if (!chars)
 		return NC_OK;
-	d->dropped_chars += e->raw_text;
+	d->dropped_chars += chars;
 	struct nc_dropped *v = realloc(d->dropped, (d->ndropped + 1) * sizeof *v);
 	if (!v)
 		return NC_ERR_NOMEM;
@@ -1074,8 +1077,13 @@ static int report(struct ex *x, const struct el *e, const char *reason)
 	char *p = path_of(x, e);
 	if (!p)
 		return NC_ERR_NOMEM;
-	v[d->ndropped++] = (struct nc_dropped){ p, e->raw_text, reason };
+	v[d->ndropped++] = (struct nc_dropped){ p, chars, reason };
 	return NC_OK;
+}
+
+static int report(struct ex *x, const struct el *e, const char *reason)
+{
+	return report_chars(x, e, e->raw_text, reason);
 }
 
 /* The rule that dropped it; a block outside the content that no rule
@@ -1083,6 +1091,73 @@ static int report(struct ex *x, const struct el *e, const char *reason)
 static const char *reason_of(const struct el *e)
 {
 	return e->why ? e->why : "outside the article";
+}
+
+/* A caption: <figcaption>, or an element whose class says caption
+ * ("wp-caption-text", "media__caption"). */
+static bool caption(const xmlNode *n)
+{
+	if (is(n, "figcaption"))
+		return true;
+	const char *c = attr(n, "class");
+	for (; c && *c; c++)
+		if (strncasecmp(c, "caption", 7) == 0)
+			return true;
+	return false;
+}
+
+/* Rule 4: a photo credit ending a caption inside the content goes
+ * ("Der Saal. Foto: Max Muster"): its text is cut where the credit
+ * begins, and the elements after that point are dropped; a caption
+ * that is all credit goes whole.  Each outermost caption's subtree is
+ * read twice at most: linear. */
+static int credits(struct ex *x, int content)
+{
+	mark_inside(x, content);
+	for (size_t i = 1; i < x->n; i++) {
+		struct el *e = &x->els[i], *p = &x->els[e->parent];
+		e->in_cap = p->in_cap || (e->parent > 0 && caption(p->node));
+		xmlNode *at = NULL, *top = e->node;
+		size_t off = 0;
+		if (!e->inside || e->dropped || e->in_cap || !caption(top) ||
+		    !nc_credit_start(top, &at, &off))
+			continue;
+		size_t kept = 0, c = 0;
+		bool after = false;
+		for (xmlNode *k = top->children; k && k != top;) {
+			if (k == at) {
+				after = true;
+				xmlChar *head = xmlStrndup(k->content, (int)off);
+				if (!head)
+					return NC_ERR_NOMEM;
+				kept += text_len((const char *)head, &c);
+				size_t cut = text_len((const char *)k->content + off, &c);
+				xmlNodeSetContent(k, head);
+				xmlFree(head);
+				if (kept && report_chars(x, e, cut, "a credit in a caption"))
+					return NC_ERR_NOMEM;
+			} else if (k->type == XML_TEXT_NODE && k->content) {
+				if (after)
+					xmlNodeSetContent(k, (const xmlChar *)"");
+				else
+					kept += text_len((const char *)k->content, &c);
+			} else if (after && k->type == XML_ELEMENT_NODE && k->_private) {
+				drop_as(el_of(x, k), "a credit in a caption");
+			}
+			if (k->type == XML_ELEMENT_NODE && k->children && !(after && k->_private)) {
+				k = k->children;
+				continue;
+			}
+			while (k != top && !k->next)
+				k = k->parent;
+			if (k != top)
+				k = k->next;
+		}
+		if (!kept)
+			drop_as(e, "a credit in a caption");
+	}
+	propagate(x);
+	return NC_OK;
 }
 
 /* Reports and frees every dropped element inside the content, then
@@ -1325,7 +1400,7 @@ int nc_extract(struct nc_doc *doc, xmlNode *body, const char *title, xmlNode **c
 		c = 0;
 	}
 	doc->extracted = true;
-	if ((rc = drop(&x, c)))
+	if ((rc = credits(&x, c)) || (rc = drop(&x, c)))
 		goto out;
 	doc->kept_chars = page > doc->dropped_chars ? page - doc->dropped_chars : 0;
 	*content = x.els[c].node;

@@ -258,4 +258,20 @@ check(d.get("div#wrap>article>p") == "announces the page's matter",
       "--to json reasons: 'Lesen Sie auch:' by rule 4's announcements, not 'leftover'", d)
 check(d.get("div.promo") == "outside the article",
       "--to json reasons: spared prose outside the article is outside it, not 'boilerplate class or id'", d)
+# Rule 4, credits: a photo credit ending a caption goes, the caption's
+# words stay; a caption that is all credit goes whole; a caption that
+# only speaks of a photo, with a sentence after the word, is kept.
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
+         "<figure><img src='a.jpg' alt=''><figcaption>Der Saal am Abend der Abstimmung. Foto: "
+         "<a href='/m'>Max Muster</a></figcaption></figure>" + para +
+         "<figure><img src='b.jpg' alt=''><figcaption>The mayor after the vote (REUTERS/Jane Roe)"
+         "</figcaption></figure><figure><img src='c.jpg' alt=''><figcaption>© Stadtarchiv"
+         "</figcaption></figure><figure><img src='d.jpg' alt=''><figcaption>The old photo: the "
+         "bridge in 1900, before the flood. It stood for another forty years and saw two wars."
+         "</figcaption></figure>" + para + "</article></body></html>")
+check("Der Saal am Abend der Abstimmung" in t and "The mayor after the vote" in t,
+      "rule 4, credits: the captions' words kept", t)
+check("Max Muster" not in t and "Jane Roe" not in t and "Stadtarchiv" not in t,
+      "rule 4, credits: 'Foto: <a>X</a>', '(REUTERS/X)' and a caption of '© X' dropped", t)
+check("It stood for another forty years" in t, "rule 4, credits: a caption speaking of a photo kept", t)
 done("extract_rules")
