@@ -40,7 +40,9 @@
  *     announcing the page's own matter (section_phrases: a heading takes
  *     its section along), labels (label_phrases: credits, copyright),
  *     and headings whose section was all dropped; a photo credit
- *     ending a caption is cut from it (extract_credit.c).  After the article's
+ *     ending a caption is cut from it (extract_credit.c); the last
+ *     short blocks that call to action (subscribe, donate, follow) go.
+ *     After the article's
  *     last paragraph (80+ characters, under 30% links, a sentence),
  *     short blocks (under 60 characters) that end no sentence go, but
  *     not tables, lists or code, nor link-free lines beside that
@@ -1259,6 +1261,59 @@ static bool data_block(const xmlNode *n)
 	return false;
 }
 
+/* What a call to action says (lower case, the start of a word, found
+ * anywhere in the block): subscribe, donate, follow us, sign up, the
+ * newsletter, the app, in the languages of section_phrases. */
+static const char *const action_words[] = {
+	"subscri", "newsletter", "donat", "sign up", "signing up", "follow us",
+	"follow the", "download the", "support us", "support our", "become a member",
+	"abonn", "spende", "spenden", "unterstütze", "folgen sie uns", "folge uns",
+	"melden sie sich", "registrieren sie", "jetzt anmelden",
+	"faites un don", "je fais un don", "suivez-nous", "soutenez", "inscrivez",
+	"suscrib", "suscríb", "síguenos", "hazte", "únete", "apoya", "assine", "siga-nos",
+	"iscriviti", "abbonati", "seguici", "sostieni", "subskryp", "prenumer", "wesprzyj",
+	"abonneer", "doneer", "volg ons", "telegram", "whatsapp", NULL
+};
+
+static bool calls_to(const char *t)
+{
+	for (size_t i = 0; t[i]; i++) {
+		if (i && isalnum((unsigned char)t[i - 1]))
+			continue;
+		for (size_t k = 0; action_words[k]; k++)
+			if (strncmp(t + i, action_words[k], strlen(action_words[k])) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* Rule 4: the article's last blocks, read backwards while each is short
+ * (200 characters at most) and calls to action ("Subscribe now to our
+ * e-edition for the full story", "Follow us on Telegram", "Jede kleine
+ * Spende hilft"): the page asking, not the article telling.  The first
+ * block that is not one ends the walk, so only the end is read. */
+static void calls_to_action(struct ex *x, int content)
+{
+	char raw[640], t[640];
+	for (size_t i = 1; i < x->n; i++) {
+		struct el *e = &x->els[i], *p = &x->els[e->parent];
+		e->in_leaf = p->in_leaf || (e->parent > 0 && leaf_block(p));
+	}
+	for (size_t i = x->n; i-- > 1;) {
+		struct el *e = &x->els[i];
+		if ((int)i == content || !leaf_block(e))
+			continue;
+		if (e->text > 200)
+			break;
+		text_start(e->node, raw, sizeof raw);
+		fold_text(raw, t, sizeof t);
+		if (!calls_to(t))
+			break;
+		drop_as(e, "a call to action");
+	}
+	propagate(x);
+}
+
 /* Rule 4, the tail: after the article's last paragraph (80 characters
  * or more, under 30% links, ending a sentence), blocks of text under 60
  * characters that end no sentence are the page's ("Next article",
@@ -1358,6 +1413,7 @@ static int find(struct ex *x, size_t *outside)
 	propagate(x);
 	announcements(x, content);
 	galleries(x, content);
+	calls_to_action(x, content);
 	tail(x, content);
 	orphan_headings(x, content);
 	measure(x, true); /* what is left, for rule 5 */

@@ -274,4 +274,15 @@ check("Der Saal am Abend der Abstimmung" in t and "The mayor after the vote" in 
 check("Max Muster" not in t and "Jane Roe" not in t and "Stadtarchiv" not in t,
       "rule 4, credits: 'Foto: <a>X</a>', '(REUTERS/X)' and a caption of '© X' dropped", t)
 check("It stood for another forty years" in t, "rule 4, credits: a caption speaking of a photo kept", t)
+# Rule 4, calls to action: the article's last short blocks asking the
+# reader to subscribe, donate or follow go; the same words inside the
+# article, or in a long closing paragraph, stay.
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
+         "<p>Subscribers of the old paper, the mayor said, will get the new one for free.</p>" + para +
+         "<p><strong>Subscribe now to our e-edition for the full story.</strong></p>"
+         "<p>Folgen Sie uns auf Telegram und WhatsApp!</p></article></body></html>")
+check("Subscribers of the old paper" in t and "Paragraph 4" in t,
+      "rule 4, calls to action: the article and its own mention of subscribers kept", t)
+check("e-edition" not in t and "Telegram" not in t,
+      "rule 4, calls to action: 'Subscribe now ...' and 'Folgen Sie uns ...' at the end dropped", t)
 done("extract_rules")
