@@ -125,7 +125,8 @@ static const char *const strong_prefixes[] = {
 	"sponsor", "outbrain", "taboola", "breadcrumb", "sidebar", "navbar",
 	"footer", "partage", "compartir", "condividi", "publicit",
 	"leaderboard", "skyscraper", "offcanvas", "seitenleiste", "fusszeile",
-	"kopfzeile", "skiplink", "popup", "modal", "banner", "paywall", "author", NULL
+	"kopfzeile", "skiplink", "popup", "modal", "banner", "paywall", "author",
+	"disclaimer", "disclosure", "affiliate", "copyright", NULL
 };
 
 /* Prefixes naming boilerplate unless an article word is there too. */
@@ -141,7 +142,7 @@ static const char *const weak_prefixes[] = {
 static const char *const weak_words[] = {
 	"ad", "ads", "adv", "header", "head", "top", "foot", "sns", "tag",
 	"extra", "aside", "links", "more", "date", "time", "pie",
-	"infobox", "sitemap", "copyright", "legal", "imprint", "impressum",
+	"infobox", "sitemap", "legal", "imprint", "impressum",
 	"contact", "kontakt", "search", "suche", "recherche", "hidden", NULL
 };
 

@@ -285,4 +285,15 @@ check("Subscribers of the old paper" in t and "Paragraph 4" in t,
       "rule 4, calls to action: the article and its own mention of subscribers kept", t)
 check("e-edition" not in t and "Telegram" not in t,
       "rule 4, calls to action: 'Subscribe now ...' and 'Folgen Sie uns ...' at the end dropped", t)
+# Rule 1: disclaimers, disclosures, affiliate notes and copyright boxes
+# are the page's, whatever else they are called ("article-copyright").
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
+         "<div class='editorial-disclaimer'><p>The views in this post are the author's, not those of "
+         "the paper or its owners.</p></div>" + para +
+         "<p class='aawp-disclosure'>We earn a commission on the links to the shop on this page.</p>"
+         "<div class='article-copyright'><p>Reproduction only with written permission.</p></div>"
+         "</article></body></html>")
+check("Paragraph 4" in t, "rule 1 (disclaimer, copyright): the article kept", t)
+check("views in this post" not in t and "commission" not in t and "Reproduction only" not in t,
+      "rule 1: 'editorial-disclaimer', 'aawp-disclosure' and 'article-copyright' dropped", t)
 done("extract_rules")
