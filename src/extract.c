@@ -896,7 +896,7 @@ static const char *const section_phrases[] = {
 static const char *const label_phrases[] = {
 	"foto:", "fotos:", "foto ©", "bild:", "bilder:", "quelle:", "photo:", "photos:",
 	"image:", "images:", "credit:", "credits:", "crédit", "crédito", "źródło:",
-	"fot.", "imagen:", "©", "copyright", "all rights reserved", "alle rechte",
+	"fot.", "imagen:", "kuva:", "©", "copyright", "all rights reserved", "alle rechte",
 	"von:", "autor:", "autoren:", "author:", "aktualisiert am", "last modified",
 	"last updated", "letzte änderung", "zuletzt aktualisiert", "stand:", "ohne gewähr",
 	"alle angaben ohne gewähr", NULL
@@ -980,6 +980,23 @@ static void text_start(const xmlNode *top, char *out, size_t cap)
 	out[n] = 0;
 }
 
+/* A phrase of two words or more whose clause ends in a colon within 40
+ * bytes ("Lesen Sie auch die folgenden Beiträge:", "Das Thema könnte
+ * dich auch interessieren:"): a label over what follows.  One word is
+ * not enough ("Mira" is also a name). */
+static bool colon_soon(const char *t, size_t l)
+{
+	if (!memchr(t, ' ', l))
+		return false;
+	for (size_t i = l; t[i] && i < l + 40; i++) {
+		if (t[i] == ':')
+			return true;
+		if (strchr(".!?", t[i]))
+			return false;
+	}
+	return false;
+}
+
 static void announcements(struct ex *x, int content)
 {
 	char raw[224], t[224];
@@ -1000,7 +1017,7 @@ static void announcements(struct ex *x, int content)
 		size_t l = says(t, section_phrases);
 		/* "Read also: <another story>" up to 200 characters; else
 		 * only when the phrase is most of the block */
-		bool label = l && t[l] == ':' && !heading(e->node);
+		bool label = l && !heading(e->node) && (t[l] == ':' || colon_soon(t, l));
 		if (!l || (!label && (n > 48 || n > l + 24)))
 			continue;
 		drop_as(e, "announces the page's matter");

@@ -29,7 +29,7 @@ static const char *const labels[] = {
 	"credits", "crédit", "crédits", "Crédit", "Crédits", "crédits photo",
 	"crédits photos", "Crédits photo", "Crédits photos", "crédito", "créditos",
 	"Crédito", "Créditos", "quelle", "fuente", "fonte", "fonti", "źródło",
-	"Źródło", "zdjęcie", "Zdjęcie", "fot", "foto/video", NULL
+	"Źródło", "zdjęcie", "Zdjęcie", "fot", "foto/video", "kuva", "bron", NULL
 };
 
 /* Agencies that open a credit in a bracket: "(AP Photo/...)". */

@@ -296,4 +296,14 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
 check("Paragraph 4" in t, "rule 1 (disclaimer, copyright): the article kept", t)
 check("views in this post" not in t and "commission" not in t and "Reproduction only" not in t,
       "rule 1: 'editorial-disclaimer', 'aawp-disclosure' and 'article-copyright' dropped", t)
+# Rule 4, announcements: a phrase of two words or more whose clause ends
+# in a colon labels what follows ("Lesen Sie auch die folgenden
+# Beiträge:"); a one-word phrase that is also a name does not ("Mira").
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
+         "<p><strong>Lesen Sie auch die folgenden Beiträge:</strong><br><a href='/a'>Der Haushalt</a>"
+         "<br><a href='/b'>Die Brücke</a></p><p>Mira Weber, die Kämmerin, sagte: Das Geld reicht.</p>" +
+         para + "</article></body></html>")
+check("Mira Weber" in t and "Paragraph 4" in t, "rule 4, colon labels: the article and 'Mira Weber ... sagte:' kept", t)
+check("folgenden Beiträge" not in t and "Die Brücke" not in t,
+      "rule 4, colon labels: 'Lesen Sie auch die folgenden Beiträge:' and its links dropped", t)
 done("extract_rules")
