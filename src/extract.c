@@ -1325,6 +1325,9 @@ static void calls_to_action(struct ex *x, int content)
 			break;
 		text_start(e->node, raw, sizeof raw);
 		fold_text(raw, t, sizeof t);
+		/* a stray &nbsp; or dash after the call is no block of text */
+		if (e->text <= 2 && !strpbrk(t, "abcdefghijklmnopqrstuvwxyz0123456789"))
+			continue;
 		if (!calls_to(t))
 			break;
 		drop_as(e, "a call to action");

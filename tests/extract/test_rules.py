@@ -280,11 +280,12 @@ check("It stood for another forty years" in t, "rule 4, credits: a caption speak
 t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
          "<p>Subscribers of the old paper, the mayor said, will get the new one for free.</p>" + para +
          "<p><strong>Subscribe now to our e-edition for the full story.</strong></p>"
-         "<p>Folgen Sie uns auf Telegram und WhatsApp!</p></article></body></html>")
+         "<p>Folgen Sie uns auf Telegram und WhatsApp!</p><p>&nbsp;</p></article></body></html>")
 check("Subscribers of the old paper" in t and "Paragraph 4" in t,
       "rule 4, calls to action: the article and its own mention of subscribers kept", t)
 check("e-edition" not in t and "Telegram" not in t,
-      "rule 4, calls to action: 'Subscribe now ...' and 'Folgen Sie uns ...' at the end dropped", t)
+      "rule 4, calls to action: 'Subscribe now ...' and 'Folgen Sie uns ...' at the end dropped "
+      "(a stray &nbsp; after them does not hide them)", t)
 # Rule 1: disclaimers, disclosures, affiliate notes and copyright boxes
 # are the page's, whatever else they are called ("article-copyright").
 t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
