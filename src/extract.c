@@ -51,8 +51,9 @@
  *     holding a heading, is a gallery or a list of other stories.
  *  5. When the article found has under 250 characters of text left, or
  *     under a fifth of the page's prose, the whole body is kept less
- *     rule 1's tags, roles and hidden elements: a wrong guess must not
- *     lose a page.
+ *     rule 1's junk (by names too, unless they leave under a fifth of
+ *     what its tags, roles and hidden elements leave): a wrong guess
+ *     must not lose a page.
  *
  * Everything is linear in the number of elements: one pass to list them
  * in document order, and passes over that list; no recursion.
@@ -530,19 +531,35 @@ static void mark_junk(struct ex *x, size_t page_text)
 	}
 }
 
-/* Rule 5's fallback: the whole body less what rule 1 drops by tag, role
- * or hiddenness (nav, footer, role=banner ...), which is no guess. */
-static void keep_all_but_tags(struct ex *x, size_t page_text)
+/* The body less rule 1's junk: all of it, or (names false) only what
+ * its tags, roles and hiddenness say. */
+static void keep_all_but(struct ex *x, size_t page_text, bool names)
 {
 	reset(x);
 	mark_junk(x, page_text);
 	for (size_t i = 1; i < x->n; i++) {
 		struct el *e = &x->els[i];
-		e->junk = e->junk && e->by_tag;
+		e->junk = e->junk && (e->by_tag || names);
 		e->dropped = e->junk || x->els[e->parent].dropped;
 		if (!e->junk)
 			e->why = NULL;
 	}
+}
+
+/* Rule 5's fallback: the whole body less what rule 1 drops; by tag,
+ * role or hiddenness only (nav, footer, role=banner ...: no guess) when
+ * its names would leave under a fifth of what that leaves: a tiny
+ * article beside its share bar and comments loses those, and a page
+ * whose names mislead keeps its text. */
+static void keep_all_but_junk(struct ex *x, size_t page_text)
+{
+	keep_all_but(x, page_text, false);
+	measure(x, true);
+	size_t by_tags = x->els[0].text;
+	keep_all_but(x, page_text, true);
+	measure(x, true);
+	if (x->els[0].text * 5 < by_tags)
+		keep_all_but(x, page_text, false);
 }
 
 /* ---- scoring (rule 2) ------------------------------------------------- */
@@ -1473,7 +1490,7 @@ int nc_extract(struct nc_doc *doc, xmlNode *body, const char *title, xmlNode **c
 		c = find(&x, &outside);
 	}
 	if (c < 0 || x.els[c].text < enough || !x.els[c].text) {
-		keep_all_but_tags(&x, page);
+		keep_all_but_junk(&x, page);
 		c = 0;
 	}
 	doc->extracted = true;

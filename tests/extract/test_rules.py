@@ -307,4 +307,17 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
 check("Mira Weber" in t and "Paragraph 4" in t, "rule 4, colon labels: the article and 'Mira Weber ... sagte:' kept", t)
 check("folgenden Beiträge" not in t and "Die Brücke" not in t,
       "rule 4, colon labels: 'Lesen Sie auch die folgenden Beiträge:' and its links dropped", t)
+# Rule 5 with a tiny article: the page is kept less all of rule 1's
+# junk, names too (its share bar, its comments), as long as the names
+# leave a fifth of the text.
+t = text(HEAD + "<nav><a href='/'>Home</a></nav><div class='site'>" +
+         "".join(f"<a href='/p{i}'>Another page of the blog, number {i}</a> " for i in range(8)) +
+         "</div><div class='post'><h1>Monstergespräche</h1><p>M: Wer "
+         "rutscht als nächstes aus? Ich: Du. M: Gewonnen!</p><div class='sharedaddy'><h3>Teilen Sie "
+         "dies mit:</h3><a href='/t'>Twitter</a></div><div class='comments'><h3>Kommentare sind "
+         "geschlossen.</h3></div></div><div class='related-posts'><p>Ähnliche Beiträge</p></div>"
+         "</body></html>")
+check("Gewonnen" in t, "rule 5, tiny article: the article kept", t)
+check("Teilen Sie" not in t and "geschlossen" not in t and "Ähnliche" not in t,
+      "rule 5, tiny article: its share bar, comments and related posts dropped by their names", t)
 done("extract_rules")
