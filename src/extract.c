@@ -1297,29 +1297,58 @@ static bool data_block(const xmlNode *n)
 }
 
 /* What a call to action says (lower case, the start of a word, found
- * anywhere in the block): subscribe, donate, follow us, sign up, the
- * newsletter, the app, in the languages of section_phrases. */
+ * anywhere in the block): subscribe, sign up, follow us, the newsletter,
+ * the app, in the languages of section_phrases. */
 static const char *const action_words[] = {
-	"subscri", "newsletter", "donat", "sign up", "signing up", "follow us",
-	"follow the", "download the", "support us", "support our", "become a member",
-	"abonn", "spende", "spenden", "unterstütze", "folgen sie uns", "folge uns",
-	"melden sie sich", "registrieren sie", "jetzt anmelden",
-	"faites un don", "je fais un don", "suivez-nous", "soutenez", "inscrivez",
-	"suscrib", "suscríb", "síguenos", "hazte", "únete", "apoya", "assine", "siga-nos",
-	"iscriviti", "abbonati", "seguici", "sostieni", "subskryp", "prenumer", "wesprzyj",
-	"abonneer", "doneer", "volg ons", "telegram", "whatsapp", NULL
+	"subscri", "newsletter", "sign up", "signing up", "follow us", "follow the",
+	"download the", "support us", "support our", "become a member", "abonn",
+	"folgen sie uns", "folge uns", "melden sie sich", "registrieren sie",
+	"bitte registrieren", "jetzt anmelden", "faites un don", "je fais un don",
+	"suivez-nous", "inscrivez", "suscrib", "suscríb", "síguenos", "hazte", "únete",
+	"assine", "siga-nos", "iscriviti", "abbonati", "seguici", "subskryp", "prenumer",
+	"abonneer", "volg ons", "telegram", "whatsapp", NULL
 };
+
+/* Asking words that are a call only when the block speaks to the reader
+ * (address_words): "Unterstützen Sie uns", not "die Stadt will die
+ * Vereine unterstützen". */
+static const char *const asking_words[] = {
+	"donat", "spende", "unterstütz", "support", "soutenez", "soutien", "apoya",
+	"sostieni", "wesprzyj", "doneer", "shop", "digital", "e-paper", "epaper", "app",
+	"podcast", "feedback", "enjoyed", "gefällt", "kennt ihr", "kennen sie", "registr",
+	"anmelden", "abo", "magazin", "magazine", "newsletter", NULL
+};
+
+static const char *const address_words[] = {
+	"you", "your", "us", "our", "du", "dich", "dir", "dein", "deine", "ihr", "euch",
+	"euer", "eure", "sie", "ihnen", "uns", "unser", "unsere", "unseren", "unserem",
+	"unserer", "vous", "votre", "nous", "notre", "nos", "te", "tu", "tus", "usted",
+	"nuestro", "nuestra", "nuestros", "você", "nosso", "nossa", "ti", "vostro", "nostro",
+	"nostra", "ci", "nasz", "nasze", "naszego", "jij", "je", "jouw", "ons", "onze",
+	NULL
+};
+
+/* A word of `list` starts at a word start of t (whole words when
+ * `whole`). */
+static bool has_word(const char *t, const char *const *list, bool whole)
+{
+	for (size_t i = 0; t[i]; i++) {
+		if (i && (isalnum((unsigned char)t[i - 1]) || (unsigned char)t[i - 1] >= 0x80))
+			continue;
+		for (size_t k = 0; list[k]; k++) {
+			size_t l = strlen(list[k]);
+			if (strncmp(t + i, list[k], l) == 0 &&
+			    (!whole || (!isalnum((unsigned char)t[i + l]) && (unsigned char)t[i + l] < 0x80)))
+				return true;
+		}
+	}
+	return false;
+}
 
 static bool calls_to(const char *t)
 {
-	for (size_t i = 0; t[i]; i++) {
-		if (i && isalnum((unsigned char)t[i - 1]))
-			continue;
-		for (size_t k = 0; action_words[k]; k++)
-			if (strncmp(t + i, action_words[k], strlen(action_words[k])) == 0)
-				return true;
-	}
-	return false;
+	return has_word(t, action_words, false) ||
+	       (has_word(t, asking_words, false) && has_word(t, address_words, true));
 }
 
 /* Rule 4: the article's last blocks, read backwards while each is short
