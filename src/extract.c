@@ -40,7 +40,8 @@
  *     announcing the page's own matter (section_phrases: a heading takes
  *     its section along), labels (label_phrases: credits, copyright),
  *     and headings whose section was all dropped; a photo credit
- *     ending a caption is cut from it (extract_credit.c); the last
+ *     ending a caption is cut from it (extract_credit.c), a caption
+ *     before the first paragraph (the lead picture's) goes; the last
  *     short blocks that call to action (subscribe, donate, follow) go.
  *     After the article's
  *     last paragraph (80+ characters, under 30% links, a sentence),
@@ -1146,14 +1147,26 @@ static bool caption(const xmlNode *n)
 /* Rule 4: a photo credit ending a caption inside the content goes
  * ("Der Saal. Foto: Max Muster"): its text is cut where the credit
  * begins, and the elements after that point are dropped; a caption
- * that is all credit goes whole.  Each outermost caption's subtree is
- * read twice at most: linear. */
+ * that is all credit goes whole.  A caption before the article's first
+ * paragraph (a <p> of 80 characters or more, under 20% links) is the
+ * lead picture's, the page's frame around the story, and goes whole.
+ * Each outermost caption's subtree is read twice at most: linear. */
 static int credits(struct ex *x, int content)
 {
 	mark_inside(x, content);
+	size_t first = 0;
+	for (size_t i = 1; i < x->n && !first; i++) {
+		struct el *e = &x->els[i];
+		if (e->inside && !e->dropped && is(e->node, "p") && e->text >= 80 && e->link_text * 5 < e->text)
+			first = i;
+	}
 	for (size_t i = 1; i < x->n; i++) {
 		struct el *e = &x->els[i], *p = &x->els[e->parent];
 		e->in_cap = p->in_cap || (e->parent > 0 && caption(p->node));
+		if (i < first && e->inside && !e->dropped && !e->in_cap && caption(e->node)) {
+			drop_as(e, "the lead picture's caption");
+			continue;
+		}
 		xmlNode *at = NULL, *top = e->node;
 		size_t off = 0;
 		if (!e->inside || e->dropped || e->in_cap || !caption(top) ||

@@ -323,4 +323,13 @@ t = text(HEAD + "<nav><a href='/'>Home</a></nav><div class='site'>" +
 check("Gewonnen" in t, "rule 5, tiny article: the article kept", t)
 check("Teilen Sie" not in t and "geschlossen" not in t and "Ähnliche" not in t,
       "rule 5, tiny article: its share bar, comments and related posts dropped by their names", t)
+# Rule 4, the lead picture: a caption before the article's first
+# paragraph goes; one between its paragraphs stays.
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1><figure><img src='l.jpg' alt=''><figcaption>Striking "
+         "members of the union outside the town hall</figcaption></figure>" + para +
+         "<figure><img src='m.jpg' alt=''><figcaption>The old bridge in winter</figcaption></figure>" +
+         para + "</article></body></html>")
+check("The old bridge in winter" in t and "Paragraph 4" in t,
+      "rule 4, lead picture: the article and a caption between its paragraphs kept", t)
+check("Striking members" not in t, "rule 4, lead picture: the caption above the first paragraph dropped", t)
 done("extract_rules")
