@@ -1326,10 +1326,9 @@ static const char *const action_words[] = {
  * (address_words): "Unterstützen Sie uns", not "die Stadt will die
  * Vereine unterstützen". */
 static const char *const asking_words[] = {
-	"donat", "spende", "unterstütz", "support", "soutenez", "soutien", "apoya",
-	"sostieni", "wesprzyj", "doneer", "shop", "digital", "e-paper", "epaper", "app",
-	"podcast", "feedback", "enjoyed", "gefällt", "kennt ihr", "kennen sie", "registr",
-	"anmelden", "abo", "magazin", "magazine", "newsletter", NULL
+	"donat*", "spende*", "unterstütz*", "support*", "soutenez", "soutien*", "apoya*",
+	"sostieni", "wesprzyj", "doneer", "shop", "e-paper", "epaper", "app", "apps", "abo",
+	"registrier*", "anmelden", NULL
 };
 
 static const char *const address_words[] = {
@@ -1341,17 +1340,19 @@ static const char *const address_words[] = {
 	NULL
 };
 
-/* A word of `list` starts at a word start of t (whole words when
- * `whole`). */
-static bool has_word(const char *t, const char *const *list, bool whole)
+/* A word of `list` starts at a word start of t: a whole word, or its
+ * start when `prefix` or when the entry ends in '*'. */
+static bool has_word(const char *t, const char *const *list, bool prefix)
 {
 	for (size_t i = 0; t[i]; i++) {
 		if (i && (isalnum((unsigned char)t[i - 1]) || (unsigned char)t[i - 1] >= 0x80))
 			continue;
 		for (size_t k = 0; list[k]; k++) {
 			size_t l = strlen(list[k]);
+			bool star = l && list[k][l - 1] == '*';
+			l -= star;
 			if (strncmp(t + i, list[k], l) == 0 &&
-			    (!whole || (!isalnum((unsigned char)t[i + l]) && (unsigned char)t[i + l] < 0x80)))
+			    (prefix || star || (!isalnum((unsigned char)t[i + l]) && (unsigned char)t[i + l] < 0x80)))
 				return true;
 		}
 	}
@@ -1360,8 +1361,8 @@ static bool has_word(const char *t, const char *const *list, bool whole)
 
 static bool calls_to(const char *t)
 {
-	return has_word(t, action_words, false) ||
-	       (has_word(t, asking_words, false) && has_word(t, address_words, true));
+	return has_word(t, action_words, true) ||
+	       (has_word(t, asking_words, false) && has_word(t, address_words, false));
 }
 
 /* Rule 4: the article's last blocks, read backwards while each is short
