@@ -13,8 +13,9 @@
  *     page's text: a wrapper named "has-sidebar" is not a sidebar; or
  *     is prose (500+ characters, under 30% links) named only by a weak
  *     word or a <header> tag, or holding most of the <article> around
- *     it; and a <header> inside an <article> holding a paragraph (60+
- *     characters, under 20% links) is the article's.  An id of five
+ *     it; and a <header> holding a paragraph (60+ characters, under
+ *     20% links) inside an <article> or beside a heading is the
+ *     article's.  An id of five
  *     words is a slug, not a name.
  *  2. Paragraphs (p, pre, td, blockquote, li, divs of text, and lines of
  *     text between a container's blocks) of 25
@@ -513,10 +514,12 @@ static void mark_junk(struct ex *x, size_t page_text)
 			continue;
 		if (prose && strcmp(why, "header") == 0)
 			continue;
-		/* A <header> inside an <article> holding a paragraph is the
-		 * article's (headline, standfirst), not the page's; its
-		 * bylines and dates go by their own names. */
-		if (strcmp(why, "header") == 0 && e->has_prose && x->els[e->parent].in_article)
+		/* A <header> holding a paragraph inside an <article>, or
+		 * beside a heading, is the article's (headline, standfirst),
+		 * not the page's; its bylines and dates go by their own
+		 * names. */
+		if (strcmp(why, "header") == 0 && e->has_prose &&
+		    (x->els[e->parent].in_article || e->has_heading))
 			continue;
 		if (prose && strcmp(why, "class/id") == 0) {
 			int good = 0, bad = 0;

@@ -334,4 +334,12 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1><figure><img src='l.jpg' alt=''
 check("The old bridge in winter" in t and "Paragraph 4" in t,
       "rule 4, lead picture: the article and a caption between its paragraphs kept", t)
 check("Striking members" not in t, "rule 4, lead picture: the caption above the first paragraph dropped", t)
+# Rule 1: a <header> outside any <article> holding a heading and a
+# paragraph of prose is the story's headline and standfirst.
+t = text(HEAD + "<header class='site'><a href='/'>Home</a> <a href='/news'>News</a></header><main>"
+         "<header class='entry-header'><h1>The plan</h1><div class='lead'><p>The standfirst: the council "
+         "agreed on the plan after a long night, and the works start in May.</p></div></header>"
+         "<div class='entry-content'>" + para + para + "</div></main></body></html>")
+check("The standfirst" in t and "Paragraph 4" in t, "rule 1: a <header> with a heading and a standfirst kept", t)
+check("News" not in t, "rule 1: the page's <header> of links still dropped", t)
 done("extract_rules")
