@@ -58,6 +58,7 @@ struct pm {
 	char *h1[MAX_H1];
 	size_t nh1;
 	bool byline_done;
+	char *byline;                   /* the first byline element's text */
 	bool page;                      /* a whole web page (else <head> only) */
 	int rc;
 };
@@ -110,7 +111,9 @@ static bool breaks_words(const xmlNode *n)
  * MAX_TEXT bytes or MAX_TEXT_NODES nodes, so that each call costs at
  * most that whatever the page.  Scripts and styles skipped.  NULL on
  * OOM. */
-static char *text_of(xmlNode *n, bool *cut)
+static bool not_name(const xmlNode *n);
+
+static char *text_walk(xmlNode *n, bool *cut, bool byline)
 {
 	struct nc_buf b = {0};
 	size_t seen = 0;
@@ -121,7 +124,8 @@ static char *text_of(xmlNode *n, bool *cut)
 			*cut = true;
 			break;
 		}
-		bool skip = named(c, "script") || named(c, "style") || named(c, "template");
+		bool skip = named(c, "script") || named(c, "style") || named(c, "template") ||
+			    (byline && not_name(c));
 		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
 			size_t len = strnlen((const char *)c->content, MAX_TEXT + 1);
 			nc_buf_put(&b, c->content, len);
@@ -139,6 +143,11 @@ static char *text_of(xmlNode *n, bool *cut)
 	return s;
 }
 
+static char *text_of(xmlNode *n, bool *cut)
+{
+	return text_walk(n, cut, false);
+}
+
 /* Lower-case ASCII; other bytes (UTF-8) as they are. */
 static bool same_text(const char *a, const char *b)
 {
@@ -147,10 +156,42 @@ static bool same_text(const char *a, const char *b)
 
 /* ---- offering values ------------------------------------------------- */
 
+/* A login rather than a name: one word of ASCII letters ending in two
+ * digits or more ("CC7567", "jdoe42"; not "9to5Mac" or "3M"). */
+static bool is_handle(const char *s)
+{
+	size_t n = strlen(s), digits = 0;
+	while (digits < n && isdigit((unsigned char)s[n - 1 - digits]))
+		digits++;
+	if (digits < 2 || digits == n || strchr(s, ' '))
+		return false;
+	for (size_t i = 0; i < n - digits; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
+			return false;
+	return true;
+}
+
 static bool looks_like_name(const char *s)
 {
 	return !strchr(s, '@') && !strstr(s, "://") && strncasecmp(s, "www.", 4) != 0 &&
-	       strncmp(s, "/", 1) != 0;
+	       strncmp(s, "/", 1) != 0 && !is_handle(s);
+}
+
+/* "Jane Doe (https://jane.example/)" and "Jane Doe <jane@example.org>":
+ * the contact after the name is cut (in place) from the name. */
+static void cut_contact(char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || (s[n - 1] != ')' && s[n - 1] != '>'))
+		return;
+	char *open = strrchr(s, s[n - 1] == ')' ? '(' : '<');
+	if (!open || open == s)
+		return;
+	if (!strchr(open, '@') && !strstr(open, "://") && strncasecmp(open + 1, "www.", 4) != 0)
+		return;
+	while (open > s && open[-1] == ' ')
+		open--;
+	*open = '\0';
 }
 
 /* A leading "By", "Par", "Von" ... and ":" are not part of the name. */
@@ -180,6 +221,8 @@ static void offer(struct pm *p, enum field f, int rank, const char *val)
 		p->rc = NC_ERR_NOMEM;
 		return;
 	}
+	if (f == F_AUTHOR)
+		cut_contact(v);
 	const char *s = f == F_AUTHOR ? strip_by(v) : v;
 	if (!*s || (f == F_AUTHOR && !looks_like_name(s)) || strlen(s) > 4096) {
 		free(v);
@@ -686,22 +729,91 @@ static void microdata(struct walk *w, xmlNode *n, const char *props)
 	}
 }
 
-/* A byline element (class or id byline, author, autor, auteur ...) of
- * at most BYLINE_MAX characters: the first one is the article's. */
-static void byline(struct walk *w, xmlNode *n)
+/* Parts of a byline that are not the name: a job title or role ("Ben
+ * Silverman <div class=author-title>Games Editor</div>"), the date
+ * ("<span class=posted-time>&bull; <time>8h</time></span>") and the
+ * comment count ("<a class=comments-link>13</a>"). */
+static bool not_name(const xmlNode *n)
+{
+	static const char *const words[] = { "title", "role", "position", "job", "date", "time",
+					     "comment", "count", NULL };
+	char ci[256];
+	if (n->type != XML_ELEMENT_NODE)
+		return false;
+	if (named(n, "time") || has_token(attr(n, "itemprop"), "jobTitle"))
+		return true;
+	class_id(n, ci);
+	return has_word(ci, words);
+}
+
+/* The separators left around a name once its date is gone ("Jane Doe
+ * &bull;", "Jane Doe |"), cut in place. */
+static void trim_seps(char *s)
+{
+	static const char *const seps[] = { "\xE2\x80\xA2", "\xC2\xB7", "\xE2\x80\x94",
+					    "\xE2\x80\x93", "|", "-", ",", ":", ";", NULL };
+	for (bool more = true; more; ) {
+		more = false;
+		size_t n = strlen(s);
+		while (n && s[n - 1] == ' ')
+			s[--n] = '\0';
+		for (size_t i = 0; seps[i] && !more; i++) {
+			size_t k = strlen(seps[i]);
+			if (n >= k && memcmp(s + n - k, seps[i], k) == 0) {
+				s[n - k] = '\0';
+				more = true;
+			}
+		}
+	}
+}
+
+/* A byline element: class or id with byline, author, autor, auteur ...;
+ * with `any` also rel=author and itemprop=author, which name the
+ * byline a reader sees as well. */
+static bool byline_el(const xmlNode *n, bool any)
 {
 	static const char *const words[] = { "byline", "author", "autor", "auteur",
 					     "writtenby", "written-by", NULL };
 	char ci[256];
-	if (w->p->byline_done || named(n, "img") || named(n, "meta") || named(n, "link"))
-		return;
+	if (named(n, "img") || named(n, "meta") || named(n, "link"))
+		return false;
+	if (any && (has_token(attr(n, "rel"), "author") || has_token(attr(n, "itemprop"), "author")))
+		return true;
 	class_id(n, ci);
-	if (!has_word(ci, words))
+	return has_word(ci, words);
+}
+
+/* The first byline element of at most BYLINE_MAX characters: its text
+ * (its itemprop=name's when it has one; without a job title, date or
+ * comment count) is the byline a reader sees, and is offered as the
+ * article's author when it is a class or id one. */
+static void byline(struct walk *w, xmlNode *n)
+{
+	struct pm *p = w->p;
+	/* done once the byline is read and no later one can be offered */
+	if ((p->byline && (p->byline_done || p->f[F_AUTHOR].rank < R_BYLINE)) ||
+	    !byline_el(n, true))
 		return;
-	size_t before = w->p->f[F_AUTHOR].vals.len;
-	int rank = w->p->f[F_AUTHOR].rank;
-	offer_text(w->p, F_AUTHOR, R_BYLINE, n, BYLINE_MAX);
-	w->p->byline_done = w->p->f[F_AUTHOR].rank != rank || w->p->f[F_AUTHOR].vals.len != before;
+	bool cut;
+	char *t = text_walk(name_inside(n), &cut, true);
+	if (!t) {
+		p->rc = NC_ERR_NOMEM;
+		return;
+	}
+	trim_seps(t);
+	const char *s = strip_by(t);
+	if (!cut && *s && strlen(t) <= BYLINE_MAX && looks_like_name(s)) {
+		if (!p->byline && !(p->byline = strdup(s)))
+			p->rc = NC_ERR_NOMEM;
+		if (!p->byline_done && byline_el(n, false)) {
+			size_t before = p->f[F_AUTHOR].vals.len;
+			int rank = p->f[F_AUTHOR].rank;
+			offer(p, F_AUTHOR, R_BYLINE, t);
+			p->byline_done = p->f[F_AUTHOR].rank != rank ||
+					 p->f[F_AUTHOR].vals.len != before;
+		}
+	}
+	free(t);
 }
 
 /* "By Jane Doe" as a short block near the start of the text. */
@@ -1046,6 +1158,24 @@ static bool has_extra(const struct nc_meta *m, const char *key)
 	return false;
 }
 
+/* Whether the byline element says more than the names it holds ("By
+ * <a rel=author>Brenda Goodman, MA</a><br>WebMD Health News"): then the
+ * page's own byline is kept beside them, when the names come from the
+ * text (a name from JSON-LD or <meta> is the byline as the page states
+ * it). */
+static bool shows_more(const struct pm *p)
+{
+	const struct nc_strlist *who = &p->f[F_AUTHOR].vals;
+	if (!p->byline || !who->len || p->f[F_AUTHOR].rank < R_MICRODATA)
+		return false;
+	if (who->len == 1 && same_text(p->byline, who->items[0]))
+		return false;
+	for (size_t i = 0; i < who->len; i++)
+		if (!strstr(p->byline, who->items[i]))
+			return false;
+	return true;
+}
+
 static int apply(struct pm *p, bool page, const char *html_lang)
 {
 	struct nc_meta *m = &p->doc->meta;
@@ -1068,6 +1198,8 @@ static int apply(struct pm *p, bool page, const char *html_lang)
 	 * give them ("site_name", "section"). */
 	if (best(p, F_SITE) && !has_extra(m, "site_name"))
 		bad |= nc_meta_add_extra(m, "site_name", best(p, F_SITE));
+	if (shows_more(p) && !has_extra(m, "byline"))
+		bad |= nc_meta_add_extra(m, "byline", p->byline);
 	if (best(p, F_SECTION) && !has_extra(m, "section"))
 		bad |= nc_meta_add_extra(m, "section", best(p, F_SECTION));
 	return bad ? NC_ERR_NOMEM : NC_OK;
@@ -1094,6 +1226,7 @@ int nc_pagemeta(struct nc_doc *doc, xmlNode *html, bool page)
 	for (size_t i = 0; i < p->nh1; i++)
 		free(p->h1[i]);
 	free(p->title_el);
+	free(p->byline);
 	free(p);
 	return rc;
 }

@@ -121,11 +121,12 @@ with tempfile.TemporaryDirectory() as tmp:
     # links, byline candidates, <time>s, <h1>s, a <title> of 100,000
     # parts, 33 JSON-LD graphs of 5,000 references.  Linear work is a
     # second or so even under ASan; anything quadratic would be minutes.
+    # (The graph's names are two words: "n12" alone reads as a login.)
     n = 100000
     graph = {"@graph": [{"@type": "NewsArticle", "headline": "Hostile page",
                          "author": [{"@id": "#t%d" % (i % 300)} for i in range(5000)],
                          "keywords": ",".join("k%d" % i for i in range(5000))}] +
-             [{"@type": "Thing", "@id": "#t%d" % i, "name": "n%d" % i} for i in range(5000)]}
+             [{"@type": "Thing", "@id": "#t%d" % i, "name": "Writer n%d" % i} for i in range(5000)]}
     parts = ["<!DOCTYPE html><html><head><title>%s</title>" % " | ".join("Part %d" % i for i in range(n)),
              '<script type="application/ld+json">%s</script>' % json.dumps(graph) * 33]
     parts += ['<meta name="author" content="Author %d">' % i for i in range(n)]
@@ -151,6 +152,65 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("100,000 of each", m, {"title": "Hostile page"})
     check(len(m.get("authors", [])) == 32 and len(m.get("tags", [])) == 32,
           "100,000 of each: lists cut at 32", (len(m.get("authors", [])), len(m.get("tags", []))))
+
+    # Bylines as pages write them (README "Page metadata"); each page is
+    # a whole page: a menu, an <article> with its byline and paragraphs.
+    def page(name, head, byline):
+        path = os.path.join(tmp, name + ".html")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Tide "
+                    "tables for the bay</title>" + head + "</head><body><nav><a href='/'>Home</a>"
+                    "</nav><article><h1>Tide tables for the bay</h1>" + byline +
+                    "<p>The tide comes in twice a day, and the tables say when, to the minute, "
+                    "for every harbour of the bay.</p><p>Fishers read them before dawn, "
+                    "sailors before they leave, and walkers before they cross the flats.</p>"
+                    "</article></body></html>")
+        return meta(path)
+
+    m = page("job-title", "", "<div class='author'><a class='author-link' href='/author/ben'>"
+             "Ben Silverman</a><div class='author-title'>Games Editor</div></div>")
+    expect("byline with a job title (yahoo-1)", m, {"authors": ["Ben Silverman"]})
+    check("byline" not in m.get("extra", {}), "byline with a job title: no byline extra", m)
+
+    m = page("date-count", "", "<p class='byline'><span class='by'>by</span> <a "
+             "class='byauthor' href='/author/lnolan/'>Lucas Nolan</a><span class='bydate'>22 Dec "
+             "2016</span><a class='bycount' href='#comments'>651</a></p>")
+    expect("byline with its date and comment count (breitbart)", m, {"authors": ["Lucas Nolan"]})
+
+    m = page("handle", '<script type="application/ld+json">{"@type": "NewsArticle", '
+             '"headline": "Tide tables for the bay", "creator": "CC7567"}</script>',
+             "<div class='byline'><a href='/u/CC7567'><span class='author vcard'><span "
+             "class='author-name fn'>James Akinaka</span></span></a><span class='posted-time'> "
+             "&bull; <time datetime='2017-02-23T17:18:13Z'>8h</time></span></div>")
+    expect("a login for a name in JSON-LD, the name in the byline (wikia)", m,
+           {"authors": ["James Akinaka"]})
+    m = page("digits", "<meta name='author' content='9to5Mac'>", "")
+    expect("a name with digits that is no login", m, {"authors": ["9to5Mac"]})
+
+    m = page("contact", "<meta name='author' content='Bradley M. Kuhn (http://ebb.org/bkuhn/)'>", "")
+    expect("<meta name=author> with a URL after the name (ebb-org)", m,
+           {"authors": ["Bradley M. Kuhn"]})
+    m = page("email", "<meta name='author' content='Ana Ruiz <ana@tides.example>'>", "")
+    expect("<meta name=author> with an e-mail address after the name", m, {"authors": ["Ana Ruiz"]})
+    m = page("paren", "<meta name='author' content='Bruno (Henrique Zecchin) Rodrigues'>", "")
+    expect("<meta name=author> with a part in parentheses that is no address", m,
+           {"authors": ["Bruno (Henrique Zecchin) Rodrigues"]})
+
+    m = page("more", "", "<div class='author_fmt'>By <a rel='author' href='/brenda-goodman'>"
+             "Brenda  Goodman, MA</a><br/>WebMD Health News</div>")
+    expect("byline saying more than the name (webmd-1)", m, {
+        "authors": ["Brenda Goodman, MA"], "extra.byline": "Brenda Goodman, MA WebMD Health News"})
+    m = page("more-meta", "<meta name='author' content='Brenda Goodman'>",
+             "<div class='author_fmt'>By <a rel='author' href='/brenda-goodman'>"
+             "Brenda Goodman</a><br/>WebMD Health News</div>")
+    expect("the same byline when <meta> names the author", m, {
+        "authors": ["Brenda Goodman"], "extra.byline": None})
+
+    m = page("itemprop-name", "", "<div class='authorinfo'><span class='provider'>Tech Insider"
+             "</span><span itemprop='author' itemscope><span itemprop='name'>Alex Perry</span>"
+             "</span><time datetime='2016-11-15T07:00:00Z'>1 day ago</time></div>")
+    expect("byline with itemprop=name inside (msn)", m, {
+        "authors": ["Alex Perry"], "extra.byline": None})
 
     # A stray element before <head>: libxml2 opens the body there and puts
     # the head's <title> and <link> in it.  They are still the page's.
