@@ -283,6 +283,12 @@ extern enum nc_extract_mode nc_extract_mode;
 
 struct nc_doc *nc_doc_new(void);
 void nc_doc_free(struct nc_doc *doc);
+/* Frees what the writers read (metadata, the node tree, resources, the
+ * input bytes) and keeps the warnings and the reader view's counts: a
+ * document written to its own output, kept only for its messages.  A
+ * streaming caller sheds on the thread that read the document, whose
+ * malloc arena holds it. */
+void nc_doc_shed(struct nc_doc *doc);
 int nc_doc_warn(struct nc_doc *doc, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))

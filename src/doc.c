@@ -430,25 +430,38 @@ static void resource_free(struct nc_resource *r)
 	free(r);
 }
 
-void nc_doc_free(struct nc_doc *d)
+void nc_doc_shed(struct nc_doc *d)
 {
-	if (!d)
-		return;
 	meta_free(&d->meta);
+	memset(&d->meta, 0, sizeof d->meta);
 	nc_node_free(d->root);
+	d->root = NULL;
 	for (size_t i = 0; i < d->nresources; i++)
 		resource_free(d->resources[i]);
 	free(d->resources);
+	d->resources = NULL;
+	d->nresources = 0;
 	if (d->origin)
 		resource_free(d->origin);
 	if (d->served)
 		resource_free(d->served);
+	d->origin = d->served = NULL;
 	if (d->res_index) {
 		nc_map_free(d->res_index);
 		free(d->res_index);
+		d->res_index = NULL;
 	}
-	free(d->source_name);
 	free(d->input);
+	d->input = NULL;
+	d->input_len = 0;
+}
+
+void nc_doc_free(struct nc_doc *d)
+{
+	if (!d)
+		return;
+	nc_doc_shed(d);
+	free(d->source_name);
 	for (size_t i = 0; i < d->nwarnings; i++)
 		free(d->warnings[i]);
 	free(d->warnings);

@@ -3,23 +3,27 @@
  * of documents is ever in memory, and the bytes do not depend on the
  * number of threads.
  *
- * Threads, and what runs on each (the boundaries):
- *  - workers (run_phase: c->threads - 1 of them, plus the main thread
- *    taking jobs beside them), one job at a time, each job's data its
- *    own: reading an input and resolving its URLs (read_job), then
- *    converting (convert_unit, one document a task): prepare() for the shared output, or the
- *    whole of a document's own output written to its temporary file.
- *  - the main thread, between phases, alone: planning output names
- *    (plan_outputs, the claimed map), fetching the window's images
- *    (fetch_window: one libcurl multi handle, and cli/images.c), and
- *    starting the committer.
- *  - the committer (commit_thread), one at a time, on the window just
- *    converted while the next one is read: syncing, giving outputs
- *    their names, messages, freeing the window (finish_window).  It
- *    writes b->exit_code, b->done and b->empty; the main thread reads
- *    them only after commit_wait().  With -j 1, or a shared output
- *    (whose add() must not run beside the next window's prepare()),
- *    the main thread commits in place.
+ * Threads, and what runs on each (the boundaries).  They are made once
+ * per run (cli/pool.c):
+ *  - workers (c->threads - 1 of them, plus the main thread taking jobs
+ *    beside them), one job at a time, each job's data its own: reading
+ *    an input and resolving its URLs (read_job), then converting
+ *    (convert_unit, one document a task): prepare() for the shared
+ *    output, or the whole of a document's own output written to its
+ *    temporary file, after which the document is shed on that thread.
+ *  - planning output names (plan_unit, the claimed map) in input order:
+ *    in a window in one pass (run_pipeline) by whichever worker finds
+ *    the next job read, under pipe_mu; in two phases (images to fetch,
+ *    or a small window) by the main thread alone between the phases,
+ *    with fetching the window's images (fetch_window: one libcurl multi
+ *    handle, and cli/images.c).
+ *  - the committer (commit_job, on the pool's background thread), one
+ *    window at a time, on the window just converted while the next one
+ *    is read: syncing, giving outputs their names, messages, freeing the
+ *    window (finish_window).  It writes b->exit_code, b->done and
+ *    b->empty; the main thread reads them only after commit_wait().
+ *    With -j 1, or a shared output (whose add() must not run beside the
+ *    next window's prepare()), the main thread commits in place.
  * Image bytes and HTTP exchanges are shared by reference counts across
  * windows (atomic, doc.c); nothing else crosses a boundary unlocked. */
 #include <errno.h>
@@ -34,6 +38,7 @@
 #include <libxml/parser.h>
 
 #include "cli/cli.h"
+#include "cli/pool.h"
 #include "sniff.h"
 #include "util/text.h"
 
@@ -47,6 +52,8 @@ struct unit {
 	char *out_path;           /* -O or next to the input */
 	struct nc_out file;
 	struct nc_writer *w;
+	unsigned reader;          /* the thread that read it (pool slot) */
+	bool taken;               /* by the thread converting it (pipeline) */
 };
 
 /* An input read in parts (nc_reader.open: a WARC, a feed), between windows. */
@@ -68,6 +75,8 @@ struct job {
 	struct nc_err err;        /* reading failed */
 	int rc;
 	bool skipped;             /* a walked file that is not an article */
+	bool read_done;           /* read (pipeline: under pipe_mu) */
+	unsigned reader;          /* the thread that read it (pool slot) */
 	struct nc_doclist docs;
 	struct unit *units;       /* one per document */
 	size_t nunits;
@@ -89,8 +98,7 @@ struct window {
 struct committer {
 	struct batch *b;
 	struct window w;
-	pthread_t thread;
-	bool running;
+	bool running;             /* on the pool's background thread */
 };
 
 struct batch {
@@ -117,6 +125,16 @@ struct batch {
 	size_t window;            /* inputs, or documents of an input read in parts */
 	struct unit **units;      /* the window's documents to convert (list_units) */
 	size_t nunits, cap_units;
+	struct pool pool;
+	bool one_output;
+	/* A window in one pass (run_pipeline), under pipe_mu: */
+	pthread_mutex_t pipe_mu;
+	pthread_cond_t pipe_cv;   /* a job was read: units listed, or the end near */
+	size_t rnext;             /* the next job to read */
+	size_t reading;           /* jobs being read */
+	size_t planned;           /* jobs before it are planned, their units listed */
+	size_t ucur;              /* units before it are all taken */
+	bool cut;                 /* a planned job has documents left: nothing after it */
 };
 
 /* ---- reading ------------------------------------------------------------ */
@@ -344,8 +362,25 @@ static void convert_unit(struct batch *b, struct unit *u)
 		return;
 	if (b->w)
 		u->rc = nc_writer_prepare(b->w, u->doc, &u->err);
-	else if (u->out_path)
+	else if (u->out_path) {
 		write_own(b, u);
+		nc_doc_shed(u->doc); /* on this thread: kept for its messages only */
+	}
+}
+
+/* A document to convert, at the end of b->units.  false on OOM. */
+static bool push_unit(struct batch *b, struct unit *u)
+{
+	if (b->nunits == b->cap_units) {
+		size_t cap = b->cap_units ? 2 * b->cap_units : 256;
+		struct unit **v = realloc(b->units, cap * sizeof *v);
+		if (!v)
+			return false;
+		b->units = v;
+		b->cap_units = cap;
+	}
+	b->units[b->nunits++] = u;
+	return true;
 }
 
 /* The window's documents to convert, each a task of its own: the items
@@ -356,33 +391,28 @@ static bool list_units(struct batch *b)
 	b->nunits = 0;
 	for (size_t i = 0; i < b->win.njobs; i++) {
 		struct job *j = &b->win.jobs[i];
-		for (size_t k = 0; !j->rc && !j->skipped && k < j->nunits; k++) {
-			if (b->nunits == b->cap_units) {
-				size_t cap = b->cap_units ? 2 * b->cap_units : 256;
-				struct unit **v = realloc(b->units, cap * sizeof *v);
-				if (!v)
-					return false;
-				b->units = v;
-				b->cap_units = cap;
-			}
-			b->units[b->nunits++] = &j->units[k];
-		}
+		for (size_t k = 0; !j->rc && !j->skipped && k < j->nunits; k++)
+			if (!push_unit(b, &j->units[k]))
+				return false;
 	}
 	return true;
 }
 
-static void *worker(void *arg)
+/* A phase of the two-pass window (run_phase): every job read, or every
+ * document converted, by whichever thread is free. */
+static void phase_tasks(void *ctx, unsigned slot)
 {
-	struct batch *b = arg;
+	struct batch *b = ctx;
 	size_t i;
 	size_t n = b->phase == PHASE_READ ? b->win.njobs : b->nunits;
 	while (!cli_stop && (i = atomic_fetch_add(&b->next, 1)) < n) {
-		if (b->phase == PHASE_READ)
+		if (b->phase == PHASE_READ) {
+			b->win.jobs[i].reader = slot;
 			read_job(b, &b->win.jobs[i]);
-		else
+		} else {
 			convert_unit(b, b->units[i]);
+		}
 	}
-	return NULL;
 }
 
 /* Every job of the window through `phase`, on c->threads threads. */
@@ -390,18 +420,7 @@ static void run_phase(struct batch *b, enum phase phase)
 {
 	b->phase = phase;
 	atomic_store(&b->next, 0);
-	size_t extra = b->c->threads > 1 ? (size_t)b->c->threads - 1 : 0;
-	size_t tasks = phase == PHASE_READ ? b->win.njobs : b->nunits;
-	if (extra >= tasks) /* never a thread with nothing to take */
-		extra = tasks ? tasks - 1 : 0;
-	pthread_t t[256];
-	size_t started = 0;
-	for (; started < extra && started < 256; started++)
-		if (pthread_create(&t[started], NULL, worker, b) != 0)
-			break;
-	worker(b);
-	for (size_t k = 0; k < started; k++)
-		pthread_join(t[k], NULL);
+	pool_run(&b->pool, phase_tasks, b);
 }
 
 /* ---- messages and progress --------------------------------------------- */
@@ -486,14 +505,110 @@ oom:
 	u->rc = nc_err_set(&u->err, NC_ERR_NOMEM, j->in->path, "out of memory");
 }
 
+static const char *output_ext(const struct batch *b)
+{
+	if (b->c->format == &nc_format_warc && b->c->gzip == 1)
+		return ".warc.gz";
+	return b->c->format->extension;
+}
+
 static void plan_outputs(struct batch *b)
 {
-	const char *ext = b->c->format->extension;
-	if (b->c->format == &nc_format_warc && b->c->gzip == 1)
-		ext = ".warc.gz";
+	const char *ext = output_ext(b);
 	for (size_t i = 0; i < b->win.njobs; i++)
 		for (size_t k = 0; k < b->win.jobs[i].nunits; k++)
 			plan_unit(b, &b->win.jobs[i], k, ext);
+}
+
+/* ---- a window in one pass ------------------------------------------------------
+ * Without images to fetch, a window needs no barrier between reading
+ * and converting: each job is planned as soon as it and every job before
+ * it are read (in input order, under pipe_mu), and its documents can be
+ * converted at once.  A thread converts what it read itself first (the
+ * document's memory is in its malloc arena, still in its cache), then
+ * reads the next job, then helps with what others read.  With two phases
+ * both cores waited at each barrier for the window's largest article. */
+
+/* Jobs read and not yet planned, in order; a job with documents left
+ * ends the window (cut_window releases what was read after it). */
+static void advance(struct batch *b)
+{
+	const char *ext = output_ext(b);
+	while (!b->cut && b->planned < b->win.njobs && b->win.jobs[b->planned].read_done) {
+		struct job *j = &b->win.jobs[b->planned++];
+		for (size_t k = 0; !j->rc && !j->skipped && k < j->nunits; k++) {
+			struct unit *u = &j->units[k];
+			if (!b->one_output)
+				plan_unit(b, j, k, ext);
+			u->reader = j->reader;
+			if (!push_unit(b, u)) { /* not listed: never converted */
+				u->rc = nc_err_set(&u->err, NC_ERR_NOMEM, j->in->path, "out of memory");
+				u->taken = true;
+			}
+		}
+		if (j->more) {
+			b->cut = true;
+			b->rnext = b->win.njobs;
+		}
+	}
+	pthread_cond_broadcast(&b->pipe_cv);
+}
+
+/* A listed document nobody took: this thread's own (`own`), or any. */
+static struct unit *take_unit(struct batch *b, unsigned slot, bool own)
+{
+	for (size_t i = b->ucur; i < b->nunits; i++) {
+		struct unit *u = b->units[i];
+		if (u->taken || (own && u->reader != slot))
+			continue;
+		u->taken = true;
+		while (b->ucur < b->nunits && b->units[b->ucur]->taken)
+			b->ucur++;
+		return u;
+	}
+	return NULL;
+}
+
+static void pipe_tasks(void *ctx, unsigned slot)
+{
+	struct batch *b = ctx;
+	pthread_mutex_lock(&b->pipe_mu);
+	while (!cli_stop) {
+		struct unit *u = take_unit(b, slot, true);
+		if (!u && b->rnext < b->win.njobs) {
+			struct job *j = &b->win.jobs[b->rnext++];
+			b->reading++;
+			pthread_mutex_unlock(&b->pipe_mu);
+			j->reader = slot;
+			read_job(b, j);
+			pthread_mutex_lock(&b->pipe_mu);
+			b->reading--;
+			j->read_done = true;
+			advance(b);
+			continue;
+		}
+		if (!u)
+			u = take_unit(b, slot, false);
+		if (u) {
+			pthread_mutex_unlock(&b->pipe_mu);
+			convert_unit(b, u);
+			pthread_mutex_lock(&b->pipe_mu);
+		} else if (b->reading) {
+			pthread_cond_wait(&b->pipe_cv, &b->pipe_mu); /* a read may list more */
+		} else {
+			break; /* everything read, planned and taken */
+		}
+	}
+	pthread_mutex_unlock(&b->pipe_mu);
+}
+
+/* The window read, planned and converted in one pass; its jobs are cut
+ * as in two phases. */
+static void run_pipeline(struct batch *b)
+{
+	b->nunits = b->ucur = b->rnext = b->reading = b->planned = 0;
+	b->cut = false;
+	pool_run(&b->pool, pipe_tasks, b);
 }
 
 static void fetch_window(struct batch *b, struct nc_fetch_stats *total)
@@ -660,17 +775,17 @@ static void abort_window(struct window *w)
  * and converting the next.  One thread (-j 1) means one thread: the
  * window is committed in place.  A shared output is too: its add()
  * must not run beside the next window's prepare(). */
-static void *commit_thread(void *arg)
+static void commit_job(void *ctx, unsigned slot)
 {
-	struct committer *k = arg;
+	struct committer *k = ctx;
+	(void)slot;
 	finish_window(k->b, &k->w);
-	return NULL;
 }
 
 static void commit_wait(struct batch *b)
 {
 	if (b->commit.running)
-		pthread_join(b->commit.thread, NULL);
+		pool_bg_wait(&b->pool);
 	b->commit.running = false;
 }
 
@@ -683,8 +798,7 @@ static void commit_start(struct batch *b, struct job *spare)
 	k->w = b->win;
 	b->win.jobs = spare;
 	b->win.njobs = 0;
-	if (b->c->threads > 1 && !b->w &&
-	    pthread_create(&k->thread, NULL, commit_thread, k) == 0)
+	if (!b->w && pool_bg_start(&b->pool, commit_job, k))
 		k->running = true;
 	else
 		finish_window(b, &k->w);
@@ -776,7 +890,7 @@ static void fill_window(struct batch *b, size_t first, struct job *carry)
 /* After reading: an input with documents left ends the window (output
  * stays in input order); the inputs read after it are read again in a
  * later window.  Returns the input to read next. */
-static size_t cut_window(struct batch *b, size_t first, bool carried)
+static size_t cut_window(struct batch *b, size_t first, bool carried, bool converted)
 {
 	struct window *w = &b->win;
 	size_t keep = 0, units = 0;
@@ -788,7 +902,8 @@ static size_t cut_window(struct batch *b, size_t first, bool carried)
 		release_job(&w->jobs[i]);
 	size_t next = carried ? first : w->jobs[keep - 1].index + 1;
 	w->njobs = keep;
-	w->bulk_sync = units >= 16;
+	if (!converted) /* else it was decided before converting (work_window) */
+		w->bulk_sync = units >= 16;
 	return next;
 }
 
@@ -803,11 +918,40 @@ static void take_carry(struct batch *b, struct job *carry)
 	j->part = NULL;
 }
 
-/* Every window through read, plan, fetch and convert; each converted
- * window is committed while the next one is worked on.  Two job arrays
- * take turns.  Returns false when a signal stopped the run. */
-static bool run_windows(struct batch *b, bool one_output, struct job *arrays[2],
-			struct nc_fetch_stats *fetched)
+/* One window read, planned, fetched and converted; returns the input to
+ * read next.  In one pass (run_pipeline) when no images are fetched and
+ * the window has enough inputs to be synced at once, else in two phases
+ * with the main thread alone in between (plan_outputs, fetch_window). */
+static size_t work_window(struct batch *b, size_t first, bool carried,
+			  struct nc_fetch_stats *fetched)
+{
+	struct window *w = &b->win;
+	if (!b->c->fetch && w->njobs >= 16) {
+		w->bulk_sync = true;
+		run_pipeline(b);
+		return cut_window(b, first, carried, true);
+	}
+	run_phase(b, PHASE_READ);
+	first = cut_window(b, first, carried, false);
+	if (!b->one_output && !cli_stop)
+		plan_outputs(b); /* in input order: the first claim wins */
+	if (b->c->fetch && !cli_stop)
+		fetch_window(b, fetched);
+	if (!cli_stop && list_units(b)) {
+		run_phase(b, PHASE_CONVERT);
+	} else if (!cli_stop) { /* no memory for the list: one by one */
+		for (size_t i = 0; i < w->njobs; i++)
+			for (size_t k = 0; !w->jobs[i].rc && !w->jobs[i].skipped &&
+					   k < w->jobs[i].nunits; k++)
+				convert_unit(b, &w->jobs[i].units[k]);
+	}
+	return first;
+}
+
+/* Every window through work_window; each converted window is committed
+ * while the next one is worked on.  Two job arrays take turns.  Returns
+ * false when a signal stopped the run. */
+static bool run_windows(struct batch *b, struct job *arrays[2], struct nc_fetch_stats *fetched)
 {
 	struct job carry = {0};
 	b->win.jobs = arrays[0];
@@ -815,20 +959,7 @@ static bool run_windows(struct batch *b, bool one_output, struct job *arrays[2],
 		struct window *w = &b->win;
 		bool carried = carry.part != NULL;
 		fill_window(b, first, &carry);
-		run_phase(b, PHASE_READ);
-		first = cut_window(b, first, carried);
-		if (!one_output && !cli_stop)
-			plan_outputs(b); /* in input order: the first claim wins */
-		if (b->c->fetch && !cli_stop)
-			fetch_window(b, fetched);
-		if (!cli_stop && list_units(b)) {
-			run_phase(b, PHASE_CONVERT);
-		} else if (!cli_stop) { /* no memory for the list: one by one */
-			for (size_t i = 0; i < w->njobs; i++)
-				for (size_t k = 0; !w->jobs[i].rc && !w->jobs[i].skipped &&
-						   k < w->jobs[i].nunits; k++)
-					convert_unit(b, &w->jobs[i].units[k]);
-		}
+		first = work_window(b, first, carried, fetched);
 		commit_wait(b); /* the window before: its array is free again */
 		if (cli_stop) {
 			abort_window(w);
@@ -863,7 +994,18 @@ int batch_run(struct cli *c, struct inputs *in, bool one_output, const char *sin
 	b.start = b.last = now();
 	if (one_output && open_shared(&b, single, &shared) != EXIT_OK)
 		goto out;
-	bool finished = run_windows(&b, one_output, arrays, &fetched);
+	/* -j N: N threads take jobs (this one too).  The committer runs
+	 * beside them, except with -j 1 (one thread means one) and with a
+	 * shared output (its add() must not run beside a prepare()). */
+	size_t threads = c->threads > 1 ? (size_t)c->threads : 1;
+	b.one_output = one_output;
+	pthread_mutex_init(&b.pipe_mu, NULL);
+	pthread_cond_init(&b.pipe_cv, NULL);
+	pool_start(&b.pool, threads - 1, threads > 1 && !one_output);
+	bool finished = run_windows(&b, arrays, &fetched);
+	pool_stop(&b.pool);
+	pthread_cond_destroy(&b.pipe_cv);
+	pthread_mutex_destroy(&b.pipe_mu);
 	progress(&b, true);
 	if (!finished) {
 		if (one_output) {

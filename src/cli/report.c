@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/pool.h"
 
 const char *nc_progname = "newsconv";
 volatile sig_atomic_t cli_stop;
@@ -39,12 +40,14 @@ void cli_report(const struct nc_err *err, const char *fallback)
 static void on_stop(int sig)
 {
 	cli_stop = sig;
+	pool_interrupt(sig);
 }
 
 /* SIGINT / SIGTERM / SIGHUP stop the batch cleanly (cli/batch.c).
  * Without SA_RESTART: a read of standard input or an open of a FIFO
- * that blocks returns EINTR, so the run stops within a moment instead
- * of waiting for data that may never come; the fetcher polls the flag
+ * that blocks returns EINTR, on whichever thread it blocks (the signal
+ * is passed on: pool_interrupt), so the run stops within a moment
+ * instead of waiting for data that may never come; the fetcher polls the flag
  * (nc_fetch_opts.stop).  A file size limit (ulimit -f) makes writes
  * fail with EFBIG instead of killing the process with temporary files
  * left behind. */

@@ -235,6 +235,20 @@ try:
     os.makedirs(f"{d}/out")
     os.mkfifo(f"{d}/out/a.md")
     stops(["-q", "--to", "md", "a.txt", "-O", "out"], "a run opening a FIFO named like its output")
+    # The same among 40 inputs at -j 4: the thread that blocks on the FIFO
+    # is any of four, and the signal reaches one of them (cli/pool.c
+    # passes it on).
+    for i in range(40):
+        write(f"{d}/many/{i:02d}.txt", article(f"M{i}"))
+    os.makedirs(f"{d}/out3")
+    os.mkfifo(f"{d}/out3/33.md")
+    for j in ("2", "4"):
+        stops(["-q", "-j", j, "--to", "md", "many", "-O", "out3"],
+              f"a run at -j {j} whose 34th output is a FIFO")
+        left = [n for n in os.listdir(f"{d}/out3") if not n.endswith(".md")]
+        check(left == [], f"output row 16: -j {j}: no temporary left in the output folder", left)
+    shutil.rmtree(f"{d}/many")
+    shutil.rmtree(f"{d}/out3")
     srv, h = serve({"/x.png": PNG}, slow={"/x.png"})
     try:
         port = srv.server_address[1]
