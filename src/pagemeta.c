@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "pagemeta.h"
+#include "pagemeta_date.h"
 #include "read.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -201,7 +202,7 @@ static const char *strip_by(const char *s)
 					  "por", "door", "di", "av", "af" };
 	for (size_t i = 0; i < sizeof by / sizeof by[0]; i++) {
 		size_t n = strlen(by[i]);
-		if (strncasecmp(s, by[i], n) == 0 && (s[n] == ' ' || s[n] == ':')) {
+		if (strncasecmp(s, by[i], n) == 0 && (s[n] == ' ' || s[n] == ':' || !s[n])) {
 			s += n;
 			while (*s == ' ' || *s == ':')
 				s++;
@@ -767,6 +768,20 @@ static void trim_seps(char *s)
 	}
 }
 
+/* A byline's text as an author: without the date written after the
+ * name ("Nathan Willis March 25, 2015"), which the byline keeps. */
+static void offer_name(struct pm *p, int rank, const char *text)
+{
+	char *name = strndup(text, nc_byline_date_cut(text));
+	if (!name) {
+		p->rc = NC_ERR_NOMEM;
+		return;
+	}
+	trim_seps(name);
+	offer(p, F_AUTHOR, rank, name);
+	free(name);
+}
+
 /* A byline element: class or id with byline, author, autor, auteur ...;
  * with `any` also rel=author and itemprop=author, which name the
  * byline a reader sees as well. */
@@ -808,7 +823,7 @@ static void byline(struct walk *w, xmlNode *n)
 		if (!p->byline_done && byline_el(n, false)) {
 			size_t before = p->f[F_AUTHOR].vals.len;
 			int rank = p->f[F_AUTHOR].rank;
-			offer(p, F_AUTHOR, R_BYLINE, t);
+			offer_name(p, R_BYLINE, t);
 			p->byline_done = p->f[F_AUTHOR].rank != rank ||
 					 p->f[F_AUTHOR].vals.len != before;
 		}
@@ -834,7 +849,7 @@ static void by_at_start(struct walk *w, xmlNode *n)
 		words += *s == ' ';
 	if (!cut && strlen(t) <= 60 && words <= 5 && (strncmp(t, "By ", 3) == 0 || strncmp(t, "BY ", 3) == 0) &&
 	    isupper((unsigned char)t[3]))
-		offer(w->p, F_AUTHOR, R_BY_START, t);
+		offer_name(w->p, R_BY_START, t);
 	free(t);
 }
 

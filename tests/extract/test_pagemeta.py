@@ -206,6 +206,25 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("the same byline when <meta> names the author", m, {
         "authors": ["Brenda Goodman"], "extra.byline": None})
 
+    m = page("date-text", "", "<div class='byline'>By Nathan Willis\n   March 25, 2015</div>")
+    expect("byline with its date as text (lwn-1)", m, {
+        "authors": ["Nathan Willis"], "extra.byline": "Nathan Willis March 25, 2015"})
+    m = page("date-text-2", "", "<span class='byline'>By GILLIAN MOHNEY</span>")
+    expect("byline without a date", m, {"authors": ["GILLIAN MOHNEY"], "extra.byline": None})
+    for name, text, want in (
+            ("date-us", "By GILLIAN MOHNEY March 11, 2015 3:46 PM", "GILLIAN MOHNEY"),
+            ("date-nyt", "JEFFREY GETTLEMAN JAN. 13, 2017", "JEFFREY GETTLEMAN"),
+            ("date-es", "César Salza 1 de diciembre de 2017 3:00 AM PST", "César Salza"),
+            ("date-fr", "Par Juliette Deborde — 1 mars 2019 à 15:20", "Juliette Deborde"),
+            ("date-de", "Von Jonas Weber, 25. März 2015", "Jonas Weber"),
+            ("date-updated", "Dan Goodin | Updated Apr 16, 2015 8:02 pm UTC", "Dan Goodin"),
+            ("month-name", "April Ryan", "April Ryan"),
+            ("month-name-2", "June May 2015", "June May 2015")):
+        m = page(name, "", "<p class='byline'>%s</p>" % text)
+        expect("byline %r" % text, m, {"authors": [want]})
+    m = page("date-only", "", "<div class='byline'>Last Updated: January 7, 2025</div>")
+    expect("a byline element that is only a date (spiceworks)", m, {"authors": []})
+
     m = page("itemprop-name", "", "<div class='authorinfo'><span class='provider'>Tech Insider"
              "</span><span itemprop='author' itemscope><span itemprop='name'>Alex Perry</span>"
              "</span><time datetime='2016-11-15T07:00:00Z'>1 day ago</time></div>")
