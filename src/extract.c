@@ -862,6 +862,7 @@ static const char *const section_phrases[] = {
 	"next article", "previous article", "next post", "previous post", "back to",
 	"no comments", "you must be logged in", "sources",
 	"learn more", "read next", "up next", "see also", "more like this", "don't miss",
+	"contact", "press contact", "media contact", "further information", "more information",
 	/* de */
 	"mehr zum thema", "mehr zu", "mehr aus", "mehr themen", "lesen sie auch",
 	"lesen sie mehr", "lies auch", "auch interessant", "das könnte", "ähnliche",
@@ -882,6 +883,7 @@ static const char *const section_phrases[] = {
 	"das könnte dich auch interessieren", "das thema könnte", "das könnte sie auch interessieren",
 	"die neuesten", "neueste meldungen", "aktuelle meldungen", "mehr infos", "mehr erfahren",
 	"mehr lesen", "noch mehr infos", "auch auf", "zum angebot", "jetzt teilen", "jetzt abonnieren",
+	"kontakt", "pressekontakt", "ansprechpartner", "weitere informationen", "mehr informationen",
 	/* fr */
 	"à lire aussi", "a lire aussi", "lire aussi", "à découvrir", "dans la même rubrique",
 	"articles les plus lus", "les plus lus", "sur le même sujet", "commentaires",

@@ -342,4 +342,11 @@ t = text(HEAD + "<header class='site'><a href='/'>Home</a> <a href='/news'>News<
          "<div class='entry-content'>" + para + para + "</div></main></body></html>")
 check("The standfirst" in t and "Paragraph 4" in t, "rule 1: a <header> with a heading and a standfirst kept", t)
 check("News" not in t, "rule 1: the page's <header> of links still dropped", t)
+# Rule 4, announcements: a press release's contact box under its
+# heading ("Kontakt", "Weitere Informationen:") is the page's.
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<p><strong>Weitere Informationen:</strong></p>"
+         "<h3>Kontakt</h3><p>Pressestelle, Tel. 040 123456, presse@example.org</p></article></body></html>")
+check("Paragraph 4" in t, "rule 4, contact: the article kept", t)
+check("Weitere Informationen" not in t and "Pressestelle" not in t,
+      "rule 4, contact: 'Weitere Informationen:' and the 'Kontakt' section dropped", t)
 done("extract_rules")
