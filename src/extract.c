@@ -1020,6 +1020,21 @@ static bool colon_soon(const char *t, size_t l)
 	return false;
 }
 
+static bool has_word(const char *t, const char *const *list, bool prefix);
+
+/* Share prompts: a short line asking to share, in a word of these
+ * ("Möchten Sie den Artikel teilen?", "Be Sociable, Share!", "NEWS
+ * TEILEN:"), ending in a colon, a question or an exclamation mark. */
+static const char *const share_words[] = {
+	"share", "teilen", "partager", "partagez", "compartir", "comparte", "compartilhe",
+	"condividi", "udostępnij", "delen", "deel", NULL
+};
+
+static bool share_prompt(const char *t, size_t n)
+{
+	return n && strchr(":?!", t[n - 1]) && has_word(t, share_words, false);
+}
+
 static void announcements(struct ex *x, int content)
 {
 	char raw[224], t[224];
@@ -1033,6 +1048,10 @@ static void announcements(struct ex *x, int content)
 			continue;
 		text_start(e->node, raw, sizeof raw);
 		size_t n = fold_text(raw, t, sizeof t);
+		if (e->raw_text <= 60 && share_prompt(t, n)) {
+			drop_as(e, "announces the page's matter");
+			continue;
+		}
 		if (e->raw_text <= 60 && !says(t, section_phrases) && says(t, label_phrases)) {
 			drop_as(e, "a label of the page (credit, copyright, byline)");
 			continue;

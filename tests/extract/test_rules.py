@@ -349,4 +349,13 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<p><strong>Weitere 
 check("Paragraph 4" in t, "rule 4, contact: the article kept", t)
 check("Weitere Informationen" not in t and "Pressestelle" not in t,
       "rule 4, contact: 'Weitere Informationen:' and the 'Kontakt' section dropped", t)
+# Rule 4, announcements: a short line asking to share, ending in a
+# colon, question or exclamation mark, goes; a sentence about sharing
+# stays.
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<p>Die Städte teilen sich die Kosten.</p>"
+         "<p>Möchten Sie den Artikel teilen?</p><div><span>Be Sociable, Share!</span></div>" + para +
+         "</article></body></html>")
+check("Die Städte teilen sich" in t and "Paragraph 4" in t, "rule 4, share prompts: the article kept", t)
+check("Möchten Sie den Artikel" not in t and "Be Sociable" not in t,
+      "rule 4, share prompts: 'Möchten Sie den Artikel teilen?' and 'Be Sociable, Share!' dropped", t)
 done("extract_rules")
