@@ -420,7 +420,7 @@ static void run_phase(struct batch *b, enum phase phase)
 {
 	b->phase = phase;
 	atomic_store(&b->next, 0);
-	pool_run(&b->pool, phase_tasks, b);
+	pool_run(&b->pool, phase_tasks, b, phase == PHASE_READ ? b->win.njobs : b->nunits);
 }
 
 /* ---- messages and progress --------------------------------------------- */
@@ -608,7 +608,7 @@ static void run_pipeline(struct batch *b)
 {
 	b->nunits = b->ucur = b->rnext = b->reading = b->planned = 0;
 	b->cut = false;
-	pool_run(&b->pool, pipe_tasks, b);
+	pool_run(&b->pool, pipe_tasks, b, b->win.njobs);
 }
 
 static void fetch_window(struct batch *b, struct nc_fetch_stats *total)
@@ -790,15 +790,16 @@ static void commit_wait(struct batch *b)
 }
 
 /* Hands the current window to the committer; the caller gets the other
- * job array for the next window. */
-static void commit_start(struct batch *b, struct job *spare)
+ * job array for the next window.  The last window is committed in place:
+ * nothing is left to overlap it with. */
+static void commit_start(struct batch *b, struct job *spare, bool last)
 {
 	struct committer *k = &b->commit;
 	k->b = b;
 	k->w = b->win;
 	b->win.jobs = spare;
 	b->win.njobs = 0;
-	if (!b->w && pool_bg_start(&b->pool, commit_job, k))
+	if (!b->w && !last && pool_bg_start(&b->pool, commit_job, k))
 		k->running = true;
 	else
 		finish_window(b, &k->w);
@@ -966,7 +967,8 @@ static bool run_windows(struct batch *b, struct job *arrays[2], struct nc_fetch_
 			return false;
 		}
 		take_carry(b, &carry);
-		commit_start(b, w->jobs == arrays[0] ? arrays[1] : arrays[0]);
+		commit_start(b, w->jobs == arrays[0] ? arrays[1] : arrays[0],
+			     first >= b->in->n && !carry.part);
 		/* A lost shared output is known at once: it is committed in place. */
 		if (!b->commit.running && b->shared_lost)
 			break;

@@ -86,17 +86,29 @@ void pool_start(struct pool *p, size_t workers, bool background)
 	pool_tids[0] = gettid();
 	pool_interrupted = 0;
 	pool_ntids = POOL_MAX + 2;
-	for (; p->n < workers && p->n < POOL_MAX; p->n++) {
-		p->arg[p->n] = (struct pool_arg){ p, (unsigned)p->n + 1 };
-		if (pthread_create(&p->t[p->n], NULL, work_loop, &p->arg[p->n]) != 0)
-			break; /* fewer threads: the caller takes the rest */
-	}
-	p->has_bg = background && pthread_create(&p->bg, NULL, bg_loop, p) == 0;
+	p->want = workers < POOL_MAX ? workers : POOL_MAX;
+	p->want_bg = background;
 }
 
-void pool_run(struct pool *p, pool_fn fn, void *ctx)
+/* Workers up to `k`.  A thread the system refuses is not asked for
+ * again: the caller takes its share. */
+static void grow(struct pool *p, size_t k)
 {
-	if (p->n) {
+	for (; p->n < k && p->n < p->want; p->n++) {
+		p->arg[p->n] = (struct pool_arg){ p, (unsigned)p->n + 1 };
+		if (pthread_create(&p->t[p->n], NULL, work_loop, &p->arg[p->n]) != 0) {
+			p->want = p->n;
+			break;
+		}
+	}
+}
+
+void pool_run(struct pool *p, pool_fn fn, void *ctx, size_t tasks)
+{
+	if (tasks > 1)
+		grow(p, tasks - 1);
+	bool share = p->n && tasks > 1;
+	if (share) {
 		pthread_mutex_lock(&p->mu);
 		p->fn = fn;
 		p->ctx = ctx;
@@ -106,7 +118,7 @@ void pool_run(struct pool *p, pool_fn fn, void *ctx)
 		pthread_mutex_unlock(&p->mu);
 	}
 	fn(ctx, 0);
-	if (p->n) {
+	if (share) {
 		pthread_mutex_lock(&p->mu);
 		while (p->out)
 			pthread_cond_wait(&p->back, &p->mu);
@@ -116,6 +128,10 @@ void pool_run(struct pool *p, pool_fn fn, void *ctx)
 
 bool pool_bg_start(struct pool *p, pool_fn fn, void *ctx)
 {
+	if (p->want_bg && !p->has_bg) {
+		p->has_bg = pthread_create(&p->bg, NULL, bg_loop, p) == 0;
+		p->want_bg = p->has_bg;
+	}
 	if (!p->has_bg)
 		return false;
 	pthread_mutex_lock(&p->mu);

@@ -27,22 +27,25 @@ struct pool {
 	pthread_cond_t bg_go, bg_back; /* the background job: started; finished */
 	pthread_t t[POOL_MAX], bg;
 	struct pool_arg arg[POOL_MAX];
-	size_t n;                     /* workers beside the caller */
+	size_t n;                     /* workers beside the caller, made so far */
+	size_t want;                  /* workers asked for (pool_start) */
 	unsigned gen;                 /* runs handed out */
 	size_t out;                   /* workers still in the run */
 	pool_fn fn, bg_fn;
 	void *ctx, *bg_ctx;
-	bool has_bg, bg_busy, quit, ready;
+	bool want_bg, has_bg, bg_busy, quit, ready;
 };
 
-/* `workers` threads beside the caller (slots 1..workers; fewer when the
- * system refuses one) and, when `background`, the background thread.
- * Nothing is started for 0 and false: pool_run then runs on the caller. */
+/* Up to `workers` threads beside the caller (slots 1..workers; fewer
+ * when the system refuses one) and, when `background`, the background
+ * thread.  Each is made when first needed: a run of one article makes
+ * none. */
 void pool_start(struct pool *p, size_t workers, bool background);
 
-/* fn(ctx, slot) on the caller (slot 0) and every worker; returns when
- * all have returned.  Only the thread that called pool_start calls it. */
-void pool_run(struct pool *p, pool_fn fn, void *ctx);
+/* fn(ctx, slot) on the caller (slot 0) and, when there are `tasks` > 1
+ * to share, on up to tasks - 1 workers; returns when all have returned.
+ * Only the thread that called pool_start calls it. */
+void pool_run(struct pool *p, pool_fn fn, void *ctx, size_t tasks);
 
 /* fn(ctx, 0) on the background thread; false when there is none (the
  * caller runs it itself).  One job at a time: pool_bg_wait() first. */

@@ -47,12 +47,16 @@ static void runs(void)
 	struct tally t;
 	memset(&t, 0, sizeof t);
 	pool_start(&p, WORKERS, false);
-	CHECK(p.n == WORKERS);
+	pool_run(&p, count, &t, 1); /* one task: on the caller, no thread made */
+	CHECK(p.n == 0);
+	CHECK(atomic_load(&t.per_slot[0]) == 1);
+	atomic_store(&t.per_slot[0], 0);
 	for (int r = 0; r < RUNS; r++) {
-		pool_run(&p, count, &t);
+		pool_run(&p, count, &t, WORKERS + 1);
 		if (atomic_load(&t.inside) != 0)
 			atomic_fetch_add(&t.overlap, 1);
 	}
+	CHECK(p.n == WORKERS);
 	pool_stop(&p);
 	for (int s = 0; s <= WORKERS; s++)
 		CHECK(atomic_load(&t.per_slot[s]) == RUNS);
@@ -66,7 +70,7 @@ static void none(void)
 	struct tally t;
 	memset(&t, 0, sizeof t);
 	pool_start(&p, 0, false);
-	pool_run(&p, count, &t);
+	pool_run(&p, count, &t, 8);
 	CHECK(atomic_load(&t.per_slot[0]) == 1);
 	CHECK(!pool_bg_start(&p, count, &t)); /* no background thread: the caller runs it */
 	pool_stop(&p);
@@ -148,7 +152,7 @@ static void interrupt(void)
 			close(fd);
 		_exit(0);
 	}
-	pool_run(&p, open_fifo, NULL);
+	pool_run(&p, open_fifo, NULL, 2);
 	pool_stop(&p);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
