@@ -919,7 +919,8 @@ static const char *const section_phrases[] = {
 static const char *const label_phrases[] = {
 	"foto:", "fotos:", "foto ©", "bild:", "bilder:", "quelle:", "photo:", "photos:",
 	"image:", "images:", "credit:", "credits:", "crédit", "crédito", "źródło:",
-	"fot.", "imagen:", "kuva:", "©", "copyright", "all rights reserved", "alle rechte",
+	"fot.", "imagen:", "kuva:", "bild via", "beitragsbild", "titelbild", "domena publiczna",
+	"public domain", "©", "copyright", "all rights reserved", "alle rechte",
 	"von:", "autor:", "autoren:", "author:", "aktualisiert am", "last modified",
 	"last updated", "letzte änderung", "zuletzt aktualisiert", "stand:", "ohne gewähr",
 	"alle angaben ohne gewähr", NULL
@@ -1155,15 +1156,18 @@ static const char *reason_of(const struct el *e)
 	return e->why ? e->why : "outside the article";
 }
 
-/* A caption: <figcaption>, or an element whose class says caption
- * ("wp-caption-text", "media__caption"). */
+/* A caption: <figcaption>, or an element whose class says caption,
+ * legend, image description or Bildunterschrift ("wp-caption-text",
+ * "media__caption", "imagedescription"). */
 static bool caption(const xmlNode *n)
 {
 	if (is(n, "figcaption"))
 		return true;
 	const char *c = attr(n, "class");
 	for (; c && *c; c++)
-		if (strncasecmp(c, "caption", 7) == 0)
+		if (strncasecmp(c, "caption", 7) == 0 || strncasecmp(c, "legend", 6) == 0 ||
+		    strncasecmp(c, "bildunterschrift", 16) == 0 || strncasecmp(c, "imagedesc", 9) == 0 ||
+		    strncasecmp(c, "image-desc", 10) == 0 || strncasecmp(c, "media-desc", 10) == 0)
 			return true;
 	return false;
 }

@@ -358,4 +358,13 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<p>Die Städte teil
 check("Die Städte teilen sich" in t and "Paragraph 4" in t, "rule 4, share prompts: the article kept", t)
 check("Möchten Sie den Artikel" not in t and "Be Sociable" not in t,
       "rule 4, share prompts: 'Möchten Sie den Artikel teilen?' and 'Be Sociable, Share!' dropped", t)
+# Rule 4, credits: a caption is also a block whose class says legend,
+# image description or Bildunterschrift; "Beitragsbild", "public
+# domain" are credits.
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<div><img src='x.jpg' alt=''><p "
+         "class='imagedescription'>Der neue Bürgermeister im Rathaus (AFP / Jane Roe)</p></div><p>Beitragsbild</p>" +
+         para + "</article></body></html>")
+check("Der neue Bürgermeister im Rathaus" in t, "rule 4, credits: an image description's words kept", t)
+check("Jane Roe" not in t and "Beitragsbild" not in t,
+      "rule 4, credits: the agency credit in a p.imagedescription and 'Beitragsbild' dropped", t)
 done("extract_rules")
