@@ -908,6 +908,10 @@ static const char *const section_phrases[] = {
 	"o autorze", "over de auteur", "over de schrijver", "bronnen", "źródła",
 	"czytasz właśnie", "dowiedz się więcej", "spis treści", "inhoudsopgave",
 	"czytaj więcej", "czytaj dalej", "lees meer", "lees verder", "meer lezen",
+	/* the page's buttons and hints: load more, enlarge, click here */
+	"load more", "show more", "click to enlarge", "click here", "mehr laden", "weitere laden",
+	"lade weitere", "mehr anzeigen", "zum vergrößern", "klicken sie", "hier klicken",
+	"voir plus", "afficher plus", "cliquez ici", "ver más", "haga clic", "carica altri",
 	/* tables of contents and print buttons: the page's, not the text */
 	"table of contents", "inhaltsverzeichnis", "sommaire", "print", "print this page",
 	"drucken", "rezept drucken", "artikel drucken", "seite drucken", "imprimer",

@@ -367,4 +367,10 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<div><img src='x.jp
 check("Der neue Bürgermeister im Rathaus" in t, "rule 4, credits: an image description's words kept", t)
 check("Jane Roe" not in t and "Beitragsbild" not in t,
       "rule 4, credits: the agency credit in a p.imagedescription and 'Beitragsbild' dropped", t)
+# Rule 4, announcements: the page's buttons and hints ("Lade weitere
+# Inhalte", "Zum Vergrößern auf das Bild klicken").
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<p>Zum Vergrößern auf das Bild klicken</p>" +
+         para + "<div><span>Lade weitere Inhalte</span></div></article></body></html>")
+check("Paragraph 4" in t, "rule 4, hints: the article kept", t)
+check("Vergrößern" not in t and "Lade weitere" not in t, "rule 4, hints: 'Zum Vergrößern ...', 'Lade weitere Inhalte' dropped", t)
 done("extract_rules")
