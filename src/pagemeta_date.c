@@ -35,7 +35,8 @@ static const char *const months[] = {
 static const char *const fillers[] = { "updated", "published", "posted", "on", "am", "le",
 	"de", "del", "den", "\xC3\xA0", "at", "um", "last", "|", "-", "\xE2\x80\x94",
 	"\xE2\x80\x93", "\xE2\x80\xA2", "\xC2\xB7", NULL };
-static const char *const meridians[] = { "am", "pm", "a.m.", "p.m.", NULL };
+/* Compared without their last "." ("p.m." is "p.m"). */
+static const char *const meridians[] = { "am", "pm", "a.m", "p.m", NULL };
 static const char *const zones[] = { "et", "est", "edt", "ct", "cst", "cdt", "mt", "mst",
 	"mdt", "pt", "pst", "pdt", "utc", "gmt", "bst", "cet", "cest", "aest", "aedt", "ist",
 	"uhr", "h", NULL };

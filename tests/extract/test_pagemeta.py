@@ -218,6 +218,8 @@ with tempfile.TemporaryDirectory() as tmp:
             ("date-fr", "Par Juliette Deborde — 1 mars 2019 à 15:20", "Juliette Deborde"),
             ("date-de", "Von Jonas Weber, 25. März 2015", "Jonas Weber"),
             ("date-updated", "Dan Goodin | Updated Apr 16, 2015 8:02 pm UTC", "Dan Goodin"),
+            ("date-pm", "Ana Ruiz, updated on March 3, 2020 at 5:00 p.m. ET", "Ana Ruiz"),
+            ("date-uhr", "Jonas Weber, 3. März 2015 um 15:20 Uhr", "Jonas Weber"),
             ("month-name", "April Ryan", "April Ryan"),
             ("month-name-2", "June May 2015", "June May 2015")):
         m = page(name, "", "<p class='byline'>%s</p>" % text)
