@@ -88,6 +88,7 @@ struct el {
 	unsigned has_prose : 1;  /* holds a <p> of 60+ characters, under 20% links */
 	unsigned has_heading : 1; /* holds a heading (rule 4's galleries) */
 	unsigned in_cap : 1;  /* inside a caption (rule 4's credits) */
+	unsigned is_cap : 1;  /* a caption inside the content */
 	size_t raw_text;      /* all text, junk included */
 	size_t raw_links;     /* link text of it */
 	size_t sem_text;      /* raw_text of the nearest <article> or articleBody
@@ -1167,12 +1168,18 @@ static bool caption(const xmlNode *n)
 {
 	if (is(n, "figcaption"))
 		return true;
+	static const char *const words[] = {"caption", "legend", "bildunterschrift",
+		"imagedesc", "image-desc", "media-desc", NULL};
 	const char *c = attr(n, "class");
-	for (; c && *c; c++)
-		if (strncasecmp(c, "caption", 7) == 0 || strncasecmp(c, "legend", 6) == 0 ||
-		    strncasecmp(c, "bildunterschrift", 16) == 0 || strncasecmp(c, "imagedesc", 9) == 0 ||
-		    strncasecmp(c, "image-desc", 10) == 0 || strncasecmp(c, "media-desc", 10) == 0)
-			return true;
+	for (; c && *c; c++) {
+		int f = tolower((unsigned char)*c);
+		/* one compare per byte for most: the words' first letters */
+		if (f != 'c' && f != 'l' && f != 'b' && f != 'i' && f != 'm')
+			continue;
+		for (size_t k = 0; words[k]; k++)
+			if (words[k][0] == f && strncasecmp(c, words[k], strlen(words[k])) == 0)
+				return true;
+	}
 	return false;
 }
 
@@ -1194,14 +1201,15 @@ static int credits(struct ex *x, int content)
 	}
 	for (size_t i = 1; i < x->n; i++) {
 		struct el *e = &x->els[i], *p = &x->els[e->parent];
-		e->in_cap = p->in_cap || (e->parent > 0 && caption(p->node));
-		if (i < first && e->inside && !e->dropped && !e->in_cap && caption(e->node)) {
+		e->in_cap = p->in_cap || (e->parent > 0 && p->is_cap);
+		e->is_cap = e->inside && !e->dropped && caption(e->node);
+		if (i < first && e->is_cap && !e->in_cap) {
 			drop_as(e, "the lead picture's caption");
 			continue;
 		}
 		xmlNode *at = NULL, *top = e->node;
 		size_t off = 0;
-		if (!e->inside || e->dropped || e->in_cap || !caption(top) ||
+		if (!e->is_cap || e->in_cap ||
 		    !nc_credit_start(top, &at, &off))
 			continue;
 		size_t kept = 0, c = 0;
