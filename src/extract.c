@@ -1202,7 +1202,9 @@ static int credits(struct ex *x, int content)
 	for (size_t i = 1; i < x->n; i++) {
 		struct el *e = &x->els[i], *p = &x->els[e->parent];
 		e->in_cap = p->in_cap || (e->parent > 0 && p->is_cap);
-		e->is_cap = e->inside && !e->dropped && caption(e->node);
+		/* the content itself is never a caption to drop: it is
+		 * what the reader converts */
+		e->is_cap = e->inside && !e->dropped && (int)i != content && caption(e->node);
 		if (i < first && e->is_cap && !e->in_cap) {
 			drop_as(e, "the lead picture's caption");
 			continue;
@@ -1267,10 +1269,11 @@ static int drop(struct ex *x, int content)
 		for (xmlNode *s = a->parent ? a->parent->children : NULL; s && rc == NC_OK; s = s->next)
 			if (s != a && s->type == XML_ELEMENT_NODE && s->_private)
 				rc = report(x, el_of(x, s), reason_of(el_of(x, s)));
-	/* Unlink last: the walk above reads parents. */
+	/* Unlink last: the walk above reads parents.  The content stays
+	 * whatever a rule said: the reader converts it next. */
 	for (size_t i = x->n; i-- > 1;) {
 		struct el *e = &x->els[i];
-		if (e->dropped && !x->els[e->parent].dropped && e->inside) {
+		if (e->dropped && !x->els[e->parent].dropped && e->inside && (int)i != content) {
 			xmlUnlinkNode(e->node);
 			xmlFreeNode(e->node);
 		}

@@ -373,4 +373,10 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para + "<p>Zum Vergrößern
          para + "<div><span>Lade weitere Inhalte</span></div></article></body></html>")
 check("Paragraph 4" in t, "rule 4, hints: the article kept", t)
 check("Vergrößern" not in t and "Lade weitere" not in t, "rule 4, hints: 'Zum Vergrößern ...', 'Lade weitere Inhalte' dropped", t)
+# The content itself is never dropped by a caption rule: a story inside
+# a block whose class says "legend" (freed, it was read after: a
+# use-after-free the fuzzer found).
+t = text(HEAD + NAV + "<div class='legend-story'>" + para + para + "</div><div class='more'>" +
+         "".join(f"<p><a href='/o{i}'>Other story {i}</a></p>" for i in range(6)) + "</div></body></html>")
+check("Paragraph 4" in t, "content named like a caption: the article kept (no use after free)", t)
 done("extract_rules")
