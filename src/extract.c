@@ -89,6 +89,7 @@ struct el {
 	unsigned has_heading : 1; /* holds a heading (rule 4's galleries) */
 	unsigned in_cap : 1;  /* inside a caption (rule 4's credits) */
 	unsigned is_cap : 1;  /* a caption inside the content */
+	unsigned holds_first : 1; /* holds the article's first paragraph (credits) */
 	size_t raw_text;      /* all text, junk included */
 	size_t raw_links;     /* link text of it */
 	size_t sem_text;      /* raw_text of the nearest <article> or articleBody
@@ -1199,12 +1200,17 @@ static int credits(struct ex *x, int content)
 		if (e->inside && !e->dropped && is(e->node, "p") && e->text >= 80 && e->link_text * 5 < e->text)
 			first = i;
 	}
+	/* A "caption" that holds the first paragraph (a class that says
+	 * caption around the story, the content itself) is no lead picture's. */
+	for (size_t a = first; a > 0; a = x->els[a].parent)
+		x->els[a].holds_first = 1;
 	for (size_t i = 1; i < x->n; i++) {
 		struct el *e = &x->els[i], *p = &x->els[e->parent];
 		e->in_cap = p->in_cap || (e->parent > 0 && p->is_cap);
 		/* the content itself is never a caption to drop: it is
 		 * what the reader converts */
-		e->is_cap = e->inside && !e->dropped && (int)i != content && caption(e->node);
+		e->is_cap = e->inside && !e->dropped && (int)i != content &&
+			    !e->holds_first && caption(e->node);
 		if (i < first && e->is_cap && !e->in_cap) {
 			drop_as(e, "the lead picture's caption");
 			continue;
