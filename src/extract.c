@@ -929,7 +929,10 @@ static const char *const label_phrases[] = {
 	"public domain", "©", "copyright", "all rights reserved", "alle rechte",
 	"von:", "autor:", "autoren:", "author:", "aktualisiert am", "last modified",
 	"last updated", "letzte änderung", "zuletzt aktualisiert", "stand:", "ohne gewähr",
-	"alle angaben ohne gewähr", NULL
+	"alle angaben ohne gewähr", "release date", "published:", "veröffentlicht am",
+	"veröffentlichung", "ultima modifica", "aufrufe:", "views:", "kategorie:", "category:",
+	"categories:", "catégorie", "categoría:", "posted in", "filed under", "lesezeit",
+	"reading time", "min read", "minuten lesezeit", NULL
 };
 
 /* Lower case: ASCII, and the Latin-1 capitals (UTF-8 C3 80 to C3 9E). */

@@ -379,4 +379,11 @@ check("Vergrößern" not in t and "Lade weitere" not in t, "rule 4, hints: 'Zum 
 t = text(HEAD + NAV + "<div class='legend-story'>" + para + para + "</div><div class='more'>" +
          "".join(f"<p><a href='/o{i}'>Other story {i}</a></p>" for i in range(6)) + "</div></body></html>")
 check("Paragraph 4" in t, "content named like a caption: the article kept (no use after free)", t)
+# Rule 4, labels: the page's dates, counters and categories ("Release
+# Date: ...", "Kategorie: News", "Aufrufe: 1234", "5 min read").
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1><p>Kategorie: News</p><p>Release Date: 1 May</p>" + para +
+         "<p>Aufrufe: 1234</p></article></body></html>")
+check("Paragraph 4" in t, "rule 4, page labels: the article kept", t)
+check("Kategorie" not in t and "Release Date" not in t and "Aufrufe" not in t,
+      "rule 4, page labels: 'Kategorie:', 'Release Date:', 'Aufrufe:' dropped", t)
 done("extract_rules")
