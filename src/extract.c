@@ -1365,7 +1365,7 @@ static bool data_block(const xmlNode *n)
  * anywhere in the block): subscribe, sign up, follow us, the newsletter,
  * the app, in the languages of section_phrases. */
 static const char *const action_words[] = {
-	"subscri", "newsletter", "sign up", "signing up", "follow us", "follow the",
+	"subscri", "newsletter", "sign up", "signing up", "follow us",
 	"download the", "support us", "support our", "become a member", "abonn",
 	"folgen sie uns", "folge uns", "melden sie sich", "registrieren sie",
 	"bitte registrieren", "jetzt anmelden", "faites un don", "je fais un don",
@@ -1411,10 +1411,20 @@ static bool has_word(const char *t, const char *const *list, bool prefix)
 	return false;
 }
 
+/* "Follow The Gleaner on Twitter": following, with a network named. */
+static const char *const follow_words[] = {
+	"follow*", "folg*", "suivez", "siga*", "segu*", "síg*", "volg*", "obserwuj*", NULL
+};
+static const char *const network_words[] = {
+	"twitter", "instagram", "facebook", "tiktok", "youtube", "linkedin", "mastodon",
+	"bluesky", "threads", NULL
+};
+
 static bool calls_to(const char *t)
 {
 	return has_word(t, action_words, true) ||
-	       (has_word(t, asking_words, false) && has_word(t, address_words, false));
+	       (has_word(t, asking_words, false) && has_word(t, address_words, false)) ||
+	       (has_word(t, follow_words, false) && has_word(t, network_words, false));
 }
 
 /* Rule 4: the article's last blocks, read backwards while each is short
