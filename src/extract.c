@@ -1366,7 +1366,7 @@ static bool data_block(const xmlNode *n)
  * the app, in the languages of section_phrases. */
 static const char *const action_words[] = {
 	"subscri", "newsletter", "sign up", "signing up", "follow us",
-	"download the", "support us", "support our", "become a member", "abonn",
+	"support us", "support our", "become a member", "abonn",
 	"folgen sie uns", "folge uns", "melden sie sich", "registrieren sie",
 	"bitte registrieren", "jetzt anmelden", "faites un don", "je fais un don",
 	"suivez-nous", "inscrivez", "suscrib", "suscríb", "síguenos", "hazte", "únete",
@@ -1420,9 +1420,16 @@ static const char *const network_words[] = {
 	"bluesky", "threads", NULL
 };
 
+/* "Download the Nationnews apps for iOS and Android". */
+static const char *const download_words[] = {
+	"download*", "herunterladen", "lade*", "télécharge*", "descarga*", "baixe", "scarica*", NULL
+};
+static const char *const app_words[] = {"app", "apps", "ios", "android", NULL};
+
 static bool calls_to(const char *t)
 {
 	return has_word(t, action_words, true) ||
+	       (has_word(t, download_words, false) && has_word(t, app_words, false)) ||
 	       (has_word(t, asking_words, false) && has_word(t, address_words, false)) ||
 	       (has_word(t, follow_words, false) && has_word(t, network_words, false));
 }
