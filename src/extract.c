@@ -1426,8 +1426,24 @@ static const char *const download_words[] = {
 };
 static const char *const app_words[] = {"app", "apps", "ios", "android", NULL};
 
+/* Reported speech is the story's, whatever it asks: quotation marks
+ * (ASCII, curly, guillemets, German low quotes) or a reporting verb. */
+static const char *const said_words[] = {
+	"said", "says", "sagte", "sagt", "erklärte", "dijo", "afirmó", "disse", "ha detto",
+	"a déclaré", "a dit", "powiedział*", "zei", NULL
+};
+
+static bool reported(const char *t)
+{
+	return strchr(t, '"') || strstr(t, "\xe2\x80\x9c") || strstr(t, "\xe2\x80\x9d") ||
+	       strstr(t, "\xe2\x80\x9e") || strstr(t, "\xc2\xab") || strstr(t, "\xc2\xbb") ||
+	       has_word(t, said_words, false);
+}
+
 static bool calls_to(const char *t)
 {
+	if (reported(t))
+		return false;
 	return has_word(t, action_words, true) ||
 	       (has_word(t, download_words, false) && has_word(t, app_words, false)) ||
 	       (has_word(t, asking_words, false) && has_word(t, address_words, false)) ||

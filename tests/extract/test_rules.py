@@ -282,6 +282,7 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
          "<p>Die Stadt will die Vereine mit Spenden unterstützen.</p>"
          "<p>We wrote about the bridge for our readers last year.</p>"
          "<p>Follow the money, said the judge.</p><p>Download the report from the council.</p>"
+         "<p>“It will support our families,” the mayor said.</p>"
          "<p>Unterstützen Sie uns mit einer Spende!</p><p><strong>Subscribe now to our e-edition for the full story.</strong></p>"
          "<p>Folgen Sie uns auf Telegram und WhatsApp!</p><p>Follow The Daily on Twitter and Instagram.</p>"
          "<p>&nbsp;</p></article></body></html>")
@@ -291,6 +292,7 @@ check("Subscribers of the old paper" in t and "Paragraph 4" in t and "die Verein
 check("Unterstützen Sie uns" not in t, "rule 4, calls to action: 'Unterstützen Sie uns ...' dropped", t)
 check("Follow the money" in t and "Download the report" in t,
       "rule 4, calls to action: 'Follow the money' names no network, 'Download the report' no app: kept", t)
+check("It will support our families" in t, "rule 4, calls to action: a quote asking for support is the story's: kept", t)
 check("We wrote about the bridge" in t, "rule 4, calls to action: 'about ... our' is no call ('abo' is a whole word)", t)
 check("e-edition" not in t and "Telegram" not in t and "The Daily on Twitter" not in t,
       "rule 4, calls to action: 'Subscribe now ...' and 'Folgen Sie uns ...' at the end dropped "
