@@ -70,7 +70,7 @@
 #include "extract_credit.h"
 #include "util/buf.h"
 
-enum { MIN_PARA = 25, MIN_ARTICLE = 250, MAX_LEVELS = 5 };
+enum { MIN_PARA = 25, MIN_ARTICLE = 250, MAX_LEVELS = 5, MARKED_TEXT = 200 };
 
 struct el {
 	xmlNode *node;
@@ -130,7 +130,7 @@ static const char *const strong_prefixes[] = {
 	"sponsor", "outbrain", "taboola", "breadcrumb", "sidebar", "navbar",
 	"footer", "partage", "compartir", "condividi", "publicit",
 	"leaderboard", "skyscraper", "offcanvas", "seitenleiste", "fusszeile",
-	"kopfzeile", "skiplink", "popup", "modal", "banner", "paywall", "author",
+	"kopfzeile", "aside", "skiplink", "popup", "modal", "banner", "paywall", "author",
 	"disclaimer", "disclosure", "affiliate", "copyright", NULL
 };
 
@@ -146,7 +146,7 @@ static const char *const weak_prefixes[] = {
 /* Words that must equal the class/id word (too short to be prefixes). */
 static const char *const weak_words[] = {
 	"ad", "ads", "adv", "header", "head", "top", "foot", "sns", "tag",
-	"extra", "aside", "links", "more", "date", "time", "pie",
+	"extra", "links", "more", "date", "time", "pie",
 	"infobox", "sitemap", "legal", "imprint", "impressum",
 	"contact", "kontakt", "search", "suche", "recherche", "hidden", NULL
 };
@@ -294,6 +294,26 @@ static bool semantic(const xmlNode *n)
 	const char *ip = attr(n, "itemprop");
 	return is(n, "article") || is(n, "main") || role_is(n, main_roles) ||
 	       (ip && strcasecmp(ip, "articleBody") == 0);
+}
+
+/* Its class or id holds a strong boilerplate word. */
+static bool strong_names(const xmlNode *n)
+{
+	int good = 0, bad = 0;
+	names_say(attr(n, "class"), false, &good, &bad);
+	names_say(attr(n, "id"), true, &good, &bad);
+	return bad >= 100;
+}
+
+/* Inside a marked article (an ancestor is <article>, <main> ...). */
+static bool in_marked(const struct ex *x, const struct el *e)
+{
+	while (e->parent > 0) {
+		e = &x->els[e->parent];
+		if (e->semantic)
+			return true;
+	}
+	return false;
 }
 
 /* Rule 1's own signal; `why` says which. */
@@ -495,6 +515,12 @@ static const char *junk_reason(const char *why)
 /* Rule 1: marks junk (own signal) and dropped (junk or inside it). */
 static void mark_junk(struct ex *x, size_t page_text)
 {
+	/* The page's marked article (<article>, <main>, articleBody), if
+	 * it has one with text: a sidebar beside it is no wrapper. */
+	size_t marked = 0;
+	for (size_t i = 1; i < x->n; i++)
+		if (x->els[i].semantic && x->els[i].raw_text > marked)
+			marked = x->els[i].raw_text;
 	for (size_t i = 1; i < x->n; i++) {
 		struct el *e = &x->els[i];
 		const char *why = NULL;
@@ -504,7 +530,8 @@ static void mark_junk(struct ex *x, size_t page_text)
 		if (!junk_signal(e->node, &why))
 			continue;
 		/* A wrapper holding most of the page is not boilerplate. */
-		if (e->raw_text * 2 > page_text && strcmp(why, "hidden") != 0)
+		if (e->raw_text * 2 > page_text && strcmp(why, "hidden") != 0 &&
+		    !(marked >= MARKED_TEXT && strong_names(e->node) && !in_marked(x, e)))
 			continue;
 		/* Nor is a block of prose a weak name or a <header> only
 		 * guesses at ("read-more" holding the rest of the story). */
@@ -863,7 +890,7 @@ static const char *const section_phrases[] = {
 	"share this post", "share this page", "to continue reading", "continue reading",
 	"next article", "previous article", "next post", "previous post", "back to",
 	"no comments", "you must be logged in", "sources",
-	"learn more", "read next", "up next", "see also", "more like this", "don't miss",
+	"learn more", "read next", "up next", "latest on", "rate this article", "see also", "more like this", "don't miss",
 	"contact", "press contact", "media contact", "further information", "more information",
 	/* de */
 	"mehr zum thema", "mehr zu", "mehr aus", "mehr themen", "lesen sie auch",
@@ -884,7 +911,7 @@ static const char *const section_phrases[] = {
 	"du musst eingeloggt", "sie müssen angemeldet", "quellen", "quellenangaben",
 	"das könnte dich auch interessieren", "das thema könnte", "das könnte sie auch interessieren",
 	"die neuesten", "neueste meldungen", "aktuelle meldungen", "mehr infos", "mehr erfahren",
-	"mehr lesen", "noch mehr infos", "auch auf", "zum angebot", "jetzt teilen", "jetzt abonnieren",
+	"mehr lesen", "artikel bewerten", "beitrag bewerten", "noch mehr infos", "auch auf", "zum angebot", "jetzt teilen", "jetzt abonnieren",
 	"kontakt", "pressekontakt", "ansprechpartner", "weitere informationen", "mehr informationen",
 	/* fr */
 	"à lire aussi", "a lire aussi", "lire aussi", "à découvrir", "dans la même rubrique",
@@ -903,7 +930,7 @@ static const char *const section_phrases[] = {
 	"artículo siguiente", "artigo seguinte", "articolo successivo",
 	"vea también", "mira", "mire", "puedes ver", "te recomendamos", "lea además",
 	"saber más", "leer también", "leia mais", "saiba mais", "per saperne di più", "leggi anche",
-	"índice de contenidos", "indice dei contenuti", "imprimir", "stampa",
+	"valora esta noticia", "valora este artículo", "índice de contenidos", "indice dei contenuti", "imprimir", "stampa",
 	/* pl, nl */
 	"czytaj też", "czytaj także", "zobacz też", "zobacz także", "polecane",
 	"najczęściej czytane", "komentarze", "reklama", "lees ook", "gerelateerd", "reacties",
@@ -932,8 +959,32 @@ static const char *const label_phrases[] = {
 	"alle angaben ohne gewähr", "release date", "published:", "veröffentlicht am",
 	"veröffentlichung", "ultima modifica", "aufrufe:", "views:", "kategorie:", "category:",
 	"categories:", "catégorie", "categoría:", "posted in", "filed under", "lesezeit",
-	"reading time", "min read", "minuten lesezeit", NULL
+	"reading time", "min read", "minuten lesezeit", "permalink", "permalien",
+	"crédits photos", "crédit photo", "photo credit", "photocredit", NULL
 };
+
+/* The page's notes about the text, found anywhere in a short block
+ * (200 characters at most): whose opinion it is, its licence, where it
+ * appeared first, and the login a comment needs. */
+static const char *const note_phrases[] = {
+	"necessarily reflect", "necessarily represent", "not necessarily those of",
+	"not responsible for the opinions", "meinung des autors", "meinung der autorin",
+	"meinung der autoren", "nicht notwendigerweise", "nicht unbedingt die meinung",
+	"n'engagent que", "n'engage que", "no necesariamente", "non necessariamente",
+	"veröffentlicht unter der lizenz",
+	"steht unter der lizenz", "licensed under a creative commons",
+	"dieser beitrag stammt aus", "dieser artikel stammt aus", "erschien zuerst",
+	"um kommentare zu schreiben", "um einen kommentar zu", "logged in to post",
+	"log in to comment", "log in to leave", "login to comment", NULL
+};
+
+static bool notes(const char *t)
+{
+	for (size_t i = 0; note_phrases[i]; i++)
+		if (strstr(t, note_phrases[i]))
+			return true;
+	return false;
+}
 
 /* Lower case: ASCII, and the Latin-1 capitals (UTF-8 C3 80 to C3 9E). */
 static size_t fold_text(const char *s, char *out, size_t cap)
@@ -1031,6 +1082,7 @@ static bool colon_soon(const char *t, size_t l)
 }
 
 static bool has_word(const char *t, const char *const *list, bool prefix);
+static bool reported(const char *t);
 
 /* Share prompts: a short line asking to share, in a word of these
  * ("Möchten Sie den Artikel teilen?", "Be Sociable, Share!", "NEWS
@@ -1060,6 +1112,10 @@ static void announcements(struct ex *x, int content)
 		size_t n = fold_text(raw, t, sizeof t);
 		if (e->raw_text <= 60 && share_prompt(t, n)) {
 			drop_as(e, "announces the page's matter");
+			continue;
+		}
+		if (notes(t) && !reported(t)) {
+			drop_as(e, "a note of the page (opinion, licence, login)");
 			continue;
 		}
 		if (e->raw_text <= 60 && !says(t, section_phrases) && says(t, label_phrases)) {

@@ -172,7 +172,7 @@ def eval_trafilatura(args, tmp):
     prec = tp / (tp + fp) if tp + fp else 0
     rec = tp / (tp + fn) if tp + fn else 0
     f = 2 * prec * rec / (prec + rec) if prec + rec else 0
-    print("trafilatura: %d pages  F %.3f  precision %.3f  recall %.3f  accuracy %.3f  (%.1f pages/s)"
+    print("trafilatura: %d pages  F %.4f  precision %.3f  recall %.3f  accuracy %.3f  (%.1f pages/s)"
           % (len(items), f, prec, rec, (tp + tn) / max(1, tp + tn + fp + fn), len(items) / secs))
     if args.worst:
         for score, fname, a, b in sorted(per, reverse=True)[:args.worst]:

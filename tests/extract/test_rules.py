@@ -392,4 +392,33 @@ t = text(HEAD + NAV + "<article><h1>Der Plan</h1><p>Kategorie: News</p><p>Releas
 check("Paragraph 4" in t, "rule 4, page labels: the article kept", t)
 check("Kategorie" not in t and "Release Date" not in t and "Aufrufe" not in t,
       "rule 4, page labels: 'Kategorie:', 'Release Date:', 'Aufrufe:' dropped", t)
+# Rule 4, notes of the page: whose opinion a text is, its licence, where
+# it appeared, the login a comment needs; found anywhere in a short
+# block, and never in reported speech.
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
+         "<p>Dieser Beitrag gibt die Meinung des Autors wieder, nicht notwendigerweise die der Redaktion.</p>"
+         "<p><em>Les opinions exprimées dans les blogs n'engagent que leurs auteurs.</em></p>"
+         "<p>Dieser Text wurde veröffentlicht unter der Lizenz CC-BY-NC-ND.</p>"
+         "<p>Sie müssen sich <a href='/login'>anmelden</a> um Kommentare zu schreiben.</p>"
+         "<p>\u201cThis does not necessarily reflect the views of the council,\u201d the mayor said.</p>"
+         + para + "<p>Latest on:</p><p>Crédits photos : Bestimage</p></article></body></html>")
+check("Paragraph 4" in t and "the mayor said" in t,
+      "rule 4, notes: the article and a quote saying 'necessarily reflect' kept", t)
+check("Meinung des Autors" not in t and "engagent" not in t and "Lizenz" not in t and
+      "Kommentare zu schreiben" not in t, "rule 4, notes: opinion, licence and login notes dropped", t)
+check("Latest on" not in t and "Bestimage" not in t, "rule 4: 'Latest on:' and 'Crédits photos' dropped", t)
+# Rule 1: a sidebar holding most of the page's text is no wrapper when
+# it sits beside the page's marked <article> (a short article, a long
+# newsletter form in the sidebar).
+short = ("<p>Die Sprecherin war zu Gast im Radio, um über den Start des Volksbegehrens gegen den "
+         "Verkauf der Flughäfen zu sprechen, und sie erklärte die nächsten Schritte bis zum Sommer.</p>"
+         "<p>Die Sendung ist online zu hören, und das Gespräch dauert zwanzig Minuten.</p>")
+form = "".join(f"<p>Termine der Gruppen, Abschnitt {i}: die Ortsgruppe trifft sich am ersten Montag "
+               f"im Monat im Saal der Bibliothek, und der Eintritt ist frei.</p>" for i in range(12))
+t = text(HEAD + NAV + "<div class='row'><div id='content'><article><h1>Der Plan</h1>" + short +
+         "</article></div><div class='aside secondary' id='aside'><h2>Termine</h2>" + form +
+         "</div></div></body></html>")
+check("zu Gast im Radio" in t, "rule 1, sidebar beside a short article: the article kept", t)
+check("Abschnitt 3" not in t and "Termine" not in t,
+      "rule 1, sidebar beside a short article: the sidebar ('aside') dropped", t)
 done("extract_rules")
