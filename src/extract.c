@@ -10,7 +10,8 @@
  *     subscription, ads ... in several languages (see `junk_words`).  An
  *     element is spared when it holds the page's marked article
  *     (<article>, <main>, role=main, itemprop=articleBody) or most of the
- *     page's text: a wrapper named "has-sidebar" is not a sidebar; or
+ *     page's text: a wrapper named "has-sidebar" is not a sidebar (but a
+ *     strong name beside a marked article of 200+ characters is); or
  *     is prose (500+ characters, under 30% links) named only by a weak
  *     word or a <header> tag, or holding most of the <article> around
  *     it; and a <header> holding a paragraph (60+ characters, under
@@ -40,10 +41,13 @@
  *     <span> of words inside a sentence); so are short blocks
  *     announcing the page's own matter (section_phrases: a heading takes
  *     its section along), labels (label_phrases: credits, copyright),
+ *     notes anywhere in a short block (note_phrases: whose opinion,
+ *     licence, login to comment),
  *     and headings whose section was all dropped; a photo credit
  *     ending a caption is cut from it (extract_credit.c), a caption
  *     before the first paragraph (the lead picture's) goes; the last
- *     short blocks that call to action (subscribe, donate, follow) go.
+ *     short blocks that call to action (subscribe, donate, follow) go,
+ *     and such calls ending in '!' anywhere.
  *     After the article's
  *     last paragraph (80+ characters, under 30% links, a sentence),
  *     short blocks (under 60 characters) that end no sentence go, but
@@ -1506,6 +1510,25 @@ static bool calls_to(const char *t)
 	       (has_word(t, follow_words, false) && has_word(t, network_words, false));
 }
 
+/* Rule 4: anywhere in the article, a short block (200 characters at
+ * most) that calls to action and ends in an exclamation mark ("Never
+ * miss the latest news by signing up to our newsletter today!", "Jede
+ * kleine Spende hilft!"): the page shouting, not the story telling. */
+static void exclaimed_calls(struct ex *x, int content)
+{
+	char raw[640], t[640];
+	for (size_t i = 1; i < x->n; i++) {
+		struct el *e = &x->els[i];
+		if ((int)i == content || !e->inside || e->dropped || !leaf_block(e) ||
+		    e->text > 200 || !e->text)
+			continue;
+		text_start(e->node, raw, sizeof raw);
+		size_t n = fold_text(raw, t, sizeof t);
+		if (n && t[n - 1] == '!' && calls_to(t))
+			drop_as(e, "a call to action");
+	}
+}
+
 /* Rule 4: the article's last blocks, read backwards while each is short
  * (200 characters at most) and calls to action ("Subscribe now to our
  * e-edition for the full story", "Follow us on Telegram", "Jede kleine
@@ -1533,6 +1556,7 @@ static void calls_to_action(struct ex *x, int content)
 			break;
 		drop_as(e, "a call to action");
 	}
+	exclaimed_calls(x, content);
 	propagate(x);
 }
 

@@ -421,4 +421,17 @@ t = text(HEAD + NAV + "<div class='row'><div id='content'><article><h1>Der Plan<
 check("zu Gast im Radio" in t, "rule 1, sidebar beside a short article: the article kept", t)
 check("Abschnitt 3" not in t and "Termine" not in t,
       "rule 1, sidebar beside a short article: the sidebar ('aside') dropped", t)
+# Rule 4: a short call to action ending in an exclamation mark goes
+# anywhere in the article, not only at its end; a question asking the
+# same, or a quoted cry, stays.
+t = text(HEAD + NAV + "<article><h1>Der Plan</h1>" + para +
+         "<p>Never miss the latest news by signing up to our newsletter today!</p>" + para +
+         "<p>Jede kleine Spende hilft, unterstützen Sie uns!</p>"
+         "<p>\u201eUnterstützen Sie uns!\u201c, rief die Sprecherin den Gästen zu.</p>"
+         "<p>Would you subscribe to a paper that prints only good news?</p>" + para +
+         "</article></body></html>")
+check("rief die Sprecherin" in t and "only good news" in t and "Paragraph 4" in t,
+      "rule 4, calls in the middle: a quoted cry and a question kept", t)
+check("Never miss" not in t and "Jede kleine Spende" not in t,
+      "rule 4, calls in the middle: exclaimed calls dropped", t)
 done("extract_rules")
