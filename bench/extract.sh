@@ -59,7 +59,8 @@ timed() {
 	local key=$1; shift
 	run=$((run + 1))
 	/usr/bin/time -f "%e %M" -o "$tmp/time.$run" $pin "$@" >/dev/null 2>&1 || true
-	read -r s m <"$tmp/time.$run"
+	# the last line: a failed command adds "Command exited with ..." first
+	read -r s m < <(tail -n 1 "$tmp/time.$run")
 	if [ -z "${SECS[$key]:-}" ] || awk -v a="$s" -v b="${SECS[$key]}" 'BEGIN{exit !(a<b)}'; then
 		SECS[$key]=$s RSS[$key]=$((m / 1024))
 	fi

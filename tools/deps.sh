@@ -20,7 +20,7 @@ packages=(
 )
 # Extra tools for bench/ only: the peers we measure against.
 if [ "${1:-}" = "--bench" ]; then
-	packages+=(pandoc python3-html2text python3-feedparser wget time hyperfine bc)
+	packages+=(pandoc python3-html2text python3-feedparser python3-readability wget time hyperfine bc)
 fi
 
 missing=()
