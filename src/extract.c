@@ -300,12 +300,18 @@ static bool semantic(const xmlNode *n)
 	       (ip && strcasecmp(ip, "articleBody") == 0);
 }
 
+/* What an element's class and id say together (names_say). */
+static void names_of(const xmlNode *n, int *good, int *bad)
+{
+	names_say(attr(n, "class"), false, good, bad);
+	names_say(attr(n, "id"), true, good, bad);
+}
+
 /* Its class or id holds a strong boilerplate word. */
 static bool strong_names(const xmlNode *n)
 {
 	int good = 0, bad = 0;
-	names_say(attr(n, "class"), false, &good, &bad);
-	names_say(attr(n, "id"), true, &good, &bad);
+	names_of(n, &good, &bad);
 	return bad >= 100;
 }
 
@@ -342,8 +348,7 @@ static bool junk_signal(const xmlNode *n, const char **why)
 		return true;
 	}
 	int good = 0, bad = 0;
-	names_say(attr(n, "class"), false, &good, &bad);
-	names_say(attr(n, "id"), true, &good, &bad);
+	names_of(n, &good, &bad);
 	if (bad >= 100 || (bad && !good)) {
 		*why = "class/id";
 		return true;
@@ -554,13 +559,8 @@ static void mark_junk(struct ex *x, size_t page_text)
 		if (strcmp(why, "header") == 0 && e->has_prose &&
 		    (x->els[e->parent].in_article || e->has_heading))
 			continue;
-		if (prose && strcmp(why, "class/id") == 0) {
-			int good = 0, bad = 0;
-			names_say(attr(e->node, "class"), false, &good, &bad);
-			names_say(attr(e->node, "id"), true, &good, &bad);
-			if (bad < 100)
-				continue;
-		}
+		if (prose && strcmp(why, "class/id") == 0 && !strong_names(e->node))
+			continue;
 		e->junk = 1;
 		e->dropped = 1;
 		e->by_tag = strcmp(why, "class/id") != 0;
@@ -604,8 +604,7 @@ static void keep_all_but_junk(struct ex *x, size_t page_text)
 static double weight_of(const xmlNode *n)
 {
 	int good = 0, bad = 0;
-	names_say(attr(n, "class"), false, &good, &bad);
-	names_say(attr(n, "id"), true, &good, &bad);
+	names_of(n, &good, &bad);
 	double w = (good ? 25 : 0) - (bad ? 25 : 0);
 	const char *ip = attr(n, "itemprop");
 	static const char *const main_roles[] = {"main", NULL};
@@ -982,14 +981,6 @@ static const char *const note_phrases[] = {
 	"log in to comment", "log in to leave", "login to comment", NULL
 };
 
-static bool notes(const char *t)
-{
-	for (size_t i = 0; note_phrases[i]; i++)
-		if (strstr(t, note_phrases[i]))
-			return true;
-	return false;
-}
-
 /* Lower case: ASCII, and the Latin-1 capitals (UTF-8 C3 80 to C3 9E). */
 static size_t fold_text(const char *s, char *out, size_t cap)
 {
@@ -1118,7 +1109,7 @@ static void announcements(struct ex *x, int content)
 			drop_as(e, "announces the page's matter");
 			continue;
 		}
-		if (notes(t) && !reported(t)) {
+		if (has_word(t, note_phrases, true) && !reported(t)) {
 			drop_as(e, "a note of the page (opinion, licence, login)");
 			continue;
 		}
